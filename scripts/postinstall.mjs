@@ -1,0 +1,7 @@
+// Deferred until the project files exist: on first clone everything is there; the guard only
+// keeps a partial checkout (e.g. `npm install` in CI cache warm-up) from failing.
+import { existsSync } from "node:fs";
+import { execSync } from "node:child_process";
+if (existsSync("prisma/sqlite/schema.prisma") && existsSync("codegen.ts")) {
+  execSync("npm run generate", { stdio: "inherit" });
+}

@@ -1,0 +1,33 @@
+import type { ShopsConfig } from "./shops.ts";
+
+/**
+ * Demo mode (no SHOPS_CONFIG): one shop per built simulator, each served in-process under a
+ * `*.sim` host. These credentials exist only inside the simulators.
+ */
+export const DEMO_SIMULATOR_ENV: Record<string, string> = {
+  DEMO_BONUSPLUS_API_KEY: "demo-bonusplus-key",
+};
+
+export const DEMO_SHOPS: ShopsConfig = {
+  shops: [
+    {
+      id: "demo-bonusplus",
+      name: "Цветочная лавка (BonusPlus)",
+      currency: "RUB",
+      loyalty: [{
+        id: "demo-bonusplus",
+        adapter: "bonusplus",
+        baseUrl: "http://bonusplus.sim/api",
+        timeoutMs: 3_000,
+        maxRetries: 2,
+        options: { store: "Демо-магазин" },
+        credentials: { apiKey: "env:DEMO_BONUSPLUS_API_KEY" },
+      }],
+    },
+  ],
+};
+
+/** Phones the demo simulators know, for the README and GraphiQL. */
+export const DEMO_PHONES = {
+  bonusplus: { regular: "+79001234567", small: "+79007654321", blocked: "+79000000003", multiple: "+79000000004" },
+} as const;

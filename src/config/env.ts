@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { ConfigError, formatIssues } from "./format-issues.ts";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+export const apiKeySchema = z.object({
+  name: z.string().min(1),
+  key: z.string().min(16, "api keys must be at least 16 characters"),
+  scopes: z.array(z.string().min(1)).min(1),
+});
+export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
+
+/** The one parse of the environment. Every key is listed, with a comment, in .env.example. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, "must be file:… (SQLite) or postgresql://…").default("file:./data/gateway.db"),
+  MIGRATE_ON_START: bool.default(true),
+  SHOPS_CONFIG: z.string().min(1).optional(),
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  TELEGRAM_INIT_DATA_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(86_400),
+  API_KEYS: z.string().default("[]").transform((text, ctx) => {
+    try {
+      return z.array(apiKeySchema).parse(JSON.parse(text));
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `must be a JSON array of {name, key, scopes}: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  }),
+  GRAPHIQL: bool.optional(),
+  DEMO_API_KEY: z.string().min(16).default("demo-dev-key-0000000000"),
+  DEMO_BOT_TOKEN: z.string().min(1).default("123456:demo-bot-token"),
+  REDIS_URL: z.string().url().optional(),
+});
+
+export type Env = z.infer<typeof envSchema> & { demo: boolean };
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) throw new ConfigError(`Invalid environment:\n${formatIssues(parsed.error.issues)}`);
+  const env = parsed.data;
+  const demo = !env.SHOPS_CONFIG;
+  if (!demo && env.NODE_ENV === "production" && !env.TELEGRAM_BOT_TOKEN) {
+    throw new ConfigError("Invalid environment:\nTELEGRAM_BOT_TOKEN: required in production");
+  }
+  return { ...env, demo };
+}

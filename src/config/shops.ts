@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ConfigError, formatIssues } from "./format-issues.ts";
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes");
+
+const providerInstanceSchema = z.object({
+  id,
+  adapter: z.string().min(1),
+  baseUrl: z.string().url(),
+  timeoutMs: z.number().int().min(50).max(60_000).default(5_000),
+  maxRetries: z.number().int().min(0).max(5).default(2),
+  options: z.record(z.string(), z.unknown()).default({}),
+  /** Each value names an environment variable: `"env:BONUSPLUS_API_KEY"`. */
+  credentials: z.record(z.string(), z.string().regex(/^env:[A-Z_][A-Z0-9_]*$/, 'must be "env:VARIABLE_NAME"')).default({}),
+});
+export type ProviderInstanceInput = z.infer<typeof providerInstanceSchema>;
+
+const shopSchema = z.object({
+  id,
+  name: z.string().min(1),
+  currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as RUB").default("RUB"),
+  loyalty: z.array(providerInstanceSchema).min(1),
+});
+
+export const shopsConfigSchema = z.object({ shops: z.array(shopSchema).min(1) }).superRefine((cfg, ctx) => {
+  const seen = new Set<string>();
+  cfg.shops.forEach((shop, s) => {
+    if (seen.has(shop.id)) ctx.addIssue({ code: "custom", path: ["shops", s, "id"], message: `duplicate id ${shop.id}` });
+    seen.add(shop.id);
+    shop.loyalty.forEach((p, i) => {
+      if (seen.has(p.id)) ctx.addIssue({ code: "custom", path: ["shops", s, "loyalty", i, "id"], message: `duplicate id ${p.id}` });
+      seen.add(p.id);
+    });
+  });
+});
+export type ShopsConfig = z.infer<typeof shopsConfigSchema>;
+export type ShopConfig = ShopsConfig["shops"][number];
+
+/** Reads and validates the shops file; a bad file stops start-up with the bad key named. */
+export function loadShopsConfig(path: string): ShopsConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`SHOPS_CONFIG ${path}: ${(error as Error).message}`);
+  }
+  return parseShopsConfig(raw, path);
+}
+
+export function parseShopsConfig(raw: unknown, source = "shops config"): ShopsConfig {
+  const parsed = shopsConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`Invalid ${source}:\n${formatIssues(parsed.error.issues)}`);
+  return parsed.data;
+}
+
+/** Replaces `env:NAME` references with the variables' values; a missing one is a config error. */
+export function resolveCredentials(instance: ProviderInstanceInput, env: Record<string, string | undefined>, path: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(instance.credentials).map(([key, ref]) => {
+    const name = ref.slice("env:".length);
+    const value = env[name];
+    if (!value) throw new ConfigError(`Invalid shops config:\n${path}.credentials.${key}: environment variable ${name} is not set`);
+    return [key, value];
+  }));
+}

@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/** Bounds on what a cart may contain; a price of 0 or of 10^9 minor units and above is refused. */
+export const MAX_UNIT_PRICE = 999_999_999;
+export const MAX_QUANTITY = 10_000;
+
+export const cartLineSchema = z.object({
+  productId: z.string().trim().min(1, "productId is required").max(100),
+  name: z.string().max(200).nullish(),
+  quantity: z.number().int("quantity must be a whole number").min(1, "quantity must be at least 1").max(MAX_QUANTITY),
+  unitPrice: z.object({
+    amount: z.number().int("amounts are integer minor units").min(1, "price must be positive").max(MAX_UNIT_PRICE, "price must be below 10^9 minor units"),
+    currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as RUB"),
+  }),
+});
+
+export const calculationInputSchema = z.object({
+  shopId: z.string().min(1),
+  phone: z.string().nullish(),
+  providerId: z.string().nullish(),
+  lines: z.array(cartLineSchema).min(1, "a cart needs at least one line").max(200),
+  redeemPoints: z.number().int().min(0, "redeemPoints cannot be negative").max(1_000_000_000).nullish(),
+  coupons: z.array(z.string().min(1).max(64)).max(10).nullish(),
+});
+export type CalculationInput = z.infer<typeof calculationInputSchema>;

@@ -1,0 +1,111 @@
+import { SCOPES } from "../auth/scopes.ts";
+import { hasScope } from "../auth/viewer.ts";
+import type { CustomerLinkRecord, CustomerLinkRepository } from "../persistence/customer-link.repository.ts";
+import type { AccountResult } from "./account-loader.ts";
+import { AccessError, NotFoundError } from "./errors.ts";
+import { normalizePhone } from "./phone.ts";
+import type { RequestScope } from "./request-scope.ts";
+import type { Shop, ShopDirectory } from "./shop-directory.ts";
+
+export type Customer = CustomerLinkRecord;
+
+/** Finds customers across a shop's loyalty providers and decides who may see them. */
+export class CustomerService {
+  /** shop+phone -> our customer row; saves a database round-trip on every repeated lookup. */
+  private readonly known = new Map<string, Customer>();
+
+  constructor(
+    private readonly shops: ShopDirectory,
+    private readonly links: CustomerLinkRepository,
+    private readonly maxKnown = 50_000,
+  ) {}
+
+  /** A customer by phone: a service with `customers:read`, or the Mini App user whose phone it is. */
+  async findByPhone(scope: RequestScope, shopId: string, rawPhone: string): Promise<Customer> {
+    const shop = this.shops.get(shopId);
+    const phone = normalizePhone(rawPhone);
+    await this.authorize(scope, shop.id, phone);
+    const results = await this.accounts(scope, shop, phone);
+    if (results.every((r) => !r.error && r.account === null)) {
+      throw new NotFoundError("CUSTOMER_NOT_FOUND", `no customer with phone ${phone} in shop ${shop.id}`);
+    }
+    return this.ensure(shop.id, phone);
+  }
+
+  /** The Mini App user's own customer in a shop, or null until they link a phone. */
+  async me(scope: RequestScope, shopId: string): Promise<Customer | null> {
+    const shop = this.shops.get(shopId);
+    if (scope.viewer.kind !== "telegram") throw new AccessError("UNAUTHENTICATED", "me needs Mini App initData");
+    return this.viewerLink(scope, shop.id);
+  }
+
+  /** Federation references and node lookups; ids the viewer may not see come back as null. */
+  async byIds(scope: RequestScope, ids: readonly string[]): Promise<Array<Customer | null>> {
+    const rows = await this.links.findByIds(ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return Promise.all(ids.map(async (id) => {
+      const row = byId.get(id);
+      if (!row) return null;
+      return (await this.canRead(scope, row.shopId, row.phone)) ? row : null;
+    }));
+  }
+
+  /** Links a Telegram user to a phone: the shop's bot calls this after the user shared their contact. */
+  async linkTelegramUser(scope: RequestScope, shopId: string, rawPhone: string, telegramUserId: string): Promise<Customer> {
+    if (!hasScope(scope.viewer, SCOPES.customersLink)) throw new AccessError("FORBIDDEN", `needs the ${SCOPES.customersLink} scope`);
+    const shop = this.shops.get(shopId);
+    const row = await this.links.linkTelegramUser(shop.id, normalizePhone(rawPhone), telegramUserId);
+    this.known.set(`${row.shopId}\u0000${row.phone}`, row);
+    return row;
+  }
+
+  /** Every loyalty account of the customer, one per provider of the shop, fetched in parallel. */
+  accounts(scope: RequestScope, shop: Shop, phone: string): Promise<AccountResult[]> {
+    return Promise.all(shop.loyalty.map((provider) => scope.accounts.load({ provider, phone })));
+  }
+
+  /** The phone a request may act for: the viewer's own for a Mini App user, the given one for a service. */
+  async actingPhone(scope: RequestScope, shopId: string, rawPhone: string | null | undefined, scopeNeeded: string): Promise<string | null> {
+    const phone = rawPhone ? normalizePhone(rawPhone) : null;
+    const { viewer } = scope;
+    if (viewer.kind === "telegram") {
+      const link = await this.viewerLink(scope, shopId);
+      if (phone && phone !== link?.phone) throw new AccessError("FORBIDDEN", "a Mini App user may act only for their own linked phone");
+      return link?.phone ?? null;
+    }
+    if (phone && viewer.kind === "anonymous") throw new AccessError("UNAUTHENTICATED", "sign in to act for a customer");
+    if (phone && !hasScope(viewer, scopeNeeded)) throw new AccessError("FORBIDDEN", `needs the ${scopeNeeded} scope`);
+    return phone;
+  }
+
+  private async authorize(scope: RequestScope, shopId: string, phone: string): Promise<void> {
+    if (scope.viewer.kind === "anonymous") throw new AccessError("UNAUTHENTICATED", "sign in to look up customers");
+    if (!(await this.canRead(scope, shopId, phone))) throw new AccessError("FORBIDDEN", "you may not read this customer");
+  }
+
+  private async canRead(scope: RequestScope, shopId: string, phone: string): Promise<boolean> {
+    if (hasScope(scope.viewer, SCOPES.customersRead)) return true;
+    if (scope.viewer.kind !== "telegram") return false;
+    return (await this.viewerLink(scope, shopId))?.phone === phone;
+  }
+
+  private viewerLink(scope: RequestScope, shopId: string): Promise<Customer | null> {
+    if (scope.viewer.kind !== "telegram") return Promise.resolve(null);
+    let link = scope.viewerLinks.get(shopId);
+    if (!link) {
+      link = this.links.findByTelegramUser(shopId, scope.viewer.telegramUserId);
+      scope.viewerLinks.set(shopId, link);
+    }
+    return link;
+  }
+
+  private async ensure(shopId: string, phone: string): Promise<Customer> {
+    const key = `${shopId}\u0000${phone}`;
+    const cached = this.known.get(key);
+    if (cached) return cached;
+    const row = await this.links.ensure(shopId, phone);
+    if (this.known.size >= this.maxKnown) this.known.delete(this.known.keys().next().value!);
+    this.known.set(key, row);
+    return row;
+  }
+}

@@ -1,0 +1,94 @@
+/** Stable error codes of the gateway. Clients match on these; never rename one. */
+export const ERROR_CODES = [
+  "INVALID_INPUT",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CUSTOMER_NOT_FOUND",
+  "INSUFFICIENT_BONUSES",
+  "REDEEM_LIMIT_EXCEEDED",
+  "REDEEM_BLOCKED",
+  "HOLD_EXPIRED",
+  "UNSUPPORTED_BY_PROVIDER",
+  "PROVIDER_UNAVAILABLE",
+  "PROVIDER_REJECTED",
+  "RATE_LIMITED",
+  "IDEMPOTENCY_CONFLICT",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class GatewayError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+export class InvalidInputError extends GatewayError {
+  constructor(
+    message: string,
+    readonly issues: InputIssue[] = [],
+  ) {
+    super("INVALID_INPUT", message);
+  }
+}
+
+export class AccessError extends GatewayError {
+  constructor(code: "UNAUTHENTICATED" | "FORBIDDEN", message: string) {
+    super(code, message);
+  }
+}
+
+export class NotFoundError extends GatewayError {
+  constructor(
+    code: "NOT_FOUND" | "CUSTOMER_NOT_FOUND",
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+export type ProviderErrorCode =
+  | "PROVIDER_UNAVAILABLE"
+  | "PROVIDER_REJECTED"
+  | "RATE_LIMITED"
+  | "UNSUPPORTED_BY_PROVIDER"
+  | "CUSTOMER_NOT_FOUND"
+  | "INSUFFICIENT_BONUSES"
+  | "HOLD_EXPIRED"
+  | "REDEEM_BLOCKED"
+  | "REDEEM_LIMIT_EXCEEDED";
+
+/** An error that came from (or on the way to) one provider instance, with the vendor's own code kept. */
+export class ProviderError extends GatewayError {
+  constructor(
+    code: ProviderErrorCode,
+    message: string,
+    readonly provider: string,
+    readonly vendorCode: string | null = null,
+    readonly retryAfterSeconds: number | null = null,
+    /** True when the vendor may have acted on the request (a timeout or a 5xx on a write). */
+    readonly uncertain = false,
+  ) {
+    super(code, message);
+  }
+}
+
+/** A loyalty rule stopped the request before any provider was asked to move points. */
+export class LoyaltyRuleError extends GatewayError {
+  constructor(
+    code: "INSUFFICIENT_BONUSES" | "REDEEM_LIMIT_EXCEEDED" | "REDEEM_BLOCKED",
+    message: string,
+    readonly maxRedeemablePoints: number | null = null,
+  ) {
+    super(code, message);
+  }
+}

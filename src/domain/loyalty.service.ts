@@ -1,0 +1,73 @@
+import { SCOPES } from "../auth/scopes.ts";
+import type { Calculation, Cart, LoyaltyProvider } from "../providers/port.ts";
+import type { CalculationInput } from "./cart.ts";
+import type { CustomerService } from "./customer.service.ts";
+import { InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "./errors.ts";
+import type { RequestScope } from "./request-scope.ts";
+import type { ShopDirectory } from "./shop-directory.ts";
+
+export interface PricedCart extends Calculation {
+  provider: LoyaltyProvider;
+  currency: string;
+}
+
+/** Prices carts through the shop's loyalty provider and turns vendor refusals into loyalty rules. */
+export class LoyaltyService {
+  constructor(
+    private readonly shops: ShopDirectory,
+    private readonly customers: CustomerService,
+  ) {}
+
+  async calculate(scope: RequestScope, input: CalculationInput): Promise<PricedCart> {
+    const shop = this.shops.get(input.shopId);
+    input.lines.forEach((line, i) => {
+      if (line.unitPrice.currency !== shop.currency) {
+        throw new InvalidInputError(`shop ${shop.id} sells in ${shop.currency}`, [{ path: `lines.${i}.unitPrice.currency`, message: `must be ${shop.currency}` }]);
+      }
+    });
+    const provider = this.shops.loyaltyProvider(shop, input.providerId);
+    const phone = await this.customers.actingPhone(scope, shop.id, input.phone, SCOPES.loyaltyCalculate);
+    const redeemPoints = input.redeemPoints ?? 0;
+    if (redeemPoints > 0 && !phone) {
+      throw new InvalidInputError("points can be redeemed only for a known customer", [{ path: "redeemPoints", message: "link a phone first" }]);
+    }
+    const cart: Cart = {
+      customer: phone ? { phone } : null,
+      currency: shop.currency,
+      redeemPoints,
+      coupons: input.coupons ?? [],
+      lines: input.lines.map((l, i) => ({
+        lineId: String(i + 1),
+        productId: l.productId,
+        name: l.name ?? undefined,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice.amount,
+      })),
+    };
+    const result = await this.price(provider, cart);
+    return { ...result, provider, currency: shop.currency };
+  }
+
+  /** One vendor call in the common case; a second, without points, only to explain a refused redemption. */
+  private async price(provider: LoyaltyProvider, cart: Cart): Promise<Calculation> {
+    try {
+      const result = await provider.calculate(cart);
+      if (result.redeemedPoints > cart.redeemPoints) {
+        throw new ProviderError("PROVIDER_REJECTED", `${provider.instanceId} redeemed more points than asked`, provider.instanceId, "OVER_REDEEM");
+      }
+      return result;
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      if (error.code === "CUSTOMER_NOT_FOUND") throw new NotFoundError("CUSTOMER_NOT_FOUND", "the provider does not know this customer");
+      if (cart.redeemPoints === 0 || !isRedemptionRefusal(error)) throw error;
+      const max = (await provider.calculate({ ...cart, redeemPoints: 0 })).maxRedeemablePoints;
+      if (error.code === "REDEEM_BLOCKED") throw new LoyaltyRuleError("REDEEM_BLOCKED", "this customer may not redeem points", 0);
+      if (error.code === "INSUFFICIENT_BONUSES") throw new LoyaltyRuleError("INSUFFICIENT_BONUSES", "not enough points on the balance", max);
+      throw new LoyaltyRuleError("REDEEM_LIMIT_EXCEEDED", `at most ${max} points can be redeemed on this cart`, max);
+    }
+  }
+}
+
+function isRedemptionRefusal(error: ProviderError): boolean {
+  return error.code === "INSUFFICIENT_BONUSES" || error.code === "REDEEM_BLOCKED" || error.code === "REDEEM_LIMIT_EXCEEDED";
+}

@@ -1,0 +1,16 @@
+import type DataLoader from "dataloader";
+import type { Viewer } from "../auth/viewer.ts";
+import type { CustomerLinkRecord } from "../persistence/customer-link.repository.ts";
+import { type AccountKey, type AccountResult, createAccountLoader } from "./account-loader.ts";
+
+/** What a domain call needs to know about the request it serves: who asks, and its loaders. */
+export interface RequestScope {
+  viewer: Viewer;
+  accounts: DataLoader<AccountKey, AccountResult, string>;
+  /** The Telegram viewer's linked customer per shop, looked up once per request. */
+  viewerLinks: Map<string, Promise<CustomerLinkRecord | null>>;
+}
+
+export function createRequestScope(viewer: Viewer): RequestScope {
+  return { viewer, accounts: createAccountLoader(), viewerLinks: new Map() };
+}

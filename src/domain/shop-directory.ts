@@ -1,0 +1,32 @@
+import type { LoyaltyProvider } from "../providers/port.ts";
+import { InvalidInputError } from "./errors.ts";
+
+export interface Shop {
+  id: string;
+  name: string;
+  currency: string;
+  loyalty: LoyaltyProvider[];
+}
+
+/** The configured shops and their provider instances, built once at boot. */
+export class ShopDirectory {
+  private readonly byId: Map<string, Shop>;
+
+  constructor(readonly shops: Shop[]) {
+    this.byId = new Map(shops.map((s) => [s.id, s]));
+  }
+
+  get(shopId: string, path = "shopId"): Shop {
+    const shop = this.byId.get(shopId);
+    if (!shop) throw new InvalidInputError(`unknown shop "${shopId}"`, [{ path, message: "no such shop" }]);
+    return shop;
+  }
+
+  /** The shop's loyalty provider: the one named, or its first. */
+  loyaltyProvider(shop: Shop, providerId?: string | null): LoyaltyProvider {
+    if (!providerId) return shop.loyalty[0]!;
+    const provider = shop.loyalty.find((p) => p.instanceId === providerId);
+    if (!provider) throw new InvalidInputError(`shop ${shop.id} has no provider "${providerId}"`, [{ path: "providerId", message: "not a provider of this shop" }]);
+    return provider;
+  }
+}

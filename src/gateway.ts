@@ -1,0 +1,108 @@
+import { randomBytes } from "node:crypto";
+import { ApiKeyRing } from "./auth/api-keys.ts";
+import { ALL_SCOPES } from "./auth/scopes.ts";
+import { InitDataVerifier } from "./auth/telegram-init-data.ts";
+import { DEMO_PHONES, DEMO_SHOPS, DEMO_SIMULATOR_ENV } from "./config/demo.ts";
+import { type Env, parseEnv } from "./config/env.ts";
+import { loadShopsConfig } from "./config/shops.ts";
+import { CustomerService } from "./domain/customer.service.ts";
+import { LoyaltyService } from "./domain/loyalty.service.ts";
+import { ShopDirectory } from "./domain/shop-directory.ts";
+import { CustomerLinkRepository } from "./persistence/customer-link.repository.ts";
+import { createDb } from "./persistence/db.ts";
+import { migrate } from "./persistence/migrate.ts";
+import { ShopRepository } from "./persistence/shop.repository.ts";
+import type { Fetch } from "./providers/http/provider-http.ts";
+import { createLoyaltyProvider } from "./providers/registry.ts";
+import { createLogger, type Logger } from "./server/logger.ts";
+import { inProcessFetch } from "./simulators/kit/in-process-fetch.ts";
+import { createSimulators } from "./simulators/registry.ts";
+import { createGatewayYoga, type GatewayYoga } from "./yoga.ts";
+
+export interface GatewayOptions {
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  /** Replaces the network for provider calls (demo mode routes `*.sim` hosts to the simulators either way). */
+  fetch?: Fetch;
+}
+
+export interface Gateway {
+  env: Env;
+  yoga: GatewayYoga;
+  logger: Logger;
+  /** The in-process simulators in demo mode, for tests and demos to script. */
+  simulators: ReturnType<typeof createSimulators> | null;
+  close(): Promise<void>;
+}
+
+/** Wires configuration, database, providers, services and Yoga. Everything main.ts and the tests need. */
+export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const source = options.env ?? process.env;
+  const env = parseEnv(source);
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL, { service: "loyalty-gateway" });
+  const simulators = env.demo ? createSimulators() : null;
+  const hosts = Object.fromEntries(Object.values(simulators ?? {}).map((s) => [s.host, s.handler]));
+  const fetch = inProcessFetch(hosts, options.fetch ?? globalThis.fetch);
+
+  const config = env.demo ? DEMO_SHOPS : loadShopsConfig(env.SHOPS_CONFIG!);
+  const credentialEnv = env.demo ? { ...DEMO_SIMULATOR_ENV, ...source } : source;
+  const shops = new ShopDirectory(config.shops.map((shop, s) => ({
+    id: shop.id,
+    name: shop.name,
+    currency: shop.currency,
+    loyalty: shop.loyalty.map((p, i) => createLoyaltyProvider(p, `shops[${s}].loyalty[${i}]`, credentialEnv, { fetch, logger })),
+  })));
+
+  if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL);
+  const db = createDb(env.DATABASE_URL);
+  const shopRepo = new ShopRepository(db);
+  await shopRepo.sync(config.shops.map((s) => ({
+    id: s.id,
+    name: s.name,
+    currency: s.currency,
+    providers: s.loyalty.map((p) => ({ id: p.id, adapter: p.adapter, role: "LOYALTY" as const, options: p.options })),
+  })));
+
+  const customers = new CustomerService(shops, new CustomerLinkRepository(db));
+  const services = { shops, customers, loyalty: new LoyaltyService(shops, customers) };
+  const botToken = env.TELEGRAM_BOT_TOKEN ?? (env.demo ? env.DEMO_BOT_TOKEN : randomBytes(32).toString("hex"));
+  const apiKeys = new ApiKeyRing([
+    ...env.API_KEYS,
+    ...(env.demo ? [{ name: "demo-developer", key: env.DEMO_API_KEY, scopes: ALL_SCOPES }] : []),
+  ]);
+  const graphiqlOn = env.GRAPHIQL ?? (env.demo || env.NODE_ENV !== "production");
+  const yoga = createGatewayYoga({
+    services,
+    logger,
+    auth: { initData: new InitDataVerifier(botToken, env.TELEGRAM_INIT_DATA_MAX_AGE_SECONDS), apiKeys },
+    ready: () => shopRepo.ping(),
+    graphiql: graphiqlOn && {
+      headers: env.demo ? { Authorization: `Bearer ${env.DEMO_API_KEY}` } : undefined,
+      defaultQuery: env.demo ? demoQuery() : undefined,
+    },
+  });
+
+  return { env, yoga, logger, simulators, close: () => db.$disconnect() };
+}
+
+function demoQuery(): string {
+  return `# Demo mode: every provider is a local simulator; the Authorization header holds the demo key.
+query DemoCustomer {
+  customer(shopId: "demo-bonusplus", phone: "${DEMO_PHONES.bonusplus.regular}") {
+    __typename
+    ... on QueryCustomerSuccess {
+      data {
+        id
+        name
+        loyalty {
+          __typename
+          ... on LoyaltyAccount { provider { id adapter } balance pendingBalance tier redeemBlocked }
+          ... on LoyaltyAccountError { code message providerId }
+        }
+      }
+    }
+    ... on Error { code message }
+  }
+}
+`;
+}

@@ -1,0 +1,18 @@
+import type { CustomerService } from "../domain/customer.service.ts";
+import type { LoyaltyService } from "../domain/loyalty.service.ts";
+import type { RequestScope } from "../domain/request-scope.ts";
+import type { ShopDirectory } from "../domain/shop-directory.ts";
+import type { Logger } from "../server/logger.ts";
+
+export interface Services {
+  shops: ShopDirectory;
+  customers: CustomerService;
+  loyalty: LoyaltyService;
+}
+
+export interface GraphQLContext {
+  requestId: string;
+  logger: Logger;
+  scope: RequestScope;
+  services: Services;
+}

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { SCOPES } from "../auth/scopes.ts";
+import type { Customer } from "../domain/customer.service.ts";
+import { InvalidInputError, NotFoundError, ProviderError } from "../domain/errors.ts";
+import { builder } from "./builder.ts";
+import type { GraphQLContext } from "./context.ts";
+import { LoyaltyAccountResult, toAccountResult } from "./loyalty-account.ts";
+
+export const CustomerRef = builder.loadableObject("Customer", {
+  load: async (ids: string[], ctx: GraphQLContext): Promise<Array<Customer | Error>> => {
+    const rows = await ctx.services.customers.byIds(ctx.scope, ids);
+    return rows.map((row, i) => row ?? new NotFoundError("NOT_FOUND", `customer ${ids[i]} not found`));
+  },
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    shopId: t.exposeID("shopId"),
+    phone: t.exposeString("phone", { description: "E.164 digits, no plus sign" }),
+    name: t.string({
+      nullable: true,
+      resolve: async (c, _a, ctx) => (await accounts(c, ctx)).find((r) => r.account?.name)?.account?.name ?? null,
+    }),
+    loyalty: t.field({
+      type: [LoyaltyAccountResult],
+      description: "One entry per loyalty provider of the shop, fetched in parallel.",
+      resolve: async (c, _a, ctx) => {
+        const currency = ctx.services.shops.get(c.shopId).currency;
+        return (await accounts(c, ctx)).map((r) => toAccountResult(r, currency));
+      },
+    }),
+  }),
+});
+
+function accounts(c: Customer, ctx: GraphQLContext) {
+  return ctx.services.customers.accounts(ctx.scope, ctx.services.shops.get(c.shopId), c.phone);
+}
+
+builder.asEntity(CustomerRef, {
+  key: builder.selection<{ id: string }>("id"),
+  resolveReference: (ref, ctx) => CustomerRef.getDataloader(ctx).load(ref.id),
+});
+
+builder.queryField("customer", (t) =>
+  t.field({
+    type: CustomerRef,
+    description: "A customer by phone, with every loyalty account. Services need customers:read; a Mini App user may ask only for their own phone.",
+    authScopes: { authenticated: true },
+    errors: { types: [InvalidInputError, NotFoundError, ProviderError] },
+    args: {
+      shopId: t.arg.id({ required: true }),
+      phone: t.arg.string({ required: true, validate: z.string().trim().min(1, "phone is required").max(32) }),
+    },
+    resolve: (_r, { shopId, phone }, ctx) => ctx.services.customers.findByPhone(ctx.scope, String(shopId), phone),
+  }));
+
+builder.queryField("me", (t) =>
+  t.field({
+    type: CustomerRef,
+    nullable: true,
+    description: "The Mini App user's own customer in a shop; null until a phone is linked.",
+    authScopes: { miniApp: true },
+    errors: { types: [InvalidInputError] },
+    args: { shopId: t.arg.id({ required: true }) },
+    resolve: (_r, { shopId }, ctx) => ctx.services.customers.me(ctx.scope, String(shopId)),
+  }));
+
+const LinkTelegramUserInput = builder.inputType("LinkTelegramUserInput", {
+  fields: (t) => ({
+    shopId: t.id({ required: true }),
+    phone: t.string({ required: true }),
+    telegramUserId: t.id({ required: true, validate: z.string().regex(/^\d{1,20}$/, "a Telegram user id is numeric") }),
+  }),
+});
+
+builder.mutationField("linkTelegramUser", (t) =>
+  t.field({
+    type: CustomerRef,
+    description: "For the shop's bot: link the Telegram user who shared their contact to that phone.",
+    authScopes: { service: SCOPES.customersLink },
+    errors: { types: [InvalidInputError] },
+    args: { input: t.arg({ type: LinkTelegramUserInput, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      ctx.services.customers.linkTelegramUser(ctx.scope, String(input.shopId), input.phone, String(input.telegramUserId)),
+  }));

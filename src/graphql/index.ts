@@ -1,0 +1,12 @@
+import { builder } from "./builder.ts";
+import "./money.ts";
+import "./errors.ts";
+import "./shop.ts";
+import "./loyalty-account.ts";
+import "./customer.ts";
+import "./loyalty-calculation.ts";
+
+builder.queryType({});
+builder.mutationType({});
+
+export const schema = builder.toSubGraphSchema({ linkUrl: "https://specs.apollo.dev/federation/v2.6", federationDirectives: ["@key"] });

@@ -1,0 +1,35 @@
+import type { Shop } from "../domain/shop-directory.ts";
+import type { LoyaltyCapabilities, LoyaltyProvider } from "../providers/port.ts";
+import { builder } from "./builder.ts";
+
+const Capabilities = builder.objectRef<LoyaltyCapabilities>("LoyaltyCapabilities").implement({
+  description: "What a provider supports. A missing capability answers UNSUPPORTED_BY_PROVIDER.",
+  fields: (t) => ({
+    lookupBy: t.stringList({ resolve: (c) => c.lookupBy }),
+    calculation: t.exposeString("calculation", { description: "LINES, CHEQUE or NONE" }),
+    hold: t.exposeString("hold", { description: "NATIVE (vendor holds), LEDGER (gateway holds) or NONE" }),
+    refund: t.exposeString("refund", { description: "PARTIAL, FULL or NONE" }),
+    phoneVerification: t.exposeBoolean("phoneVerification"),
+    productImport: t.exposeBoolean("productImport"),
+  }),
+});
+
+export const LoyaltyProviderRef = builder.objectRef<LoyaltyProvider>("LoyaltyProvider").implement({
+  fields: (t) => ({
+    id: t.id({ resolve: (p) => p.instanceId }),
+    adapter: t.exposeString("adapter"),
+    capabilities: t.field({ type: Capabilities, resolve: (p) => p.capabilities }),
+  }),
+});
+
+export const ShopRef = builder.objectRef<Shop>("Shop").implement({
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    currency: t.exposeString("currency"),
+    loyaltyProviders: t.field({ type: [LoyaltyProviderRef], resolve: (s) => s.loyalty }),
+  }),
+});
+
+builder.queryField("shops", (t) =>
+  t.field({ type: [ShopRef], description: "The shops this gateway serves.", resolve: (_r, _a, ctx) => ctx.services.shops.shops }));

@@ -1,0 +1,45 @@
+import { createServer } from "node:http";
+import { ConfigError } from "./config/format-issues.ts";
+import { createGateway } from "./gateway.ts";
+
+async function main(): Promise<void> {
+  const gateway = await createGateway();
+  const { env, logger } = gateway;
+  const server = createServer(gateway.yoga);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  logger.info("gateway listening", { url: `http://localhost:${port}/graphql`, database: env.DATABASE_URL.split(":")[0] });
+  if (env.demo) {
+    logger.warn("DEMO MODE: no SHOPS_CONFIG, so every provider is an in-process simulator with demo data", {
+      graphiql: `http://localhost:${port}/graphql`,
+      apiKey: env.DEMO_API_KEY,
+    });
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("shutting down", { signal });
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    server.close(async () => {
+      await gateway.close();
+      clearTimeout(force);
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`${JSON.stringify({ level: "error", msg: "start-up failed", err: String((error as Error)?.stack ?? error) })}\n`);
+  }
+  process.exit(1);
+});

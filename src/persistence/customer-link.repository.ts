@@ -1,0 +1,47 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "./db.ts";
+
+export interface CustomerLinkRecord {
+  id: string;
+  shopId: string;
+  phone: string;
+  telegramUserId: string | null;
+}
+
+const select = { id: true, shopId: true, phone: true, telegramUserId: true } as const;
+
+/** Our customers: one row per shop and phone, optionally linked to a Telegram user. */
+export class CustomerLinkRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Finds or creates the customer for a phone; safe when two instances race (unique shop+phone). */
+  async ensure(shopId: string, phone: string): Promise<CustomerLinkRecord> {
+    return this.db.customerLink.upsert({
+      where: { shopId_phone: { shopId, phone } },
+      create: { id: `cus_${randomUUID()}`, shopId, phone },
+      update: {},
+      select,
+    });
+  }
+
+  findByIds(ids: readonly string[]): Promise<CustomerLinkRecord[]> {
+    return this.db.customerLink.findMany({ where: { id: { in: [...ids] } }, select });
+  }
+
+  findByTelegramUser(shopId: string, telegramUserId: string): Promise<CustomerLinkRecord | null> {
+    return this.db.customerLink.findUnique({ where: { shopId_telegramUserId: { shopId, telegramUserId } }, select });
+  }
+
+  /** Links the Telegram user to the phone, moving the link off any other phone of the same shop. */
+  async linkTelegramUser(shopId: string, phone: string, telegramUserId: string): Promise<CustomerLinkRecord> {
+    return this.db.$transaction(async (tx) => {
+      await tx.customerLink.updateMany({ where: { shopId, telegramUserId, NOT: { phone } }, data: { telegramUserId: null } });
+      return tx.customerLink.upsert({
+        where: { shopId_phone: { shopId, phone } },
+        create: { id: `cus_${randomUUID()}`, shopId, phone, telegramUserId },
+        update: { telegramUserId },
+        select,
+      });
+    });
+  }
+}

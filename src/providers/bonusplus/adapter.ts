@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { ProviderError } from "../../domain/errors.ts";
+import { minorToJsonNumber } from "../../domain/money.ts";
+import type { ProviderHttp } from "../http/provider-http.ts";
+import type { LoyaltyProviderModule, ProviderInstanceConfig } from "../module.ts";
+import type * as Port from "../port.ts";
+import { createBonusPlusHttp } from "./client.ts";
+import { toAccount, toCalcRequest, toCalculation } from "./mapper.ts";
+import { anyBody, calcWire, customerWire, noContent, retailWire } from "./wire.ts";
+
+const options = z.object({
+  /** The store's id or name in BonusPlus (seed 001, section 3). */
+  store: z.string().min(1),
+});
+type Options = z.infer<typeof options>;
+
+export class BonusPlusAdapter implements Port.LoyaltyProvider {
+  readonly adapter = "bonusplus";
+  readonly capabilities: Port.LoyaltyCapabilities = {
+    lookupBy: ["PHONE"],
+    calculation: "LINES",
+    hold: "NATIVE",
+    refund: "PARTIAL",
+    phoneVerification: true,
+    productImport: true,
+  };
+
+  constructor(
+    readonly instanceId: string,
+    private readonly http: ProviderHttp,
+    private readonly opts: Options,
+  ) {}
+
+  async findCustomer({ phone }: Port.CustomerQuery): Promise<Port.LoyaltyAccount | null> {
+    try {
+      return toAccount(await this.http.request({ method: "GET", path: "customer", query: { phone }, schema: customerWire, idempotent: true }));
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === "CUSTOMER_NOT_FOUND") return null;
+      throw error;
+    }
+  }
+
+  async calculate(cart: Port.Cart): Promise<Port.Calculation> {
+    // BonusPlus requires a phone; an anonymous cart is priced without loyalty, as documented.
+    if (!cart.customer) return toCalculation({ ...cart, redeemPoints: 0 }, { maxDebitBonuses: 0, discount: [] });
+    const body = toCalcRequest({ ...cart, customer: cart.customer }, this.opts.store);
+    const wire = await this.http.request({ method: "PUT", path: "retail/calc", body, schema: calcWire, idempotent: true });
+    return toCalculation(cart, wire);
+  }
+
+  async hold(req: Port.HoldRequest): Promise<Port.HoldReceipt> {
+    await this.reserve(req.customer.phone, req.orderId, req.points);
+    return { holdId: req.orderId, points: req.points, expiresAt: null };
+  }
+
+  async release(req: Port.ReleaseRequest): Promise<void> {
+    await this.reserve(req.customer.phone, req.orderId, -req.points);
+  }
+
+  async commit(req: Port.CommitRequest): Promise<Port.CommitReceipt> {
+    const body = { ...toCalcRequest({ ...req.cart, customer: req.customer }, this.opts.store), externalId: req.orderId };
+    // POST /retail is not documented as deduplicated, so it is never retried here: the ledger decides.
+    const wire = await this.http.request({ method: "POST", path: "retail", body, schema: retailWire, idempotent: false });
+    return { reference: wire.id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: 0 };
+  }
+
+  async refund(req: Port.RefundRequest): Promise<Port.RefundReceipt> {
+    if (!req.lines) {
+      throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "BonusPlus returns line by line; name the lines", this.instanceId);
+    }
+    let refunded = 0;
+    for (const line of req.lines) {
+      const body = { ext: line.lineId, sum: minorToJsonNumber(line.amount) };
+      await this.http.request({ method: "PUT", path: "retail/back", body, schema: anyBody, idempotent: false });
+      refunded += line.amount;
+    }
+    return { reference: req.orderId, refunded };
+  }
+
+  /** A positive amount reserves, a negative one releases (`PATCH /customer/{phone}/balance/reserve`). */
+  private async reserve(phone: string, orderId: string, amount: number): Promise<void> {
+    await this.http.request({
+      method: "PATCH",
+      path: `customer/${encodeURIComponent(phone)}/balance/reserve`,
+      body: { id: orderId, amount },
+      schema: noContent,
+      idempotent: false,
+    });
+  }
+}
+
+export const bonusPlusModule: LoyaltyProviderModule<Options> = {
+  id: "bonusplus",
+  options,
+  credentials: z.object({ apiKey: z.string().min(1) }),
+  create: (instance: ProviderInstanceConfig & { options: Options }, deps) =>
+    new BonusPlusAdapter(instance.id, createBonusPlusHttp(instance, deps), instance.options),
+};

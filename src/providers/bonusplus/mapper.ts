@@ -1,0 +1,95 @@
+import { ProviderError, type ProviderErrorCode } from "../../domain/errors.ts";
+import { decimalToMinor, decimalToPoints, minorToJsonNumber } from "../../domain/money.ts";
+import type { VendorFailure } from "../http/provider-http.ts";
+import type { Calculation, Cart, LoyaltyAccount } from "../port.ts";
+import { type CalcRequestWire, type CalcWire, type CustomerWire, errorWire } from "./wire.ts";
+
+export function toAccount(wire: CustomerWire): LoyaltyAccount {
+  const name = [wire.person?.fn, wire.person?.ln].filter(Boolean).join(" ");
+  return {
+    externalId: wire.phone,
+    phone: wire.phone,
+    name: name || null,
+    balance: decimalToPoints(wire.availableBonuses),
+    pendingBalance: wire.notActiveBonuses == null ? 0 : decimalToPoints(wire.notActiveBonuses),
+    tier: wire.discountCardName ?? null,
+    nextTier: wire.nextCardName ?? null,
+    amountToNextTier: wire.purchasesSumToNextCard == null ? null : decimalToMinor(wire.purchasesSumToNextCard),
+    // BonusPlus computes earning per cart in retail/calc; the customer record has no earn rate.
+    earnRateBp: null,
+    discountRateBp: wire.baseDiscountPercent == null ? null : decimalToMinor(wire.baseDiscountPercent, 2),
+    maxRedeemRateBp: null,
+    redeemBlocked: wire.bonusDebitDenided ?? false,
+    redeemMultiple: Math.max(1, wire.multiplicityDebitBonus == null ? 1 : decimalToPoints(wire.multiplicityDebitBonus)),
+  };
+}
+
+export function toCalcRequest(cart: Cart & { customer: { phone: string } }, store: string): CalcRequestWire {
+  return {
+    phone: cart.customer.phone,
+    store,
+    coupons: cart.coupons ?? [],
+    bonusDebit: cart.redeemPoints,
+    items: cart.lines.map((l) => ({
+      sum: minorToJsonNumber(l.unitPrice * l.quantity),
+      qnt: l.quantity,
+      product: l.productId,
+      ds: minorToJsonNumber(l.shopDiscount ?? 0),
+      ext: l.lineId,
+    })),
+  };
+}
+
+/** One bonus point pays one ruble at BonusPlus. */
+export const POINT_VALUE_MINOR = 100;
+
+export function toCalculation(cart: Cart, wire: CalcWire): Calculation {
+  const byExt = new Map(wire.discount.map((d) => [d.ext, d]));
+  const lines = cart.lines.map((l) => {
+    const d = byExt.get(l.lineId);
+    const subtotal = l.unitPrice * l.quantity;
+    const shop = l.shopDiscount ?? 0;
+    return {
+      lineId: l.lineId,
+      productId: l.productId,
+      quantity: l.quantity,
+      subtotal,
+      discount: shop + (d?.ids == null ? 0 : decimalToMinor(d.ids)),
+      redeemed: d?.db == null ? 0 : decimalToMinor(d.db),
+      pointsEarned: d?.cb == null ? 0 : decimalToPoints(d.cb),
+      messages: d?.messages ?? [],
+    };
+  });
+  const sum = (f: (x: (typeof lines)[number]) => number) => lines.reduce((a, x) => a + f(x), 0);
+  const redeemed = sum((x) => x.redeemed);
+  return {
+    lines,
+    subtotal: sum((x) => x.subtotal),
+    discount: sum((x) => x.discount),
+    redeemed,
+    redeemedPoints: Math.floor(redeemed / POINT_VALUE_MINOR),
+    pointsEarned: sum((x) => x.pointsEarned),
+    maxRedeemablePoints: decimalToPoints(wire.maxDebitBonuses),
+    total: sum((x) => x.subtotal - x.discount - x.redeemed),
+    vendorRef: null,
+  };
+}
+
+const BUSINESS_CODES: Record<string, ProviderErrorCode> = {
+  CUSTOMER_NOT_FOUND: "CUSTOMER_NOT_FOUND",
+  NOT_ENOUGH_BONUSES: "INSUFFICIENT_BONUSES",
+  BONUS_DEBIT_DENIED: "REDEEM_BLOCKED",
+  BONUS_DEBIT_EXCEEDS_MAX: "REDEEM_LIMIT_EXCEEDED",
+};
+
+/** BonusPlus answers `{code, msg}`: 400 bad request, 401/403 credentials, 404 missing, 412 a business rule. */
+export function mapBonusPlusError(provider: string, failure: VendorFailure): ProviderError {
+  const parsed = errorWire.safeParse(failure.body);
+  const vendorCode = parsed.success ? parsed.data.code : String(failure.status);
+  if (failure.status === 401 || failure.status === 403) {
+    return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, vendorCode);
+  }
+  const mapped = BUSINESS_CODES[vendorCode] ?? (failure.status === 404 ? "CUSTOMER_NOT_FOUND" : "PROVIDER_REJECTED");
+  const message = mapped === "PROVIDER_REJECTED" ? `${provider} rejected the request (${vendorCode})` : `${provider}: ${vendorCode}`;
+  return new ProviderError(mapped, message, provider, vendorCode);
+}

@@ -1,0 +1,182 @@
+import type { MinorUnits } from "../domain/money.ts";
+
+/**
+ * The one contract every loyalty provider adapter implements. The domain talks to providers only
+ * through this port; adapters translate it to their vendor's wire format and map vendor errors to
+ * `ProviderError` (see domain/errors.ts) at their edge. Amounts are integer minor units, points are
+ * whole points.
+ *
+ * An adapter declares what it can do in `capabilities`. A method for a capability it lacks throws
+ * `ProviderError("UNSUPPORTED_BY_PROVIDER")`; it never silently does nothing.
+ */
+export interface LoyaltyProvider {
+  /** Adapter id, such as "bonusplus". */
+  readonly adapter: string;
+  /** Configured instance id, unique across shops, such as "flowers-bonusplus". */
+  readonly instanceId: string;
+  readonly capabilities: LoyaltyCapabilities;
+
+  /**
+   * Finds the customer's account by phone.
+   * @returns the account, or `null` when the provider does not know the phone.
+   * @example await provider.findCustomer({ phone: "79001234567" }) // { balance: 150, ... }
+   */
+  findCustomer(query: CustomerQuery): Promise<LoyaltyAccount | null>;
+
+  /**
+   * Prices a cart: per-line discounts, points earned, the most points redeemable, and the effect of
+   * `redeemPoints` when given. Never moves points.
+   * @example await provider.calculate({ customer: { phone }, lines, redeemPoints: 50 })
+   */
+  calculate(cart: Cart): Promise<Calculation>;
+
+  /**
+   * Reserves `points` for `orderId` so they cannot be spent elsewhere. Idempotent per `orderId`.
+   * @example await provider.hold({ orderId, customer: { phone }, points: 50, idempotencyKey })
+   */
+  hold(request: HoldRequest): Promise<HoldReceipt>;
+
+  /** Releases a hold made by `hold`. Releasing a hold that is already gone succeeds. */
+  release(request: ReleaseRequest): Promise<void>;
+
+  /**
+   * Records the purchase: spends the redeemed points and accrues the earned ones. Repeating the same
+   * `idempotencyKey` must not record a second purchase.
+   * @example await provider.commit({ orderId, customer: { phone }, cart, redeemPoints: 50, idempotencyKey })
+   */
+  commit(request: CommitRequest): Promise<CommitReceipt>;
+
+  /**
+   * Returns all or some lines of a committed purchase.
+   * @example await provider.refund({ orderId, lines: [{ lineId: "o1-1", amount: 1000 }], idempotencyKey })
+   */
+  refund(request: RefundRequest): Promise<RefundReceipt>;
+}
+
+export interface LoyaltyCapabilities {
+  lookupBy: Array<"PHONE" | "CARD" | "QR">;
+  /** LINES: per-line calculation; CHEQUE: whole cheque only; NONE: the gateway applies group rules. */
+  calculation: "LINES" | "CHEQUE" | "NONE";
+  /** NATIVE: the vendor holds points; LEDGER: the gateway keeps the hold; NONE: no hold. */
+  hold: "NATIVE" | "LEDGER" | "NONE";
+  refund: "PARTIAL" | "FULL" | "NONE";
+  phoneVerification: boolean;
+  productImport: boolean;
+}
+
+export interface CustomerQuery {
+  phone: string;
+}
+
+export interface LoyaltyAccount {
+  /** The customer's id at the provider, when it has one distinct from the phone. */
+  externalId: string;
+  phone: string;
+  name: string | null;
+  balance: number;
+  /** Points accrued but not yet spendable. */
+  pendingBalance: number;
+  tier: string | null;
+  nextTier: string | null;
+  /** Spend (minor units) still needed to reach `nextTier`. */
+  amountToNextTier: MinorUnits | null;
+  /** Percentages as basis points: 500 = 5%. */
+  earnRateBp: number | null;
+  discountRateBp: number | null;
+  maxRedeemRateBp: number | null;
+  redeemBlocked: boolean;
+  /** Points must be redeemed in multiples of this. */
+  redeemMultiple: number;
+}
+
+export interface CartLine {
+  /** Unique within the order; used for line returns. */
+  lineId: string;
+  productId: string;
+  name?: string;
+  quantity: number;
+  unitPrice: MinorUnits;
+  /** A shop-side discount already applied to the line. */
+  shopDiscount?: MinorUnits;
+}
+
+export interface Cart {
+  customer: CustomerQuery | null;
+  lines: CartLine[];
+  redeemPoints: number;
+  coupons?: string[];
+  currency: string;
+}
+
+export interface CalculatedLine {
+  lineId: string;
+  productId: string;
+  quantity: number;
+  subtotal: MinorUnits;
+  /** Discount granted by the loyalty programme, not counting redeemed points. */
+  discount: MinorUnits;
+  /** The part of the redeemed points applied to this line, as money. */
+  redeemed: MinorUnits;
+  pointsEarned: number;
+  messages: string[];
+}
+
+export interface Calculation {
+  lines: CalculatedLine[];
+  subtotal: MinorUnits;
+  discount: MinorUnits;
+  redeemedPoints: number;
+  redeemed: MinorUnits;
+  pointsEarned: number;
+  maxRedeemablePoints: number;
+  total: MinorUnits;
+  /** Opaque vendor state to send back with confirm/commit (r_keeper's fingerprint). */
+  vendorRef: string | null;
+}
+
+export interface HoldRequest {
+  orderId: string;
+  customer: CustomerQuery;
+  points: number;
+  idempotencyKey: string;
+}
+
+export interface HoldReceipt {
+  holdId: string;
+  points: number;
+  expiresAt: Date | null;
+}
+
+export interface ReleaseRequest {
+  orderId: string;
+  customer: CustomerQuery;
+  holdId: string;
+  points: number;
+  idempotencyKey: string;
+}
+
+export interface CommitRequest {
+  orderId: string;
+  customer: CustomerQuery;
+  cart: Cart;
+  idempotencyKey: string;
+}
+
+export interface CommitReceipt {
+  reference: string;
+  pointsRedeemed: number;
+  pointsEarned: number;
+}
+
+export interface RefundRequest {
+  orderId: string;
+  customer: CustomerQuery;
+  /** Omitted: the whole purchase. */
+  lines?: Array<{ lineId: string; amount: MinorUnits }>;
+  idempotencyKey: string;
+}
+
+export interface RefundReceipt {
+  reference: string;
+  refunded: MinorUnits;
+}

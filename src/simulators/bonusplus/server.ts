@@ -1,0 +1,117 @@
+import { z } from "zod";
+import { decimalToMinor, minorToJsonNumber } from "../../domain/money.ts";
+import { decimal } from "../../providers/bonusplus/wire.ts";
+import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
+import { json, noContent, readJson, Router } from "../kit/router.ts";
+import { BonusPlusState, BusinessError, type Item, LEVELS, type SimCustomer } from "./state.ts";
+
+const itemsSchema = z.array(z.object({
+  sum: decimal,
+  qnt: z.number().positive(),
+  product: z.string().optional(),
+  ds: decimal.default(0),
+  ext: z.string().optional(),
+})).min(1);
+
+const calcSchema = z.object({
+  phone: z.string().min(1),
+  store: z.string().optional(),
+  coupons: z.array(z.string()).optional(),
+  bonusDebit: z.number().int().nonnegative().default(0),
+  items: itemsSchema,
+});
+
+const style: VendorErrorStyle = {
+  error: (status, code, msg) => json({ code, msg }, status),
+};
+
+export function bonusPlusCustomerBody(c: SimCustomer, available: number) {
+  const level = LEVELS[c.level]!;
+  return {
+    phone: c.phone,
+    person: { fn: c.fn, ln: c.ln, mn: null },
+    availableBonuses: available,
+    notActiveBonuses: c.notActive,
+    bonusDebitDenided: c.debitDenied,
+    multiplicityDebitBonus: c.multiplicity,
+    baseDiscountPercent: level.discountBp / 100,
+    discountCardName: level.name,
+    nextCardName: level.next,
+    purchasesSumToNextCard: level.next ? minorToJsonNumber(Math.max(0, 3_000_000 - c.purchasesSum)) : null,
+  };
+}
+
+/** A stateful BonusPlus (bonusplus.pro/api) speaking the wire format of providers.md. */
+export function createBonusPlusSimulator(options: { apiKey: string; state?: BonusPlusState }) {
+  const state = options.state ?? new BonusPlusState();
+  const expected = `ApiKey ${Buffer.from(options.apiKey).toString("base64")}`;
+
+  const guarded = (fn: (req: Request, p: Record<string, string>) => Promise<Response> | Response) =>
+    async (req: Request, params: Record<string, string>) => {
+      if (req.headers.get("authorization") !== expected) return style.error(401, "UNAUTHORIZED", "invalid api key");
+      try {
+        return await fn(req, params);
+      } catch (error) {
+        if (error instanceof BusinessError) return style.error(error.status, error.code, error.message);
+        throw error;
+      }
+    };
+
+  const parse = async <T>(req: Request, schema: z.ZodType<T>): Promise<T> => {
+    const body = schema.safeParse(await readJson(req));
+    if (!body.success) throw new BusinessError(400, "BAD_REQUEST", body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    return body.data;
+  };
+
+  const vendor = new Router("/api")
+    .on("GET", "/customer", guarded((req) => {
+      const phone = new URL(req.url).searchParams.get("phone") ?? "";
+      const c = state.customer(phone);
+      return json(bonusPlusCustomerBody(c, state.available(phone)));
+    }))
+    .on("PUT", "/retail/calc", guarded(async (req) => {
+      const body = await parse(req, calcSchema);
+      const { max, multiplicity, priced } = state.calculate(body.phone, toItems(body.items), body.bonusDebit);
+      return json({
+        maxDebitBonuses: max,
+        multiplicityDebitBonus: multiplicity,
+        discount: priced.map((p) => ({
+          ext: p.ext,
+          messages: p.ids > 0 ? [`Скидка по карте ${state.customer(body.phone).level}`] : [],
+          cb: p.cb,
+          db: minorToJsonNumber(p.db),
+          ds: minorToJsonNumber(p.ds),
+          ids: minorToJsonNumber(p.ids),
+        })),
+      });
+    }))
+    .on("PATCH", "/customer/:phone/balance/reserve", guarded(async (req, { phone }) => {
+      const body = await parse(req, z.object({ id: z.string().min(1), amount: z.number().int() }));
+      state.reserve(phone!, body.id, body.amount);
+      return noContent();
+    }))
+    .on("POST", "/retail", guarded(async (req) => {
+      const body = await parse(req, calcSchema.extend({ externalId: z.string().min(1) }));
+      const op = state.sell(body.phone, body.externalId, toItems(body.items), body.bonusDebit);
+      const c = state.customer(body.phone);
+      return json({ id: op.id, orderUid: op.externalId, orderUrl: null, customer: bonusPlusCustomerBody(c, state.available(c.phone)) });
+    }))
+    .on("PUT", "/retail/back", guarded(async (req) => {
+      const body = await parse(req, z.object({ ext: z.string().min(1), sum: decimal }));
+      const result = state.returnLine(body.ext, decimalToMinor(body.sum));
+      return json({ ext: body.ext, sum: body.sum, ...result });
+    }));
+
+  const handler = createSimulatorHandler({ vendor, state, style });
+  return Object.assign(handler, { state });
+}
+
+function toItems(items: z.infer<typeof itemsSchema>): Item[] {
+  return items.map((i, n) => ({
+    ext: i.ext ?? String(n + 1),
+    product: i.product ?? "",
+    qnt: i.qnt,
+    sum: decimalToMinor(i.sum),
+    ds: decimalToMinor(i.ds),
+  }));
+}

@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { delay, type Fault, Faults, faultSchema } from "./faults.ts";
+import { type FetchHandler, json, readJson, Router } from "./router.ts";
+
+/** How a simulator renders a failure in its vendor's own error format. */
+export interface VendorErrorStyle {
+  error(status: number, code: string, message: string): Response;
+}
+
+export interface SimulatorState {
+  reset(): void;
+  snapshot(): unknown;
+}
+
+/**
+ * Wraps a vendor router with the parts every simulator shares: scripted faults and a control API
+ * under `/__sim` (faults, reset, state) that tests and demos drive over HTTP.
+ */
+export function createSimulatorHandler(options: {
+  vendor: Router;
+  state: SimulatorState;
+  style: VendorErrorStyle;
+  faults?: Faults;
+}): FetchHandler & { faults: Faults; requests: RequestLog } {
+  const faults = options.faults ?? new Faults();
+  const requests = new RequestLog();
+  const control = new Router("/__sim")
+    .on("POST", "/faults", async (req) => {
+      const body = z.union([faultSchema, z.array(faultSchema)]).safeParse(await readJson(req));
+      if (!body.success) return json({ error: body.error.message }, 400);
+      for (const f of [body.data].flat()) faults.add(f);
+      return json({ pending: faults.pending });
+    })
+    .on("POST", "/latency", async (req) => {
+      const body = z.object({ ms: z.number().int().nonnegative() }).safeParse(await readJson(req));
+      if (!body.success) return json({ error: body.error.message }, 400);
+      faults.baseLatencyMs = body.data.ms;
+      return json({ ms: faults.baseLatencyMs });
+    })
+    .on("POST", "/reset", () => {
+      faults.clear();
+      requests.clear();
+      options.state.reset();
+      return json({ ok: true });
+    })
+    .on("GET", "/state", () => json(options.state.snapshot()))
+    .on("GET", "/requests", () => json(requests.entries));
+
+  const handler = async (request: Request): Promise<Response> => {
+    const path = new URL(request.url).pathname;
+    if (path.startsWith("/__sim/")) return (await control.handle(request)) ?? json({ error: "no such control" }, 404);
+    requests.record(request.method, path);
+    if (faults.baseLatencyMs) await delay(faults.baseLatencyMs, request.signal);
+    const fault = faults.take(path);
+    if (fault) {
+      const answer = await applyFault(fault, request, options.style);
+      if (answer) return answer;
+    }
+    return (await options.vendor.handle(request)) ?? options.style.error(404, "NOT_FOUND", `no route ${request.method} ${path}`);
+  };
+  return Object.assign(handler, { faults, requests });
+}
+
+/** What reached the vendor API, for tests that count provider calls. Bounded, oldest dropped first. */
+export class RequestLog {
+  entries: Array<{ method: string; path: string }> = [];
+
+  constructor(private readonly max = 10_000) {}
+
+  record(method: string, path: string): void {
+    if (this.entries.length >= this.max) this.entries.shift();
+    this.entries.push({ method, path });
+  }
+
+  count(method: string, pathPart: string): number {
+    return this.entries.filter((e) => e.method === method && e.path.includes(pathPart)).length;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}
+
+async function applyFault(fault: Fault, request: Request, style: VendorErrorStyle): Promise<Response | null> {
+  switch (fault.kind) {
+    case "latency":
+      await delay(fault.latencyMs, request.signal);
+      return null;
+    case "timeout":
+      // Hang far longer than any client deadline; stop as soon as the caller gives up.
+      await delay(fault.latencyMs || 60_000, request.signal);
+      return style.error(504, "TIMEOUT", "simulated hang");
+    case "status":
+      return style.error(fault.status, "SIMULATED", `simulated HTTP ${fault.status}`);
+    case "rateLimit": {
+      const res = style.error(429, "RATE_LIMITED", "simulated rate limit");
+      res.headers.set("retry-after", String(fault.retryAfterSeconds));
+      return res;
+    }
+    case "malformed":
+      return new Response("{\"truncated\": ", { status: 200, headers: { "content-type": "application/json" } });
+    case "unauthorized":
+      return style.error(401, "UNAUTHORIZED", "simulated expired credentials");
+  }
+}

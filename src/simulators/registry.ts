@@ -1,0 +1,18 @@
+import { DEMO_SIMULATOR_ENV } from "../config/demo.ts";
+import { createBonusPlusSimulator } from "./bonusplus/server.ts";
+import type { FetchHandler } from "./kit/router.ts";
+import type { Faults } from "./kit/faults.ts";
+import type { RequestLog } from "./kit/simulator.ts";
+
+export type Simulator = FetchHandler & { faults: Faults; requests: RequestLog; state: { reset(): void; snapshot(): unknown } };
+
+/** Every simulator, by the host the demo config gives it, and the port `npm run simulators` serves it on. */
+export function createSimulators() {
+  return {
+    bonusplus: {
+      host: "bonusplus.sim",
+      port: 4101,
+      handler: createBonusPlusSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_BONUSPLUS_API_KEY! }),
+    },
+  } satisfies Record<string, { host: string; port: number; handler: Simulator }>;
+}

@@ -1,0 +1,57 @@
+import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
+import type { GraphQLSchema } from "graphql";
+import type { ApiKeyRing } from "./auth/api-keys.ts";
+import type { InitDataVerifier } from "./auth/telegram-init-data.ts";
+import { resolveViewer } from "./auth/viewer.ts";
+import { AccessError } from "./domain/errors.ts";
+import { createRequestScope } from "./domain/request-scope.ts";
+import type { GraphQLContext, Services } from "./graphql/context.ts";
+import { schema as defaultSchema } from "./graphql/index.ts";
+import { maskError, useUnexpectedErrorLog } from "./server/error-masking.ts";
+import { useHealth } from "./server/health.ts";
+import type { Logger } from "./server/logger.ts";
+import { requestIdOf, useRequestId } from "./server/request-id.ts";
+
+export interface YogaDeps {
+  services: Services;
+  logger: Logger;
+  auth: { initData: InitDataVerifier; apiKeys: ApiKeyRing };
+  ready: () => Promise<void>;
+  /** false, or GraphiQL's settings (demo mode pre-fills the development key). */
+  graphiql: false | { headers?: Record<string, string>; defaultQuery?: string };
+  schema?: GraphQLSchema;
+}
+
+export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+
+export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
+  return createYoga<Record<string, unknown>, GraphQLContext>({
+    schema: deps.schema ?? defaultSchema,
+    graphqlEndpoint: "/graphql",
+    landingPage: false,
+    graphiql: deps.graphiql && {
+      title: "loyalty-gateway",
+      headers: deps.graphiql.headers ? JSON.stringify(deps.graphiql.headers) : undefined,
+      defaultQuery: deps.graphiql.defaultQuery,
+    },
+    logging: deps.logger,
+    maskedErrors: { maskError },
+    plugins: [useRequestId(), useHealth(deps.ready, deps.logger), useUnexpectedErrorLog()],
+    context: ({ request }) => {
+      const requestId = requestIdOf(request);
+      let viewer;
+      try {
+        viewer = resolveViewer(request.headers.get("authorization"), deps.auth);
+      } catch (error) {
+        if (!(error instanceof AccessError)) throw error;
+        throw createGraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+      }
+      return {
+        requestId,
+        logger: deps.logger.child({ requestId }),
+        scope: createRequestScope(viewer),
+        services: deps.services,
+      };
+    },
+  });
+}

@@ -1,0 +1,47 @@
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
+import { inject } from "vitest";
+import { createGateway, type Gateway } from "../../src/gateway.ts";
+import { createLogger } from "../../src/server/logger.ts";
+
+export const DEMO_KEY = "demo-dev-key-0000000000";
+export const DEMO_BOT_TOKEN = "123456:demo-bot-token";
+
+export interface TestGateway {
+  gateway: Gateway;
+  databaseUrl: string;
+  /** Runs a typed operation through yoga.fetch and returns the parsed body. */
+  run<R, V>(doc: TypedDocumentNode<R, V>, variables: V, headers?: Record<string, string>): Promise<{ data?: R; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
+  /** Posts raw GraphQL. */
+  post(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** A demo-mode gateway (in-process simulators) on a fresh copy of the migrated template database. */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "lg-test-")), "gateway.db");
+  copyFileSync(inject("templateDb"), file);
+  const databaseUrl = `file:${file}`;
+  const gateway = await createGateway({
+    env: { DATABASE_URL: databaseUrl, MIGRATE_ON_START: "false", LOG_LEVEL: "silent", NODE_ENV: "test", ...env },
+    logger: createLogger("silent"),
+  });
+  const post = (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    Promise.resolve(gateway.yoga.fetch("http://gateway.test/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ query, variables }),
+    }));
+  return {
+    gateway,
+    databaseUrl,
+    post,
+    run: async (doc, variables, headers) => (await post(print(doc), variables as Record<string, unknown>, headers)).json(),
+    close: () => gateway.close(),
+  };
+}
+
+export const asService = (key = DEMO_KEY) => ({ authorization: `Bearer ${key}` });
