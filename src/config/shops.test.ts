@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { createLoyaltyProvider } from "../providers/registry.ts";
+import { createLogger } from "../server/logger.ts";
+import { parseEnv } from "./env.ts";
+import { ConfigError } from "./format-issues.ts";
+import { parseShopsConfig } from "./shops.ts";
+
+const instance = {
+  id: "shop-bp",
+  adapter: "bonusplus",
+  baseUrl: "https://bonusplus.example/api",
+  options: { store: "Main" },
+  credentials: { apiKey: "env:BP_KEY" },
+};
+const valid = { shops: [{ id: "shop", name: "Shop", loyalty: [instance] }] };
+const deps = { fetch: globalThis.fetch, logger: createLogger("silent") };
+
+describe("shops config", () => {
+  it("fills defaults", () => {
+    const cfg = parseShopsConfig(valid);
+    expect(cfg.shops[0]).toMatchObject({ currency: "RUB", loyalty: [{ timeoutMs: 5000, maxRetries: 2 }] });
+  });
+
+  it.each([
+    [{ shops: [] }, "shops: "],
+    [{ shops: [{ ...valid.shops[0], loyalty: [{ ...instance, baseUrl: "nope" }] }] }, "shops[0].loyalty[0].baseUrl"],
+    [{ shops: [{ ...valid.shops[0], currency: "rub" }] }, "shops[0].currency"],
+    [{ shops: [{ ...valid.shops[0], loyalty: [{ ...instance, credentials: { apiKey: "plain-secret" } }] }] }, "shops[0].loyalty[0].credentials.apiKey"],
+    [{ shops: [valid.shops[0], valid.shops[0]] }, "shops[1].id: duplicate id shop"],
+  ])("names the bad key (%#)", (raw, key) => {
+    expect(() => parseShopsConfig(raw)).toThrow(ConfigError);
+    expect(() => parseShopsConfig(raw)).toThrow(key);
+  });
+
+  it("validates adapter options and credentials at boot", () => {
+    const env = { BP_KEY: "k" };
+    expect(() => createLoyaltyProvider({ ...parseShopsConfig(valid).shops[0]!.loyalty[0]!, adapter: "nope" }, "shops[0].loyalty[0]", env, deps))
+      .toThrow('shops[0].loyalty[0].adapter: unknown adapter "nope"');
+    expect(() => createLoyaltyProvider({ ...parseShopsConfig(valid).shops[0]!.loyalty[0]!, options: {} }, "shops[0].loyalty[0]", env, deps))
+      .toThrow("shops[0].loyalty[0].options.store");
+    expect(() => createLoyaltyProvider(parseShopsConfig(valid).shops[0]!.loyalty[0]!, "shops[0].loyalty[0]", {}, deps))
+      .toThrow("shops[0].loyalty[0].credentials.apiKey: environment variable BP_KEY is not set");
+    expect(createLoyaltyProvider(parseShopsConfig(valid).shops[0]!.loyalty[0]!, "shops[0].loyalty[0]", env, deps).adapter).toBe("bonusplus");
+  });
+});
+
+describe("environment", () => {
+  it("defaults to demo mode on SQLite", () => {
+    expect(parseEnv({})).toMatchObject({ demo: true, PORT: 4000, DATABASE_URL: "file:./data/gateway.db" });
+  });
+  it.each([
+    [{ PORT: "abc" }, "PORT"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ API_KEYS: "[{\"name\":\"x\"}]" }, "API_KEYS"],
+    [{ SHOPS_CONFIG: "./shops.json", NODE_ENV: "production" }, "TELEGRAM_BOT_TOKEN"],
+  ])("names the bad key (%#)", (env, key) => {
+    expect(() => parseEnv(env)).toThrow(key);
+  });
+});

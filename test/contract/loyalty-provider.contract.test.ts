@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ProviderError } from "../../src/domain/errors.ts";
+import type { LoyaltyProvider } from "../../src/providers/port.ts";
+import type { Simulator } from "../../src/simulators/registry.ts";
+import { cartFor, SUBJECTS } from "./subjects.ts";
+
+const TIMEOUT_MS = 400;
+
+/** Runs `fn` and returns the ProviderError it throws. */
+async function providerError(fn: () => Promise<unknown>): Promise<ProviderError> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof ProviderError) return error;
+    throw error;
+  }
+  throw new Error("expected a ProviderError");
+}
+
+describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
+  let provider: LoyaltyProvider;
+  let sim: Simulator;
+  let close: () => Promise<void>;
+  const balance = async (phone = subject.knownPhone) => (await provider.findCustomer({ phone }))!.balance;
+
+  beforeAll(async () => ({ provider, sim, close } = await subject.start({ timeoutMs: TIMEOUT_MS, maxRetries: 2 })));
+  afterAll(() => close());
+  beforeEach(() => {
+    sim.state.reset();
+    sim.faults.clear();
+    sim.requests.clear();
+  });
+
+  it("finds a customer by phone, and answers null for an unknown one", async () => {
+    const account = await provider.findCustomer({ phone: subject.knownPhone });
+    expect(account?.phone).toBe(subject.knownPhone);
+    expect(Number.isInteger(account?.balance)).toBe(true);
+    expect(account!.balance).toBeGreaterThan(0);
+    expect(await provider.findCustomer({ phone: subject.unknownPhone })).toBeNull();
+  });
+
+  it("calculates a cart without points: exact integer totals", async () => {
+    const c = await provider.calculate(cartFor(subject, subject.knownPhone));
+    expect(c.lines).toHaveLength(subject.lines.length);
+    expect(c.subtotal).toBe(subject.lines.reduce((a, l) => a + l.unitPrice * l.quantity, 0));
+    expect(c.total).toBe(c.subtotal - c.discount - c.redeemed);
+    expect(c.redeemedPoints).toBe(0);
+    expect(c.maxRedeemablePoints).toBeGreaterThan(0);
+    for (const v of [c.subtotal, c.discount, c.total, c.pointsEarned, c.maxRedeemablePoints]) expect(Number.isSafeInteger(v)).toBe(true);
+  });
+
+  it("calculates a cart with points: what is redeemed lowers the total", async () => {
+    const without = await provider.calculate(cartFor(subject, subject.knownPhone));
+    const points = Math.min(100, without.maxRedeemablePoints);
+    const withPoints = await provider.calculate(cartFor(subject, subject.knownPhone, points));
+    expect(withPoints.redeemedPoints).toBe(points);
+    expect(withPoints.total).toBe(without.total - withPoints.redeemed);
+    expect(withPoints.lines.reduce((a, l) => a + l.redeemed, 0)).toBe(withPoints.redeemed);
+  });
+
+  it("holds and releases points, or says the hold is unsupported", async () => {
+    const hold = { orderId: "contract-o1", customer: { phone: subject.knownPhone }, points: 40, idempotencyKey: "o1:hold" };
+    if (provider.capabilities.hold !== "NATIVE") {
+      expect((await providerError(() => provider.hold(hold))).code).toBe("UNSUPPORTED_BY_PROVIDER");
+      return;
+    }
+    const before = await balance();
+    const receipt = await provider.hold(hold);
+    expect(receipt.points).toBe(40);
+    expect(await balance()).toBe(before - 40);
+    await provider.release({ ...hold, holdId: receipt.holdId, idempotencyKey: "o1:release" });
+    expect(await balance()).toBe(before);
+    // Releasing what is already gone succeeds.
+    await provider.release({ ...hold, holdId: receipt.holdId, idempotencyKey: "o1:release-again" });
+    expect(await balance()).toBe(before);
+  });
+
+  it("maps a hold above the balance to INSUFFICIENT_BONUSES", async () => {
+    if (provider.capabilities.hold !== "NATIVE") return;
+    const poor = await balance(subject.poorPhone);
+    const error = await providerError(() => provider.hold({ orderId: "o2", customer: { phone: subject.poorPhone }, points: poor + 1, idempotencyKey: "o2:hold" }));
+    expect(error.code).toBe("INSUFFICIENT_BONUSES");
+    expect(error.vendorCode).toBeTruthy();
+  });
+
+  it("commits a purchase: the balance moves by earned minus redeemed", async () => {
+    const before = await balance();
+    const cart = cartFor(subject, subject.knownPhone, 50);
+    const priced = await provider.calculate(cart);
+    const receipt = await provider.commit({ orderId: "contract-o3", customer: { phone: subject.knownPhone }, cart, idempotencyKey: "o3:commit" });
+    expect(receipt.reference).toBeTruthy();
+    expect(receipt.pointsRedeemed).toBe(50);
+    expect(await balance()).toBe(before - 50 + priced.pointsEarned);
+  });
+
+  it.skipIf(subject.skip.vendorDedupe)("commits again with the same key: one operation at the vendor", async () => {
+    const cart = cartFor(subject, subject.knownPhone);
+    const req = { orderId: "contract-o4", customer: { phone: subject.knownPhone }, cart, idempotencyKey: "o4:commit" };
+    const first = await provider.commit(req);
+    const second = await provider.commit(req);
+    expect(second.reference).toBe(first.reference);
+  });
+
+  it("refunds part of a purchase, or says refunds are unsupported", async () => {
+    const cart = cartFor(subject, subject.knownPhone, 100);
+    await provider.commit({ orderId: "contract-o5", customer: { phone: subject.knownPhone }, cart, idempotencyKey: "o5:commit" });
+    if (provider.capabilities.refund === "NONE") {
+      expect((await providerError(() => provider.refund({ orderId: "contract-o5", customer: { phone: subject.knownPhone }, idempotencyKey: "o5:refund" }))).code).toBe("UNSUPPORTED_BY_PROVIDER");
+      return;
+    }
+    const before = await balance();
+    const receipt = await provider.refund({ orderId: "contract-o5", customer: { phone: subject.knownPhone }, lines: [{ lineId: "2", amount: 10_000 }], idempotencyKey: "o5:refund" });
+    expect(receipt.refunded).toBe(10_000);
+    expect(await balance()).not.toBe(before);
+    const tooMuch = await providerError(() => provider.refund({ orderId: "contract-o5", customer: { phone: subject.knownPhone }, lines: [{ lineId: "2", amount: 10_000_000 }], idempotencyKey: "o5:refund2" }));
+    expect(tooMuch.code).toBe("PROVIDER_REJECTED");
+  });
+
+  it("maps vendor failures to gateway codes and never retries a write", async () => {
+    sim.faults.add({ kind: "status", status: 500, times: 1, path: "/retail" });
+    const cart = cartFor(subject, subject.knownPhone);
+    const error = await providerError(() => provider.commit({ orderId: "o6", customer: { phone: subject.knownPhone }, cart, idempotencyKey: "o6:commit" }));
+    expect(error.code).toBe("PROVIDER_UNAVAILABLE");
+    expect(error.uncertain).toBe(true);
+    expect(sim.requests.entries.filter((e) => e.method === "POST")).toHaveLength(1);
+  });
+
+  it("retries idempotent reads on 429 and 5xx, honouring Retry-After", async () => {
+    sim.faults.add({ kind: "rateLimit", retryAfterSeconds: 0, times: 1 });
+    sim.faults.add({ kind: "status", status: 503, times: 1 });
+    expect(await provider.findCustomer({ phone: subject.knownPhone })).not.toBeNull();
+    expect(sim.requests.entries).toHaveLength(3);
+  });
+
+  it("turns a timeout into PROVIDER_UNAVAILABLE within the configured deadline", async () => {
+    sim.faults.add({ kind: "timeout", times: 5 });
+    const started = Date.now();
+    const error = await providerError(() => provider.findCustomer({ phone: subject.knownPhone }));
+    expect(error.code).toBe("PROVIDER_UNAVAILABLE");
+    expect(error.vendorCode).toBe("TIMEOUT");
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000); // not a timing test: a bound far above the deadline
+  });
+
+  it("rejects a malformed answer as PROVIDER_UNAVAILABLE", async () => {
+    sim.faults.add({ kind: "malformed", times: 1 });
+    expect((await providerError(() => provider.calculate(cartFor(subject, subject.knownPhone)))).vendorCode).toBe("BAD_RESPONSE");
+  });
+
+  it.skipIf(subject.skip.sessionRenewal)("renews an expired token or session transparently", async () => {
+    sim.faults.add({ kind: "unauthorized", times: 1 });
+    expect(await provider.findCustomer({ phone: subject.knownPhone })).not.toBeNull();
+  });
+});
+
+describe.each(SUBJECTS)("circuit breaker: $id", (subject) => {
+  it("stops calling a provider that keeps failing and answers PROVIDER_UNAVAILABLE at once", async () => {
+    const { provider, sim, close } = await subject.start({ timeoutMs: TIMEOUT_MS, maxRetries: 0 });
+    try {
+      sim.faults.add({ kind: "status", status: 502, times: 100 });
+      for (let i = 0; i < 5; i++) await providerError(() => provider.findCustomer({ phone: subject.knownPhone }));
+      const reached = sim.requests.entries.length;
+      const error = await providerError(() => provider.findCustomer({ phone: subject.knownPhone }));
+      expect(error.vendorCode).toBe("CIRCUIT_OPEN");
+      expect(sim.requests.entries.length).toBe(reached);
+    } finally {
+      await close();
+    }
+  });
+});

@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { spawnGateway } from "../support/spawn-gateway.ts";
+import { DEMO_KEY } from "../support/test-gateway.ts";
+
+const dir = mkdtempSync(path.join(tmpdir(), "lg-start-"));
+
+describe("the gateway process", () => {
+  it("creates and migrates its SQLite file, serves GraphQL over HTTP, and stops cleanly on SIGTERM", async () => {
+    const gw = await spawnGateway({ DATABASE_URL: `file:${path.join(dir, "new", "gateway.db")}` });
+    try {
+      expect(gw.stdout()).toContain("DEMO MODE");
+      expect(await (await fetch(`${gw.url}/healthz`)).json()).toEqual({ status: "ok" });
+      const res = await fetch(`${gw.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${DEMO_KEY}` },
+        body: JSON.stringify({ query: '{ customer(shopId: "demo-bonusplus", phone: "+79001234567") { ... on QueryCustomerSuccess { data { loyalty { ... on LoyaltyAccount { balance } } } } } }' }),
+      });
+      expect((await res.json()).data.customer.data.loyalty[0].balance).toBe(500);
+      for (const line of gw.stdout().trim().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+    } finally {
+      expect(await gw.stop("SIGTERM")).toBe(0);
+    }
+    expect(gw.stdout()).toContain('"msg":"shutting down"');
+  });
+
+  it("refuses to start on a bad shops config and names the bad key", async () => {
+    const file = path.join(dir, "shops.json");
+    writeFileSync(file, JSON.stringify({ shops: [{ id: "s", name: "S", loyalty: [{ id: "p", adapter: "bonusplus", baseUrl: "not a url" }] }] }));
+    const failure = await spawnGateway({ SHOPS_CONFIG: file, DATABASE_URL: `file:${path.join(dir, "bad.db")}` }).then(
+      () => { throw new Error("started"); },
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toContain("shops[0].loyalty[0].baseUrl");
+  });
+});

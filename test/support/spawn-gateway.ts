@@ -1,0 +1,40 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+export interface SpawnedGateway {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `src/main.ts` as a real process and waits for its "gateway listening" log line. */
+export function spawnGateway(env: Record<string, string>): Promise<SpawnedGateway> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d) => { out += d; });
+  child.stderr!.on("data", (d) => { err += d; });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`gateway did not start:\n${out}\n${err}`)); }, 45_000);
+    child.stdout!.on("data", () => {
+      const m = /"msg":"gateway listening"[^\n]*"url":"(http:\/\/localhost:\d+)\/graphql"/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        child,
+        url: m[1]!,
+        stdout: () => out,
+        stop: (signal = "SIGTERM") => { child.kill(signal); return exited; },
+      });
+    });
+    exited.then((code) => { clearTimeout(timer); reject(Object.assign(new Error(`gateway exited with ${code}:\n${err}`), { code, stderr: err })); });
+  });
+}
