@@ -10,13 +10,13 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
-  logger.info("gateway listening", { url: `http://localhost:${port}/graphql`, database: env.DATABASE_URL.split(":")[0] });
   if (env.demo) {
     logger.warn("DEMO MODE: no SHOPS_CONFIG, so every provider is an in-process simulator with demo data", {
       graphiql: `http://localhost:${port}/graphql`,
       apiKey: env.DEMO_API_KEY,
     });
   }
+  logger.info("gateway listening", { url: `http://localhost:${port}/graphql`, database: env.DATABASE_URL.split(":")[0] });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CalculateCartDocument, type LoyaltyCalculationInput } from "../../generated/graphql/graphql.ts";
-import { asService, startTestGateway, type TestGateway } from "../support/test-gateway.ts";
+import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
 const SHOP = "demo-bonusplus";
-let t: TestGateway;
-beforeAll(async () => { t = await startTestGateway(); });
-afterAll(() => t.close());
-beforeEach(() => {
-  const sim = t.gateway.simulators!.bonusplus.handler;
-  sim.faults.clear();
-  sim.requests.clear();
-  sim.state.reset();
-});
-const bonusplus = () => t.gateway.simulators!.bonusplus.handler;
+const gw = useDemoGateway();
+const bonusplus = () => gw.t.gateway.simulators!.bonusplus.handler;
 
 const cart = (over: Partial<LoyaltyCalculationInput> = {}): LoyaltyCalculationInput => ({
   shopId: SHOP,
@@ -23,7 +15,7 @@ const cart = (over: Partial<LoyaltyCalculationInput> = {}): LoyaltyCalculationIn
   ],
   ...over,
 });
-const calc = (input: LoyaltyCalculationInput, headers: Record<string, string> = asService()) => t.run(CalculateCartDocument, { input }, headers);
+const calc = (input: LoyaltyCalculationInput, headers: Record<string, string> = asService()) => gw.t.run(CalculateCartDocument, { input }, headers);
 
 describe("loyaltyCalculation", () => {
   it("prices a cart without points: Silver discount per line, points earned, max redeemable", async () => {

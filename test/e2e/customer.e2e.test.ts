@@ -1,23 +1,13 @@
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CustomerByPhoneDocument } from "../../generated/graphql/graphql.ts";
-import { asService, startTestGateway, type TestGateway } from "../support/test-gateway.ts";
+import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
 const SHOP = "demo-bonusplus";
-let t: TestGateway;
-
-beforeAll(async () => { t = await startTestGateway(); });
-afterAll(() => t.close());
-beforeEach(() => {
-  const sim = t.gateway.simulators!.bonusplus.handler;
-  sim.faults.clear();
-  sim.requests.clear();
-  sim.state.reset();
-});
-
-const bonusplus = () => t.gateway.simulators!.bonusplus.handler;
+const gw = useDemoGateway();
+const bonusplus = () => gw.t.gateway.simulators!.bonusplus.handler;
 const customerRows = () => {
-  const db = new Database(t.databaseUrl.replace(/^file:/, ""), { readonly: true });
+  const db = new Database(gw.t.databaseUrl.replace(/^file:/, ""), { readonly: true });
   try {
     return (db.prepare("select count(*) as n from CustomerLink").get() as { n: number }).n;
   } finally {
@@ -27,7 +17,7 @@ const customerRows = () => {
 
 describe("customer query through GraphQL", () => {
   it("returns the BonusPlus balance of a demo customer", async () => {
-    const res = await t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+7 900 123-45-67" }, asService());
+    const res = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+7 900 123-45-67" }, asService());
     const customer = res.data?.customer;
     expect(customer?.__typename).toBe("QueryCustomerSuccess");
     if (customer?.__typename !== "QueryCustomerSuccess") return;
@@ -38,8 +28,8 @@ describe("customer query through GraphQL", () => {
   });
 
   it("keeps one customer id per shop and phone across lookups", async () => {
-    const a = await t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "89001234567" }, asService());
-    const b = await t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79001234567" }, asService());
+    const a = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "89001234567" }, asService());
+    const b = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79001234567" }, asService());
     const id = (r: typeof a) => (r.data?.customer.__typename === "QueryCustomerSuccess" ? r.data.customer.data.id : null);
     expect(id(a)).toMatch(/^cus_/);
     expect(id(a)).toBe(id(b));
@@ -47,7 +37,7 @@ describe("customer query through GraphQL", () => {
 
   it("answers CUSTOMER_NOT_FOUND for an unknown phone and stores nothing", async () => {
     const before = customerRows();
-    const res = await t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79990000000" }, asService());
+    const res = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79990000000" }, asService());
     expect(res.data?.customer).toMatchObject({ __typename: "NotFoundError", code: "CUSTOMER_NOT_FOUND" });
     expect(customerRows()).toBe(before);
   });
@@ -55,7 +45,7 @@ describe("customer query through GraphQL", () => {
   it("rejects a bad phone with INVALID_INPUT, without calling the provider or storing anything", async () => {
     const before = customerRows();
     for (const phone of ["12345", "not a phone", ""]) {
-      const res = await t.run(CustomerByPhoneDocument, { shopId: SHOP, phone }, asService());
+      const res = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone }, asService());
       expect(res.data?.customer).toMatchObject({ __typename: "InvalidInputError", code: "INVALID_INPUT" });
     }
     expect(bonusplus().requests.entries).toHaveLength(0);
@@ -63,7 +53,7 @@ describe("customer query through GraphQL", () => {
   });
 
   it("rejects an unknown shop with INVALID_INPUT", async () => {
-    const res = await t.run(CustomerByPhoneDocument, { shopId: "nope", phone: "+79001234567" }, asService());
+    const res = await gw.t.run(CustomerByPhoneDocument, { shopId: "nope", phone: "+79001234567" }, asService());
     expect(res.data?.customer).toMatchObject({ __typename: "InvalidInputError", code: "INVALID_INPUT" });
   });
 
@@ -72,7 +62,7 @@ describe("customer query through GraphQL", () => {
       a: customer(shopId: "${SHOP}", phone: $p) { ... on QueryCustomerSuccess { data { name loyalty { __typename } } } }
       b: customer(shopId: "${SHOP}", phone: $p) { ... on QueryCustomerSuccess { data { name loyalty { __typename } } } }
     }`;
-    const res = await (await t.post(query, { p: "+79001234567" }, asService())).json();
+    const res = await (await gw.t.post(query, { p: "+79001234567" }, asService())).json();
     expect(res.data.a.data.name).toBe("Анна Петрова");
     expect(res.data.b.data.name).toBe("Анна Петрова");
     expect(bonusplus().requests.count("GET", "/api/customer")).toBe(1);
@@ -80,7 +70,7 @@ describe("customer query through GraphQL", () => {
 
   it("maps a BonusPlus 500 to PROVIDER_UNAVAILABLE on that account, after retrying the idempotent lookup", async () => {
     bonusplus().faults.add({ kind: "status", status: 500, times: 10 });
-    const res = await t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79001234567" }, asService());
+    const res = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79001234567" }, asService());
     const customer = res.data?.customer;
     expect(customer?.__typename).toBe("QueryCustomerSuccess");
     if (customer?.__typename !== "QueryCustomerSuccess") return;
@@ -91,7 +81,7 @@ describe("customer query through GraphQL", () => {
 
   it("recovers transparently when a 503 is followed by success", async () => {
     bonusplus().faults.add({ kind: "status", status: 503, times: 1 });
-    const res = await t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79001234567" }, asService());
+    const res = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79001234567" }, asService());
     expect(res.data?.customer.__typename).toBe("QueryCustomerSuccess");
     expect(bonusplus().requests.count("GET", "/api/customer")).toBe(2);
   });

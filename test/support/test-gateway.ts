@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
-import { inject } from "vitest";
+import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 import { createGateway, type Gateway } from "../../src/gateway.ts";
 import { createLogger } from "../../src/server/logger.ts";
 
@@ -45,3 +45,18 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
 }
 
 export const asService = (key = DEMO_KEY) => ({ authorization: `Bearer ${key}` });
+
+/** Registers a shared demo gateway for a test file; the simulators are reset before every test. */
+export function useDemoGateway(env: Record<string, string> = {}): { readonly t: TestGateway } {
+  const holder = {} as { t: TestGateway };
+  beforeAll(async () => { holder.t = await startTestGateway(env); });
+  afterAll(() => holder.t.close());
+  beforeEach(() => {
+    for (const sim of Object.values(holder.t.gateway.simulators ?? {})) {
+      sim.handler.faults.clear();
+      sim.handler.requests.clear();
+      sim.handler.state.reset();
+    }
+  });
+  return holder;
+}
