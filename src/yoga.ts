@@ -7,6 +7,7 @@ import { AccessError } from "./domain/errors.ts";
 import { createRequestScope } from "./domain/request-scope.ts";
 import type { GraphQLContext, Services } from "./graphql/context.ts";
 import { schema as defaultSchema } from "./graphql/index.ts";
+import { useAccessLog } from "./server/access-log.ts";
 import { maskError, useUnexpectedErrorLog } from "./server/error-masking.ts";
 import { useHealth } from "./server/health.ts";
 import type { Logger } from "./server/logger.ts";
@@ -36,7 +37,7 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     },
     logging: deps.logger,
     maskedErrors: { maskError },
-    plugins: [useRequestId(), useHealth(deps.ready, deps.logger), useUnexpectedErrorLog()],
+    plugins: [useRequestId(), useAccessLog(deps.logger), useHealth(deps.ready, deps.logger), useUnexpectedErrorLog()],
     context: ({ request }) => {
       const requestId = requestIdOf(request);
       let viewer;
