@@ -6,6 +6,7 @@ import type { ShopsConfig } from "./shops.ts";
  */
 export const DEMO_SIMULATOR_ENV: Record<string, string> = {
   DEMO_BONUSPLUS_API_KEY: "demo-bonusplus-key",
+  DEMO_LOYALCLIENT_API_KEY: "demo-loyalclient-key",
 };
 
 export const DEMO_SHOPS: ShopsConfig = {
@@ -24,10 +25,25 @@ export const DEMO_SHOPS: ShopsConfig = {
         credentials: { apiKey: "env:DEMO_BONUSPLUS_API_KEY" },
       }],
     },
+    {
+      id: "demo-loyalclient",
+      name: "Цветочная лавка (LoyalClient)",
+      currency: "RUB",
+      loyalty: [{
+        id: "demo-loyalclient",
+        adapter: "loyalclient",
+        baseUrl: "http://loyalclient.sim",
+        timeoutMs: 3_000,
+        maxRetries: 2,
+        options: { point: "point-1", holdMinutes: 30 },
+        credentials: { apiKey: "env:DEMO_LOYALCLIENT_API_KEY" },
+      }],
+    },
   ],
 };
 
 /** Phones the demo simulators know, for the README and GraphiQL. */
 export const DEMO_PHONES = {
   bonusplus: { regular: "+79001234567", small: "+79007654321", blocked: "+79000000003", multiple: "+79000000004" },
+  loyalclient: { regular: "+79001234567", small: "+79007654321", discountLevel: "+79000000003" },
 } as const;

@@ -159,6 +159,8 @@ export interface CommitRequest {
   orderId: string;
   customer: CustomerQuery;
   cart: Cart;
+  /** The hold made for this order, for providers that consume it on commit. */
+  holdId?: string;
   idempotencyKey: string;
 }
 

@@ -1,4 +1,5 @@
 import { bonusPlusModule } from "./bonusplus/adapter.ts";
+import { loyalClientModule } from "./loyalclient/adapter.ts";
 import { ConfigError, formatIssues } from "../config/format-issues.ts";
 import { resolveCredentials, type ProviderInstanceInput } from "../config/shops.ts";
 import type { LoyaltyProviderModule, ProviderDeps } from "./module.ts";
@@ -7,6 +8,7 @@ import type { LoyaltyProvider } from "./port.ts";
 /** Every loyalty adapter the gateway ships, by id. */
 export const LOYALTY_MODULES: Record<string, LoyaltyProviderModule<any>> = {
   [bonusPlusModule.id]: bonusPlusModule,
+  [loyalClientModule.id]: loyalClientModule,
 };
 
 /** Builds one configured instance, validating its adapter options and credentials so bad config fails at boot. */

@@ -1,5 +1,6 @@
 import { DEMO_SIMULATOR_ENV } from "../config/demo.ts";
 import { createBonusPlusSimulator } from "./bonusplus/server.ts";
+import { createLoyalClientSimulator } from "./loyalclient/server.ts";
 import type { FetchHandler } from "./kit/router.ts";
 import type { Faults } from "./kit/faults.ts";
 import type { RequestLog } from "./kit/simulator.ts";
@@ -13,6 +14,11 @@ export function createSimulators() {
       host: "bonusplus.sim",
       port: 4101,
       handler: createBonusPlusSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_BONUSPLUS_API_KEY! }),
+    },
+    loyalclient: {
+      host: "loyalclient.sim",
+      port: 4102,
+      handler: createLoyalClientSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_LOYALCLIENT_API_KEY! }),
     },
   } satisfies Record<string, { host: string; port: number; handler: Simulator }>;
 }

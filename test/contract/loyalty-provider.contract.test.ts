@@ -109,10 +109,10 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
       return;
     }
     const before = await balance();
-    const receipt = await provider.refund({ orderId: "contract-o5", customer: { phone: subject.knownPhone }, lines: [{ lineId: "2", amount: 10_000 }], idempotencyKey: "o5:refund" });
+    const receipt = await provider.refund({ orderId: "contract-o5", customer: { phone: subject.knownPhone }, lines: [{ lineId: subject.refundLineId, amount: 10_000 }], idempotencyKey: "o5:refund" });
     expect(receipt.refunded).toBe(10_000);
     expect(await balance()).not.toBe(before);
-    const tooMuch = await providerError(() => provider.refund({ orderId: "contract-o5", customer: { phone: subject.knownPhone }, lines: [{ lineId: "2", amount: 10_000_000 }], idempotencyKey: "o5:refund2" }));
+    const tooMuch = await providerError(() => provider.refund({ orderId: "contract-o5", customer: { phone: subject.knownPhone }, lines: [{ lineId: subject.refundLineId, amount: 10_000_000 }], idempotencyKey: "o5:refund2" }));
     expect(tooMuch.code).toBe("PROVIDER_REJECTED");
   });
 

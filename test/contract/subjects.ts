@@ -3,7 +3,10 @@ import { createLoyaltyProvider } from "../../src/providers/registry.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import { createBonusPlusSimulator } from "../../src/simulators/bonusplus/server.ts";
 import { listen } from "../../src/simulators/kit/http-server.ts";
+import { createLoyalClientSimulator } from "../../src/simulators/loyalclient/server.ts";
 import type { Simulator } from "../../src/simulators/registry.ts";
+
+type Scenario = "sessionRenewal" | "vendorDedupe";
 
 /** One adapter wired to its simulator over real HTTP on 127.0.0.1, with what the scenarios need to know. */
 export interface ContractSubject {
@@ -13,8 +16,10 @@ export interface ContractSubject {
   /** A customer with a small balance, for refusals. */
   poorPhone: string;
   lines: CartLine[];
+  /** The line a partial refund returns part of. */
+  refundLineId: string;
   /** Scenarios this adapter cannot run, with the reason. */
-  skip: Partial<Record<"sessionRenewal" | "vendorDedupe", string>>;
+  skip: Partial<Record<Scenario, string>>;
   start(options: { timeoutMs: number; maxRetries: number }): Promise<{ provider: LoyaltyProvider; sim: Simulator; close(): Promise<void> }>;
 }
 
@@ -30,27 +35,45 @@ export const cartFor = (s: ContractSubject, phone: string | null, redeemPoints =
   currency: "RUB",
 });
 
+/** Serves the simulator on a free loopback port and builds the adapter against it, as production would. */
+function starter(adapter: string, simulator: (apiKey: string) => Simulator, options: Record<string, unknown>, basePath = "") {
+  return async ({ timeoutMs, maxRetries }: { timeoutMs: number; maxRetries: number }) => {
+    const sim = simulator("contract-key");
+    const server = await listen(sim);
+    const provider = createLoyaltyProvider(
+      { id: `contract-${adapter}`, adapter, baseUrl: `${server.url}${basePath}`, timeoutMs, maxRetries, options, credentials: { apiKey: "env:KEY" } },
+      "contract",
+      { KEY: "contract-key" },
+      { fetch: globalThis.fetch, logger: createLogger("silent") },
+    );
+    return { provider, sim, close: server.close };
+  };
+}
+
+const staticKey = "authenticates every call with a static API key; there is no session to renew";
+const phones = { knownPhone: "79001234567", unknownPhone: "79990000000", poorPhone: "79007654321" };
+
 export const SUBJECTS: ContractSubject[] = [
   {
     id: "bonusplus",
-    knownPhone: "79001234567",
-    unknownPhone: "79990000000",
-    poorPhone: "79007654321",
+    ...phones,
     lines,
+    refundLineId: "2",
     skip: {
-      sessionRenewal: "BonusPlus authenticates every call with a static API key; there is no session to renew",
+      sessionRenewal: `BonusPlus ${staticKey}`,
       vendorDedupe: "POST /retail is not documented as idempotent; repeats are stopped by the gateway's ledger, not the vendor",
     },
-    async start({ timeoutMs, maxRetries }) {
-      const sim = createBonusPlusSimulator({ apiKey: "contract-key" });
-      const server = await listen(sim);
-      const provider = createLoyaltyProvider(
-        { id: "contract-bonusplus", adapter: "bonusplus", baseUrl: `${server.url}/api`, timeoutMs, maxRetries, options: { store: "Main" }, credentials: { apiKey: "env:KEY" } },
-        "contract",
-        { KEY: "contract-key" },
-        { fetch: globalThis.fetch, logger: createLogger("silent") },
-      );
-      return { provider, sim, close: server.close };
+    start: starter("bonusplus", (apiKey) => createBonusPlusSimulator({ apiKey }), { store: "Main" }, "/api"),
+  },
+  {
+    id: "loyalclient",
+    ...phones,
+    lines,
+    refundLineId: "2",
+    skip: {
+      sessionRenewal: `LoyalClient ${staticKey}`,
+      vendorDedupe: "POST /retail takes no idempotency key; repeats are stopped by the gateway's ledger",
     },
+    start: starter("loyalclient", (apiKey) => createLoyalClientSimulator({ apiKey }), { point: "point-1" }),
   },
 ];

@@ -1,7 +1,8 @@
 import { z } from "zod";
 
-/** BonusPlus sends amounts as JSON numbers or numeric strings (rubles, kopecks after the point). */
-export const decimal = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]);
+import { decimal } from "../decimal-wire.ts";
+
+export { decimal };
 
 export const customerWire = z.object({
   phone: z.union([z.string(), z.number()]).transform(String),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { decimalToMinor, minorToJsonNumber } from "../../domain/money.ts";
-import { decimal } from "../../providers/bonusplus/wire.ts";
+import { decimal } from "../../providers/decimal-wire.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
 import { json, noContent, readJson, Router } from "../kit/router.ts";
 import { BonusPlusState, BusinessError, type Item, LEVELS, type SimCustomer } from "./state.ts";

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { ProviderError } from "../../domain/errors.ts";
+import { decimalToPoints, minorToJsonNumber } from "../../domain/money.ts";
+import { ProviderHttp } from "../http/provider-http.ts";
+import type { LoyaltyProviderModule } from "../module.ts";
+import type * as Port from "../port.ts";
+import { mapLoyalClientError, toAccount, toCalculation } from "./mapper.ts";
+import { clientWire, heldWire, okWire, recalcWire, retailWire } from "./wire.ts";
+
+const options = z.object({
+  /** The point (outlet) id at LoyalClient. */
+  point: z.string().min(1),
+  /** How long a hold lasts; the vendor allows 30 minutes at most. */
+  holdMinutes: z.number().int().min(1).max(30).default(30),
+});
+type Options = z.infer<typeof options>;
+
+export class LoyalClientAdapter implements Port.LoyaltyProvider {
+  readonly adapter = "loyalclient";
+  readonly capabilities: Port.LoyaltyCapabilities = {
+    lookupBy: ["PHONE", "CARD", "QR"],
+    calculation: "CHEQUE",
+    hold: "NATIVE",
+    refund: "NONE",
+    phoneVerification: false,
+    productImport: false,
+  };
+  /** phone -> LoyalClient's client id, which every call after the search needs. */
+  private readonly clientIds = new Map<string, string>();
+
+  constructor(
+    readonly instanceId: string,
+    private readonly http: ProviderHttp,
+    private readonly opts: Options,
+  ) {}
+
+  async findCustomer({ phone }: Port.CustomerQuery): Promise<Port.LoyaltyAccount | null> {
+    try {
+      const wire = await this.http.request({
+        method: "POST", path: "integration/general/client", body: { search: phone, point: this.opts.point }, schema: clientWire, idempotent: true,
+      });
+      this.remember(phone, wire.client.id);
+      return toAccount(wire.client, phone);
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === "CUSTOMER_NOT_FOUND") return null;
+      throw error;
+    }
+  }
+
+  async calculate(cart: Port.Cart): Promise<Port.Calculation> {
+    const amount = cart.lines.reduce((a, l) => a + l.unitPrice * l.quantity, 0);
+    if (!cart.customer) return toCalculation({ ...cart, redeemPoints: 0 }, { amount: 0, percent: 0, type: "cashback", spend: 0, earn: 0 });
+    const client = await this.clientId(cart.customer.phone);
+    const wire = await this.http.request({
+      method: "POST", path: "integration/general/recalc",
+      body: { client, point: this.opts.point, amount: minorToJsonNumber(amount) }, schema: recalcWire, idempotent: true,
+    });
+    const calculation = toCalculation(cart, wire.recalc);
+    if (cart.redeemPoints > calculation.maxRedeemablePoints) {
+      throw new ProviderError("REDEEM_LIMIT_EXCEEDED", `at most ${calculation.maxRedeemablePoints} points`, this.instanceId, "spend");
+    }
+    return calculation;
+  }
+
+  async hold(req: Port.HoldRequest): Promise<Port.HoldReceipt> {
+    const client = await this.clientId(req.customer.phone);
+    const wire = await this.http.request({
+      method: "POST", path: "integration/general/bonuses/hold",
+      body: { client, point: this.opts.point, amount: req.points, duration: this.opts.holdMinutes }, schema: heldWire, idempotent: false,
+    });
+    return { holdId: wire.held.id, points: req.points, expiresAt: new Date(wire.held.until * 1000) };
+  }
+
+  /** The vendor answers success even for a hold that no longer exists, so a release can be repeated. */
+  async release(req: Port.ReleaseRequest): Promise<void> {
+    await this.http.request({ method: "POST", path: "integration/general/bonuses/release", body: { id: req.holdId }, schema: okWire, idempotent: true });
+  }
+
+  async commit(req: Port.CommitRequest): Promise<Port.CommitReceipt> {
+    const client = await this.clientId(req.customer.phone);
+    const body = {
+      client,
+      point: this.opts.point,
+      amount: minorToJsonNumber(req.cart.lines.reduce((a, l) => a + l.unitPrice * l.quantity, 0)),
+      spend: req.cart.redeemPoints,
+      ...(req.holdId ? { hold: [req.holdId] } : {}),
+    };
+    const wire = await this.http.request({ method: "POST", path: "integration/general/retail", body, schema: retailWire, idempotent: false });
+    return {
+      reference: `${req.orderId}`,
+      pointsRedeemed: wire.retail.spend == null ? 0 : decimalToPoints(wire.retail.spend),
+      pointsEarned: wire.retail.earn == null ? 0 : decimalToPoints(wire.retail.earn),
+    };
+  }
+
+  async refund(): Promise<Port.RefundReceipt> {
+    throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "LoyalClient documents no refund", this.instanceId);
+  }
+
+  private async clientId(phone: string): Promise<string> {
+    const known = this.clientIds.get(phone);
+    if (known) return known;
+    const account = await this.findCustomer({ phone });
+    if (!account) throw new ProviderError("CUSTOMER_NOT_FOUND", "client not found", this.instanceId, "client");
+    return account.externalId;
+  }
+
+  private remember(phone: string, id: string): void {
+    if (this.clientIds.size >= 10_000) this.clientIds.delete(this.clientIds.keys().next().value!);
+    this.clientIds.set(phone, id);
+  }
+}
+
+export const loyalClientModule: LoyaltyProviderModule<Options> = {
+  id: "loyalclient",
+  options,
+  credentials: z.object({ apiKey: z.string().min(1) }),
+  create: (instance, deps) => new LoyalClientAdapter(instance.id, new ProviderHttp({
+    provider: instance.id,
+    baseUrl: instance.baseUrl,
+    fetch: deps.fetch,
+    timeoutMs: instance.timeoutMs,
+    maxRetries: instance.maxRetries,
+    headers: () => ({ apikey: instance.credentials.apiKey! }),
+    mapError: (failure) => mapLoyalClientError(instance.id, failure),
+    logger: deps.logger,
+  }), instance.options),
+};

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { CalculateCartDocument, CustomerByPhoneDocument, ShopsDocument } from "../../generated/graphql/graphql.ts";
+import { DEMO_PHONES, DEMO_SHOPS } from "../../src/config/demo.ts";
+import { asService, useDemoGateway } from "../support/test-gateway.ts";
+
+const gw = useDemoGateway();
+const demo = DEMO_SHOPS.shops.map((s) => ({ shopId: s.id, adapter: s.loyalty[0]!.adapter }));
+
+describe("every provider through the same GraphQL API (demo mode)", () => {
+  it("lists a demo shop per built adapter, with declared capabilities", async () => {
+    const res = await gw.t.run(ShopsDocument, {}, {});
+    expect(res.data?.shops.map((s) => s.loyaltyProviders[0]!.adapter).sort()).toEqual(demo.map((d) => d.adapter).sort());
+    for (const shop of res.data!.shops) expect(shop.loyaltyProviders[0]!.capabilities.calculation).toMatch(/LINES|CHEQUE|NONE/);
+  });
+
+  it.each(demo)("$adapter answers a customer query with a balance", async ({ shopId, adapter }) => {
+    const phone = DEMO_PHONES[adapter as keyof typeof DEMO_PHONES].regular;
+    const res = await gw.t.run(CustomerByPhoneDocument, { shopId, phone }, asService());
+    if (res.data?.customer.__typename !== "QueryCustomerSuccess") throw new Error(JSON.stringify(res));
+    const [account] = res.data.customer.data.loyalty;
+    expect(account?.__typename).toBe("LoyaltyAccount");
+    if (account?.__typename === "LoyaltyAccount") {
+      expect(account.provider.adapter).toBe(adapter);
+      expect(account.balance).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(demo)("$adapter prices a cart with points", async ({ shopId, adapter }) => {
+    const phone = DEMO_PHONES[adapter as keyof typeof DEMO_PHONES].regular;
+    const lines = [{ productId: "rose-15", quantity: 2, unitPrice: { amount: 150_000, currency: "RUB" } }];
+    const res = await gw.t.run(CalculateCartDocument, { input: { shopId, phone, lines, redeemPoints: 20 } }, asService());
+    const r = res.data?.loyaltyCalculation;
+    if (r?.__typename !== "QueryLoyaltyCalculationSuccess") throw new Error(JSON.stringify(res));
+    expect(r.data.redeemedPoints).toBe(20);
+    expect(r.data.total.amount).toBe(r.data.subtotal.amount - r.data.discount.amount - r.data.redeemed.amount);
+    expect(r.data.maxRedeemablePoints).toBeGreaterThanOrEqual(20);
+  });
+});
