@@ -7,6 +7,8 @@ import type { ShopsConfig } from "./shops.ts";
 export const DEMO_SIMULATOR_ENV: Record<string, string> = {
   DEMO_BONUSPLUS_API_KEY: "demo-bonusplus-key",
   DEMO_LOYALCLIENT_API_KEY: "demo-loyalclient-key",
+  DEMO_RKEEPER_API_KEY: "demo-rkeeper-key",
+  DEMO_RKEEPER_PASSWORD: "demo-rkeeper-password",
 };
 
 export const DEMO_SHOPS: ShopsConfig = {
@@ -39,6 +41,20 @@ export const DEMO_SHOPS: ShopsConfig = {
         credentials: { apiKey: "env:DEMO_LOYALCLIENT_API_KEY" },
       }],
     },
+    {
+      id: "demo-rkeeper",
+      name: "Кофейня при цветочной (r_keeper)",
+      currency: "RUB",
+      loyalty: [{
+        id: "demo-rkeeper",
+        adapter: "rkeeper",
+        baseUrl: "http://rkeeper.sim/pub",
+        timeoutMs: 3_000,
+        maxRetries: 2,
+        options: { rkObjectId: "4174244" },
+        credentials: { apiKey: "env:DEMO_RKEEPER_API_KEY", password: "env:DEMO_RKEEPER_PASSWORD" },
+      }],
+    },
   ],
 };
 
@@ -46,4 +62,5 @@ export const DEMO_SHOPS: ShopsConfig = {
 export const DEMO_PHONES = {
   bonusplus: { regular: "+79001234567", small: "+79007654321", blocked: "+79000000003", multiple: "+79000000004" },
   loyalclient: { regular: "+79001234567", small: "+79007654321", discountLevel: "+79000000003" },
+  rkeeper: { regular: "+79001234567", small: "+79007654321" },
 } as const;

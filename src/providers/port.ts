@@ -137,6 +137,8 @@ export interface Calculation {
 export interface HoldRequest {
   orderId: string;
   customer: CustomerQuery;
+  /** The order as it stands; r_keeper confirms the whole order, not an amount. */
+  cart: Cart;
   points: number;
   idempotencyKey: string;
 }

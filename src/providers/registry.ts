@@ -1,5 +1,6 @@
 import { bonusPlusModule } from "./bonusplus/adapter.ts";
 import { loyalClientModule } from "./loyalclient/adapter.ts";
+import { rkeeperModule } from "./rkeeper/adapter.ts";
 import { ConfigError, formatIssues } from "../config/format-issues.ts";
 import { resolveCredentials, type ProviderInstanceInput } from "../config/shops.ts";
 import type { LoyaltyProviderModule, ProviderDeps } from "./module.ts";
@@ -9,6 +10,7 @@ import type { LoyaltyProvider } from "./port.ts";
 export const LOYALTY_MODULES: Record<string, LoyaltyProviderModule<any>> = {
   [bonusPlusModule.id]: bonusPlusModule,
   [loyalClientModule.id]: loyalClientModule,
+  [rkeeperModule.id]: rkeeperModule,
 };
 
 /** Builds one configured instance, validating its adapter options and credentials so bad config fails at boot. */

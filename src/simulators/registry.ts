@@ -1,6 +1,7 @@
 import { DEMO_SIMULATOR_ENV } from "../config/demo.ts";
 import { createBonusPlusSimulator } from "./bonusplus/server.ts";
 import { createLoyalClientSimulator } from "./loyalclient/server.ts";
+import { createRkeeperSimulator } from "./rkeeper/server.ts";
 import type { FetchHandler } from "./kit/router.ts";
 import type { Faults } from "./kit/faults.ts";
 import type { RequestLog } from "./kit/simulator.ts";
@@ -19,6 +20,11 @@ export function createSimulators() {
       host: "loyalclient.sim",
       port: 4102,
       handler: createLoyalClientSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_LOYALCLIENT_API_KEY! }),
+    },
+    rkeeper: {
+      host: "rkeeper.sim",
+      port: 4103,
+      handler: createRkeeperSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_RKEEPER_API_KEY!, password: DEMO_SIMULATOR_ENV.DEMO_RKEEPER_PASSWORD! }),
     },
   } satisfies Record<string, { host: string; port: number; handler: Simulator }>;
 }

@@ -4,6 +4,7 @@ import { createLogger } from "../../src/server/logger.ts";
 import { createBonusPlusSimulator } from "../../src/simulators/bonusplus/server.ts";
 import { listen } from "../../src/simulators/kit/http-server.ts";
 import { createLoyalClientSimulator } from "../../src/simulators/loyalclient/server.ts";
+import { createRkeeperSimulator } from "../../src/simulators/rkeeper/server.ts";
 import type { Simulator } from "../../src/simulators/registry.ts";
 
 type Scenario = "sessionRenewal" | "vendorDedupe";
@@ -18,6 +19,9 @@ export interface ContractSubject {
   lines: CartLine[];
   /** The line a partial refund returns part of. */
   refundLineId: string;
+  /** Path fragments of the commit and calculate calls, for scripting faults on them. */
+  commitPath: string;
+  calculatePath: string;
   /** Scenarios this adapter cannot run, with the reason. */
   skip: Partial<Record<Scenario, string>>;
   start(options: { timeoutMs: number; maxRetries: number }): Promise<{ provider: LoyaltyProvider; sim: Simulator; close(): Promise<void> }>;
@@ -41,9 +45,12 @@ function starter(adapter: string, simulator: (apiKey: string) => Simulator, opti
     const sim = simulator("contract-key");
     const server = await listen(sim);
     const provider = createLoyaltyProvider(
-      { id: `contract-${adapter}`, adapter, baseUrl: `${server.url}${basePath}`, timeoutMs, maxRetries, options, credentials: { apiKey: "env:KEY" } },
+      {
+        id: `contract-${adapter}`, adapter, baseUrl: `${server.url}${basePath}`, timeoutMs, maxRetries, options,
+        credentials: { apiKey: "env:KEY", password: "env:PASSWORD" },
+      },
       "contract",
-      { KEY: "contract-key" },
+      { KEY: "contract-key", PASSWORD: "contract-password" },
       { fetch: globalThis.fetch, logger: createLogger("silent") },
     );
     return { provider, sim, close: server.close };
@@ -59,6 +66,8 @@ export const SUBJECTS: ContractSubject[] = [
     ...phones,
     lines,
     refundLineId: "2",
+    commitPath: "/api/retail",
+    calculatePath: "/retail/calc",
     skip: {
       sessionRenewal: `BonusPlus ${staticKey}`,
       vendorDedupe: "POST /retail is not documented as idempotent; repeats are stopped by the gateway's ledger, not the vendor",
@@ -70,10 +79,22 @@ export const SUBJECTS: ContractSubject[] = [
     ...phones,
     lines,
     refundLineId: "2",
+    commitPath: "/general/retail",
+    calculatePath: "/recalc",
     skip: {
       sessionRenewal: `LoyalClient ${staticKey}`,
       vendorDedupe: "POST /retail takes no idempotency key; repeats are stopped by the gateway's ledger",
     },
     start: starter("loyalclient", (apiKey) => createLoyalClientSimulator({ apiKey }), { point: "point-1" }),
+  },
+  {
+    id: "rkeeper",
+    ...phones,
+    lines,
+    refundLineId: "2",
+    commitPath: "/orders/close",
+    calculatePath: "/orders/calculate",
+    skip: {},
+    start: starter("rkeeper", (apiKey) => createRkeeperSimulator({ apiKey, password: "contract-password" }), { rkObjectId: "4174244" }, "/pub"),
   },
 ];

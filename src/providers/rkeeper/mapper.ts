@@ -1,0 +1,119 @@
+import { ProviderError, type ProviderErrorCode } from "../../domain/errors.ts";
+import { allocate, decimalToMinor, decimalToPoints, minorToJsonNumber } from "../../domain/money.ts";
+import type { VendorFailure } from "../http/provider-http.ts";
+import type { Calculation, Cart, LoyaltyAccount } from "../port.ts";
+import { type CalculateWire, errorWire, type OrderDto } from "./wire.ts";
+
+export const POINT_VALUE_MINOR = 100;
+
+/** The cart as the vendor's OrderDto: `price` is the line at list price, `cost` after the shop's own discount. */
+export function toOrder(cart: Cart, openedAt: Date): OrderDto {
+  return {
+    openedAt: openedAt.toISOString(),
+    items: cart.lines.map((l) => {
+      const price = l.unitPrice * l.quantity;
+      const discount = l.shopDiscount ?? 0;
+      return {
+        product: { code: l.productId, name: l.name ?? l.productId },
+        price: minorToJsonNumber(price),
+        cost: minorToJsonNumber(price - discount),
+        ...(discount ? { discount: minorToJsonNumber(discount) } : {}),
+        quantity: l.quantity,
+      };
+    }),
+  };
+}
+
+/** Splits per-product-code totals over the cart lines with that code, by their amounts. */
+function perLine(cart: Cart, totals: Array<{ code: string; total: string | number }>): number[] {
+  const out = cart.lines.map(() => 0);
+  for (const { code, total } of totals) {
+    const idx = cart.lines.flatMap((l, i) => (l.productId === code ? [i] : []));
+    if (!idx.length) continue;
+    const parts = allocate(decimalToMinor(total), idx.map((i) => cart.lines[i]!.unitPrice * cart.lines[i]!.quantity));
+    idx.forEach((i, n) => { out[i]! += parts[n]!; });
+  }
+  return out;
+}
+
+/**
+ * r_keeper quotes accrual for paying nothing (`min`) and for paying the most (`max`), not for amounts
+ * in between; for those the smaller of the two is shown, so a customer is never promised more.
+ */
+export function toCalculation(cart: Cart, wire: CalculateWire): Calculation {
+  const { summary, details } = wire.loyalty;
+  const max = decimalToPoints(summary.bonuses?.max.payments?.total ?? 0);
+  const accrualNone = decimalToPoints(summary.bonuses?.min.accruals?.total ?? 0);
+  const accrualMax = decimalToPoints(summary.bonuses?.max.accruals?.total ?? 0);
+  const earned = cart.redeemPoints === 0 ? accrualNone : cart.redeemPoints === max ? accrualMax : Math.min(accrualNone, accrualMax);
+  const subtotals = cart.lines.map((l) => l.unitPrice * l.quantity);
+  const discounts = perLine(cart, summary.discounts.totalByCode);
+  const shop = cart.lines.map((l) => l.shopDiscount ?? 0);
+  const maxByLine = perLine(cart, summary.bonuses?.max.payments?.totalByCode ?? []);
+  const redeemed = allocate(cart.redeemPoints * POINT_VALUE_MINOR, maxByLine.some((v) => v > 0) ? maxByLine : subtotals);
+  const nets = subtotals.map((s, i) => Math.max(0, s - shop[i]! - discounts[i]! - redeemed[i]!));
+  const earns = allocate(earned, nets);
+  const messages = (code: string) => details.programs
+    .filter((p) => p.discounts?.totalByCode.some((d) => d.code === code))
+    .flatMap((p) => [p.program.name, ...p.notifications.map((n) => n.primary)]);
+  const lines = cart.lines.map((l, i) => ({
+    lineId: l.lineId,
+    productId: l.productId,
+    quantity: l.quantity,
+    subtotal: subtotals[i]!,
+    discount: shop[i]! + discounts[i]!,
+    redeemed: redeemed[i]!,
+    pointsEarned: earns[i]!,
+    messages: messages(l.productId),
+  }));
+  const sum = (f: (x: (typeof lines)[number]) => number) => lines.reduce((a, x) => a + f(x), 0);
+  return {
+    lines,
+    subtotal: sum((x) => x.subtotal),
+    discount: sum((x) => x.discount),
+    redeemed: sum((x) => x.redeemed),
+    redeemedPoints: cart.redeemPoints,
+    pointsEarned: earned,
+    maxRedeemablePoints: max,
+    total: sum((x) => x.subtotal - x.discount - x.redeemed),
+    vendorRef: wire.loyalty.fingerprint,
+  };
+}
+
+export function toAccount(phone: string, guest: { firstName?: string | null; lastName?: string | null }, wire: CalculateWire): LoyaltyAccount {
+  const progress = wire.loyalty.details.bonuses?.progress;
+  const name = [guest.firstName, guest.lastName].filter(Boolean).join(" ");
+  return {
+    externalId: phone,
+    phone: phone.replace(/^\+/, ""),
+    name: name || null,
+    balance: progress ? decimalToPoints(progress.balance) : 0,
+    pendingBalance: 0,
+    tier: progress?.rank.name ?? null,
+    nextTier: null,
+    amountToNextTier: null,
+    earnRateBp: progress ? decimalToMinor(progress.rank.cashbackPercentage, 2) : null,
+    discountRateBp: null,
+    // The share of an order payable in points is not published per guest; it shows in each calculation.
+    maxRedeemRateBp: null,
+    redeemBlocked: false,
+    redeemMultiple: 1,
+  };
+}
+
+const CODES: Record<string, ProviderErrorCode> = {
+  GUEST_NOT_FOUND: "CUSTOMER_NOT_FOUND",
+  NOT_ENOUGH_BONUSES: "INSUFFICIENT_BONUSES",
+  BONUS_PAYMENT_EXCEEDS_MAX: "REDEEM_LIMIT_EXCEEDED",
+};
+
+/** `{"error":{"code","message"}}` on 400; the vendor publishes no catalogue, so unknown codes are kept. */
+export function mapRkeeperError(provider: string, failure: VendorFailure): ProviderError {
+  const parsed = errorWire.safeParse(failure.body);
+  const vendorCode = parsed.success ? parsed.data.error.code : String(failure.status);
+  if (failure.status === 401 || failure.status === 403) {
+    return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, vendorCode);
+  }
+  const code = CODES[vendorCode] ?? "PROVIDER_REJECTED";
+  return new ProviderError(code, `${provider}: ${vendorCode}`, provider, vendorCode);
+}

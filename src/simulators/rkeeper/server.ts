@@ -1,0 +1,121 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { decimalToMinor, minorToJsonNumber } from "../../domain/money.ts";
+import { type OpenApiDocument, OpenApiValidator } from "../kit/openapi-validator.ts";
+import { json, readJson, Router } from "../kit/router.ts";
+import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
+import { type Item, type Quote, RkeeperError, RkeeperState } from "./state.ts";
+
+const openapi = JSON.parse(readFileSync(new URL("./openapi.json", import.meta.url), "utf8")) as OpenApiDocument;
+const validator = new OpenApiValidator(openapi);
+
+const style: VendorErrorStyle = {
+  error: (status, code, message) => json({ error: { code, message } }, status),
+};
+
+interface WireItem { product: { code: string; name: string }; price: number; cost: number; quantity: number }
+interface WireOrder { openedAt: string; items: WireItem[] }
+interface WireGuest { type: "phone"; phone?: string | null }
+
+/**
+ * r_keeper Loyalty B2B (`/pub/b2b/v1/...`): every request body is validated against the vendor's
+ * OpenAPI document (no extra properties), and every loyalty call needs `ApiKey` plus a token from
+ * `auth/gentoken` that lives `tokenTtlSeconds`.
+ */
+export function createRkeeperSimulator(options: { apiKey: string; password: string; rkObjectId?: string; tokenTtlSeconds?: number; state?: RkeeperState }) {
+  const state = options.state ?? new RkeeperState();
+  const tokens = new Map<string, number>();
+  const ttl = options.tokenTtlSeconds ?? 900;
+  const objectId = options.rkObjectId ?? "4174244";
+
+  const loyalty = (path: string, fn: (body: any) => Response) => async (req: Request) => {
+    if (req.headers.get("apikey") !== options.apiKey) return style.error(401, "UNAUTHORIZED", "Invalid ApiKey");
+    const token = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1];
+    const expires = token ? tokens.get(token) : undefined;
+    if (!expires || expires < Date.now()) return style.error(401, "TOKEN_EXPIRED", "Token is missing or expired");
+    const body = await readJson(req);
+    const problems = validator.validateRequest("POST", `/b2b/v1/loyalty${path}`, body);
+    if (problems.length) return style.error(400, "VALIDATION_ERROR", problems.join("; "));
+    const org = (body as { organization?: { id: string } }).organization;
+    if (org && org.id !== objectId) return style.error(400, "ORGANIZATION_NOT_FOUND", "Unknown rkObjectId");
+    try {
+      return fn(body);
+    } catch (error) {
+      if (error instanceof RkeeperError) return style.error(error.status, error.code, error.message);
+      throw error;
+    }
+  };
+
+  const vendor = new Router("/pub/b2b/v1")
+    .on("POST", "/auth/gentoken", async (req) => {
+      const body = (await readJson(req)) as { password?: string } | undefined;
+      if (req.headers.get("apikey") !== options.apiKey || body?.password !== options.password) {
+        return style.error(401, "UNAUTHORIZED", "Invalid credentials");
+      }
+      const token = randomUUID();
+      tokens.set(token, Date.now() + ttl * 1000);
+      return json({ token, refreshToken: randomUUID(), aliveSecondsTtl: ttl });
+    })
+    .on("POST", "/loyalty/guests/get", loyalty("/guests/get", (b: { guest: WireGuest }) => {
+      const guest = b.guest.phone ? state.guest(b.guest.phone) : undefined;
+      if (!guest) return json({});
+      return json({ guest: { phone: guest.phone, firstName: guest.firstName, lastName: guest.lastName }, loyaltyCards: [] });
+    }))
+    .on("POST", "/loyalty/orders/calculate", loyalty("/orders/calculate", (b: { order: WireOrder; guest?: WireGuest; promocodes?: Array<{ value: string }> }) => {
+      const phone = b.guest?.phone ?? null;
+      const quote = state.calculate(phone, toItems(b.order), (b.promocodes ?? []).map((p) => p.value));
+      return json({ loyalty: loyaltyBody(quote, phone ? state.guest(phone) : undefined, phone ? state.available(phone) : 0) });
+    }))
+    .on("POST", "/loyalty/orders/confirm", loyalty("/orders/confirm", (b: { id: string; order: WireOrder; guest?: WireGuest; loyalty?: { fingerprint?: { value: string; options?: { bonuses?: { payment: number } } } } }) => {
+      const fp = b.loyalty?.fingerprint;
+      if (!fp) throw new RkeeperError(400, "FINGERPRINT_REQUIRED", "loyalty.fingerprint is required");
+      const payment = fp.options?.bonuses?.payment ?? 0;
+      if (!Number.isInteger(payment) || payment < 0) throw new RkeeperError(400, "VALIDATION_ERROR", "payment must be a whole number of bonuses");
+      state.confirm(b.id, b.guest?.phone ?? null, toItems(b.order), fp.value, payment);
+      return json({ id: b.id });
+    }))
+    .on("POST", "/loyalty/orders/reset", loyalty("/orders/reset", (b: { id: string; resetAt: string }) => {
+      state.resetOrder(b.id);
+      return json({ id: b.id, resetAt: b.resetAt });
+    }))
+    .on("POST", "/loyalty/orders/close", loyalty("/orders/close", (b: { id: string }) => {
+      state.close(b.id);
+      return json({ id: b.id });
+    }));
+
+  const handler = createSimulatorHandler({ vendor, state, style });
+  return Object.assign(handler, { state, expireTokens: () => tokens.clear() });
+}
+
+function toItems(order: WireOrder): Item[] {
+  return order.items.map((i) => ({
+    code: i.product.code,
+    name: i.product.name,
+    price: decimalToMinor(i.price),
+    cost: decimalToMinor(i.cost),
+    quantity: i.quantity,
+  }));
+}
+
+function byCode(map: Map<string, number>) {
+  return [...map].filter(([, v]) => v > 0).map(([code, total]) => ({ code, total: minorToJsonNumber(total) }));
+}
+
+function loyaltyBody(q: Quote, guest: ReturnType<RkeeperState["guest"]>, available: number) {
+  const discounts = { total: minorToJsonNumber(q.discountTotal), totalByCode: byCode(q.discountByCode) };
+  const none = { payments: { total: 0, totalByCode: [] }, accruals: { total: q.accrualMin } };
+  const max = { payments: { total: q.maxPaymentPoints, totalByCode: byCode(q.paymentByCode) }, accruals: { total: q.accrualMax } };
+  const giftNote = q.gift ? [{ primary: "Подарок: напиток бесплатно", secondary: `Скидка на ${q.gift.code}` }] : [];
+  return {
+    fingerprint: q.fingerprint,
+    summary: { discounts, bonuses: { min: none, max } },
+    details: {
+      programs: q.gift
+        ? [{ program: { id: "1de9a2d7-2ce7-4845-960b-988df56872ce", name: "Подарок на напиток" }, discounts: { total: minorToJsonNumber(q.gift.amount), totalByCode: [{ code: q.gift.code, total: minorToJsonNumber(q.gift.amount) }] }, notifications: giftNote }]
+        : [],
+      ...(guest
+        ? { bonuses: { progress: { balance: available, rank: { name: guest.rank.name, index: guest.rank.index, cashbackPercentage: guest.rank.cashbackBp / 100 } }, min: none, max, notifications: [] } }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { createHash, createHmac, randomUUID } from "node:crypto";
+import { allocate, mulDivFloor } from "../../domain/money.ts";
+
+export interface Guest {
+  phone: string;
+  firstName: string;
+  lastName: string;
+  /** Whole bonuses; one bonus pays one ruble. */
+  balance: number;
+  rank: { name: string; index: number; cashbackBp: number };
+  /** Product codes of which the guest gets one unit free per order (the seed's "gift on the drink"). */
+  giftProducts: string[];
+}
+
+/** An order line in kopecks, as the vendor's `price` (list) and `cost` (after external discounts). */
+export interface Item {
+  code: string;
+  name: string;
+  price: number;
+  cost: number;
+  quantity: number;
+}
+
+export interface Quote {
+  discountByCode: Map<string, number>;
+  discountTotal: number;
+  maxPaymentPoints: number;
+  paymentByCode: Map<string, number>;
+  accrualMin: number;
+  accrualMax: number;
+  fingerprint: string;
+  gift: { code: string; amount: number } | null;
+}
+
+interface Order {
+  id: string;
+  phone: string | null;
+  status: "CONFIRMED" | "RESET" | "CLOSED";
+  payment: number;
+  accrual: number;
+}
+
+export class RkeeperError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** The seed 004 guest: balance 100, at most 50% payable in bonuses, a gift on the drink. */
+export const DEMO_GUESTS: Guest[] = [
+  { phone: "+79001234567", firstName: "Гость", lastName: "Сценарий", balance: 100, rank: { name: "Серебро", index: 1, cashbackBp: 500 }, giftProducts: ["drink-1"] },
+  { phone: "+79007654321", firstName: "Пётр", lastName: "Новиков", balance: 20, rank: { name: "Бронза", index: 0, cashbackBp: 300 }, giftProducts: [] },
+];
+
+export const MAX_PAYMENT_BP = 5000;
+
+/** r_keeper loyalty's books: guests, fingerprints of calculations, and orders confirmed, reset or closed. */
+export class RkeeperState {
+  guests = new Map<string, Guest>();
+  orders = new Map<string, Order>();
+  /** Every successful write, for tests that count vendor operations. */
+  operations: Array<{ kind: "confirm" | "reset" | "close"; id: string }> = [];
+  private readonly secret = randomUUID();
+
+  constructor(private readonly seed: Guest[] = DEMO_GUESTS) {
+    this.reset();
+  }
+
+  reset(): void {
+    this.guests = new Map(this.seed.map((g) => [g.phone, { ...g, rank: { ...g.rank }, giftProducts: [...g.giftProducts] }]));
+    this.orders = new Map();
+    this.operations = [];
+  }
+
+  guest(phone: string): Guest | undefined {
+    return this.guests.get(phone);
+  }
+
+  available(phone: string, exceptOrder?: string): number {
+    let held = 0;
+    for (const o of this.orders.values()) if (o.phone === phone && o.status === "CONFIRMED" && o.id !== exceptOrder) held += o.payment;
+    return (this.guests.get(phone)?.balance ?? 0) - held;
+  }
+
+  calculate(phone: string | null, items: Item[], promocodes: string[]): Quote {
+    const guest = phone ? this.guests.get(phone) : undefined;
+    if (phone && !guest) throw new RkeeperError(400, "GUEST_NOT_FOUND", "Guest not found");
+    const giftItem = guest && items.find((i) => guest.giftProducts.includes(i.code));
+    const gift = giftItem ? { code: giftItem.code, amount: Math.round(giftItem.cost / giftItem.quantity) } : null;
+    const promo = promocodes.includes("FLOWERS10") ? 1000 : 0;
+    const discountByCode = new Map<string, number>();
+    const nets = items.map((i) => {
+      const d = (gift?.code === i.code ? gift.amount : 0) + mulDivFloor(i.cost - (gift?.code === i.code ? gift.amount : 0), promo, 10_000);
+      discountByCode.set(i.code, (discountByCode.get(i.code) ?? 0) + d);
+      return i.cost - d;
+    });
+    const net = nets.reduce((a, b) => a + b, 0);
+    const maxPaymentPoints = guest ? Math.max(0, Math.min(this.available(guest.phone), Math.floor(mulDivFloor(net, MAX_PAYMENT_BP, 10_000) / 100))) : 0;
+    const shares = allocate(maxPaymentPoints * 100, nets);
+    const paymentByCode = new Map<string, number>();
+    items.forEach((i, n) => paymentByCode.set(i.code, (paymentByCode.get(i.code) ?? 0) + shares[n]!));
+    const rate = guest?.rank.cashbackBp ?? 0;
+    const accrualMin = Math.floor(mulDivFloor(net, rate, 10_000) / 100);
+    const accrualMax = Math.floor(mulDivFloor(net - maxPaymentPoints * 100, rate, 10_000) / 100);
+    const fingerprint = this.sign({ o: orderHash(phone, items), max: maxPaymentPoints, net, rate });
+    return { discountByCode, discountTotal: [...discountByCode.values()].reduce((a, b) => a + b, 0), maxPaymentPoints, paymentByCode, accrualMin, accrualMax, fingerprint, gift };
+  }
+
+  confirm(id: string, phone: string | null, items: Item[], fingerprint: string, payment: number): void {
+    const existing = this.orders.get(id);
+    if (existing?.status === "CONFIRMED") throw new RkeeperError(400, "ORDER_ALREADY_CONFIRMED", "Order is confirmed; reset it first");
+    if (existing?.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed");
+    const fp = this.verify(fingerprint);
+    if (fp.o !== orderHash(phone, items)) throw new RkeeperError(400, "FINGERPRINT_MISMATCH", "Order differs from the calculated one");
+    if (payment > fp.max) throw new RkeeperError(400, "BONUS_PAYMENT_EXCEEDS_MAX", `At most ${fp.max} bonuses`);
+    if (phone && payment > this.available(phone, id)) throw new RkeeperError(400, "NOT_ENOUGH_BONUSES", "Not enough bonuses");
+    const accrual = Math.floor(mulDivFloor(fp.net - payment * 100, fp.rate, 10_000) / 100);
+    this.orders.set(id, { id, phone, status: "CONFIRMED", payment, accrual });
+    this.operations.push({ kind: "confirm", id });
+  }
+
+  resetOrder(id: string): void {
+    const order = this.orders.get(id);
+    if (!order) throw new RkeeperError(400, "ORDER_NOT_FOUND", "Order not found");
+    if (order.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed");
+    if (order.status === "RESET") return;
+    order.status = "RESET";
+    order.payment = 0;
+    this.operations.push({ kind: "reset", id });
+  }
+
+  close(id: string): void {
+    const order = this.orders.get(id);
+    if (!order || order.status === "RESET") throw new RkeeperError(400, "ORDER_NOT_CONFIRMED", "Order is not confirmed");
+    if (order.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed");
+    order.status = "CLOSED";
+    const guest = order.phone ? this.guests.get(order.phone) : undefined;
+    if (guest) guest.balance += order.accrual - order.payment;
+    this.operations.push({ kind: "close", id });
+  }
+
+  snapshot() {
+    return { guests: [...this.guests.values()], orders: [...this.orders.values()], operations: this.operations };
+  }
+
+  private sign(payload: { o: string; max: number; net: number; rate: number }): string {
+    const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
+    return `${body}.${createHmac("sha256", this.secret).update(body).digest("base64url")}`;
+  }
+
+  private verify(fingerprint: string): { o: string; max: number; net: number; rate: number } {
+    const [body, mac] = fingerprint.split(".");
+    if (!body || mac !== createHmac("sha256", this.secret).update(body).digest("base64url")) {
+      throw new RkeeperError(400, "FINGERPRINT_INVALID", "Fingerprint is not valid");
+    }
+    return JSON.parse(Buffer.from(body, "base64url").toString());
+  }
+}
+
+function orderHash(phone: string | null, items: Item[]): string {
+  const canonical = JSON.stringify([phone, items.map((i) => [i.code, i.price, i.cost, i.quantity])]);
+  return createHash("sha256").update(canonical).digest("base64url");
+}
