@@ -9,6 +9,7 @@ export const DEMO_SIMULATOR_ENV: Record<string, string> = {
   DEMO_LOYALCLIENT_API_KEY: "demo-loyalclient-key",
   DEMO_RKEEPER_API_KEY: "demo-rkeeper-key",
   DEMO_RKEEPER_PASSWORD: "demo-rkeeper-password",
+  DEMO_INTEGRATIONS_API_KEY: "demo-integrations-key",
 };
 
 export const DEMO_SHOPS: ShopsConfig = {
@@ -55,6 +56,20 @@ export const DEMO_SHOPS: ShopsConfig = {
         credentials: { apiKey: "env:DEMO_RKEEPER_API_KEY", password: "env:DEMO_RKEEPER_PASSWORD" },
       }],
     },
+    {
+      id: "demo-integrations",
+      name: "Цветочная лавка (Integrations)",
+      currency: "RUB",
+      loyalty: [{
+        id: "demo-integrations",
+        adapter: "integrations",
+        baseUrl: "http://integrations.sim/api/integrations",
+        timeoutMs: 3_000,
+        maxRetries: 2,
+        options: { outletId: "outlet-1" },
+        credentials: { apiKey: "env:DEMO_INTEGRATIONS_API_KEY" },
+      }],
+    },
   ],
 };
 
@@ -63,4 +78,8 @@ export const DEMO_PHONES = {
   bonusplus: { regular: "+79001234567", small: "+79007654321", blocked: "+79000000003", multiple: "+79000000004" },
   loyalclient: { regular: "+79001234567", small: "+79007654321", discountLevel: "+79000000003" },
   rkeeper: { regular: "+79001234567", small: "+79007654321" },
+  integrations: { regular: "+79001234567", small: "+79007654321", blocked: "+79000000003" },
 } as const;
+
+/** QR tokens the Integrations simulator knows (it finds customers by token, not by phone). */
+export const DEMO_QR_TOKENS = { integrations: { regular: "qr-anna-501", small: "qr-ivan-502", blocked: "qr-oleg-503" } } as const;

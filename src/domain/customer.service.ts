@@ -32,6 +32,27 @@ export class CustomerService {
     return this.ensure(shop.id, phone);
   }
 
+  /**
+   * A customer by the token of their QR code or app, for a service with `customers:read`: the POS or the
+   * shop's bot scans it. The provider's account gives the phone, which links it to our customer.
+   */
+  async findByToken(scope: RequestScope, shopId: string, token: string): Promise<Customer> {
+    if (!hasScope(scope.viewer, SCOPES.customersRead)) {
+      throw new AccessError(scope.viewer.kind === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN", `needs the ${SCOPES.customersRead} scope`);
+    }
+    const shop = this.shops.get(shopId);
+    const capable = shop.loyalty.filter((p) => p.capabilities.lookupBy.includes("QR") && p.findCustomerByToken);
+    const found = (await Promise.all(capable.map(async (provider) => ({ provider, account: await provider.findCustomerByToken!(token) }))))
+      .find((r) => r.account?.phone);
+    if (!found?.account) throw new NotFoundError("CUSTOMER_NOT_FOUND", "no customer has this token");
+    const phone = normalizePhone(found.account.phone);
+    const customer = await this.ensure(shop.id, phone);
+    await this.links.saveProviderRef(customer.id, found.provider.instanceId, found.account.externalId);
+    // This request already has the account; a later lookup by phone cannot get it from this provider.
+    scope.accounts.prime({ provider: found.provider, phone }, { provider: found.provider, account: found.account });
+    return customer;
+  }
+
   /** The Mini App user's own customer in a shop, or null until they link a phone. */
   async me(scope: RequestScope, shopId: string): Promise<Customer | null> {
     const shop = this.shops.get(shopId);

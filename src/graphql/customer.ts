@@ -52,6 +52,19 @@ builder.queryField("customer", (t) =>
     resolve: (_r, { shopId, phone }, ctx) => ctx.services.customers.findByPhone(ctx.scope, String(shopId), phone),
   }));
 
+builder.queryField("customerByQrToken", (t) =>
+  t.field({
+    type: CustomerRef,
+    description: "A customer by the token of their loyalty QR code or app (providers with lookupBy QR). Services with customers:read.",
+    authScopes: { authenticated: true },
+    errors: { types: [InvalidInputError, NotFoundError, ProviderError] },
+    args: {
+      shopId: t.arg.id({ required: true }),
+      token: t.arg.string({ required: true, validate: z.string().trim().min(1, "token is required").max(256) }),
+    },
+    resolve: (_r, { shopId, token }, ctx) => ctx.services.customers.findByToken(ctx.scope, String(shopId), token),
+  }));
+
 builder.queryField("me", (t) =>
   t.field({
     type: CustomerRef,

@@ -24,6 +24,21 @@ export class CustomerLinkRepository {
     });
   }
 
+  /** Remembers the customer's id at one provider instance (needed by providers that do not key on the phone). */
+  async saveProviderRef(customerId: string, providerInstanceId: string, externalId: string): Promise<void> {
+    await this.db.providerCustomerRef.upsert({
+      where: { customerId_providerInstanceId: { customerId, providerInstanceId } },
+      create: { customerId, providerInstanceId, externalId },
+      update: { externalId },
+    });
+  }
+
+  /** The customer's ids at each provider instance, by instance id. */
+  async providerRefs(customerId: string): Promise<Map<string, string>> {
+    const rows = await this.db.providerCustomerRef.findMany({ where: { customerId } });
+    return new Map(rows.map((r) => [r.providerInstanceId, r.externalId]));
+  }
+
   findByIds(ids: readonly string[]): Promise<CustomerLinkRecord[]> {
     return this.db.customerLink.findMany({ where: { id: { in: [...ids] } }, select });
   }

@@ -24,6 +24,13 @@ export interface LoyaltyProvider {
   findCustomer(query: CustomerQuery): Promise<LoyaltyAccount | null>;
 
   /**
+   * Finds the customer by the token of their QR code or app, where the provider supports it
+   * (`capabilities.lookupBy` includes "QR"). The account's `phone` links it to our customer.
+   * @example await provider.findCustomerByToken?.("qr-7f3a") // { phone: "79001234567", ... }
+   */
+  findCustomerByToken?(token: string): Promise<LoyaltyAccount | null>;
+
+  /**
    * Prices a cart: per-line discounts, points earned, the most points redeemable, and the effect of
    * `redeemPoints` when given. Never moves points.
    * @example await provider.calculate({ customer: { phone }, lines, redeemPoints: 50 })
@@ -66,6 +73,8 @@ export interface LoyaltyCapabilities {
 
 export interface CustomerQuery {
   phone: string;
+  /** The provider's own id for the customer, when the gateway has learnt it (see ProviderCustomerRef). */
+  externalId?: string;
 }
 
 export interface LoyaltyAccount {
@@ -182,5 +191,6 @@ export interface RefundRequest {
 
 export interface RefundReceipt {
   reference: string;
-  refunded: MinorUnits;
+  /** Money returned, when the provider works in amounts (line returns); null for a whole-purchase cancel. */
+  refunded: MinorUnits | null;
 }

@@ -1,4 +1,5 @@
 import { bonusPlusModule } from "./bonusplus/adapter.ts";
+import { integrationsModule } from "./integrations/adapter.ts";
 import { loyalClientModule } from "./loyalclient/adapter.ts";
 import { rkeeperModule } from "./rkeeper/adapter.ts";
 import { ConfigError, formatIssues } from "../config/format-issues.ts";
@@ -11,6 +12,7 @@ export const LOYALTY_MODULES: Record<string, LoyaltyProviderModule<any>> = {
   [bonusPlusModule.id]: bonusPlusModule,
   [loyalClientModule.id]: loyalClientModule,
   [rkeeperModule.id]: rkeeperModule,
+  [integrationsModule.id]: integrationsModule,
 };
 
 /** Builds one configured instance, validating its adapter options and credentials so bad config fails at boot. */

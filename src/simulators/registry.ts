@@ -1,5 +1,6 @@
 import { DEMO_SIMULATOR_ENV } from "../config/demo.ts";
 import { createBonusPlusSimulator } from "./bonusplus/server.ts";
+import { createIntegrationsSimulator } from "./integrations/server.ts";
 import { createLoyalClientSimulator } from "./loyalclient/server.ts";
 import { createRkeeperSimulator } from "./rkeeper/server.ts";
 import type { FetchHandler } from "./kit/router.ts";
@@ -25,6 +26,11 @@ export function createSimulators() {
       host: "rkeeper.sim",
       port: 4103,
       handler: createRkeeperSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_RKEEPER_API_KEY!, password: DEMO_SIMULATOR_ENV.DEMO_RKEEPER_PASSWORD! }),
+    },
+    integrations: {
+      host: "integrations.sim",
+      port: 4104,
+      handler: createIntegrationsSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_INTEGRATIONS_API_KEY! }),
     },
   } satisfies Record<string, { host: string; port: number; handler: Simulator }>;
 }

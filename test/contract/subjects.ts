@@ -4,6 +4,7 @@ import { createLogger } from "../../src/server/logger.ts";
 import { createBonusPlusSimulator } from "../../src/simulators/bonusplus/server.ts";
 import { listen } from "../../src/simulators/kit/http-server.ts";
 import { createLoyalClientSimulator } from "../../src/simulators/loyalclient/server.ts";
+import { createIntegrationsSimulator } from "../../src/simulators/integrations/server.ts";
 import { createRkeeperSimulator } from "../../src/simulators/rkeeper/server.ts";
 import type { Simulator } from "../../src/simulators/registry.ts";
 
@@ -22,6 +23,8 @@ export interface ContractSubject {
   /** Path fragments of the commit and calculate calls, for scripting faults on them. */
   commitPath: string;
   calculatePath: string;
+  /** QR tokens by phone, for providers that find customers by token only. */
+  tokens?: Record<string, string>;
   /** Scenarios this adapter cannot run, with the reason. */
   skip: Partial<Record<Scenario, string>>;
   start(options: { timeoutMs: number; maxRetries: number }): Promise<{ provider: LoyaltyProvider; sim: Simulator; close(): Promise<void> }>;
@@ -96,5 +99,16 @@ export const SUBJECTS: ContractSubject[] = [
     calculatePath: "/orders/calculate",
     skip: {},
     start: starter("rkeeper", (apiKey) => createRkeeperSimulator({ apiKey, password: "contract-password" }), { rkObjectId: "4174244" }, "/pub"),
+  },
+  {
+    id: "integrations",
+    ...phones,
+    tokens: { "79001234567": "qr-anna-501", "79007654321": "qr-ivan-502" },
+    lines,
+    refundLineId: "2",
+    commitPath: "/integrations/bonus",
+    calculatePath: "/calculate/bonus",
+    skip: { sessionRenewal: `Integrations ${staticKey}` },
+    start: starter("integrations", (apiKey) => createIntegrationsSimulator({ apiKey }), { outletId: "outlet-1" }, "/api/integrations"),
   },
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CalculateCartDocument, CustomerByPhoneDocument, ShopsDocument } from "../../generated/graphql/graphql.ts";
-import { DEMO_PHONES, DEMO_SHOPS } from "../../src/config/demo.ts";
+import { CalculateCartDocument, CustomerByPhoneDocument, CustomerByQrTokenDocument, ShopsDocument } from "../../generated/graphql/graphql.ts";
+import { DEMO_PHONES, DEMO_QR_TOKENS, DEMO_SHOPS } from "../../src/config/demo.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
 const gw = useDemoGateway();
@@ -15,14 +15,25 @@ describe("every provider through the same GraphQL API (demo mode)", () => {
 
   it.each(demo)("$adapter answers a customer query with a balance", async ({ shopId, adapter }) => {
     const phone = DEMO_PHONES[adapter as keyof typeof DEMO_PHONES].regular;
-    const res = await gw.t.run(CustomerByPhoneDocument, { shopId, phone }, asService());
-    if (res.data?.customer.__typename !== "QueryCustomerSuccess") throw new Error(JSON.stringify(res));
-    const [account] = res.data.customer.data.loyalty;
+    const token = DEMO_QR_TOKENS[adapter as keyof typeof DEMO_QR_TOKENS]?.regular;
+    const res = token
+      ? await gw.t.run(CustomerByQrTokenDocument, { shopId, token }, asService()).then((r) => ({ ...r, data: r.data && { customer: r.data.customerByQrToken } }))
+      : await gw.t.run(CustomerByPhoneDocument, { shopId, phone }, asService());
+    const customer = res.data?.customer;
+    if (!customer || !("data" in customer)) throw new Error(JSON.stringify(res));
+    expect(customer.data.phone).toBe(phone.replace("+", ""));
+    const [account] = customer.data.loyalty;
     expect(account?.__typename).toBe("LoyaltyAccount");
     if (account?.__typename === "LoyaltyAccount") {
       expect(account.provider.adapter).toBe(adapter);
       expect(account.balance).toBeGreaterThan(0);
     }
+  });
+
+  it("says UNSUPPORTED_BY_PROVIDER on the account of a provider that cannot look up by phone", async () => {
+    const res = await gw.t.run(CustomerByPhoneDocument, { shopId: "demo-integrations", phone: DEMO_PHONES.integrations.regular }, asService());
+    if (res.data?.customer.__typename !== "QueryCustomerSuccess") throw new Error(JSON.stringify(res));
+    expect(res.data.customer.data.loyalty[0]).toMatchObject({ __typename: "LoyaltyAccountError", code: "UNSUPPORTED_BY_PROVIDER", providerId: "demo-integrations" });
   });
 
   it.each(demo)("$adapter prices a cart with points", async ({ shopId, adapter }) => {

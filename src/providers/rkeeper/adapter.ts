@@ -108,8 +108,9 @@ export class RkeeperAdapter implements Port.LoyaltyProvider {
     throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "r_keeper documents no refund endpoint", this.instanceId);
   }
 
+  /** Safe to repeat: a second close answers ORDER_ALREADY_CLOSED, which commit treats as done. */
   private close(id: string) {
-    return this.http.request({ method: "POST", path: `${PATH}/orders/close`, body: { id, closedAt: new Date().toISOString() }, schema: idWire, idempotent: false });
+    return this.http.request({ method: "POST", path: `${PATH}/orders/close`, body: { id, closedAt: new Date().toISOString() }, schema: idWire, idempotent: true });
   }
 
   private calculateOrder(order: OrderDto, guest: { type: "phone"; phone: string } | null) {

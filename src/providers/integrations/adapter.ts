@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { ProviderError } from "../../domain/errors.ts";
+import { ProviderHttp } from "../http/provider-http.ts";
+import type { LoyaltyProviderModule } from "../module.ts";
+import type * as Port from "../port.ts";
+import { mapIntegrationsError, toAccount, toCalculation, toRubles } from "./mapper.ts";
+import { type ActionWire, actionWire, bonusCalcWire, bonusWire, codeWire, refundWire } from "./wire.ts";
+
+const options = z.object({
+  /** The outlet id at the loyalty platform; `bonus` needs an outlet, device or manager. */
+  outletId: z.string().min(1),
+});
+type Options = z.infer<typeof options>;
+
+/**
+ * The "Integrations" REST API: QR lookup (`code`), promotions (`calculate/action`), a dry run
+ * (`calculate/bonus`), the purchase (`bonus`, deduplicated by `idempotency_key`) and `refund`.
+ * It has no hold: the gateway keeps one in its ledger (capabilities.hold = LEDGER).
+ */
+export class IntegrationsAdapter implements Port.LoyaltyProvider {
+  readonly adapter = "integrations";
+  readonly capabilities: Port.LoyaltyCapabilities = {
+    lookupBy: ["QR"],
+    calculation: "LINES",
+    hold: "LEDGER",
+    refund: "FULL",
+    phoneVerification: false,
+    productImport: false,
+  };
+
+  constructor(
+    readonly instanceId: string,
+    private readonly http: ProviderHttp,
+    private readonly opts: Options,
+  ) {}
+
+  /** No documented call returns a profile for a phone; customers are found by their QR token. */
+  async findCustomer(): Promise<Port.LoyaltyAccount | null> {
+    throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "this provider finds customers by QR token only (customerByQrToken)", this.instanceId);
+  }
+
+  async findCustomerByToken(token: string): Promise<Port.LoyaltyAccount | null> {
+    try {
+      const wire = await this.http.request({ method: "POST", path: "code", body: { user_token: token }, schema: codeWire, idempotent: true });
+      return toAccount(wire.client, null);
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === "CUSTOMER_NOT_FOUND") return null;
+      throw error;
+    }
+  }
+
+  async calculate(cart: Port.Cart): Promise<Port.Calculation> {
+    const items = this.items(cart);
+    if (!cart.customer) {
+      return toCalculation({ ...cart, redeemPoints: 0 }, { status: "ok", positions: [], info: [] }, { status: "ok", max_pay_bonus: 0, bonus_value: 0, final_payable: 0 });
+    }
+    const who = this.who(cart.customer);
+    const actions = await this.promotions(who, items);
+    const bonus = await this.http.request({
+      method: "POST",
+      path: "calculate/bonus",
+      body: { ...who, outlet_id: this.opts.outletId, paid_bonus: cart.redeemPoints, items: positionsAsItems(actions) },
+      schema: bonusCalcWire,
+      idempotent: true,
+    });
+    const calculation = toCalculation(cart, actions, bonus);
+    if (cart.redeemPoints > calculation.maxRedeemablePoints) {
+      throw new ProviderError("REDEEM_LIMIT_EXCEEDED", `at most ${calculation.maxRedeemablePoints} points`, this.instanceId, "max_pay_bonus");
+    }
+    return calculation;
+  }
+
+  async hold(): Promise<Port.HoldReceipt> {
+    throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "this provider has no hold; the gateway keeps it in its ledger", this.instanceId);
+  }
+
+  async release(): Promise<void> {
+    throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "this provider has no hold; the gateway keeps it in its ledger", this.instanceId);
+  }
+
+  /** `bonus`: the vendor deduplicates by `idempotency_key`, so this write is safe to retry. */
+  async commit(req: Port.CommitRequest): Promise<Port.CommitReceipt> {
+    if (!req.customer.externalId) {
+      throw new ProviderError("PROVIDER_REJECTED", "the customer must be identified by QR token before a purchase", this.instanceId, "CLIENT_ID_REQUIRED");
+    }
+    // Promotions count at `bonus` only when their actions are passed, so the positions come from calculate/action.
+    const actions = await this.promotions({ id_client: req.customer.externalId }, this.items(req.cart));
+    const wire = await this.http.request({
+      method: "POST",
+      path: "bonus",
+      body: {
+        id_client: req.customer.externalId,
+        idempotency_key: req.idempotencyKey,
+        invoice_num: req.orderId,
+        outlet_id: this.opts.outletId,
+        paid_bonus: req.cart.redeemPoints,
+        items: positionsAsItems(actions),
+      },
+      schema: bonusWire,
+      idempotent: true,
+    });
+    return { reference: wire.order_id ?? req.orderId, pointsRedeemed: Math.floor(wire.redeem_applied), pointsEarned: Math.floor(wire.earn_applied) };
+  }
+
+  /** `refund` cancels the whole purchase; a replay returns the stored result, so it is retried. */
+  async refund(req: Port.RefundRequest): Promise<Port.RefundReceipt> {
+    if (req.lines) throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "this provider refunds whole purchases only", this.instanceId);
+    const wire = await this.http.request({
+      method: "POST", path: "refund", body: { invoice_num: req.orderId, outlet_id: this.opts.outletId }, schema: refundWire, idempotent: true,
+    });
+    return { reference: wire.order_id, refunded: null };
+  }
+
+  private promotions(who: Record<string, string>, items: ReturnType<IntegrationsAdapter["items"]>) {
+    return this.http.request({
+      method: "POST", path: "calculate/action", body: { ...who, outlet_id: this.opts.outletId, items }, schema: actionWire, idempotent: true,
+    });
+  }
+
+  private who(customer: Port.CustomerQuery): Record<string, string> {
+    return customer.externalId ? { id_client: customer.externalId } : { phone: `+${customer.phone}` };
+  }
+
+  private items(cart: Port.Cart) {
+    return cart.lines.map((l) => ({ id_product: l.productId, name: l.name ?? l.productId, qty: l.quantity, price: toRubles(this.instanceId, l.unitPrice) }));
+  }
+}
+
+function positionsAsItems(actions: ActionWire) {
+  return actions.positions.map((p) => ({ id_product: p.id_product, qty: p.qty, price: p.price, actions: p.actions, action_names: p.actions_names }));
+}
+
+export const integrationsModule: LoyaltyProviderModule<Options> = {
+  id: "integrations",
+  options,
+  credentials: z.object({ apiKey: z.string().min(1) }),
+  create: (instance, deps) => new IntegrationsAdapter(instance.id, new ProviderHttp({
+    provider: instance.id,
+    baseUrl: instance.baseUrl,
+    fetch: deps.fetch,
+    timeoutMs: instance.timeoutMs,
+    maxRetries: instance.maxRetries,
+    headers: () => ({ "x-api-key": instance.credentials.apiKey! }),
+    mapError: (failure) => mapIntegrationsError(instance.id, failure),
+    logger: deps.logger,
+  }), instance.options),
+};

@@ -1,0 +1,98 @@
+import type { z } from "zod";
+import { ProviderError } from "../../domain/errors.ts";
+import { allocate } from "../../domain/money.ts";
+import type { VendorFailure } from "../http/provider-http.ts";
+import type { Calculation, Cart, LoyaltyAccount } from "../port.ts";
+import { type ActionWire, type BonusCalcWire, type clientWire, errorWire } from "./wire.ts";
+
+export const POINT_VALUE_MINOR = 100;
+
+/** The vendor counts money in whole rubles; a price with kopecks cannot be sent without rounding it. */
+export function toRubles(provider: string, minor: number): number {
+  if (minor % 100 !== 0) {
+    throw new ProviderError("PROVIDER_REJECTED", `${provider} takes whole rubles only`, provider, "FRACTIONAL_AMOUNT");
+  }
+  return minor / 100;
+}
+
+export function toAccount(wire: z.infer<typeof clientWire>, phone: string | null): LoyaltyAccount {
+  return {
+    externalId: wire.id_client,
+    phone: (wire.phone ?? phone ?? "").replace(/^\+/, ""),
+    name: wire.name ?? null,
+    balance: Math.floor(wire.balance),
+    pendingBalance: 0,
+    tier: null,
+    nextTier: null,
+    amountToNextTier: null,
+    earnRateBp: Math.round(wire.earn_percent * 100),
+    discountRateBp: null,
+    maxRedeemRateBp: Math.round(wire.redeem_limit_percent * 100),
+    redeemBlocked: wire.redemptions_blocked,
+    redeemMultiple: 1,
+  };
+}
+
+/** Promotions come from calculate/action (per position), points from calculate/bonus (per item). */
+export function toCalculation(cart: Cart, actions: ActionWire, bonus: BonusCalcWire): Calculation {
+  const subtotals = cart.lines.map((l) => l.unitPrice * l.quantity);
+  // What the promotions made of each product, summed over its positions (NTH_FREE splits them).
+  const promoted = new Map<string, number>();
+  const names = new Map<string, string[]>();
+  for (const p of actions.positions) {
+    promoted.set(p.id_product, (promoted.get(p.id_product) ?? 0) + Math.round(p.price * 100) * p.qty);
+    names.set(p.id_product, [...(names.get(p.id_product) ?? []), ...p.actions_names]);
+  }
+  const discountByProduct = new Map<string, number>();
+  for (const [product, after] of promoted) {
+    const before = cart.lines.filter((l) => l.productId === product).reduce((a, l) => a + l.unitPrice * l.quantity, 0);
+    discountByProduct.set(product, Math.max(0, before - after));
+  }
+  const discounts = cart.lines.map(() => 0);
+  for (const [product, total] of discountByProduct) {
+    const idx = cart.lines.flatMap((l, i) => (l.productId === product ? [i] : []));
+    allocate(total, idx.map((i) => subtotals[i]!)).forEach((v, n) => { discounts[idx[n]!] = v; });
+  }
+  const nets = subtotals.map((s, i) => s - discounts[i]!);
+  const redeemed = allocate(cart.redeemPoints * POINT_VALUE_MINOR, nets);
+  const earned = Math.floor(bonus.bonus_value);
+  const earns = allocate(earned, nets.map((n, i) => n - redeemed[i]!));
+  const lines = cart.lines.map((l, i) => ({
+    lineId: l.lineId,
+    productId: l.productId,
+    quantity: l.quantity,
+    subtotal: subtotals[i]!,
+    discount: discounts[i]!,
+    redeemed: redeemed[i]!,
+    pointsEarned: earns[i]!,
+    messages: [...new Set(names.get(l.productId) ?? [])],
+  }));
+  const subtotal = subtotals.reduce((a, b) => a + b, 0);
+  const discount = discounts.reduce((a, b) => a + b, 0);
+  const redeemedTotal = cart.redeemPoints * POINT_VALUE_MINOR;
+  return {
+    lines,
+    subtotal,
+    discount,
+    redeemed: redeemedTotal,
+    redeemedPoints: cart.redeemPoints,
+    pointsEarned: earned,
+    maxRedeemablePoints: Math.floor(bonus.max_pay_bonus),
+    total: subtotal - discount - redeemedTotal,
+    vendorRef: null,
+  };
+}
+
+/** `{error, code, message, statusCode, ...}`; business errors are mostly 400 and told apart by message. */
+export function mapIntegrationsError(provider: string, failure: VendorFailure): ProviderError {
+  const parsed = errorWire.safeParse(failure.body);
+  const code = parsed.success ? parsed.data.code : String(failure.status);
+  const message = parsed.success ? (parsed.data.message ?? "") : "";
+  if (failure.status === 401 || failure.status === 403) {
+    return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, code);
+  }
+  if (code === "NotFound" || /client not found/i.test(message)) return new ProviderError("CUSTOMER_NOT_FOUND", `${provider}: client not found`, provider, code);
+  if (/not enough|insufficient/i.test(message)) return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points`, provider, code);
+  if (/redemptions? (are )?blocked/i.test(message)) return new ProviderError("REDEEM_BLOCKED", `${provider}: redemptions blocked`, provider, code);
+  return new ProviderError("PROVIDER_REJECTED", `${provider} rejected the request (${code})`, provider, code);
+}
