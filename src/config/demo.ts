@@ -10,10 +10,26 @@ export const DEMO_SIMULATOR_ENV: Record<string, string> = {
   DEMO_RKEEPER_API_KEY: "demo-rkeeper-key",
   DEMO_RKEEPER_PASSWORD: "demo-rkeeper-password",
   DEMO_INTEGRATIONS_API_KEY: "demo-integrations-key",
+  DEMO_POSIFLORA_USERNAME: "demo-florist",
+  DEMO_POSIFLORA_PASSWORD: "demo-posiflora-password",
 };
 
 export const DEMO_SHOPS: ShopsConfig = {
   shops: [
+    {
+      id: "demo-posiflora",
+      name: "Цветочная лавка (Posiflora)",
+      currency: "RUB",
+      loyalty: [{
+        id: "demo-posiflora",
+        adapter: "posiflora",
+        baseUrl: "http://posiflora.sim/api",
+        timeoutMs: 3_000,
+        maxRetries: 2,
+        options: { rulesTtlSeconds: 300 },
+        credentials: { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" },
+      }],
+    },
     {
       id: "demo-bonusplus",
       name: "Цветочная лавка (BonusPlus)",
@@ -79,6 +95,7 @@ export const DEMO_PHONES = {
   loyalclient: { regular: "+79001234567", small: "+79007654321", discountLevel: "+79000000003" },
   rkeeper: { regular: "+79001234567", small: "+79007654321" },
   integrations: { regular: "+79001234567", small: "+79007654321", blocked: "+79000000003" },
+  posiflora: { regular: "+79001234567", small: "+79007654321", noGroup: "+79000000003" },
 } as const;
 
 /** QR tokens the Integrations simulator knows (it finds customers by token, not by phone). */

@@ -1,6 +1,7 @@
 import { bonusPlusModule } from "./bonusplus/adapter.ts";
 import { integrationsModule } from "./integrations/adapter.ts";
 import { loyalClientModule } from "./loyalclient/adapter.ts";
+import { posifloraLoyaltyModule } from "./posiflora/adapter.ts";
 import { rkeeperModule } from "./rkeeper/adapter.ts";
 import { ConfigError, formatIssues } from "../config/format-issues.ts";
 import { resolveCredentials, type ProviderInstanceInput } from "../config/shops.ts";
@@ -13,6 +14,7 @@ export const LOYALTY_MODULES: Record<string, LoyaltyProviderModule<any>> = {
   [loyalClientModule.id]: loyalClientModule,
   [rkeeperModule.id]: rkeeperModule,
   [integrationsModule.id]: integrationsModule,
+  [posifloraLoyaltyModule.id]: posifloraLoyaltyModule,
 };
 
 /** Builds one configured instance, validating its adapter options and credentials so bad config fails at boot. */

@@ -2,6 +2,7 @@ import { DEMO_SIMULATOR_ENV } from "../config/demo.ts";
 import { createBonusPlusSimulator } from "./bonusplus/server.ts";
 import { createIntegrationsSimulator } from "./integrations/server.ts";
 import { createLoyalClientSimulator } from "./loyalclient/server.ts";
+import { createPosifloraSimulator } from "./posiflora/server.ts";
 import { createRkeeperSimulator } from "./rkeeper/server.ts";
 import type { FetchHandler } from "./kit/router.ts";
 import type { Faults } from "./kit/faults.ts";
@@ -31,6 +32,11 @@ export function createSimulators() {
       host: "integrations.sim",
       port: 4104,
       handler: createIntegrationsSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_INTEGRATIONS_API_KEY! }),
+    },
+    posiflora: {
+      host: "posiflora.sim",
+      port: 4105,
+      handler: createPosifloraSimulator({ username: DEMO_SIMULATOR_ENV.DEMO_POSIFLORA_USERNAME!, password: DEMO_SIMULATOR_ENV.DEMO_POSIFLORA_PASSWORD! }),
     },
   } satisfies Record<string, { host: string; port: number; handler: Simulator }>;
 }

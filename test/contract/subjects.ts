@@ -5,6 +5,8 @@ import { createBonusPlusSimulator } from "../../src/simulators/bonusplus/server.
 import { listen } from "../../src/simulators/kit/http-server.ts";
 import { createLoyalClientSimulator } from "../../src/simulators/loyalclient/server.ts";
 import { createIntegrationsSimulator } from "../../src/simulators/integrations/server.ts";
+import { createPosifloraSimulator } from "../../src/simulators/posiflora/server.ts";
+import type { PosifloraState } from "../../src/simulators/posiflora/state.ts";
 import { createRkeeperSimulator } from "../../src/simulators/rkeeper/server.ts";
 import type { Simulator } from "../../src/simulators/registry.ts";
 
@@ -23,6 +25,10 @@ export interface ContractSubject {
   /** Path fragments of the commit and calculate calls, for scripting faults on them. */
   commitPath: string;
   calculatePath: string;
+  /** False where points accrue later (Posiflora accrues when the order is done), not at commit. */
+  accruesAtCommit?: boolean;
+  /** Sets up what a commit needs at the vendor, such as the order it pays (Posiflora). Idempotent. */
+  beforeCommit?: (sim: Simulator, orderId: string, phone: string, cart: Cart) => void;
   /** QR tokens by phone, for providers that find customers by token only. */
   tokens?: Record<string, string>;
   /** Scenarios this adapter cannot run, with the reason. */
@@ -50,10 +56,10 @@ function starter(adapter: string, simulator: (apiKey: string) => Simulator, opti
     const provider = createLoyaltyProvider(
       {
         id: `contract-${adapter}`, adapter, baseUrl: `${server.url}${basePath}`, timeoutMs, maxRetries, options,
-        credentials: { apiKey: "env:KEY", password: "env:PASSWORD" },
+        credentials: { apiKey: "env:KEY", password: "env:PASSWORD", username: "env:USERNAME" },
       },
       "contract",
-      { KEY: "contract-key", PASSWORD: "contract-password" },
+      { KEY: "contract-key", PASSWORD: "contract-password", USERNAME: "contract-user" },
       { fetch: globalThis.fetch, logger: createLogger("silent") },
     );
     return { provider, sim, close: server.close };
@@ -110,5 +116,23 @@ export const SUBJECTS: ContractSubject[] = [
     calculatePath: "/calculate/bonus",
     skip: { sessionRenewal: `Integrations ${staticKey}` },
     start: starter("integrations", (apiKey) => createIntegrationsSimulator({ apiKey }), { outletId: "outlet-1" }, "/api/integrations"),
+  },
+  {
+    id: "posiflora",
+    ...phones,
+    lines,
+    refundLineId: "2",
+    commitPath: "/payments",
+    calculatePath: "/v1/customers",
+    accruesAtCommit: false,
+    beforeCommit: (sim, orderId, phone, cart) => {
+      const state = (sim as unknown as { state: PosifloraState }).state;
+      if (state.orders.has(orderId)) return;
+      const customer = state.search(phone)[0]!;
+      const totalAmount = cart.lines.reduce((a, l) => a + l.unitPrice * l.quantity, 0);
+      state.createOrder({ id: orderId, status: "new", customerId: customer.id, totalAmount, byBonuses: false, attributes: {}, relationships: {} });
+    },
+    skip: { vendorDedupe: undefined },
+    start: starter("posiflora", () => createPosifloraSimulator({ username: "contract-user", password: "contract-password" }), {}, "/api"),
   },
 ];

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { decimal } from "../decimal-wire.ts";
+
+/** JSON:API documents (`application/vnd.api+json`). */
+export const JSON_API = "application/vnd.api+json";
+
+export const sessionWire = z.object({
+  data: z.object({
+    type: z.string(),
+    attributes: z.object({
+      accessToken: z.string().min(1),
+      refreshToken: z.string().min(1),
+      expireAt: z.string(),
+      refreshExpireAt: z.string().nullish(),
+    }),
+  }),
+});
+
+const relationship = z.object({ data: z.object({ id: z.string(), type: z.string() }).nullish() }).nullish();
+
+export const customerResource = z.object({
+  id: z.string(),
+  type: z.literal("customers"),
+  attributes: z.object({
+    title: z.string().nullish(),
+    phone: z.string().nullish(),
+    countryCode: z.number().int().nullish(),
+    bonusCard: z.string().nullish(),
+    currentPoints: decimal.nullish(),
+    spentPoints: decimal.nullish(),
+    status: z.enum(["on", "off", "deleted"]).nullish(),
+  }),
+  relationships: z.object({ bonusGroup: relationship }).partial().nullish(),
+});
+export type CustomerResource = z.infer<typeof customerResource>;
+
+export const bonusGroupResource = z.object({
+  id: z.string(),
+  type: z.literal("bonus-groups"),
+  attributes: z.object({
+    title: z.string().nullish(),
+    bonusRate: decimal,
+    limit: decimal.nullish(),
+    entryAmount: decimal.nullish(),
+    status: z.string().nullish(),
+  }),
+});
+export type BonusGroupResource = z.infer<typeof bonusGroupResource>;
+
+export const customersWire = z.object({
+  data: z.array(customerResource),
+  included: z.array(z.union([bonusGroupResource, z.object({ type: z.string(), id: z.string() }).passthrough()])).nullish(),
+});
+
+export const bonusGroupWire = z.object({ data: bonusGroupResource });
+
+export const orderResource = z.object({
+  id: z.string(),
+  type: z.literal("orders"),
+  attributes: z.object({
+    status: z.string(),
+    totalAmount: decimal.nullish(),
+    byBonuses: decimal.nullish(),
+    revision: z.number().int().nullish(),
+  }).passthrough(),
+});
+export const orderWire = z.object({ data: orderResource });
+export const anyDocument = z.unknown();
+
+export const errorsWire = z.object({
+  errors: z.array(z.object({ status: z.string().nullish(), code: z.string().nullish(), title: z.string().nullish(), detail: z.string().nullish() })).min(1),
+});

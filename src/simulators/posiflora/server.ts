@@ -1,0 +1,129 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { decimalToMinor, minorToJsonNumber } from "../../domain/money.ts";
+import { decimal } from "../../providers/decimal-wire.ts";
+import { json, readJson, Router } from "../kit/router.ts";
+import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
+import { type BonusGroup, type Customer, JsonApiError, type Order, PosifloraState } from "./state.ts";
+
+const CONTENT = { "content-type": "application/vnd.api+json" };
+const doc = (body: unknown, status = 200) => json(body, status, CONTENT);
+
+const style: VendorErrorStyle = {
+  error: (status, code, detail) => doc({ errors: [{ id: randomUUID(), status: String(status), code, title: code, detail }] }, status),
+};
+
+const customerResource = (c: Customer) => ({
+  type: "customers",
+  id: c.id,
+  attributes: {
+    title: c.title, phone: c.phone, countryCode: c.countryCode, bonusCard: c.bonusCard, currentPoints: c.currentPoints,
+    spentPoints: c.spentPoints, status: c.status, updatedAt: c.updatedAt,
+  },
+  relationships: { bonusGroup: { data: c.bonusGroupId ? { type: "bonus-groups", id: c.bonusGroupId } : null } },
+});
+
+const groupResource = (g: BonusGroup) => ({
+  type: "bonus-groups",
+  id: g.id,
+  attributes: { title: g.title, bonusRate: g.bonusRate, limit: g.limit, entryAmount: g.entryAmount, status: g.status },
+});
+
+export const orderResource = (o: Order) => ({
+  type: "orders",
+  id: o.id,
+  attributes: {
+    ...o.attributes, docNo: o.docNo, status: o.status, totalAmount: minorToJsonNumber(o.totalAmount), byBonuses: o.byBonuses,
+    revision: o.revision, updatedAt: o.updatedAt,
+  },
+  relationships: o.relationships,
+});
+
+/**
+ * Posiflora (JSON:API, `/api/v1/...`): sessions that expire, customers with bonus groups, and orders
+ * with payments. Access tokens live `accessTtlSeconds`; a refresh token renews them.
+ */
+export function createPosifloraSimulator(options: { username: string; password: string; accessTtlSeconds?: number; state?: PosifloraState }) {
+  const state = options.state ?? new PosifloraState();
+  const access = new Map<string, number>();
+  const refresh = new Map<string, number>();
+  const accessTtl = (options.accessTtlSeconds ?? 3600) * 1000;
+
+  const issue = () => {
+    const accessToken = randomUUID();
+    const refreshToken = randomUUID();
+    const expireAt = Date.now() + accessTtl;
+    access.set(accessToken, expireAt);
+    refresh.set(refreshToken, Date.now() + 30 * 86_400_000);
+    return doc({ data: { type: "sessions", id: randomUUID(), attributes: {
+      accessToken, refreshToken, expireAt: new Date(expireAt).toISOString(), refreshExpireAt: new Date(refresh.get(refreshToken)!).toISOString(), saasCustomerId: 1,
+    } } });
+  };
+
+  const authed = (fn: (req: Request, params: Record<string, string>) => Promise<Response> | Response) => async (req: Request, params: Record<string, string>) => {
+    const token = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1];
+    const until = token ? access.get(token) : undefined;
+    if (!until || until < Date.now()) return style.error(401, "UNAUTHORIZED", "Access token is missing or expired");
+    try {
+      return await fn(req, params);
+    } catch (error) {
+      if (error instanceof JsonApiError) return style.error(error.status, error.code, error.detail);
+      throw error;
+    }
+  };
+
+  const body = async <T>(req: Request, schema: z.ZodType<T>): Promise<T> => {
+    const parsed = schema.safeParse(await readJson(req));
+    if (!parsed.success) throw new JsonApiError(400, "VALIDATION_ERROR", parsed.error.issues.map((i) => `${i.path.join("/")}: ${i.message}`).join("; "));
+    return parsed.data;
+  };
+
+  const vendor = new Router("/api/v1")
+    .on("POST", "/sessions", async (req) => {
+      const b = (await readJson(req)) as { data?: { attributes?: { username?: string; password?: string } } } | undefined;
+      const a = b?.data?.attributes;
+      if (a?.username !== options.username || a?.password !== options.password) return style.error(401, "INVALID_CREDENTIALS", "Invalid username or password");
+      return issue();
+    })
+    .on("PATCH", "/sessions", async (req) => {
+      const b = (await readJson(req)) as { data?: { attributes?: { refreshToken?: string } } } | undefined;
+      const token = b?.data?.attributes?.refreshToken;
+      const until = token ? refresh.get(token) : undefined;
+      if (!until || until < Date.now()) return style.error(401, "INVALID_REFRESH_TOKEN", "Refresh token is invalid or expired");
+      refresh.delete(token!);
+      return issue();
+    })
+    .on("GET", "/customers", authed((req) => {
+      const url = new URL(req.url);
+      const found = state.search(url.searchParams.get("search") ?? "").filter((c) => c.status !== "deleted");
+      const include = url.searchParams.get("include")?.split(",") ?? [];
+      const groups = include.includes("bonusGroup")
+        ? [...new Set(found.map((c) => c.bonusGroupId).filter((g): g is string => !!g))].map((g) => groupResource(state.groups.get(g)!))
+        : [];
+      return doc({ data: found.map(customerResource), ...(groups.length ? { included: groups } : {}), meta: { total: found.length } });
+    }))
+    .on("GET", "/bonus-groups/:id", authed((_req, { id }) => {
+      const g = state.groups.get(id!);
+      if (!g) throw new JsonApiError(404, "NOT_FOUND", `Bonus group ${id} not found`);
+      return doc({ data: groupResource(g) });
+    }))
+    .on("GET", "/orders/:id", authed((_req, { id }) => doc({ data: orderResource(state.order(id!)) })))
+    .on("POST", "/orders/:id/payments", authed(async (req, { id }) => {
+      const b = await body(req, z.object({ data: z.object({
+        type: z.literal("order-payments").default("order-payments"),
+        id: z.string().optional(),
+        attributes: z.object({ paymentType: z.enum(["payment", "return", "change"]), amount: decimal, bonusAmount: z.number().int().nonnegative().default(0), prepayment: z.boolean().optional() }),
+      }) }));
+      state.pay(id!, { id: b.data.id, paymentType: b.data.attributes.paymentType, amount: decimalToMinor(b.data.attributes.amount), bonusAmount: b.data.attributes.bonusAmount });
+      return doc({ data: orderResource(state.order(id!)) });
+    }))
+    .on("PATCH", "/orders/:id/return", authed((_req, { id }) => doc({ data: orderResource(state.returnOrder(id!)) })));
+
+  const handler = createSimulatorHandler({ vendor, state, style });
+  /** Ends every access token, and with `refresh` every refresh token too (a forced new login). */
+  const expireSessions = (opts: { refresh?: boolean } = {}) => {
+    access.clear();
+    if (opts.refresh) refresh.clear();
+  };
+  return Object.assign(handler, { state, expireSessions });
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from "node:crypto";
+import { mulDivFloor } from "../../domain/money.ts";
+
+export interface Customer {
+  id: string;
+  title: string;
+  phone: string;
+  countryCode: number;
+  bonusCard: string;
+  currentPoints: number;
+  spentPoints: number;
+  status: "on" | "off" | "deleted";
+  bonusGroupId: string | null;
+  updatedAt: string;
+}
+
+export interface BonusGroup {
+  id: string;
+  title: string;
+  bonusRate: number;
+  limit: number;
+  entryAmount: number;
+  status: "on" | "off";
+}
+
+export type OrderStatus = "new" | "assembled" | "courier" | "done" | "canceled" | "returned" | "notAccepted";
+
+export interface Order {
+  id: string;
+  docNo: string;
+  status: OrderStatus;
+  customerId: string | null;
+  /** Kopecks. */
+  totalAmount: number;
+  byBonuses: boolean;
+  attributes: Record<string, unknown>;
+  relationships: Record<string, unknown>;
+  payments: Array<{ id: string; paymentType: string; amount: number; bonusAmount: number }>;
+  accrued: number;
+  revision: number;
+  updatedAt: string;
+}
+
+export class JsonApiError extends Error {
+  constructor(readonly status: number, readonly code: string, readonly detail: string) {
+    super(detail);
+  }
+}
+
+export const DEMO_GROUPS: BonusGroup[] = [
+  { id: "57", title: "Бонусы 10%", bonusRate: 10, limit: 30, entryAmount: 0, status: "on" },
+  { id: "58", title: "Без бонусов", bonusRate: 0, limit: 0, entryAmount: 0, status: "off" },
+];
+
+export const DEMO_CUSTOMERS: Omit<Customer, "updatedAt">[] = [
+  { id: "c0a8f1e2-0001-4000-a000-000000000001", title: "Анна Петрова", phone: "9001234567", countryCode: 7, bonusCard: "PF-0001", currentPoints: 350, spentPoints: 0, status: "on", bonusGroupId: "57" },
+  { id: "c0a8f1e2-0002-4000-a000-000000000002", title: "Иван Смирнов", phone: "9007654321", countryCode: 7, bonusCard: "PF-0002", currentPoints: 20, spentPoints: 0, status: "on", bonusGroupId: "57" },
+  { id: "c0a8f1e2-0003-4000-a000-000000000003", title: "Олег Без-Группы", phone: "9000000003", countryCode: 7, bonusCard: "PF-0003", currentPoints: 500, spentPoints: 0, status: "on", bonusGroupId: "58" },
+];
+
+/** Posiflora's books: customers, bonus groups, orders with payments; points accrue when an order is done. */
+export class PosifloraState {
+  customers = new Map<string, Customer>();
+  groups = new Map<string, BonusGroup>();
+  orders = new Map<string, Order>();
+  private docSeq = 1000;
+
+  constructor(private readonly now: () => Date = () => new Date()) {
+    this.reset();
+  }
+
+  reset(): void {
+    const at = this.now().toISOString();
+    this.customers = new Map(DEMO_CUSTOMERS.map((c) => [c.id, { ...c, updatedAt: at }]));
+    this.groups = new Map(DEMO_GROUPS.map((g) => [g.id, { ...g }]));
+    this.orders = new Map();
+    this.docSeq = 1000;
+  }
+
+  /** `search` matches the title, the phone (with or without the country code) or the bonus card. */
+  search(text: string): Customer[] {
+    const q = text.toLowerCase();
+    const digits = text.replace(/\D/g, "");
+    return [...this.customers.values()].filter((c) =>
+      c.title.toLowerCase().includes(q) || c.bonusCard.toLowerCase() === q ||
+      (digits.length >= 5 && (`${c.countryCode}${c.phone}`.includes(digits) || c.phone.includes(digits))));
+  }
+
+  order(id: string): Order {
+    const order = this.orders.get(id);
+    if (!order) throw new JsonApiError(404, "NOT_FOUND", `Order ${id} not found`);
+    return order;
+  }
+
+  createOrder(input: Omit<Order, "docNo" | "payments" | "accrued" | "revision" | "updatedAt">): Order {
+    if (this.orders.has(input.id)) throw new JsonApiError(409, "DUPLICATE_ID", `Order ${input.id} already exists`);
+    const order: Order = { ...input, docNo: String(++this.docSeq), payments: [], accrued: 0, revision: 1, updatedAt: this.now().toISOString() };
+    this.orders.set(order.id, order);
+    return order;
+  }
+
+  /** A payment with `bonusAmount` spends the customer's points; a client-made id makes a repeat a 409. */
+  pay(orderId: string, payment: { id?: string; paymentType: string; amount: number; bonusAmount: number }): void {
+    const order = this.order(orderId);
+    const id = payment.id ?? randomUUID();
+    if (order.payments.some((p) => p.id === id)) throw new JsonApiError(409, "DUPLICATE_ID", `Payment ${id} already exists`);
+    if (payment.bonusAmount > 0) {
+      const customer = order.customerId ? this.customers.get(order.customerId) : undefined;
+      if (!customer) throw new JsonApiError(422, "NO_CUSTOMER", "Bonus payment needs an order customer");
+      if (payment.bonusAmount > customer.currentPoints) throw new JsonApiError(422, "NOT_ENOUGH_POINTS", "Customer has not enough points");
+      customer.currentPoints -= payment.bonusAmount;
+      customer.spentPoints += payment.bonusAmount;
+      order.byBonuses = true;
+    }
+    order.payments.push({ id, ...payment });
+    this.touch(order);
+  }
+
+  /** Changes the status; `done` accrues the group's rate on what was paid in money, once. */
+  setStatus(orderId: string, status: OrderStatus): Order {
+    const order = this.order(orderId);
+    order.status = status;
+    if (status === "done" && order.accrued === 0) {
+      const customer = order.customerId ? this.customers.get(order.customerId) : undefined;
+      const group = customer?.bonusGroupId ? this.groups.get(customer.bonusGroupId) : undefined;
+      if (customer && group?.status === "on") {
+        const paid = order.payments.reduce((a, p) => a + (p.paymentType === "payment" ? p.amount : 0), 0);
+        order.accrued = Math.floor(mulDivFloor(paid, group.bonusRate * 100, 10_000) / 100);
+        customer.currentPoints += order.accrued;
+      }
+    }
+    this.touch(order);
+    return order;
+  }
+
+  /** A return gives spent points back and takes accrued ones away. */
+  returnOrder(orderId: string): Order {
+    const order = this.order(orderId);
+    if (order.status === "returned") return order;
+    const customer = order.customerId ? this.customers.get(order.customerId) : undefined;
+    if (customer) {
+      const spent = order.payments.reduce((a, p) => a + p.bonusAmount, 0);
+      customer.currentPoints += spent - order.accrued;
+      customer.spentPoints -= spent;
+    }
+    order.status = "returned";
+    this.touch(order);
+    return order;
+  }
+
+  snapshot() {
+    return { customers: [...this.customers.values()], orders: [...this.orders.values()] };
+  }
+
+  private touch(order: Order): void {
+    order.revision += 1;
+    order.updatedAt = this.now().toISOString();
+  }
+}
