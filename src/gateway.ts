@@ -6,6 +6,14 @@ import { DEMO_PHONES, DEMO_SHOPS, DEMO_SIMULATOR_ENV } from "./config/demo.ts";
 import { type Env, parseEnv } from "./config/env.ts";
 import { loadShopsConfig } from "./config/shops.ts";
 import { CustomerService } from "./domain/customer.service.ts";
+import { Idempotency } from "./domain/idempotency.ts";
+import { LoyaltyLedger } from "./domain/ledger.ts";
+import { OrderLoyalty } from "./domain/order-loyalty.ts";
+import { OrderService } from "./domain/order.service.ts";
+import { LedgerRecovery } from "./domain/recovery.ts";
+import { IdempotencyRepository } from "./persistence/idempotency.repository.ts";
+import { LedgerRepository } from "./persistence/ledger.repository.ts";
+import { OrderRepository } from "./persistence/order.repository.ts";
 import { LoyaltyService } from "./domain/loyalty.service.ts";
 import { ShopDirectory } from "./domain/shop-directory.ts";
 import { CustomerLinkRepository } from "./persistence/customer-link.repository.ts";
@@ -13,7 +21,7 @@ import { createDb } from "./persistence/db.ts";
 import { migrate } from "./persistence/migrate.ts";
 import { ShopRepository } from "./persistence/shop.repository.ts";
 import type { Fetch } from "./providers/http/provider-http.ts";
-import { createLoyaltyProvider } from "./providers/registry.ts";
+import { createLoyaltyProvider, createOrderProvider } from "./providers/registry.ts";
 import { createLogger, type Logger } from "./server/logger.ts";
 import { inProcessFetch } from "./simulators/kit/in-process-fetch.ts";
 import { createSimulators } from "./simulators/registry.ts";
@@ -32,6 +40,7 @@ export interface Gateway {
   logger: Logger;
   /** The in-process simulators in demo mode, for tests and demos to script. */
   simulators: ReturnType<typeof createSimulators> | null;
+  recovery: LedgerRecovery;
   close(): Promise<void>;
 }
 
@@ -51,6 +60,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     name: shop.name,
     currency: shop.currency,
     loyalty: shop.loyalty.map((p, i) => createLoyaltyProvider(p, `shops[${s}].loyalty[${i}]`, credentialEnv, { fetch, logger })),
+    orders: shop.orders ? createOrderProvider(shop.orders, `shops[${s}].orders`, credentialEnv, { fetch, logger }) : null,
   })));
 
   if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL);
@@ -60,11 +70,23 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     id: s.id,
     name: s.name,
     currency: s.currency,
-    providers: s.loyalty.map((p) => ({ id: p.id, adapter: p.adapter, role: "LOYALTY" as const, options: p.options })),
+    providers: [
+      ...s.loyalty.map((p) => ({ id: p.id, adapter: p.adapter, role: "LOYALTY" as const, options: p.options })),
+      ...(s.orders ? [{ id: s.orders.id, adapter: s.orders.adapter, role: "ORDERS" as const, options: s.orders.options }] : []),
+    ],
   })));
 
   const customers = new CustomerService(shops, new CustomerLinkRepository(db));
-  const services = { shops, customers, loyalty: new LoyaltyService(shops, customers) };
+  const loyalty = new LoyaltyService(shops, customers);
+  const ledgerRepo = new LedgerRepository(db);
+  const orderRepo = new OrderRepository(db);
+  const orderLoyalty = new OrderLoyalty(new LoyaltyLedger(ledgerRepo), customers);
+  const orders = new OrderService(shops, customers, loyalty, orderLoyalty, orderRepo);
+  const recovery = new LedgerRecovery(ledgerRepo, orderRepo, shops, orderLoyalty, logger, env.RECOVERY_STALE_SECONDS * 1000);
+  const services = { shops, customers, loyalty, orders, idempotency: new Idempotency(new IdempotencyRepository(db)) };
+  // Operations a crashed process left behind are settled before traffic arrives, then periodically.
+  await recovery.runOnce();
+  if (env.RECOVERY_INTERVAL_SECONDS > 0) recovery.start(env.RECOVERY_INTERVAL_SECONDS * 1000);
   const botToken = env.TELEGRAM_BOT_TOKEN ?? (env.demo ? env.DEMO_BOT_TOKEN : randomBytes(32).toString("hex"));
   const apiKeys = new ApiKeyRing([
     ...env.API_KEYS,
@@ -82,7 +104,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     },
   });
 
-  return { env, yoga, logger, simulators, close: () => db.$disconnect() };
+  return {
+    env, yoga, logger, simulators, recovery,
+    close: async () => {
+      recovery.stop();
+      await db.$disconnect();
+    },
+  };
 }
 
 function demoQuery(): string {

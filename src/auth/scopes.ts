@@ -6,6 +6,12 @@ export const SCOPES = {
   customersLink: "customers:link",
   /** Price carts for any customer. */
   loyaltyCalculate: "loyalty:calculate",
+  /** Read any order of any shop. */
+  ordersRead: "orders:read",
+  /** Place and change orders for any customer. */
+  ordersWrite: "orders:write",
+  /** Move orders through fulfilment (complete them) and refund them: the shop's staff tools. */
+  ordersManage: "orders:manage",
 } as const;
 
 export const ALL_SCOPES = Object.values(SCOPES);

@@ -29,6 +29,15 @@ export const DEMO_SHOPS: ShopsConfig = {
         options: { rulesTtlSeconds: 300 },
         credentials: { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" },
       }],
+      orders: {
+        id: "demo-posiflora-orders",
+        adapter: "posiflora",
+        baseUrl: "http://posiflora.sim/api",
+        timeoutMs: 3_000,
+        maxRetries: 2,
+        options: { sourceId: "telegram_mini_app", storeId: "store-1" },
+        credentials: { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" },
+      },
     },
     {
       id: "demo-bonusplus",
@@ -43,6 +52,15 @@ export const DEMO_SHOPS: ShopsConfig = {
         options: { store: "Демо-магазин" },
         credentials: { apiKey: "env:DEMO_BONUSPLUS_API_KEY" },
       }],
+      orders: {
+        id: "demo-bonusplus-orders",
+        adapter: "posiflora",
+        baseUrl: "http://posiflora.sim/api",
+        timeoutMs: 3_000,
+        maxRetries: 2,
+        options: { sourceId: "telegram_mini_app", storeId: "store-1" },
+        credentials: { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" },
+      },
     },
     {
       id: "demo-loyalclient",

@@ -33,6 +33,8 @@ const envSchema = z.object({
   DEMO_API_KEY: z.string().min(16).default("demo-dev-key-0000000000"),
   DEMO_BOT_TOKEN: z.string().min(1).default("123456:demo-bot-token"),
   REDIS_URL: z.string().url().optional(),
+  RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(30),
+  RECOVERY_STALE_SECONDS: z.coerce.number().int().min(0).default(30),
 });
 
 export type Env = z.infer<typeof envSchema> & { demo: boolean };

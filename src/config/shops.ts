@@ -21,6 +21,8 @@ const shopSchema = z.object({
   name: z.string().min(1),
   currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as RUB").default("RUB"),
   loyalty: z.array(providerInstanceSchema).min(1),
+  /** The shop's order system (Posiflora), if orders should be created there. */
+  orders: providerInstanceSchema.optional(),
 });
 
 export const shopsConfigSchema = z.object({ shops: z.array(shopSchema).min(1) }).superRefine((cfg, ctx) => {
@@ -32,6 +34,10 @@ export const shopsConfigSchema = z.object({ shops: z.array(shopSchema).min(1) })
       if (seen.has(p.id)) ctx.addIssue({ code: "custom", path: ["shops", s, "loyalty", i, "id"], message: `duplicate id ${p.id}` });
       seen.add(p.id);
     });
+    if (shop.orders) {
+      if (seen.has(shop.orders.id)) ctx.addIssue({ code: "custom", path: ["shops", s, "orders", "id"], message: `duplicate id ${shop.orders.id}` });
+      seen.add(shop.orders.id);
+    }
   });
 });
 export type ShopsConfig = z.infer<typeof shopsConfigSchema>;

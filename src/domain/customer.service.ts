@@ -120,7 +120,12 @@ export class CustomerService {
     return link;
   }
 
-  private async ensure(shopId: string, phone: string): Promise<Customer> {
+  /** The provider's own id for our customer, once learnt (for example from a QR lookup). */
+  async providerRef(customerId: string, providerInstanceId: string): Promise<string | undefined> {
+    return (await this.links.providerRefs(customerId)).get(providerInstanceId);
+  }
+
+  async ensure(shopId: string, phone: string): Promise<Customer> {
     const key = `${shopId}\u0000${phone}`;
     const cached = this.known.get(key);
     if (cached) return cached;

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   "PROVIDER_REJECTED",
   "RATE_LIMITED",
   "IDEMPOTENCY_CONFLICT",
+  "INVALID_STATE",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -89,6 +90,13 @@ export class LoyaltyRuleError extends GatewayError {
     message: string,
     readonly maxRedeemablePoints: number | null = null,
   ) {
+    super(code, message);
+  }
+}
+
+/** The request clashes with the order's state or an earlier request: INVALID_STATE, HOLD_EXPIRED, IDEMPOTENCY_CONFLICT. */
+export class ConflictError extends GatewayError {
+  constructor(code: "INVALID_STATE" | "HOLD_EXPIRED" | "IDEMPOTENCY_CONFLICT", message: string) {
     super(code, message);
   }
 }

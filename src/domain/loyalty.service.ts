@@ -49,7 +49,7 @@ export class LoyaltyService {
   }
 
   /** One vendor call in the common case; a second, without points, only to explain a refused redemption. */
-  private async price(provider: LoyaltyProvider, cart: Cart): Promise<Calculation> {
+  async price(provider: LoyaltyProvider, cart: Cart): Promise<Calculation> {
     try {
       const result = await provider.calculate(cart);
       if (result.redeemedPoints > cart.redeemPoints) {

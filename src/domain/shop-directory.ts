@@ -1,3 +1,4 @@
+import type { OrderProvider } from "../providers/order-port.ts";
 import type { LoyaltyProvider } from "../providers/port.ts";
 import { InvalidInputError } from "./errors.ts";
 
@@ -6,6 +7,7 @@ export interface Shop {
   name: string;
   currency: string;
   loyalty: LoyaltyProvider[];
+  orders: OrderProvider | null;
 }
 
 /** The configured shops and their provider instances, built once at boot. */

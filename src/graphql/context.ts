@@ -1,5 +1,7 @@
 import type { CustomerService } from "../domain/customer.service.ts";
+import type { Idempotency } from "../domain/idempotency.ts";
 import type { LoyaltyService } from "../domain/loyalty.service.ts";
+import type { OrderService } from "../domain/order.service.ts";
 import type { RequestScope } from "../domain/request-scope.ts";
 import type { ShopDirectory } from "../domain/shop-directory.ts";
 import type { Logger } from "../server/logger.ts";
@@ -8,6 +10,8 @@ export interface Services {
   shops: ShopDirectory;
   customers: CustomerService;
   loyalty: LoyaltyService;
+  orders: OrderService;
+  idempotency: Idempotency;
 }
 
 export interface GraphQLContext {

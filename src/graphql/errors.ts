@@ -1,4 +1,4 @@
-import { ERROR_CODES, GatewayError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "../domain/errors.ts";
+import { ConflictError, ERROR_CODES, GatewayError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "../domain/errors.ts";
 import { builder } from "./builder.ts";
 
 export const ErrorCodeEnum = builder.enumType("ErrorCode", { values: ERROR_CODES });
@@ -49,4 +49,12 @@ builder.objectType(LoyaltyRuleError, {
   interfaces: [ErrorInterface],
   isTypeOf: (e) => e instanceof LoyaltyRuleError,
   fields: (t) => ({ maxRedeemablePoints: t.exposeInt("maxRedeemablePoints", { nullable: true }) }),
+});
+
+builder.objectType(ConflictError, {
+  name: "ConflictError",
+  description: "INVALID_STATE (the order's status does not allow this), HOLD_EXPIRED, or IDEMPOTENCY_CONFLICT.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof ConflictError,
+  fields: () => ({}),
 });

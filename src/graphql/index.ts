@@ -5,6 +5,8 @@ import "./shop.ts";
 import "./loyalty-account.ts";
 import "./customer.ts";
 import "./loyalty-calculation.ts";
+import "./order.ts";
+import "./order-mutations.ts";
 
 builder.queryType({});
 builder.mutationType({});

@@ -6,6 +6,8 @@ import { rkeeperModule } from "./rkeeper/adapter.ts";
 import { ConfigError, formatIssues } from "../config/format-issues.ts";
 import { resolveCredentials, type ProviderInstanceInput } from "../config/shops.ts";
 import type { LoyaltyProviderModule, ProviderDeps } from "./module.ts";
+import type { OrderProvider } from "./order-port.ts";
+import { posifloraOrderModule } from "./posiflora/orders.adapter.ts";
 import type { LoyaltyProvider } from "./port.ts";
 
 /** Every loyalty adapter the gateway ships, by id. */
@@ -17,6 +19,11 @@ export const LOYALTY_MODULES: Record<string, LoyaltyProviderModule<any>> = {
   [posifloraLoyaltyModule.id]: posifloraLoyaltyModule,
 };
 
+/** Every order-system adapter, by id. */
+export const ORDER_MODULES: Record<string, typeof posifloraOrderModule> = {
+  [posifloraOrderModule.id]: posifloraOrderModule,
+};
+
 /** Builds one configured instance, validating its adapter options and credentials so bad config fails at boot. */
 export function createLoyaltyProvider(
   input: ProviderInstanceInput,
@@ -24,9 +31,29 @@ export function createLoyaltyProvider(
   env: Record<string, string | undefined>,
   deps: ProviderDeps,
 ): LoyaltyProvider {
-  const module = LOYALTY_MODULES[input.adapter];
+  return build(LOYALTY_MODULES, input, path, env, deps) as LoyaltyProvider;
+}
+
+/** Builds the shop's order-system instance, validated the same way. */
+export function createOrderProvider(
+  input: ProviderInstanceInput,
+  path: string,
+  env: Record<string, string | undefined>,
+  deps: ProviderDeps,
+): OrderProvider {
+  return build(ORDER_MODULES, input, path, env, deps) as OrderProvider;
+}
+
+interface Buildable {
+  options: { safeParse(v: unknown): { success: true; data: any } | { success: false; error: { issues: any[] } } };
+  credentials: { safeParse(v: unknown): { success: true; data: Record<string, string> } | { success: false; error: { issues: any[] } } };
+  create(instance: any, deps: ProviderDeps): unknown;
+}
+
+function build(modules: Record<string, Buildable>, input: ProviderInstanceInput, path: string, env: Record<string, string | undefined>, deps: ProviderDeps) {
+  const module = modules[input.adapter];
   if (!module) {
-    throw new ConfigError(`Invalid shops config:\n${path}.adapter: unknown adapter "${input.adapter}" (known: ${Object.keys(LOYALTY_MODULES).join(", ")})`);
+    throw new ConfigError(`Invalid shops config:\n${path}.adapter: unknown adapter "${input.adapter}" (known: ${Object.keys(modules).join(", ")})`);
   }
   const options = module.options.safeParse(input.options);
   if (!options.success) throw new ConfigError(`Invalid shops config:\n${formatIssues(options.error.issues, `${path}.options`)}`);

@@ -93,6 +93,7 @@ export function mapIntegrationsError(provider: string, failure: VendorFailure): 
   }
   if (code === "NotFound" || /client not found/i.test(message)) return new ProviderError("CUSTOMER_NOT_FOUND", `${provider}: client not found`, provider, code);
   if (/not enough|insufficient/i.test(message)) return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points`, provider, code);
+  if (/exceeds max_pay_bonus/i.test(message)) return new ProviderError("REDEEM_LIMIT_EXCEEDED", `${provider}: ${message}`, provider, code);
   if (/redemptions? (are )?blocked/i.test(message)) return new ProviderError("REDEEM_BLOCKED", `${provider}: redemptions blocked`, provider, code);
   return new ProviderError("PROVIDER_REJECTED", `${provider} rejected the request (${code})`, provider, code);
 }

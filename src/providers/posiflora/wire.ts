@@ -59,8 +59,9 @@ export const orderResource = z.object({
   type: z.literal("orders"),
   attributes: z.object({
     status: z.string(),
+    docNo: z.union([z.string(), z.number()]).nullish(),
     totalAmount: decimal.nullish(),
-    byBonuses: decimal.nullish(),
+    byBonuses: z.union([z.boolean(), decimal]).nullish(),
     revision: z.number().int().nullish(),
   }).passthrough(),
 });

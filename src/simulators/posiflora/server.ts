@@ -39,6 +39,30 @@ export const orderResource = (o: Order) => ({
   relationships: o.relationships,
 });
 
+const statusSchema = z.enum(["new", "assembled", "courier", "done", "canceled", "returned", "notAccepted"]);
+const ref = (type: string) => z.object({ data: z.object({ type: z.literal(type), id: z.string().min(1) }) });
+
+/** The order body the documents describe: a client-made UUID, attributes, and inline lines with an item each. */
+const orderCreateSchema = z.object({
+  data: z.object({
+    type: z.literal("orders"),
+    id: z.string().uuid(),
+    attributes: z.object({ status: statusSchema.optional(), byBonuses: z.boolean().optional() }).passthrough(),
+    relationships: z.object({
+      source: ref("order-sources").optional(),
+      store: ref("stores").optional(),
+      customer: ref("customers").optional(),
+      lines: z.object({
+        data: z.array(z.object({
+          type: z.literal("order-lines"),
+          attributes: z.object({ qty: z.number().positive(), price: decimal }).passthrough(),
+          relationships: z.object({ item: ref("inventory-items") }),
+        })).min(1),
+      }),
+    }),
+  }),
+});
+
 /**
  * Posiflora (JSON:API, `/api/v1/...`): sessions that expire, customers with bonus groups, and orders
  * with payments. Access tokens live `accessTtlSeconds`; a refresh token renews them.
@@ -106,6 +130,30 @@ export function createPosifloraSimulator(options: { username: string; password: 
       const g = state.groups.get(id!);
       if (!g) throw new JsonApiError(404, "NOT_FOUND", `Bonus group ${id} not found`);
       return doc({ data: groupResource(g) });
+    }))
+    .on("POST", "/orders", authed(async (req) => {
+      const b = await body(req, orderCreateSchema);
+      const lines = b.data.relationships?.lines?.data ?? [];
+      const customerId = b.data.relationships?.customer?.data?.id ?? null;
+      if (customerId && !state.customers.has(customerId)) throw new JsonApiError(422, "CUSTOMER_NOT_FOUND", `Customer ${customerId} not found`);
+      const { status, ...attributes } = b.data.attributes;
+      const order = state.createOrder({
+        id: b.data.id,
+        status: status ?? "new",
+        customerId,
+        totalAmount: lines.reduce((a, l) => a + decimalToMinor(l.attributes.price) * l.attributes.qty, 0),
+        byBonuses: attributes.byBonuses ?? false,
+        attributes,
+        relationships: { ...b.data.relationships, lines: { data: lines.map((l, i) => ({ type: "order-lines", id: `${b.data.id}-${i + 1}` })) } },
+      });
+      return doc({ data: orderResource(order) }, 201);
+    }))
+    .on("PATCH", "/orders/:id", authed(async (req, { id }) => {
+      const b = await body(req, z.object({ data: z.object({ type: z.literal("orders"), id: z.string(), attributes: z.object({ status: statusSchema.optional(), cancelComment: z.string().optional() }).passthrough() }) }));
+      const order = state.order(id!);
+      const { status, ...rest } = b.data.attributes;
+      order.attributes = { ...order.attributes, ...rest };
+      return doc({ data: orderResource(status && status !== order.status ? state.setStatus(id!, status) : order) });
     }))
     .on("GET", "/orders/:id", authed((_req, { id }) => doc({ data: orderResource(state.order(id!)) })))
     .on("POST", "/orders/:id/payments", authed(async (req, { id }) => {

@@ -1,0 +1,89 @@
+import type { LedgerKind } from "../persistence/ledger.repository.ts";
+import type { OrderRecord } from "../persistence/order.repository.ts";
+import type { Cart, CustomerQuery, LoyaltyProvider } from "../providers/port.ts";
+import type { CustomerService } from "./customer.service.ts";
+import type { LoyaltyLedger } from "./ledger.ts";
+import { flowFor } from "./loyalty-flow.ts";
+
+/** The order's loyalty moves (hold, release, commit, refund), each through the ledger. */
+export class OrderLoyalty {
+  constructor(
+    private readonly ledger: LoyaltyLedger,
+    private readonly customers: CustomerService,
+  ) {}
+
+  flow(provider: LoyaltyProvider) {
+    return flowFor(provider.adapter, provider.capabilities);
+  }
+
+  cart(order: OrderRecord, redeemPoints: number): Cart {
+    return {
+      customer: order.phone ? { phone: order.phone } : null,
+      currency: order.currency,
+      redeemPoints,
+      lines: order.lines.map((l) => ({ lineId: l.lineId, productId: l.productId, name: l.name ?? undefined, quantity: l.quantity, unitPrice: l.unitPrice })),
+    };
+  }
+
+  async customer(order: OrderRecord, provider: LoyaltyProvider): Promise<CustomerQuery> {
+    const externalId = order.customerId ? await this.customers.providerRef(order.customerId, provider.instanceId) : undefined;
+    return { phone: order.phone!, ...(externalId ? { externalId } : {}) };
+  }
+
+  async hold(order: OrderRecord, provider: LoyaltyProvider, points: number): Promise<{ holdId: string; expiresAt: Date | null }> {
+    const entry = await this.entry(order, provider, "HOLD", points);
+    if (this.flow(provider).hold === "LEDGER") {
+      await this.ledger.record(entry);
+      return { holdId: `ledger:${entry.idempotencyKey}`, expiresAt: null };
+    }
+    let expiresAt: Date | null = null;
+    const customer = await this.customer(order, provider);
+    const holdId = await this.ledger.run(entry, async () => {
+      const receipt = await provider.hold({ orderId: order.id, customer, cart: this.cart(order, points), points, idempotencyKey: entry.idempotencyKey });
+      expiresAt = receipt.expiresAt;
+      return receipt.holdId;
+    });
+    return { holdId: holdId ?? order.id, expiresAt };
+  }
+
+  async release(order: OrderRecord, provider: LoyaltyProvider): Promise<void> {
+    if (!order.holdId) return;
+    const entry = await this.entry(order, provider, "RELEASE", order.pointsHeld);
+    if (order.holdId.startsWith("ledger:")) return this.ledger.record(entry);
+    const customer = await this.customer(order, provider);
+    await this.ledger.run(entry, async () => {
+      await provider.release({ orderId: order.id, customer, holdId: order.holdId!, points: order.pointsHeld, idempotencyKey: entry.idempotencyKey });
+      return null;
+    });
+  }
+
+  /** Records the purchase: points spent and earned. */
+  async commit(order: OrderRecord, provider: LoyaltyProvider): Promise<{ reference: string; pointsRedeemed: number; pointsEarned: number }> {
+    if (this.flow(provider).releaseBeforeCommit) await this.release(order, provider);
+    const entry = await this.entry(order, provider, "COMMIT", order.redeemPoints);
+    const customer = await this.customer(order, provider);
+    let receipt = { reference: "", pointsRedeemed: order.redeemPoints, pointsEarned: order.calculation?.pointsEarned ?? 0 };
+    const reference = await this.ledger.run(entry, async () => {
+      const r = await provider.commit({
+        orderId: order.id,
+        customer,
+        cart: this.cart(order, order.redeemPoints),
+        holdId: order.holdId && !order.holdId.startsWith("ledger:") ? order.holdId : undefined,
+        idempotencyKey: entry.idempotencyKey,
+      });
+      receipt = { ...r, pointsEarned: r.pointsEarned || receipt.pointsEarned };
+      return r.reference;
+    });
+    return { ...receipt, reference: reference ?? receipt.reference };
+  }
+
+  async refund(order: OrderRecord, provider: LoyaltyProvider, lines: Array<{ lineId: string; amount: number }> | undefined): Promise<void> {
+    const entry = await this.entry(order, provider, "REFUND", lines ? 0 : order.pointsRedeemed);
+    const customer = await this.customer(order, provider);
+    await this.ledger.run(entry, async () => (await provider.refund({ orderId: order.id, customer, lines, idempotencyKey: entry.idempotencyKey })).reference);
+  }
+
+  private async entry(order: OrderRecord, provider: LoyaltyProvider, kind: LedgerKind, points: number) {
+    return { orderId: order.id, providerInstanceId: provider.instanceId, kind, points, idempotencyKey: await this.ledger.nextKey(order.id, kind) };
+  }
+}

@@ -1,0 +1,56 @@
+import { ConflictError } from "./errors.ts";
+
+export const ORDER_STATUSES = [
+  "DRAFT", "CALCULATED", "BONUSES_HELD", "PLACED", "ASSEMBLING", "READY", "IN_DELIVERY",
+  "COMPLETED", "CANCELLED", "PARTIALLY_REFUNDED", "REFUNDED",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+const OPEN: OrderStatus[] = ["DRAFT", "CALCULATED", "BONUSES_HELD", "PLACED", "ASSEMBLING", "READY", "IN_DELIVERY"];
+
+/** Every legal move of an order, in the manner of Vendure's order state machine. */
+export const ORDER_TRANSITIONS: Record<OrderStatus, { to: OrderStatus[] }> = {
+  DRAFT: { to: ["CALCULATED", "CANCELLED"] },
+  CALCULATED: { to: ["CALCULATED", "BONUSES_HELD", "PLACED", "CANCELLED"] },
+  BONUSES_HELD: { to: ["CALCULATED", "BONUSES_HELD", "PLACED", "CANCELLED"] },
+  PLACED: { to: ["PLACED", "ASSEMBLING", "READY", "IN_DELIVERY", "COMPLETED", "CANCELLED"] },
+  ASSEMBLING: { to: ["READY", "IN_DELIVERY", "COMPLETED", "CANCELLED"] },
+  READY: { to: ["IN_DELIVERY", "COMPLETED", "CANCELLED"] },
+  IN_DELIVERY: { to: ["COMPLETED", "CANCELLED"] },
+  COMPLETED: { to: ["PARTIALLY_REFUNDED", "REFUNDED"] },
+  PARTIALLY_REFUNDED: { to: ["PARTIALLY_REFUNDED", "REFUNDED"] },
+  CANCELLED: { to: [] },
+  REFUNDED: { to: [] },
+};
+
+export class InvalidStateError extends ConflictError {
+  constructor(
+    readonly from: OrderStatus,
+    readonly to: OrderStatus,
+  ) {
+    super("INVALID_STATE", `an order that is ${from} cannot become ${to}`);
+  }
+}
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from].to.includes(to);
+}
+
+export function assertTransition(from: OrderStatus, to: OrderStatus): void {
+  if (!canTransition(from, to)) throw new InvalidStateError(from, to);
+}
+
+export function isOpen(status: OrderStatus): boolean {
+  return OPEN.includes(status);
+}
+
+/** Posiflora's statuses on the unified lifecycle; the raw status is kept beside it. */
+export const POSIFLORA_STATUS: Record<string, OrderStatus> = {
+  new: "PLACED",
+  assembled: "READY",
+  courier: "IN_DELIVERY",
+  done: "COMPLETED",
+  canceled: "CANCELLED",
+  notAccepted: "CANCELLED",
+  returned: "REFUNDED",
+};

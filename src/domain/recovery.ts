@@ -1,0 +1,108 @@
+import type { LedgerRecord, LedgerRepository } from "../persistence/ledger.repository.ts";
+import type { OrderRepository } from "../persistence/order.repository.ts";
+import type { LoyaltyProvider } from "../providers/port.ts";
+import type { Logger } from "../server/logger.ts";
+import type { OrderLoyalty } from "./order-loyalty.ts";
+import type { ShopDirectory } from "./shop-directory.ts";
+
+/** Providers whose purchase call is deduplicated (by our key, payment id or order id), so it can be replayed. */
+const REPLAYABLE_COMMIT = new Set(["integrations", "posiflora", "rkeeper"]);
+const REPLAYABLE_REFUND = new Set(["integrations", "posiflora"]);
+
+export interface RecoveryReport {
+  resolved: number;
+  unresolved: number;
+}
+
+/**
+ * Settles ledger rows whose outcome is unknown (a timeout, a 5xx on a write, a process that died between
+ * writing the row and settling it). A hold is compensated (released; it never reached the order), a
+ * release is replayed, and a purchase or refund is replayed where the provider deduplicates it. What
+ * cannot be settled safely stays UNKNOWN and is logged for reconciliation; it is never run twice blindly.
+ */
+export class LedgerRecovery {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly ledger: LedgerRepository,
+    private readonly orders: OrderRepository,
+    private readonly shops: ShopDirectory,
+    private readonly loyalty: OrderLoyalty,
+    private readonly logger: Logger,
+    private readonly staleMs = 30_000,
+  ) {}
+
+  async runOnce(staleMs = this.staleMs): Promise<RecoveryReport> {
+    const report = { resolved: 0, unresolved: 0 };
+    for (const entry of await this.ledger.unresolved(staleMs)) {
+      try {
+        if (await this.settle(entry)) report.resolved += 1;
+        else report.unresolved += 1;
+      } catch (error) {
+        report.unresolved += 1;
+        this.logger.warn("ledger recovery failed for an entry", { entry: entry.id, kind: entry.kind, err: error });
+      }
+    }
+    if (report.resolved || report.unresolved) this.logger.info("ledger recovery", { ...report });
+    return report;
+  }
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.runOnce(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private async settle(entry: LedgerRecord): Promise<boolean> {
+    if (entry.state === "UNKNOWN" && entry.error?.startsWith("needs reconciliation")) return false;
+    const order = await this.orders.get(entry.orderId);
+    const provider = this.provider(entry.providerInstanceId);
+    if (!order || !provider) return false;
+    const customer = await this.loyalty.customer(order, provider);
+    switch (entry.kind) {
+      case "HOLD":
+        // The order never recorded this hold, so whatever the provider made of it is released.
+        if (provider.capabilities.hold === "NATIVE") {
+          await provider.release({ orderId: order.id, customer, holdId: order.id, points: entry.points, idempotencyKey: `${entry.idempotencyKey}:compensate` })
+            .catch((error: unknown) => this.logger.warn("hold compensation: release refused", { entry: entry.id, err: error }));
+        }
+        await this.ledger.settle(entry.id, "FAILED", { error: "compensated by recovery" });
+        return true;
+      case "RELEASE":
+        await provider.release({ orderId: order.id, customer, holdId: order.holdId ?? order.id, points: entry.points, idempotencyKey: entry.idempotencyKey });
+        await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
+        return true;
+      case "COMMIT": {
+        if (!REPLAYABLE_COMMIT.has(provider.adapter)) return this.leave(entry, "the provider does not deduplicate purchases");
+        await this.ledger.retrying(entry.id);
+        const receipt = await provider.commit({ orderId: order.id, customer, cart: this.loyalty.cart(order, order.redeemPoints), idempotencyKey: entry.idempotencyKey });
+        await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: receipt.reference });
+        if (!order.loyaltyRef) await this.orders.update(order, { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, pointsHeld: 0 }, "recovery: commit replayed");
+        return true;
+      }
+      case "REFUND":
+        if (!REPLAYABLE_REFUND.has(provider.adapter)) return this.leave(entry, "the provider does not deduplicate refunds");
+        await this.ledger.retrying(entry.id);
+        await provider.refund({ orderId: order.id, customer, idempotencyKey: entry.idempotencyKey });
+        await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
+        return true;
+    }
+  }
+
+  private async leave(entry: LedgerRecord, why: string): Promise<boolean> {
+    await this.ledger.settle(entry.id, "UNKNOWN", { error: `needs reconciliation: ${why}` });
+    this.logger.error("ledger entry needs reconciliation", { entry: entry.id, order: entry.orderId, kind: entry.kind, why });
+    return false;
+  }
+
+  private provider(instanceId: string): LoyaltyProvider | undefined {
+    for (const shop of this.shops.shops) {
+      const found = shop.loyalty.find((p) => p.instanceId === instanceId);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}

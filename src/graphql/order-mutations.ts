@@ -1,0 +1,164 @@
+import { z } from "zod";
+import { cartLineSchema } from "../domain/cart.ts";
+import { ConflictError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "../domain/errors.ts";
+import { createOrderSchema, fulfilmentSchema, refundLinesSchema } from "../domain/order-input.ts";
+import type { OrderRecord } from "../persistence/order.repository.ts";
+import { builder } from "./builder.ts";
+import type { GraphQLContext } from "./context.ts";
+import { MoneyInput } from "./money.ts";
+import { OrderRef } from "./order.ts";
+
+const ERRORS = [InvalidInputError, NotFoundError, ProviderError, LoyaltyRuleError, ConflictError];
+const idempotencyKey = z.string().trim().min(8, "idempotency keys are at least 8 characters").max(128);
+const orderId = z.string().uuid("order ids are UUIDs");
+
+const OrderLineInput = builder.inputType("OrderLineInput", {
+  fields: (t) => ({
+    productId: t.id({ required: true }),
+    name: t.string(),
+    quantity: t.int({ required: true }),
+    unitPrice: t.field({ type: MoneyInput, required: true }),
+  }),
+  validate: cartLineSchema,
+});
+
+const AddressInput = builder.inputType("AddressInput", {
+  fields: (t) => ({ city: t.string({ required: true }), street: t.string({ required: true }), house: t.string({ required: true }), apartment: t.string() }),
+});
+
+const FulfilmentInput = builder.inputType("FulfilmentInput", {
+  description: "PICKUP with a storeId, or DELIVERY with an address, a recipient and an optional time window.",
+  fields: (t) => ({
+    kind: t.string({ required: true, description: "PICKUP or DELIVERY" }),
+    storeId: t.id(),
+    address: t.field({ type: AddressInput }),
+    windowFrom: t.string({ description: "ISO 8601 with offset" }),
+    windowTo: t.string(),
+    recipientName: t.string(),
+    recipientPhone: t.string(),
+  }),
+  validate: fulfilmentSchema as z.ZodType<unknown>,
+});
+
+const ContactInput = builder.inputType("ContactInput", { fields: (t) => ({ name: t.string(), phone: t.string() }) });
+
+const CreateOrderInput = builder.inputType("CreateOrderInput", {
+  fields: (t) => ({
+    shopId: t.id({ required: true }),
+    phone: t.string({ description: "For services: whose order. A Mini App user's own linked phone is used." }),
+    lines: t.field({ type: [OrderLineInput], required: true }),
+    fulfilment: t.field({ type: FulfilmentInput, required: true }),
+    contact: t.field({ type: ContactInput, required: true }),
+    comment: t.string(),
+  }),
+  validate: createOrderSchema as z.ZodType<unknown>,
+});
+
+const RefundLineInput = builder.inputType("RefundLineInput", {
+  fields: (t) => ({ lineId: t.id({ required: true }), quantity: t.int({ required: true }) }),
+});
+
+/** Keys are scoped to the caller and the mutation, so two callers cannot collide. */
+function keyOf(ctx: GraphQLContext, mutation: string, key: string): string {
+  const v = ctx.scope.viewer;
+  const who = v.kind === "telegram" ? `tg:${v.telegramUserId}` : v.kind === "service" ? `svc:${v.name}` : "anon";
+  return `${mutation}:${who}:${key}`;
+}
+
+function once(ctx: GraphQLContext, mutation: string, key: string, input: unknown, run: () => Promise<OrderRecord>): Promise<OrderRecord> {
+  return ctx.services.idempotency.once(keyOf(ctx, mutation, key), input, run, {
+    encode: (order) => order.id,
+    decode: (id) => ctx.services.orders.get(ctx.scope, id),
+  });
+}
+
+type Json = ReturnType<typeof JSON.parse>;
+const plain = (v: unknown): Json => JSON.parse(JSON.stringify(v));
+
+builder.mutationField("createOrder", (t) =>
+  t.field({
+    type: OrderRef,
+    description: "Creates an order from a cart and prices it. Points are applied with applyBonuses.",
+    authScopes: { authenticated: true },
+    errors: { types: ERRORS },
+    args: { input: t.arg({ type: CreateOrderInput, required: true }), idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }) },
+    resolve: (_r, { input, idempotencyKey: key }, ctx) => once(ctx, "createOrder", key, plain(input), () => ctx.services.orders.create(ctx.scope, plain(input))),
+  }));
+
+builder.mutationField("applyBonuses", (t) =>
+  t.field({
+    type: OrderRef,
+    description: "Recalculates with `points` redeemed, checks the provider's maximum, and holds the points where the provider can.",
+    authScopes: { authenticated: true },
+    errors: { types: ERRORS },
+    args: {
+      orderId: t.arg.id({ required: true, validate: orderId }),
+      points: t.arg.int({ required: true, validate: z.number().int().min(0, "points cannot be negative").max(1_000_000_000) }),
+      idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
+    },
+    resolve: (_r, a, ctx) => once(ctx, "applyBonuses", a.idempotencyKey, [a.orderId, a.points], () => ctx.services.orders.applyBonuses(ctx.scope, String(a.orderId), a.points)),
+  }));
+
+builder.mutationField("confirmOrder", (t) =>
+  t.field({
+    type: OrderRef,
+    description: "Places the order: creates it in the shop's order system and moves loyalty to its confirmation step.",
+    authScopes: { authenticated: true },
+    errors: { types: ERRORS },
+    args: { orderId: t.arg.id({ required: true, validate: orderId }), idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }) },
+    resolve: (_r, a, ctx) => once(ctx, "confirmOrder", a.idempotencyKey, [a.orderId], () => ctx.services.orders.confirm(ctx.scope, String(a.orderId))),
+  }));
+
+builder.mutationField("updateOrderItems", (t) =>
+  t.field({
+    type: OrderRef,
+    description: "Replaces the cart: the hold is released (r_keeper: reset), the cart recalculated and the points held again.",
+    authScopes: { authenticated: true },
+    errors: { types: ERRORS },
+    args: {
+      orderId: t.arg.id({ required: true, validate: orderId }),
+      lines: t.arg({ type: [OrderLineInput], required: true, validate: z.array(z.unknown()).min(1, "an order needs at least one line").max(200) }),
+      idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
+    },
+    resolve: (_r, a, ctx) => once(ctx, "updateOrderItems", a.idempotencyKey, [a.orderId, plain(a.lines)], () =>
+      ctx.services.orders.updateItems(ctx.scope, String(a.orderId), plain(a.lines))),
+  }));
+
+builder.mutationField("cancelOrder", (t) =>
+  t.field({
+    type: OrderRef,
+    description: "Cancels an open order: held points are released (or a committed purchase refunded) and the order system is told.",
+    authScopes: { authenticated: true },
+    errors: { types: ERRORS },
+    args: {
+      orderId: t.arg.id({ required: true, validate: orderId }),
+      reason: t.arg.string({ required: true, validate: z.string().trim().min(1, "give a reason").max(500) }),
+      idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
+    },
+    resolve: (_r, a, ctx) => once(ctx, "cancelOrder", a.idempotencyKey, [a.orderId, a.reason], () => ctx.services.orders.cancel(ctx.scope, String(a.orderId), a.reason)),
+  }));
+
+builder.mutationField("completeOrder", (t) =>
+  t.field({
+    type: OrderRef,
+    description: "For the shop (orders:manage), or the status sync: the order is done; held points are committed and earned points accrue.",
+    authScopes: { authenticated: true },
+    errors: { types: ERRORS },
+    args: { orderId: t.arg.id({ required: true, validate: orderId }), idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }) },
+    resolve: (_r, a, ctx) => once(ctx, "completeOrder", a.idempotencyKey, [a.orderId], () => ctx.services.orders.complete(ctx.scope, String(a.orderId))),
+  }));
+
+builder.mutationField("refund", (t) =>
+  t.field({
+    type: OrderRef,
+    description: "For the shop (orders:manage): returns a completed order, or some of its lines by quantity, where the provider supports it.",
+    authScopes: { authenticated: true },
+    errors: { types: ERRORS },
+    args: {
+      orderId: t.arg.id({ required: true, validate: orderId }),
+      lines: t.arg({ type: [RefundLineInput], validate: refundLinesSchema as z.ZodType<unknown> }),
+      idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
+    },
+    resolve: (_r, a, ctx) => once(ctx, "refund", a.idempotencyKey, [a.orderId, plain(a.lines ?? null)], () =>
+      ctx.services.orders.refund(ctx.scope, String(a.orderId), a.lines?.map((l) => ({ lineId: String(l.lineId), quantity: l.quantity })))),
+  }));

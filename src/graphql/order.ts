@@ -1,0 +1,140 @@
+import { z } from "zod";
+import { ORDER_STATUSES } from "../domain/order-state.ts";
+import type { OrderRecord } from "../persistence/order.repository.ts";
+import { builder } from "./builder.ts";
+import { InvalidInputError, NotFoundError } from "../domain/errors.ts";
+import { Money, money } from "./money.ts";
+
+export const OrderStatusEnum = builder.enumType("OrderStatus", { values: ORDER_STATUSES });
+
+const OrderLineRef = builder.objectRef<{ order: OrderRecord; lineId: string }>("OrderLine").implement({
+  fields: (t) => {
+    const line = (v: { order: OrderRecord; lineId: string }) => v.order.lines.find((l) => l.lineId === v.lineId)!;
+    const calc = (v: { order: OrderRecord; lineId: string }) => v.order.calculation?.lines.find((l) => l.lineId === v.lineId);
+    const m = (v: { order: OrderRecord }, amount: number) => money(amount, v.order.currency);
+    return {
+      lineId: t.id({ resolve: (v) => v.lineId }),
+      productId: t.id({ resolve: (v) => line(v).productId }),
+      name: t.string({ nullable: true, resolve: (v) => line(v).name }),
+      quantity: t.int({ resolve: (v) => line(v).quantity }),
+      unitPrice: t.field({ type: Money, resolve: (v) => m(v, line(v).unitPrice) }),
+      subtotal: t.field({ type: Money, resolve: (v) => m(v, line(v).unitPrice * line(v).quantity) }),
+      discount: t.field({ type: Money, resolve: (v) => m(v, calc(v)?.discount ?? 0) }),
+      redeemed: t.field({ type: Money, resolve: (v) => m(v, calc(v)?.redeemed ?? 0) }),
+      total: t.field({ type: Money, resolve: (v) => { const c = calc(v); return m(v, c ? c.subtotal - c.discount - c.redeemed : line(v).unitPrice * line(v).quantity); } }),
+      pointsEarned: t.int({ resolve: (v) => calc(v)?.pointsEarned ?? 0 }),
+    };
+  },
+});
+
+const TransitionRef = builder.objectRef<{ from: string | null; to: string; cause: string; vendorStatus: string | null; at: Date }>("OrderStatusChange").implement({
+  fields: (t) => ({
+    from: t.field({ type: OrderStatusEnum, nullable: true, resolve: (x) => x.from as (typeof ORDER_STATUSES)[number] | null }),
+    to: t.field({ type: OrderStatusEnum, resolve: (x) => x.to as (typeof ORDER_STATUSES)[number] }),
+    cause: t.exposeString("cause"),
+    vendorStatus: t.exposeString("vendorStatus", { nullable: true }),
+    at: t.string({ description: "ISO 8601", resolve: (x) => x.at.toISOString() }),
+  }),
+});
+
+const FulfilmentRef = builder.objectRef<OrderRecord["fulfilment"]>("Fulfilment").implement({
+  fields: (t) => ({
+    kind: t.exposeString("kind", { description: "PICKUP or DELIVERY" }),
+    storeId: t.string({ nullable: true, resolve: (f) => f.storeId ?? null }),
+    address: t.string({ nullable: true, resolve: (f) => (f.address ? [f.address.city, f.address.street, f.address.house, f.address.apartment].filter(Boolean).join(", ") : null) }),
+    windowFrom: t.string({ nullable: true, resolve: (f) => f.windowFrom ?? null }),
+    windowTo: t.string({ nullable: true, resolve: (f) => f.windowTo ?? null }),
+    recipientName: t.string({ nullable: true, resolve: (f) => f.recipientName ?? null }),
+    recipientPhone: t.string({ nullable: true, resolve: (f) => f.recipientPhone ?? null }),
+  }),
+});
+
+const ProviderRefsRef = builder.objectRef<OrderRecord>("OrderProviderRefs").implement({
+  description: "Where the order lives at each provider.",
+  fields: (t) => ({
+    loyaltyProviderId: t.exposeString("loyaltyProviderId"),
+    loyaltyReference: t.exposeString("loyaltyRef", { nullable: true }),
+    holdId: t.exposeString("holdId", { nullable: true }),
+    orderProviderId: t.exposeString("orderProviderId", { nullable: true }),
+    orderReference: t.exposeString("orderRef", { nullable: true }),
+  }),
+});
+
+export const OrderRef = builder.objectRef<OrderRecord>("Order").implement({
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    shopId: t.exposeID("shopId"),
+    status: t.field({ type: OrderStatusEnum, resolve: (o) => o.status }),
+    vendorStatus: t.exposeString("vendorStatus", { nullable: true, description: "The order system's own status (Posiflora's), as it said it" }),
+    lines: t.field({ type: [OrderLineRef], resolve: (o) => o.lines.map((l) => ({ order: o, lineId: l.lineId })) }),
+    subtotal: t.field({ type: Money, resolve: (o) => money(o.calculation?.subtotal ?? o.lines.reduce((a, l) => a + l.unitPrice * l.quantity, 0), o.currency) }),
+    discount: t.field({ type: Money, resolve: (o) => money(o.calculation?.discount ?? 0, o.currency) }),
+    redeemed: t.field({ type: Money, resolve: (o) => money(o.calculation?.redeemed ?? 0, o.currency) }),
+    total: t.field({ type: Money, description: "To pay", resolve: (o) => money(o.calculation?.total ?? 0, o.currency) }),
+    refunded: t.field({ type: Money, resolve: (o) => money(o.refundedAmount, o.currency) }),
+    redeemPoints: t.exposeInt("redeemPoints", { description: "Points the customer chose to spend" }),
+    pointsHeld: t.exposeInt("pointsHeld"),
+    pointsRedeemed: t.exposeInt("pointsRedeemed", { description: "Points spent at the provider (after the commit)" }),
+    pointsEarned: t.int({ description: "Points earned, or expected to be earned before the commit", resolve: (o) => o.pointsEarned || (o.calculation?.pointsEarned ?? 0) }),
+    maxRedeemablePoints: t.int({ resolve: (o) => o.calculation?.maxRedeemablePoints ?? 0 }),
+    fulfilment: t.field({ type: FulfilmentRef, resolve: (o) => o.fulfilment }),
+    contactName: t.string({ nullable: true, resolve: (o) => o.contact.name ?? null }),
+    contactPhone: t.string({ nullable: true, resolve: (o) => o.contact.phone ?? null }),
+    comment: t.exposeString("comment", { nullable: true }),
+    history: t.field({ type: [TransitionRef], resolve: (o, _a, ctx) => ctx.services.orders.transitions(o.id) }),
+    providerRefs: t.field({ type: ProviderRefsRef, resolve: (o) => o }),
+    createdAt: t.string({ resolve: (o) => o.createdAt.toISOString() }),
+    updatedAt: t.string({ resolve: (o) => o.updatedAt.toISOString() }),
+  }),
+});
+
+builder.asEntity(OrderRef, {
+  key: builder.selection<{ id: string }>("id"),
+  resolveReference: (ref, ctx) => ctx.services.orders.get(ctx.scope, ref.id),
+});
+
+builder.queryField("order", (t) =>
+  t.field({
+    type: OrderRef,
+    description: "An order the caller may see: a Mini App user's own, or any with orders:read.",
+    authScopes: { authenticated: true },
+    errors: { types: [NotFoundError, InvalidInputError] },
+    args: { id: t.arg.id({ required: true, validate: z.string().uuid("order ids are UUIDs") }) },
+    resolve: (_r, { id }, ctx) => ctx.services.orders.get(ctx.scope, String(id)),
+  }));
+
+const OrderEdge = builder.objectRef<{ cursor: string; node: OrderRecord }>("OrderEdge").implement({
+  fields: (t) => ({ cursor: t.exposeString("cursor"), node: t.field({ type: OrderRef, resolve: (e) => e.node }) }),
+});
+const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>("PageInfo").implement({
+  fields: (t) => ({ hasNextPage: t.exposeBoolean("hasNextPage"), endCursor: t.exposeString("endCursor", { nullable: true }) }),
+});
+const OrderConnection = builder.objectRef<{ edges: Array<{ cursor: string; node: OrderRecord }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>("OrderConnection").implement({
+  fields: (t) => ({ edges: t.field({ type: [OrderEdge], resolve: (c) => c.edges }), pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }) }),
+});
+
+const cursorOf = (o: OrderRecord) => Buffer.from(`${o.createdAt.toISOString()}|${o.id}`).toString("base64url");
+function parseCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  const createdAt = new Date(at ?? "");
+  if (!id || Number.isNaN(createdAt.getTime())) throw new InvalidInputError("not a cursor from this API", [{ path: "after", message: "invalid cursor" }]);
+  return { createdAt, id };
+}
+
+builder.queryField("myOrders", (t) =>
+  t.field({
+    type: OrderConnection,
+    description: "The Mini App user's orders in a shop, newest first.",
+    authScopes: { miniApp: true },
+    errors: { types: [InvalidInputError] },
+    args: {
+      shopId: t.arg.id({ required: true }),
+      first: t.arg.int({ defaultValue: 20, validate: z.number().int().min(1).max(100) }),
+      after: t.arg.string(),
+    },
+    resolve: async (_r, { shopId, first, after }, ctx) => {
+      const { orders, hasMore } = await ctx.services.orders.list(ctx.scope, String(shopId), first ?? 20, after ? parseCursor(after) : undefined);
+      const edges = orders.map((node) => ({ cursor: cursorOf(node), node }));
+      return { edges, pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } };
+    },
+  }));

@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "./db.ts";
+
+export type LedgerKind = "HOLD" | "RELEASE" | "COMMIT" | "REFUND";
+export type LedgerState = "PENDING" | "SUCCEEDED" | "FAILED" | "UNKNOWN";
+
+export interface LedgerRecord {
+  id: string;
+  orderId: string;
+  providerInstanceId: string;
+  kind: LedgerKind;
+  points: number;
+  idempotencyKey: string;
+  state: LedgerState;
+  providerRef: string | null;
+  error: string | null;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type Row = Awaited<ReturnType<Db["ledgerEntry"]["findUniqueOrThrow"]>>;
+const toRecord = (r: Row): LedgerRecord => ({ ...r, kind: r.kind as LedgerKind, state: r.state as LedgerState });
+
+/** The loyalty operations ledger: a row per provider call that moves points, written before the call. */
+export class LedgerRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Writes the PENDING row, or returns the row already written under this key. */
+  async begin(entry: { orderId: string; providerInstanceId: string; kind: LedgerKind; points: number; idempotencyKey: string }): Promise<LedgerRecord> {
+    const existing = await this.db.ledgerEntry.findUnique({ where: { idempotencyKey: entry.idempotencyKey } });
+    if (existing) return toRecord(existing);
+    try {
+      return toRecord(await this.db.ledgerEntry.create({ data: { id: randomUUID(), ...entry, state: "PENDING", attempts: 1 } }));
+    } catch (error) {
+      const raced = await this.db.ledgerEntry.findUnique({ where: { idempotencyKey: entry.idempotencyKey } });
+      if (raced) return toRecord(raced);
+      throw error;
+    }
+  }
+
+  async settle(id: string, state: Exclude<LedgerState, "PENDING">, details: { providerRef?: string | null; error?: string | null } = {}): Promise<void> {
+    await this.db.ledgerEntry.update({ where: { id }, data: { state, providerRef: details.providerRef ?? undefined, error: details.error ?? null } });
+  }
+
+  async retrying(id: string): Promise<void> {
+    await this.db.ledgerEntry.update({ where: { id }, data: { attempts: { increment: 1 }, state: "PENDING" } });
+  }
+
+  forOrder(orderId: string): Promise<LedgerRecord[]> {
+    return this.db.ledgerEntry.findMany({ where: { orderId }, orderBy: { createdAt: "asc" } }).then((rows) => rows.map(toRecord));
+  }
+
+  /** UNKNOWN rows, and PENDING rows untouched for `staleMs` (their process died mid-call). */
+  async unresolved(staleMs: number): Promise<LedgerRecord[]> {
+    const rows = await this.db.ledgerEntry.findMany({
+      where: { OR: [{ state: "UNKNOWN" }, { state: "PENDING", updatedAt: { lt: new Date(Date.now() - staleMs) } }] },
+      orderBy: { createdAt: "asc" },
+      take: 500,
+    });
+    return rows.map(toRecord);
+  }
+}

@@ -1,0 +1,41 @@
+import type { MinorUnits } from "../domain/money.ts";
+
+/**
+ * The contract of an order system (Posiflora): the gateway creates the shop's order there at
+ * confirmation, cancels it, and reads its status. Every method is safe to repeat for the same order id.
+ */
+export interface OrderProvider {
+  readonly adapter: string;
+  readonly instanceId: string;
+
+  /**
+   * Creates the order under our own id (the vendor accepts client-made ids); repeating it is harmless.
+   * @example await orders.createOrder({ id, lines, customerPhone: "79001234567", ... }) // { reference: "1042", vendorStatus: "new" }
+   */
+  createOrder(order: ProviderOrder): Promise<{ reference: string; vendorStatus: string }>;
+
+  /** Cancels the order at the vendor; cancelling a cancelled order succeeds. */
+  cancelOrder(orderId: string, reason: string): Promise<{ vendorStatus: string }>;
+
+  /** The vendor's current status of the order. */
+  getOrder(orderId: string): Promise<{ vendorStatus: string; revision: number | null }>;
+}
+
+export interface ProviderOrder {
+  id: string;
+  lines: Array<{ productId: string; name: string | null; quantity: number; unitPrice: MinorUnits }>;
+  customerPhone: string | null;
+  comment: string | null;
+  byBonuses: boolean;
+  delivery: null | {
+    city: string;
+    street: string;
+    house: string;
+    apartment: string | null;
+    from: string | null;
+    to: string | null;
+    recipientName: string | null;
+    recipientPhone: string | null;
+  };
+  pickupStoreId: string | null;
+}

@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { ProviderError } from "../../domain/errors.ts";
+import { minorToJsonNumber } from "../../domain/money.ts";
+import type { ProviderHttp } from "../http/provider-http.ts";
+import type { ProviderDeps, ProviderInstanceConfig } from "../module.ts";
+import type { OrderProvider, ProviderOrder } from "../order-port.ts";
+import { createPosifloraHttp } from "./client.ts";
+import { phoneMatches } from "./mapper.ts";
+import { customersWire, JSON_API, orderWire } from "./wire.ts";
+
+export const posifloraOrderOptions = z.object({
+  /** The order source (`/v1/order-sources`) that marks orders from the Mini App. */
+  sourceId: z.string().min(1).default("telegram_mini_app"),
+  /** The store that takes delivery orders; pickup orders use the chosen store. */
+  storeId: z.string().min(1).optional(),
+});
+export type PosifloraOrderOptions = z.infer<typeof posifloraOrderOptions>;
+
+/** Posiflora as the shop's order system: JSON:API orders created under our UUID. */
+export class PosifloraOrderAdapter implements OrderProvider {
+  readonly adapter = "posiflora";
+
+  constructor(
+    readonly instanceId: string,
+    private readonly http: ProviderHttp,
+    private readonly opts: PosifloraOrderOptions,
+  ) {}
+
+  async createOrder(order: ProviderOrder): Promise<{ reference: string; vendorStatus: string }> {
+    const customerId = order.customerPhone ? await this.customerId(order.customerPhone) : null;
+    const store = order.pickupStoreId ?? this.opts.storeId;
+    const d = order.delivery;
+    const body = {
+      data: {
+        type: "orders",
+        id: order.id,
+        attributes: {
+          status: "new",
+          date: new Date().toISOString().slice(0, 10),
+          description: order.comment ?? undefined,
+          externalId: order.id,
+          byBonuses: order.byBonuses,
+          delivery: d !== null,
+          ...(d ? {
+            deliveryCity: d.city, deliveryStreet: d.street, deliveryHouse: d.house, deliveryApartment: d.apartment ?? undefined,
+            deliveryTimeFrom: d.from ?? undefined, deliveryTimeTo: d.to ?? undefined,
+            deliveryContact: d.recipientName ?? undefined, deliveryPhoneNumber: d.recipientPhone ?? undefined,
+          } : {}),
+        },
+        relationships: {
+          source: { data: { type: "order-sources", id: this.opts.sourceId } },
+          ...(store ? { store: { data: { type: "stores", id: store } } } : {}),
+          ...(customerId ? { customer: { data: { type: "customers", id: customerId } } } : {}),
+          lines: {
+            data: order.lines.map((l) => ({
+              type: "order-lines",
+              attributes: { qty: l.quantity, price: minorToJsonNumber(l.unitPrice), title: l.name ?? l.productId },
+              relationships: { item: { data: { type: "inventory-items", id: l.productId } } },
+            })),
+          },
+        },
+      },
+    };
+    try {
+      const wire = await this.http.request({ method: "POST", path: "v1/orders", body, schema: orderWire, idempotent: true, contentType: JSON_API });
+      return { reference: String(wire.data.attributes.docNo ?? wire.data.id), vendorStatus: wire.data.attributes.status };
+    } catch (error) {
+      // Created by an earlier attempt whose answer was lost: read it back.
+      if (!(error instanceof ProviderError && error.vendorCode === "DUPLICATE_ID")) throw error;
+      const wire = await this.fetch(order.id);
+      return { reference: String(wire.data.attributes.docNo ?? wire.data.id), vendorStatus: wire.data.attributes.status };
+    }
+  }
+
+  async cancelOrder(orderId: string, reason: string): Promise<{ vendorStatus: string }> {
+    const body = { data: { type: "orders", id: orderId, attributes: { status: "canceled", cancelComment: reason } } };
+    const wire = await this.http.request({ method: "PATCH", path: `v1/orders/${encodeURIComponent(orderId)}`, body, schema: orderWire, idempotent: true, contentType: JSON_API });
+    return { vendorStatus: wire.data.attributes.status };
+  }
+
+  async getOrder(orderId: string): Promise<{ vendorStatus: string; revision: number | null }> {
+    const wire = await this.fetch(orderId);
+    return { vendorStatus: wire.data.attributes.status, revision: wire.data.attributes.revision ?? null };
+  }
+
+  private fetch(orderId: string) {
+    return this.http.request({ method: "GET", path: `v1/orders/${encodeURIComponent(orderId)}`, schema: orderWire, idempotent: true });
+  }
+
+  private async customerId(phone: string): Promise<string | null> {
+    const wire = await this.http.request({ method: "GET", path: "v1/customers", query: { search: phone }, schema: customersWire, idempotent: true });
+    return wire.data.find((c) => c.attributes.status !== "deleted" && phoneMatches(c, phone))?.id ?? null;
+  }
+}
+
+export const posifloraOrderModule = {
+  id: "posiflora",
+  options: posifloraOrderOptions,
+  credentials: z.object({ username: z.string().min(1), password: z.string().min(1) }),
+  create: (instance: ProviderInstanceConfig & { options: PosifloraOrderOptions }, deps: ProviderDeps): OrderProvider =>
+    new PosifloraOrderAdapter(instance.id, createPosifloraHttp(instance, deps), instance.options),
+};
