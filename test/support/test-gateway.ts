@@ -5,6 +5,7 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 import { createGateway, type Gateway } from "../../src/gateway.ts";
+import type { Fetch } from "../../src/providers/http/provider-http.ts";
 import { createLogger } from "../../src/server/logger.ts";
 
 export const DEMO_KEY = "demo-dev-key-0000000000";
@@ -21,13 +22,14 @@ export interface TestGateway {
 }
 
 /** A demo-mode gateway (in-process simulators) on a fresh copy of the migrated template database. */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(env: Record<string, string> = {}, fetch?: Fetch): Promise<TestGateway> {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "lg-test-")), "gateway.db");
   copyFileSync(inject("templateDb"), file);
   const databaseUrl = `file:${file}`;
   const gateway = await createGateway({
     env: { DATABASE_URL: databaseUrl, MIGRATE_ON_START: "false", LOG_LEVEL: "silent", NODE_ENV: "test", ...env },
     logger: createLogger("silent"),
+    ...(fetch ? { fetch } : {}),
   });
   const post = (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
     Promise.resolve(gateway.yoga.fetch("http://gateway.test/graphql", {

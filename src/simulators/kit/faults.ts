@@ -2,7 +2,8 @@ import { z } from "zod";
 
 /** A scripted failure, applied to the next `times` matching requests. */
 export const faultSchema = z.object({
-  kind: z.enum(["latency", "timeout", "status", "rateLimit", "malformed", "unauthorized"]),
+  /** lostResponse: the request is carried out, then the answer is a 504, as when a connection drops. */
+  kind: z.enum(["latency", "timeout", "status", "rateLimit", "malformed", "unauthorized", "lostResponse"]),
   /** Only requests whose path contains this text. */
   path: z.string().optional(),
   times: z.number().int().positive().default(1),

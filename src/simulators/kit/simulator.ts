@@ -52,6 +52,10 @@ export function createSimulatorHandler(options: {
     requests.record(request.method, path);
     if (faults.baseLatencyMs) await delay(faults.baseLatencyMs, request.signal);
     const fault = faults.take(path);
+    if (fault?.kind === "lostResponse") {
+      await options.vendor.handle(request);
+      return options.style.error(504, "GATEWAY_TIMEOUT", "simulated lost answer");
+    }
     if (fault) {
       const answer = await applyFault(fault, request, options.style);
       if (answer) return answer;
@@ -101,5 +105,7 @@ async function applyFault(fault: Fault, request: Request, style: VendorErrorStyl
       return new Response("{\"truncated\": ", { status: 200, headers: { "content-type": "application/json" } });
     case "unauthorized":
       return style.error(401, "UNAUTHORIZED", "simulated expired credentials");
+    case "lostResponse":
+      return null;
   }
 }

@@ -1,0 +1,78 @@
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import type { BonusPlusState } from "../../src/simulators/bonusplus/state.ts";
+import type { IntegrationsState } from "../../src/simulators/integrations/state.ts";
+import { line, miniAppCustomer } from "../support/orders.ts";
+import { useDemoGateway } from "../support/test-gateway.ts";
+
+const gw = useDemoGateway({ RECOVERY_INTERVAL_SECONDS: "0" });
+
+function ledger(orderId: string): Array<{ kind: string; state: string; error: string | null }> {
+  const db = new Database(gw.t.databaseUrl.replace(/^file:/, ""), { readonly: true });
+  try {
+    return db.prepare(`select kind, state, error from LedgerEntry where orderId = ? order by createdAt`).all(orderId) as never;
+  } finally {
+    db.close();
+  }
+}
+
+describe("ledger recovery", () => {
+  it("replays a purchase whose answer was lost, where the provider deduplicates it: one operation at the vendor", async () => {
+    const sim = gw.t.gateway.simulators!.integrations.handler;
+    const c = await miniAppCustomer(gw.t, "demo-integrations", "+79001234567", "qr-anna-501");
+    const order = c.ok(await c.create([line("rose-15", 1, 3500)]));
+    c.ok(await c.apply(order.id, 50));
+    // The purchase goes through at the vendor, but every answer is lost.
+    sim.faults.add({ kind: "lostResponse", path: "/integrations/bonus", times: 3 });
+    const failed = await c.confirm(order.id);
+    expect(failed).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE" });
+    expect(ledger(order.id).find((e) => e.kind === "COMMIT")?.state).toBe("UNKNOWN");
+    const ops = () => (sim.state as IntegrationsState).operations.filter((o) => o.invoice_num === order.id).length;
+    expect(ops()).toBe(1);
+
+    const report = await gw.t.gateway.recovery.runOnce(0);
+    expect(report.resolved).toBeGreaterThanOrEqual(1);
+    expect(ledger(order.id).find((e) => e.kind === "COMMIT")?.state).toBe("SUCCEEDED");
+    expect(ops()).toBe(1);
+
+    // The customer's retry places the order without a second purchase.
+    const placed = c.ok(await c.confirm(order.id));
+    expect(placed).toMatchObject({ status: "PLACED", pointsRedeemed: 50 });
+    expect(ops()).toBe(1);
+  });
+
+  it("compensates a hold whose outcome is unknown: the reserve is released and the order never shows it", async () => {
+    const sim = gw.t.gateway.simulators!.bonusplus.handler;
+    const state = sim.state as BonusPlusState;
+    const c = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
+    const order = c.ok(await c.create([line("rose-15", 1, 3500)]));
+    sim.faults.add({ kind: "lostResponse", path: "/balance/reserve", times: 1 });
+    expect(await c.apply(order.id, 70)).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE" });
+    expect(state.reserved("79001234567")).toBe(70);
+    expect(ledger(order.id).find((e) => e.kind === "HOLD")?.state).toBe("UNKNOWN");
+
+    await gw.t.gateway.recovery.runOnce(0);
+    expect(state.reserved("79001234567")).toBe(0);
+    expect(ledger(order.id).find((e) => e.kind === "HOLD")).toMatchObject({ state: "FAILED", error: "compensated by recovery" });
+    // A fresh attempt works.
+    expect(c.ok(await c.apply(order.id, 70))).toMatchObject({ status: "BONUSES_HELD", pointsHeld: 70 });
+    expect(state.reserved("79001234567")).toBe(70);
+  });
+
+  it("never replays a purchase the provider does not deduplicate: it is left for reconciliation", async () => {
+    const sim = gw.t.gateway.simulators!.bonusplus.handler;
+    const state = sim.state as BonusPlusState;
+    const c = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
+    const order = c.ok(await c.create([line("rose-15", 1, 3500)]));
+    c.ok(await c.apply(order.id, 30));
+    c.ok(await c.confirm(order.id));
+    sim.faults.add({ kind: "lostResponse", path: "/api/retail", times: 1 });
+    expect(await c.complete(order.id)).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE" });
+    const sales = () => state.retail.filter((r) => r.externalId === order.id).length;
+    expect(sales()).toBe(1);
+    const report = await gw.t.gateway.recovery.runOnce(0);
+    expect(report.unresolved).toBeGreaterThanOrEqual(1);
+    expect(sales()).toBe(1);
+    expect(ledger(order.id).find((e) => e.kind === "COMMIT")).toMatchObject({ state: "UNKNOWN", error: expect.stringMatching(/needs reconciliation/) });
+  });
+});
