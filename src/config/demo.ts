@@ -1,4 +1,4 @@
-import type { ShopsConfig } from "./shops.ts";
+import type { ProviderInstanceInput, ShopsConfig } from "./shops.ts";
 
 /**
  * Demo mode (no SHOPS_CONFIG): one shop per built simulator, each served in-process under a
@@ -14,95 +14,47 @@ export const DEMO_SIMULATOR_ENV: Record<string, string> = {
   DEMO_POSIFLORA_PASSWORD: "demo-posiflora-password",
 };
 
+const sim = (id: string, adapter: string, baseUrl: string, options: Record<string, unknown>, credentials: Record<string, string>): ProviderInstanceInput => ({
+  id, adapter, baseUrl, timeoutMs: 3_000, maxRetries: 2, options, credentials,
+});
+
+const posifloraLogin = { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" };
+/** Posiflora as the shop's order system: orders from the Mini App go there at confirmation. */
+const posifloraOrders = (id: string) => sim(id, "posiflora", "http://posiflora.sim/api", { sourceId: "telegram_mini_app", storeId: "store-1" }, posifloraLogin);
+
 export const DEMO_SHOPS: ShopsConfig = {
   shops: [
     {
       id: "demo-posiflora",
       name: "Цветочная лавка (Posiflora)",
       currency: "RUB",
-      loyalty: [{
-        id: "demo-posiflora",
-        adapter: "posiflora",
-        baseUrl: "http://posiflora.sim/api",
-        timeoutMs: 3_000,
-        maxRetries: 2,
-        options: { rulesTtlSeconds: 300 },
-        credentials: { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" },
-      }],
-      orders: {
-        id: "demo-posiflora-orders",
-        adapter: "posiflora",
-        baseUrl: "http://posiflora.sim/api",
-        timeoutMs: 3_000,
-        maxRetries: 2,
-        options: { sourceId: "telegram_mini_app", storeId: "store-1" },
-        credentials: { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" },
-      },
+      loyalty: [sim("demo-posiflora", "posiflora", "http://posiflora.sim/api", { rulesTtlSeconds: 300 }, posifloraLogin)],
+      orders: posifloraOrders("demo-posiflora-orders"),
     },
     {
       id: "demo-bonusplus",
       name: "Цветочная лавка (BonusPlus)",
       currency: "RUB",
-      loyalty: [{
-        id: "demo-bonusplus",
-        adapter: "bonusplus",
-        baseUrl: "http://bonusplus.sim/api",
-        timeoutMs: 3_000,
-        maxRetries: 2,
-        options: { store: "Демо-магазин" },
-        credentials: { apiKey: "env:DEMO_BONUSPLUS_API_KEY" },
-      }],
-      orders: {
-        id: "demo-bonusplus-orders",
-        adapter: "posiflora",
-        baseUrl: "http://posiflora.sim/api",
-        timeoutMs: 3_000,
-        maxRetries: 2,
-        options: { sourceId: "telegram_mini_app", storeId: "store-1" },
-        credentials: { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" },
-      },
+      loyalty: [sim("demo-bonusplus", "bonusplus", "http://bonusplus.sim/api", { store: "Демо-магазин" }, { apiKey: "env:DEMO_BONUSPLUS_API_KEY" })],
+      orders: posifloraOrders("demo-bonusplus-orders"),
     },
     {
       id: "demo-loyalclient",
       name: "Цветочная лавка (LoyalClient)",
       currency: "RUB",
-      loyalty: [{
-        id: "demo-loyalclient",
-        adapter: "loyalclient",
-        baseUrl: "http://loyalclient.sim",
-        timeoutMs: 3_000,
-        maxRetries: 2,
-        options: { point: "point-1", holdMinutes: 30 },
-        credentials: { apiKey: "env:DEMO_LOYALCLIENT_API_KEY" },
-      }],
+      loyalty: [sim("demo-loyalclient", "loyalclient", "http://loyalclient.sim", { point: "point-1", holdMinutes: 30 }, { apiKey: "env:DEMO_LOYALCLIENT_API_KEY" })],
     },
     {
       id: "demo-rkeeper",
       name: "Кофейня при цветочной (r_keeper)",
       currency: "RUB",
-      loyalty: [{
-        id: "demo-rkeeper",
-        adapter: "rkeeper",
-        baseUrl: "http://rkeeper.sim/pub",
-        timeoutMs: 3_000,
-        maxRetries: 2,
-        options: { rkObjectId: "4174244" },
-        credentials: { apiKey: "env:DEMO_RKEEPER_API_KEY", password: "env:DEMO_RKEEPER_PASSWORD" },
-      }],
+      loyalty: [sim("demo-rkeeper", "rkeeper", "http://rkeeper.sim/pub", { rkObjectId: "4174244" }, { apiKey: "env:DEMO_RKEEPER_API_KEY", password: "env:DEMO_RKEEPER_PASSWORD" })],
     },
     {
       id: "demo-integrations",
       name: "Цветочная лавка (Integrations)",
       currency: "RUB",
-      loyalty: [{
-        id: "demo-integrations",
-        adapter: "integrations",
-        baseUrl: "http://integrations.sim/api/integrations",
-        timeoutMs: 3_000,
-        maxRetries: 2,
-        options: { outletId: "outlet-1" },
-        credentials: { apiKey: "env:DEMO_INTEGRATIONS_API_KEY" },
-      }],
+      loyalty: [sim("demo-integrations", "integrations", "http://integrations.sim/api/integrations", { outletId: "outlet-1" }, { apiKey: "env:DEMO_INTEGRATIONS_API_KEY" })],
     },
   ],
 };

@@ -6,7 +6,7 @@ import { builder } from "./builder.ts";
 import { Money, MoneyInput, money } from "./money.ts";
 import { LoyaltyProviderRef } from "./shop.ts";
 
-const CartLineInput = builder.inputType("CartLineInput", {
+export const CartLineInput = builder.inputType("CartLineInput", {
   fields: (t) => ({
     productId: t.id({ required: true }),
     name: t.string(),

@@ -1,26 +1,15 @@
 import { z } from "zod";
-import { cartLineSchema } from "../domain/cart.ts";
 import { ConflictError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "../domain/errors.ts";
 import { createOrderSchema, fulfilmentSchema, refundLinesSchema } from "../domain/order-input.ts";
 import type { OrderRecord } from "../persistence/order.repository.ts";
 import { builder } from "./builder.ts";
 import type { GraphQLContext } from "./context.ts";
-import { MoneyInput } from "./money.ts";
+import { CartLineInput } from "./loyalty-calculation.ts";
 import { OrderRef } from "./order.ts";
 
 const ERRORS = [InvalidInputError, NotFoundError, ProviderError, LoyaltyRuleError, ConflictError];
 const idempotencyKey = z.string().trim().min(8, "idempotency keys are at least 8 characters").max(128);
 const orderId = z.string().uuid("order ids are UUIDs");
-
-const OrderLineInput = builder.inputType("OrderLineInput", {
-  fields: (t) => ({
-    productId: t.id({ required: true }),
-    name: t.string(),
-    quantity: t.int({ required: true }),
-    unitPrice: t.field({ type: MoneyInput, required: true }),
-  }),
-  validate: cartLineSchema,
-});
 
 const AddressInput = builder.inputType("AddressInput", {
   fields: (t) => ({ city: t.string({ required: true }), street: t.string({ required: true }), house: t.string({ required: true }), apartment: t.string() }),
@@ -46,7 +35,7 @@ const CreateOrderInput = builder.inputType("CreateOrderInput", {
   fields: (t) => ({
     shopId: t.id({ required: true }),
     phone: t.string({ description: "For services: whose order. A Mini App user's own linked phone is used." }),
-    lines: t.field({ type: [OrderLineInput], required: true }),
+    lines: t.field({ type: [CartLineInput], required: true }),
     fulfilment: t.field({ type: FulfilmentInput, required: true }),
     contact: t.field({ type: ContactInput, required: true }),
     comment: t.string(),
@@ -117,7 +106,7 @@ builder.mutationField("updateOrderItems", (t) =>
     errors: { types: ERRORS },
     args: {
       orderId: t.arg.id({ required: true, validate: orderId }),
-      lines: t.arg({ type: [OrderLineInput], required: true, validate: z.array(z.unknown()).min(1, "an order needs at least one line").max(200) }),
+      lines: t.arg({ type: [CartLineInput], required: true, validate: z.array(z.unknown()).min(1, "an order needs at least one line").max(200) }),
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
     resolve: (_r, a, ctx) => once(ctx, "updateOrderItems", a.idempotencyKey, [a.orderId, plain(a.lines)], () =>

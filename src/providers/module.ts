@@ -28,3 +28,15 @@ export interface LoyaltyProviderModule<Options = unknown> {
   readonly credentials: z.ZodType<Record<string, string>>;
   create(instance: ProviderInstanceConfig & { options: Options }, deps: ProviderDeps): LoyaltyProvider;
 }
+
+/** The ProviderHttp settings every adapter takes from its instance config. */
+export function httpSettings(instance: ProviderInstanceConfig, deps: ProviderDeps) {
+  return {
+    provider: instance.id,
+    baseUrl: instance.baseUrl,
+    fetch: deps.fetch,
+    timeoutMs: instance.timeoutMs,
+    maxRetries: instance.maxRetries,
+    logger: deps.logger,
+  };
+}

@@ -1,18 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import {
-  ApplyBonusesDocument, CancelOrderDocument, ConfirmOrderDocument, CreateOrderDocument, type CreateOrderInput, type OrderLineInput,
+  ApplyBonusesDocument, CancelOrderDocument, ConfirmOrderDocument, CreateOrderDocument, type CreateOrderInput, type CartLineInput,
   UpdateOrderItemsDocument,
 } from "../../generated/graphql/graphql.ts";
 import { tmaHeader } from "./init-data.ts";
 import { COMPLETE_ORDER, REFUND } from "./staff-operations.ts";
 import { asService, type TestGateway } from "./test-gateway.ts";
 
-export const line = (productId: string, quantity: number, rubles: number, name?: string): OrderLineInput => ({
+export const line = (productId: string, quantity: number, rubles: number, name?: string): CartLineInput => ({
   productId, quantity, name: name ?? productId, unitPrice: { amount: rubles * 100, currency: "RUB" },
 });
 
-export const pickup = (shopId: string, lines: OrderLineInput[]): CreateOrderInput => ({
+export const pickup = (shopId: string, lines: CartLineInput[]): CreateOrderInput => ({
   shopId, lines, fulfilment: { kind: "PICKUP", storeId: "store-1" }, contact: { name: "Анна", phone: "+79001234567" }, comment: "к 18:00",
 });
 
@@ -35,10 +35,10 @@ export async function miniAppCustomer(t: TestGateway, shopId: string, phone: str
   };
   return {
     headers: me,
-    create: (lines: OrderLineInput[], key = randomUUID()) => t.run(CreateOrderDocument, { input: pickup(shopId, lines), key }, me).then((r) => r.data?.createOrder),
+    create: (lines: CartLineInput[], key = randomUUID()) => t.run(CreateOrderDocument, { input: pickup(shopId, lines), key }, me).then((r) => r.data?.createOrder),
     apply: (orderId: string, points: number, key = randomUUID()) => t.run(ApplyBonusesDocument, { orderId, points, key }, me).then((r) => r.data?.applyBonuses),
     confirm: (orderId: string, key = randomUUID()) => t.run(ConfirmOrderDocument, { orderId, key }, me).then((r) => r.data?.confirmOrder),
-    update: (orderId: string, lines: OrderLineInput[], key = randomUUID()) => t.run(UpdateOrderItemsDocument, { orderId, lines, key }, me).then((r) => r.data?.updateOrderItems),
+    update: (orderId: string, lines: CartLineInput[], key = randomUUID()) => t.run(UpdateOrderItemsDocument, { orderId, lines, key }, me).then((r) => r.data?.updateOrderItems),
     cancel: (orderId: string, reason = "передумал", key = randomUUID()) => t.run(CancelOrderDocument, { orderId, reason, key }, me).then((r) => r.data?.cancelOrder),
     complete: (orderId: string) => t.post(COMPLETE_ORDER, { orderId, key: randomUUID() }, asService()).then((r) => r.json()).then((b) => b.data.completeOrder),
     refund: (orderId: string, lines?: Array<{ lineId: string; quantity: number }>) =>

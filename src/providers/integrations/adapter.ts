@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
 import { ProviderHttp } from "../http/provider-http.ts";
-import type { LoyaltyProviderModule } from "../module.ts";
+import { httpSettings, type LoyaltyProviderModule } from "../module.ts";
 import type * as Port from "../port.ts";
 import { mapIntegrationsError, toAccount, toCalculation, toRubles } from "./mapper.ts";
 import { type ActionWire, actionWire, bonusCalcWire, bonusWire, codeWire, refundWire } from "./wire.ts";
@@ -135,13 +135,8 @@ export const integrationsModule: LoyaltyProviderModule<Options> = {
   options,
   credentials: z.object({ apiKey: z.string().min(1) }),
   create: (instance, deps) => new IntegrationsAdapter(instance.id, new ProviderHttp({
-    provider: instance.id,
-    baseUrl: instance.baseUrl,
-    fetch: deps.fetch,
-    timeoutMs: instance.timeoutMs,
-    maxRetries: instance.maxRetries,
+    ...httpSettings(instance, deps),
     headers: () => ({ "x-api-key": instance.credentials.apiKey! }),
     mapError: (failure) => mapIntegrationsError(instance.id, failure),
-    logger: deps.logger,
   }), instance.options),
 };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
 import { decimalToPoints, minorToJsonNumber } from "../../domain/money.ts";
 import { ProviderHttp } from "../http/provider-http.ts";
-import type { LoyaltyProviderModule } from "../module.ts";
+import { httpSettings, type LoyaltyProviderModule } from "../module.ts";
 import type * as Port from "../port.ts";
 import { mapLoyalClientError, toAccount, toCalculation } from "./mapper.ts";
 import { clientWire, heldWire, okWire, recalcWire, retailWire } from "./wire.ts";
@@ -116,13 +116,8 @@ export const loyalClientModule: LoyaltyProviderModule<Options> = {
   options,
   credentials: z.object({ apiKey: z.string().min(1) }),
   create: (instance, deps) => new LoyalClientAdapter(instance.id, new ProviderHttp({
-    provider: instance.id,
-    baseUrl: instance.baseUrl,
-    fetch: deps.fetch,
-    timeoutMs: instance.timeoutMs,
-    maxRetries: instance.maxRetries,
+    ...httpSettings(instance, deps),
     headers: () => ({ apikey: instance.credentials.apiKey! }),
     mapError: (failure) => mapLoyalClientError(instance.id, failure),
-    logger: deps.logger,
   }), instance.options),
 };

@@ -1,7 +1,7 @@
 import { ProviderError } from "../../domain/errors.ts";
 import { ProviderHttp } from "../http/provider-http.ts";
 import { SessionToken } from "../http/session-token.ts";
-import type { ProviderDeps, ProviderInstanceConfig } from "../module.ts";
+import { httpSettings, type ProviderDeps, type ProviderInstanceConfig } from "../module.ts";
 import { mapPosifloraError } from "./mapper.ts";
 import { JSON_API, sessionWire } from "./wire.ts";
 
@@ -11,15 +11,7 @@ import { JSON_API, sessionWire } from "./wire.ts";
  * login or refresh (SessionToken's single flight).
  */
 export function createPosifloraHttp(instance: ProviderInstanceConfig, deps: ProviderDeps): ProviderHttp {
-  const common = {
-    provider: instance.id,
-    baseUrl: instance.baseUrl,
-    fetch: deps.fetch,
-    timeoutMs: instance.timeoutMs,
-    maxRetries: instance.maxRetries,
-    mapError: (failure: Parameters<typeof mapPosifloraError>[1]) => mapPosifloraError(instance.id, failure),
-    logger: deps.logger,
-  };
+  const common = { ...httpSettings(instance, deps), mapError: (failure: Parameters<typeof mapPosifloraError>[1]) => mapPosifloraError(instance.id, failure) };
   const auth = new ProviderHttp({ ...common, headers: () => ({ accept: JSON_API }) });
   let refresh: { token: string; expiresAt: number } | null = null;
 

@@ -1,6 +1,6 @@
 import { ProviderHttp } from "../http/provider-http.ts";
 import { SessionToken } from "../http/session-token.ts";
-import type { ProviderDeps, ProviderInstanceConfig } from "../module.ts";
+import { httpSettings, type ProviderDeps, type ProviderInstanceConfig } from "../module.ts";
 import { mapRkeeperError } from "./mapper.ts";
 import { tokenWire } from "./wire.ts";
 
@@ -13,15 +13,7 @@ const MAX_TOKEN_LIFE_MS = 15 * 60_000;
  */
 export function createRkeeperHttp(instance: ProviderInstanceConfig, deps: ProviderDeps): ProviderHttp {
   const apiKey = instance.credentials.apiKey!;
-  const common = {
-    provider: instance.id,
-    baseUrl: instance.baseUrl,
-    fetch: deps.fetch,
-    timeoutMs: instance.timeoutMs,
-    maxRetries: instance.maxRetries,
-    mapError: (failure: Parameters<typeof mapRkeeperError>[1]) => mapRkeeperError(instance.id, failure),
-    logger: deps.logger,
-  };
+  const common = { ...httpSettings(instance, deps), mapError: (failure: Parameters<typeof mapRkeeperError>[1]) => mapRkeeperError(instance.id, failure) };
   const auth = new ProviderHttp({ ...common, headers: () => ({ apikey: apiKey }) });
   const session = new SessionToken(async () => {
     const wire = await auth.request({
