@@ -5,6 +5,7 @@ import { InitDataVerifier } from "./auth/telegram-init-data.ts";
 import { DEMO_PHONES, DEMO_SHOPS, DEMO_SIMULATOR_ENV } from "./config/demo.ts";
 import { type Env, parseEnv } from "./config/env.ts";
 import { loadShopsConfig } from "./config/shops.ts";
+import { CrashPoints } from "./domain/crash-points.ts";
 import { CustomerService } from "./domain/customer.service.ts";
 import { Idempotency } from "./domain/idempotency.ts";
 import { LoyaltyLedger } from "./domain/ledger.ts";
@@ -80,10 +81,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const loyalty = new LoyaltyService(shops, customers);
   const ledgerRepo = new LedgerRepository(db);
   const orderRepo = new OrderRepository(db);
-  const orderLoyalty = new OrderLoyalty(new LoyaltyLedger(ledgerRepo), customers);
-  const orders = new OrderService(shops, customers, loyalty, orderLoyalty, orderRepo);
+  const crash = new CrashPoints(env.CRASH_AT);
+  const orderLoyalty = new OrderLoyalty(new LoyaltyLedger(ledgerRepo, crash), customers);
+  const orders = new OrderService(shops, customers, loyalty, orderLoyalty, orderRepo, crash);
   const recovery = new LedgerRecovery(ledgerRepo, orderRepo, shops, orderLoyalty, logger, env.RECOVERY_STALE_SECONDS * 1000);
-  const services = { shops, customers, loyalty, orders, idempotency: new Idempotency(new IdempotencyRepository(db)) };
+  const services = { shops, customers, loyalty, orders, idempotency: new Idempotency(new IdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000) };
   // Operations a crashed process left behind are settled before traffic arrives, then periodically.
   await recovery.runOnce();
   if (env.RECOVERY_INTERVAL_SECONDS > 0) recovery.start(env.RECOVERY_INTERVAL_SECONDS * 1000);

@@ -35,6 +35,10 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(30),
   RECOVERY_STALE_SECONDS: z.coerce.number().int().min(0).default(30),
+  IDEMPOTENCY_TAKEOVER_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Crash test only: `<point>:<n>` kills the process the n-th time it reaches that point. */
+  CRASH_AT: z.string().regex(/^(ledger-written|provider-called|before-status):\d+$/).optional()
+    .transform((v) => (v ? { point: v.split(":")[0] as "ledger-written", nth: Number(v.split(":")[1]) } : null)),
 });
 
 export type Env = z.infer<typeof envSchema> & { demo: boolean };
@@ -44,6 +48,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!parsed.success) throw new ConfigError(`Invalid environment:\n${formatIssues(parsed.error.issues)}`);
   const env = parsed.data;
   const demo = !env.SHOPS_CONFIG;
+  if (env.NODE_ENV === "production" && env.CRASH_AT) throw new ConfigError("Invalid environment:\nCRASH_AT: not allowed in production");
   if (!demo && env.NODE_ENV === "production" && !env.TELEGRAM_BOT_TOKEN) {
     throw new ConfigError("Invalid environment:\nTELEGRAM_BOT_TOKEN: required in production");
   }

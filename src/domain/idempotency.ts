@@ -25,6 +25,8 @@ export class Idempotency {
 
   constructor(
     private readonly repo: IdempotencyRepository,
+    /** A claim older than this, still unfinished, belonged to a process that died and is taken over. */
+    private readonly takeOverMs = 30_000,
     private readonly waitMs = 15_000,
   ) {}
 
@@ -33,7 +35,7 @@ export class Idempotency {
     return this.local.run(key, async () => {
       const deadline = Date.now() + this.waitMs;
       for (;;) {
-        const claim = await this.repo.claim(key, hash, this.waitMs * 2);
+        const claim = await this.repo.claim(key, hash, this.takeOverMs);
         if (claim.kind === "conflict") throw new ConflictError("IDEMPOTENCY_CONFLICT", "this idempotency key was used with different input");
         if (claim.kind === "done") return replay(JSON.parse(claim.response) as Stored, codec);
         if (claim.kind === "new") return this.first(key, run, codec);

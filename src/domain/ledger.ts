@@ -1,4 +1,5 @@
 import type { LedgerKind, LedgerRepository } from "../persistence/ledger.repository.ts";
+import { CrashPoints } from "./crash-points.ts";
 import { ProviderError } from "./errors.ts";
 
 /**
@@ -7,37 +8,45 @@ import { ProviderError } from "./errors.ts";
  * on a write, a crash) stays UNKNOWN or PENDING for recovery, which never runs it blindly twice.
  */
 export class LoyaltyLedger {
-  constructor(private readonly repo: LedgerRepository) {}
+  constructor(
+    private readonly repo: LedgerRepository,
+    private readonly crash: CrashPoints = new CrashPoints(),
+  ) {}
 
-  /** The next key for this order and kind: deterministic, so a retried request reuses it. */
-  async nextKey(orderId: string, kind: LedgerKind): Promise<string> {
-    const rows = await this.repo.forOrder(orderId);
-    return `${orderId}:${kind}:${rows.filter((r) => r.kind === kind).length + 1}`;
-  }
-
+  /**
+   * Runs `call` once per key. A key already SUCCEEDED returns its reference without calling (a request
+   * retried after a crash between the call and the order update); a FAILED one is retried under a
+   * fresh suffix; a PENDING or UNKNOWN one belongs to recovery.
+   */
   async run(
     entry: { orderId: string; providerInstanceId: string; kind: LedgerKind; points: number; idempotencyKey: string },
-    call: () => Promise<string | null>,
+    call: (idempotencyKey: string) => Promise<string | null>,
   ): Promise<string | null> {
-    const row = await this.repo.begin(entry);
-    if (row.state === "SUCCEEDED") return row.providerRef;
-    if (row.state !== "PENDING" || row.attempts > 1) {
-      throw new ProviderError("PROVIDER_UNAVAILABLE", "an earlier attempt of this operation has an unknown outcome; it is being reconciled", entry.providerInstanceId, "RECONCILING");
-    }
-    try {
-      const ref = await call();
-      await this.repo.settle(row.id, "SUCCEEDED", { providerRef: ref });
-      return ref;
-    } catch (error) {
-      const uncertain = !(error instanceof ProviderError) || error.uncertain;
-      await this.repo.settle(row.id, uncertain ? "UNKNOWN" : "FAILED", { error: (error as Error).message });
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      const key = attempt === 1 ? entry.idempotencyKey : `${entry.idempotencyKey}#${attempt}`;
+      const { row, created } = await this.repo.begin({ ...entry, idempotencyKey: key });
+      if (row.state === "SUCCEEDED") return row.providerRef;
+      if (row.state === "FAILED") continue;
+      if (!created) {
+        throw new ProviderError("PROVIDER_UNAVAILABLE", "an earlier attempt of this operation has an unknown outcome; it is being reconciled", entry.providerInstanceId, "RECONCILING");
+      }
+      this.crash.reach("ledger-written");
+      try {
+        const ref = await call(key);
+        this.crash.reach("provider-called");
+        await this.repo.settle(row.id, "SUCCEEDED", { providerRef: ref });
+        return ref;
+      } catch (error) {
+        const uncertain = !(error instanceof ProviderError) || error.uncertain;
+        await this.repo.settle(row.id, uncertain ? "UNKNOWN" : "FAILED", { error: (error as Error).message });
+        throw error;
+      }
     }
   }
 
   /** A hold the gateway keeps itself (providers without one): recorded, nothing is called. */
   async record(entry: { orderId: string; providerInstanceId: string; kind: LedgerKind; points: number; idempotencyKey: string }): Promise<void> {
-    const row = await this.repo.begin(entry);
-    if (row.state === "PENDING") await this.repo.settle(row.id, "SUCCEEDED", { providerRef: "ledger" });
+    const { row } = await this.repo.begin(entry);
+    if (row.state !== "SUCCEEDED") await this.repo.settle(row.id, "SUCCEEDED", { providerRef: "ledger" });
   }
 }

@@ -38,8 +38,8 @@ export class OrderLoyalty {
     }
     let expiresAt: Date | null = null;
     const customer = await this.customer(order, provider);
-    const holdId = await this.ledger.run(entry, async () => {
-      const receipt = await provider.hold({ orderId: order.id, customer, cart: this.cart(order, points), points, idempotencyKey: entry.idempotencyKey });
+    const holdId = await this.ledger.run(entry, async (key) => {
+      const receipt = await provider.hold({ orderId: order.id, customer, cart: this.cart(order, points), points, idempotencyKey: key });
       expiresAt = receipt.expiresAt;
       return receipt.holdId;
     });
@@ -51,8 +51,8 @@ export class OrderLoyalty {
     const entry = await this.entry(order, provider, "RELEASE", order.pointsHeld);
     if (order.holdId.startsWith("ledger:")) return this.ledger.record(entry);
     const customer = await this.customer(order, provider);
-    await this.ledger.run(entry, async () => {
-      await provider.release({ orderId: order.id, customer, holdId: order.holdId!, points: order.pointsHeld, idempotencyKey: entry.idempotencyKey });
+    await this.ledger.run(entry, async (key) => {
+      await provider.release({ orderId: order.id, customer, holdId: order.holdId!, points: order.pointsHeld, idempotencyKey: key });
       return null;
     });
   }
@@ -63,13 +63,13 @@ export class OrderLoyalty {
     const entry = await this.entry(order, provider, "COMMIT", order.redeemPoints);
     const customer = await this.customer(order, provider);
     let receipt = { reference: "", pointsRedeemed: order.redeemPoints, pointsEarned: order.calculation?.pointsEarned ?? 0 };
-    const reference = await this.ledger.run(entry, async () => {
+    const reference = await this.ledger.run(entry, async (key) => {
       const r = await provider.commit({
         orderId: order.id,
         customer,
         cart: this.cart(order, order.redeemPoints),
         holdId: order.holdId && !order.holdId.startsWith("ledger:") ? order.holdId : undefined,
-        idempotencyKey: entry.idempotencyKey,
+        idempotencyKey: key,
       });
       receipt = { ...r, pointsEarned: r.pointsEarned || receipt.pointsEarned };
       return r.reference;
@@ -80,10 +80,14 @@ export class OrderLoyalty {
   async refund(order: OrderRecord, provider: LoyaltyProvider, lines: Array<{ lineId: string; amount: number }> | undefined): Promise<void> {
     const entry = await this.entry(order, provider, "REFUND", lines ? 0 : order.pointsRedeemed);
     const customer = await this.customer(order, provider);
-    await this.ledger.run(entry, async () => (await provider.refund({ orderId: order.id, customer, lines, idempotencyKey: entry.idempotencyKey })).reference);
+    await this.ledger.run(entry, async (key) => (await provider.refund({ orderId: order.id, customer, lines, idempotencyKey: key })).reference);
   }
 
+  /**
+   * The key names the order's version: a request retried after a crash between the provider call and
+   * the order update finds the same key and reuses the call's result instead of repeating it.
+   */
   private async entry(order: OrderRecord, provider: LoyaltyProvider, kind: LedgerKind, points: number) {
-    return { orderId: order.id, providerInstanceId: provider.instanceId, kind, points, idempotencyKey: await this.ledger.nextKey(order.id, kind) };
+    return { orderId: order.id, providerInstanceId: provider.instanceId, kind, points, idempotencyKey: `${order.id}:${kind}:v${order.version}` };
   }
 }

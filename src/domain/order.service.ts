@@ -11,6 +11,7 @@ import { assertTransition, isOpen, type OrderStatus } from "./order-state.ts";
 import type { LoyaltyService } from "./loyalty.service.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
+import { CrashPoints } from "./crash-points.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 
 /**
@@ -27,6 +28,7 @@ export class OrderService {
     private readonly pricing: LoyaltyService,
     private readonly loyalty: OrderLoyalty,
     private readonly orders: OrderRepository,
+    private readonly crash: CrashPoints = new CrashPoints(),
   ) {}
 
   async create(scope: RequestScope, input: CreateOrderInput): Promise<OrderRecord> {
@@ -254,6 +256,7 @@ export class OrderService {
   }
 
   private save(order: OrderRecord, patch: OrderPatch, cause: string): Promise<OrderRecord> {
+    this.crash.reach("before-status");
     return this.orders.update(order, patch, cause);
   }
 

@@ -26,15 +26,15 @@ const toRecord = (r: Row): LedgerRecord => ({ ...r, kind: r.kind as LedgerKind, 
 export class LedgerRepository {
   constructor(private readonly db: Db) {}
 
-  /** Writes the PENDING row, or returns the row already written under this key. */
-  async begin(entry: { orderId: string; providerInstanceId: string; kind: LedgerKind; points: number; idempotencyKey: string }): Promise<LedgerRecord> {
+  /** Writes the PENDING row, or returns the row already written under this key (`created: false`). */
+  async begin(entry: { orderId: string; providerInstanceId: string; kind: LedgerKind; points: number; idempotencyKey: string }): Promise<{ row: LedgerRecord; created: boolean }> {
     const existing = await this.db.ledgerEntry.findUnique({ where: { idempotencyKey: entry.idempotencyKey } });
-    if (existing) return toRecord(existing);
+    if (existing) return { row: toRecord(existing), created: false };
     try {
-      return toRecord(await this.db.ledgerEntry.create({ data: { id: randomUUID(), ...entry, state: "PENDING", attempts: 1 } }));
+      return { row: toRecord(await this.db.ledgerEntry.create({ data: { id: randomUUID(), ...entry, state: "PENDING", attempts: 1 } })), created: true };
     } catch (error) {
       const raced = await this.db.ledgerEntry.findUnique({ where: { idempotencyKey: entry.idempotencyKey } });
-      if (raced) return toRecord(raced);
+      if (raced) return { row: toRecord(raced), created: false };
       throw error;
     }
   }

@@ -1,0 +1,24 @@
+/** Where a checkout can be cut short by a crash, for the crash test (test/crash). */
+export const CRASH_POINTS = ["ledger-written", "provider-called", "before-status"] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+/**
+ * Fault injection for the crash test only: with `CRASH_AT=<point>:<n>` the process kills itself with
+ * SIGKILL the n-th time it reaches `<point>`, with no chance to clean up. Inert when unset; refused in
+ * production by the config.
+ */
+export class CrashPoints {
+  private readonly counts = new Map<CrashPoint, number>();
+
+  constructor(private readonly spec: { point: CrashPoint; nth: number } | null = null) {}
+
+  reach(point: CrashPoint): void {
+    if (this.spec?.point !== point) return;
+    const n = (this.counts.get(point) ?? 0) + 1;
+    this.counts.set(point, n);
+    if (n === this.spec.nth) {
+      process.stdout.write(`${JSON.stringify({ level: "warn", msg: "crash point reached: SIGKILL", point, n })}\n`);
+      process.kill(process.pid, "SIGKILL");
+    }
+  }
+}
