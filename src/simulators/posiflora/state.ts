@@ -37,6 +37,8 @@ export interface Order {
   relationships: Record<string, unknown>;
   payments: Array<{ id: string; paymentType: string; amount: number; bonusAmount: number }>;
   accrued: number;
+  /** Points were given back by a return (the status may change again afterwards). */
+  returned: boolean;
   revision: number;
   updatedAt: string;
 }
@@ -92,9 +94,9 @@ export class PosifloraState {
     return order;
   }
 
-  createOrder(input: Omit<Order, "docNo" | "payments" | "accrued" | "revision" | "updatedAt">): Order {
+  createOrder(input: Omit<Order, "docNo" | "payments" | "accrued" | "returned" | "revision" | "updatedAt">): Order {
     if (this.orders.has(input.id)) throw new JsonApiError(409, "DUPLICATE_ID", `Order ${input.id} already exists`);
-    const order: Order = { ...input, docNo: String(++this.docSeq), payments: [], accrued: 0, revision: 1, updatedAt: this.now().toISOString() };
+    const order: Order = { ...input, docNo: String(++this.docSeq), payments: [], accrued: 0, returned: false, revision: 1, updatedAt: this.now().toISOString() };
     this.orders.set(order.id, order);
     return order;
   }
@@ -136,7 +138,7 @@ export class PosifloraState {
   /** A return gives spent points back and takes accrued ones away. */
   returnOrder(orderId: string): Order {
     const order = this.order(orderId);
-    if (order.status === "returned") return order;
+    if (order.returned) return order;
     const customer = order.customerId ? this.customers.get(order.customerId) : undefined;
     if (customer) {
       const spent = order.payments.reduce((a, p) => a + p.bonusAmount, 0);
@@ -144,6 +146,7 @@ export class PosifloraState {
       customer.spentPoints -= spent;
     }
     order.status = "returned";
+    order.returned = true;
     this.touch(order);
     return order;
   }

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { DEMO_SIMULATOR_ENV } from "../../src/config/demo.ts";
+import { spawnGateway, type SpawnedGateway } from "../support/spawn-gateway.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+export const CRASH_KEY = "crash-test-service-key-0001";
+
+/** The simulators as their own process on free loopback ports. */
+export async function startSimulators(): Promise<{ urls: Record<string, string>; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/simulators/serve.ts"], {
+    cwd: ROOT, env: { ...process.env, SIMULATOR_BASE_PORT: "random" }, stdio: ["ignore", "pipe", "inherit"],
+  });
+  const urls: Record<string, string> = {};
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+      for (const m of out.matchAll(/"provider":"(\w+)","url":"([^"]+)"/g)) urls[m[1]!] = m[2]!;
+      if (Object.keys(urls).length >= 5) resolve();
+    });
+    child.on("exit", (code) => reject(new Error(`simulators exited with ${code}`)));
+  });
+  return { urls, child };
+}
+
+/** A shop per provider whose flows the crash test drives, on the simulators above. */
+export function writeShops(urls: Record<string, string>): string {
+  const creds = {
+    bp: { apiKey: "env:DEMO_BONUSPLUS_API_KEY" },
+    rk: { apiKey: "env:DEMO_RKEEPER_API_KEY", password: "env:DEMO_RKEEPER_PASSWORD" },
+    int: { apiKey: "env:DEMO_INTEGRATIONS_API_KEY" },
+    pf: { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" },
+  };
+  const inst = (id: string, adapter: string, baseUrl: string, options: object, credentials: object) => ({ id, adapter, baseUrl, timeoutMs: 3000, maxRetries: 1, options, credentials });
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "lg-crash-")), "shops.json");
+  writeFileSync(file, JSON.stringify({
+    shops: [
+      { id: "crash-bonusplus", name: "BP", loyalty: [inst("crash-bp", "bonusplus", `${urls.bonusplus}/api`, { store: "Main" }, creds.bp)] },
+      { id: "crash-rkeeper", name: "RK", loyalty: [inst("crash-rk", "rkeeper", `${urls.rkeeper}/pub`, { rkObjectId: "4174244" }, creds.rk)] },
+      { id: "crash-integrations", name: "INT", loyalty: [inst("crash-int", "integrations", `${urls.integrations}/api/integrations`, { outletId: "outlet-1" }, creds.int)] },
+      {
+        id: "crash-posiflora", name: "PF",
+        loyalty: [inst("crash-pf", "posiflora", `${urls.posiflora}/api`, {}, creds.pf)],
+        orders: inst("crash-pf-orders", "posiflora", `${urls.posiflora}/api`, { sourceId: "telegram_mini_app", storeId: "store-1" }, creds.pf),
+      },
+    ],
+  }));
+  return file;
+}
+
+export function gatewayEnv(shops: string, templateDb: string): Record<string, string> {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "lg-crash-db-")), "gateway.db");
+  copyFileSync(templateDb, file);
+  return {
+    ...DEMO_SIMULATOR_ENV,
+    SHOPS_CONFIG: shops,
+    DATABASE_URL: `file:${file}`,
+    MIGRATE_ON_START: "false",
+    LOG_LEVEL: "info",
+    NODE_ENV: "test",
+    API_KEYS: JSON.stringify([{ name: "crash", key: CRASH_KEY, scopes: ["customers:read", "customers:link", "orders:write", "orders:manage", "orders:read"] }]),
+    // Whatever a killed process left is settled at the next start, and its claims are taken over at once.
+    RECOVERY_STALE_SECONDS: "0",
+    RECOVERY_INTERVAL_SECONDS: "0",
+    IDEMPOTENCY_TAKEOVER_SECONDS: "1",
+  };
+}
+
+/** Keeps one gateway process alive across crashes, counting where it died. */
+export class GatewayUnderTest {
+  gw: SpawnedGateway | null = null;
+  dead = true;
+  restarts = 0;
+  kills: Record<string, number> = { "ledger-written": 0, "provider-called": 0, "before-status": 0 };
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  async ensure(crashAt: string | null): Promise<SpawnedGateway> {
+    if (this.gw && !this.dead) return this.gw;
+    if (this.gw) this.countKill(this.gw.stdout());
+    this.gw = await spawnGateway({ ...this.env, ...(crashAt ? { CRASH_AT: crashAt } : {}) });
+    this.dead = false;
+    this.restarts += 1;
+    this.gw.child.on("exit", () => { this.dead = true; });
+    return this.gw;
+  }
+
+  async stop(): Promise<void> {
+    if (this.gw && !this.dead) await this.gw.stop("SIGTERM");
+    if (this.gw) this.countKill(this.gw.stdout());
+    this.gw = null;
+  }
+
+  private countKill(stdout: string): void {
+    const m = /"msg":"crash point reached: SIGKILL","point":"([\w-]+)"/.exec(stdout);
+    if (m) this.kills[m[1]!] = (this.kills[m[1]!] ?? 0) + 1;
+  }
+}
