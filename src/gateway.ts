@@ -65,7 +65,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   })));
 
   if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL);
-  const db = createDb(env.DATABASE_URL);
+  const db = await createDb(env.DATABASE_URL);
   const shopRepo = new ShopRepository(db);
   await shopRepo.sync(config.shops.map((s) => ({
     id: s.id,

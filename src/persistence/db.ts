@@ -1,13 +1,10 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as PgClient } from "../../generated/pg/client.ts";
-import { PrismaClient as SqliteClient } from "../../generated/sqlite/client.ts";
+import type { PrismaClient as SqliteClient } from "../../generated/sqlite/client.ts";
 
 /**
  * The two generated clients share one model API (pg's schema is derived from SQLite's), so
- * repositories are written against one of them.
+ * repositories are written against one of them. Only the client the URL needs is loaded.
  */
 export type Db = SqliteClient;
 
@@ -16,11 +13,13 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** Opens Prisma with the driver adapter the URL calls for. */
-export function createDb(url: string): Db {
+export async function createDb(url: string): Promise<Db> {
   if (isPostgresUrl(url)) {
-    return new PgClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([import("../../generated/pg/client.ts"), import("@prisma/adapter-pg")]);
+    return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
   }
   const file = url.replace(/^file:/, "");
   if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url }) });
+  const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([import("../../generated/sqlite/client.ts"), import("@prisma/adapter-better-sqlite3")]);
+  return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) });
 }

@@ -12,7 +12,9 @@ export interface SpawnedGateway {
 
 /** Starts `src/main.ts` as a real process and waits for its "gateway listening" log line. */
 export function spawnGateway(env: Record<string, string>): Promise<SpawnedGateway> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  // GATEWAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node only.
+  const flags = (env.GATEWAY_NODE_FLAGS ?? process.env.GATEWAY_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...flags, "--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -24,9 +26,10 @@ export function spawnGateway(env: Record<string, string>): Promise<SpawnedGatewa
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`gateway did not start:\n${out}\n${err}`)); }, 45_000);
-    child.stdout!.on("data", () => {
+    const onData = () => {
       const m = /"msg":"gateway listening"[^\n]*"url":"(http:\/\/localhost:\d+)\/graphql"/.exec(out);
       if (!m) return;
+      child.stdout!.off("data", onData); // no more scanning of a growing log
       clearTimeout(timer);
       resolve({
         child,
@@ -34,7 +37,8 @@ export function spawnGateway(env: Record<string, string>): Promise<SpawnedGatewa
         stdout: () => out,
         stop: (signal = "SIGTERM") => { child.kill(signal); return exited; },
       });
-    });
+    };
+    child.stdout!.on("data", onData);
     exited.then((code) => { clearTimeout(timer); reject(Object.assign(new Error(`gateway exited with ${code}:\n${err}`), { code, stderr: err })); });
   });
 }

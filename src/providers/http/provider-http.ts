@@ -89,19 +89,23 @@ export class ProviderHttp {
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: "application/json", ...(await this.options.headers()) };
     if (spec.body !== undefined) headers["content-type"] = spec.contentType ?? "application/json";
+    // A plain controller and timer: AbortSignal.timeout builds a DOMException per call, which shows in profiles.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), budgetMs);
     try {
       const res = await this.options.fetch(url, {
         method: spec.method,
         headers,
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: AbortSignal.timeout(budgetMs),
+        signal: controller.signal,
       });
       const text = await res.text();
       if (res.ok) return { kind: "ok", body: text };
       return { kind: "status", status: res.status, body: safeJson(text), retryAfter: res.headers.get("retry-after") };
     } catch (error) {
-      const name = (error as Error).name;
-      return name === "TimeoutError" || name === "AbortError" ? timeoutOutcome() : { kind: "network", detail: String(error) };
+      return controller.signal.aborted ? timeoutOutcome() : { kind: "network", detail: String(error) };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
