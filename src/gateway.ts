@@ -12,6 +12,9 @@ import { LoyaltyLedger } from "./domain/ledger.ts";
 import { OrderLoyalty } from "./domain/order-loyalty.ts";
 import { OrderService } from "./domain/order.service.ts";
 import { LedgerRecovery } from "./domain/recovery.ts";
+import { StatusSync } from "./domain/status-sync.ts";
+import { createGatewayPubSub, orderEventsOn } from "./events/pubsub.ts";
+import { SyncCursorRepository } from "./persistence/sync-cursor.repository.ts";
 import { IdempotencyRepository } from "./persistence/idempotency.repository.ts";
 import { LedgerRepository } from "./persistence/ledger.repository.ts";
 import { OrderRepository } from "./persistence/order.repository.ts";
@@ -42,6 +45,7 @@ export interface Gateway {
   /** The in-process simulators in demo mode, for tests and demos to script. */
   simulators: ReturnType<typeof createSimulators> | null;
   recovery: LedgerRecovery;
+  statusSync: StatusSync;
   close(): Promise<void>;
 }
 
@@ -83,9 +87,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const orderRepo = new OrderRepository(db);
   const crash = new CrashPoints(env.CRASH_AT);
   const orderLoyalty = new OrderLoyalty(new LoyaltyLedger(ledgerRepo, crash), customers);
-  const orders = new OrderService(shops, customers, loyalty, orderLoyalty, orderRepo, crash);
+  const pubsub = createGatewayPubSub();
+  const orders = new OrderService(shops, customers, loyalty, orderLoyalty, orderRepo, crash, orderEventsOn(pubsub));
+  const statusSync = new StatusSync(shops, orders, new SyncCursorRepository(db), logger);
+  if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);
   const recovery = new LedgerRecovery(ledgerRepo, orderRepo, shops, orderLoyalty, logger, env.RECOVERY_STALE_SECONDS * 1000);
-  const services = { shops, customers, loyalty, orders, idempotency: new Idempotency(new IdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000) };
+  const services = { shops, customers, loyalty, orders, pubsub, idempotency: new Idempotency(new IdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000) };
   // Operations a crashed process left behind are settled before traffic arrives, then periodically.
   await recovery.runOnce();
   if (env.RECOVERY_INTERVAL_SECONDS > 0) recovery.start(env.RECOVERY_INTERVAL_SECONDS * 1000);
@@ -107,9 +114,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
 
   return {
-    env, yoga, logger, simulators, recovery,
+    env, yoga, logger, simulators, recovery, statusSync,
     close: async () => {
       recovery.stop();
+      statusSync.stop();
       await db.$disconnect();
     },
   };

@@ -36,6 +36,7 @@ const envSchema = z.object({
   RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(30),
   RECOVERY_STALE_SECONDS: z.coerce.number().int().min(0).default(30),
   IDEMPOTENCY_TAKEOVER_SECONDS: z.coerce.number().int().min(1).default(30),
+  STATUS_SYNC_SECONDS: z.coerce.number().int().min(0).default(10),
   /** Crash test only: `<point>:<n>` kills the process the n-th time it reaches that point. */
   CRASH_AT: z.string().regex(/^(ledger-written|provider-called|before-status):\d+$/).optional()
     .transform((v) => (v ? { point: v.split(":")[0] as "ledger-written", nth: Number(v.split(":")[1]) } : null)),

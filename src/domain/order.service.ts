@@ -7,12 +7,13 @@ import type { CustomerService } from "./customer.service.ts";
 import { AccessError, ConflictError, InvalidInputError, NotFoundError, ProviderError } from "./errors.ts";
 import type { CreateOrderInput } from "./order-input.ts";
 import type { OrderLoyalty } from "./order-loyalty.ts";
-import { assertTransition, isOpen, type OrderStatus } from "./order-state.ts";
+import { assertTransition, canTransition, isOpen, type OrderStatus } from "./order-state.ts";
 import type { LoyaltyService } from "./loyalty.service.ts";
-import type { RequestScope } from "./request-scope.ts";
+import { createRequestScope, type RequestScope } from "./request-scope.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
 import { CrashPoints } from "./crash-points.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
+import { NO_ORDER_EVENTS, type OrderEvents } from "./order-events.ts";
 
 /**
  * Places and changes orders: the cart is priced by the loyalty provider, points are held, the order is
@@ -29,6 +30,7 @@ export class OrderService {
     private readonly loyalty: OrderLoyalty,
     private readonly orders: OrderRepository,
     private readonly crash: CrashPoints = new CrashPoints(),
+    private readonly events: OrderEvents = NO_ORDER_EVENTS,
   ) {}
 
   async create(scope: RequestScope, input: CreateOrderInput): Promise<OrderRecord> {
@@ -188,6 +190,36 @@ export class OrderService {
     }, SCOPES.ordersManage);
   }
 
+  /**
+   * The order system reported a status (status sync or webhook): the vendor's status is recorded, and
+   * the unified one follows where the lifecycle allows, with loyalty following it (completion commits,
+   * cancellation releases or refunds, a return refunds). Repeating the same report changes nothing.
+   */
+  async applyVendorStatus(orderId: string, vendorStatus: string, unified: OrderStatus | undefined, source: string): Promise<OrderRecord | null> {
+    const order = await this.orders.get(orderId);
+    if (!order) return null;
+    const scope = systemScope(source);
+    const cause = `sync: ${source} ${vendorStatus}`;
+    // Only confirmOrder places an order (it commits loyalty on the way); before that, the order system's
+    // status is noted, and only a cancellation is followed.
+    const placed = !["DRAFT", "CALCULATED", "BONUSES_HELD"].includes(order.status);
+    if (!placed && unified !== "CANCELLED") unified = undefined;
+    if (unified === "COMPLETED" && canTransition(order.status, "COMPLETED")) return this.complete(scope, orderId, cause).then((o) => this.noteVendor(o, vendorStatus, cause));
+    if (unified === "CANCELLED" && canTransition(order.status, "CANCELLED")) return this.cancel(scope, orderId, `${source} ${vendorStatus}`, "sync").then((o) => this.noteVendor(o, vendorStatus, cause));
+    if (unified === "REFUNDED" && canTransition(order.status, "REFUNDED")) return this.refund(scope, orderId, null).then((o) => this.noteVendor(o, vendorStatus, cause));
+    return this.locks.run(orderId, async () => {
+      const fresh = (await this.orders.get(orderId))!;
+      const to = unified && unified !== fresh.status && canTransition(fresh.status, unified) ? unified : fresh.status;
+      if (to === fresh.status && fresh.vendorStatus === vendorStatus) return fresh;
+      return this.save(fresh, { status: to, vendorStatus }, cause);
+    });
+  }
+
+  private async noteVendor(order: OrderRecord, vendorStatus: string, cause: string): Promise<OrderRecord> {
+    if (order.vendorStatus === vendorStatus) return order;
+    return this.locks.run(order.id, async () => this.save((await this.orders.get(order.id))!, { vendorStatus }, cause));
+  }
+
   transitions(orderId: string) {
     return this.orders.transitions(orderId);
   }
@@ -255,9 +287,12 @@ export class OrderService {
     return this.shops.loyaltyProvider(shop, order.loyaltyProviderId);
   }
 
-  private save(order: OrderRecord, patch: OrderPatch, cause: string): Promise<OrderRecord> {
+  /** Stores the change, then (after the commit) announces a new status. */
+  private async save(order: OrderRecord, patch: OrderPatch, cause: string): Promise<OrderRecord> {
     this.crash.reach("before-status");
-    return this.orders.update(order, patch, cause);
+    const saved = await this.orders.update(order, patch, cause);
+    if (saved.status !== order.status || saved.vendorStatus !== order.vendorStatus) this.events.statusChanged(saved);
+    return saved;
   }
 
   private canRead(scope: RequestScope, order: OrderRecord): boolean {
@@ -276,4 +311,9 @@ export class OrderService {
       return work(order, this.shops.get(order.shopId));
     });
   }
+}
+
+/** The gateway itself acting on an order system's report. */
+function systemScope(source: string): RequestScope {
+  return createRequestScope({ kind: "service", name: `sync:${source}`, scopes: new Set([SCOPES.ordersRead, SCOPES.ordersWrite, SCOPES.ordersManage]) });
 }

@@ -2,6 +2,7 @@ import type { CustomerService } from "../domain/customer.service.ts";
 import type { Idempotency } from "../domain/idempotency.ts";
 import type { LoyaltyService } from "../domain/loyalty.service.ts";
 import type { OrderService } from "../domain/order.service.ts";
+import type { GatewayPubSub } from "../events/pubsub.ts";
 import type { RequestScope } from "../domain/request-scope.ts";
 import type { ShopDirectory } from "../domain/shop-directory.ts";
 import type { Logger } from "../server/logger.ts";
@@ -11,6 +12,7 @@ export interface Services {
   customers: CustomerService;
   loyalty: LoyaltyService;
   orders: OrderService;
+  pubsub: GatewayPubSub;
   idempotency: Idempotency;
 }
 

@@ -7,8 +7,10 @@ import "./customer.ts";
 import "./loyalty-calculation.ts";
 import "./order.ts";
 import "./order-mutations.ts";
+import "./order-subscriptions.ts";
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 export const schema = builder.toSubGraphSchema({ linkUrl: "https://specs.apollo.dev/federation/v2.6", federationDirectives: ["@key"] });

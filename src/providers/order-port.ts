@@ -19,6 +19,20 @@ export interface OrderProvider {
 
   /** The vendor's current status of the order. */
   getOrder(orderId: string): Promise<{ vendorStatus: string; revision: number | null }>;
+
+  /**
+   * Orders changed at or after `since` (the vendor's own timestamp, as text), oldest change first, a
+   * page at a time; `next` is the page to ask for after this one, or null.
+   * @example await orders.listChanged("2026-11-24T10:00:00Z", 1) // { orders: [{ id, vendorStatus, updatedAt }], next: 2 }
+   */
+  listChanged(since: string | null, page: number): Promise<{ orders: VendorOrderChange[]; next: number | null }>;
+}
+
+export interface VendorOrderChange {
+  id: string;
+  vendorStatus: string;
+  updatedAt: string;
+  revision: number | null;
 }
 
 export interface ProviderOrder {

@@ -66,6 +66,8 @@ export function gatewayEnv(shops: string, templateDb: string): Record<string, st
     RECOVERY_STALE_SECONDS: "0",
     RECOVERY_INTERVAL_SECONDS: "0",
     IDEMPOTENCY_TAKEOVER_SECONDS: "1",
+    // The checkout is under test here, not the status sync.
+    STATUS_SYNC_SECONDS: "0",
   };
 }
 

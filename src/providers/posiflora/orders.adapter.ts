@@ -6,7 +6,7 @@ import type { ProviderDeps, ProviderInstanceConfig } from "../module.ts";
 import type { OrderProvider, ProviderOrder } from "../order-port.ts";
 import { createPosifloraHttp } from "./client.ts";
 import { phoneMatches } from "./mapper.ts";
-import { customersWire, JSON_API, orderWire } from "./wire.ts";
+import { customersWire, JSON_API, orderListWire, orderWire } from "./wire.ts";
 
 export const posifloraOrderOptions = z.object({
   /** The order source (`/v1/order-sources`) that marks orders from the Mini App. */
@@ -81,6 +81,20 @@ export class PosifloraOrderAdapter implements OrderProvider {
   async getOrder(orderId: string): Promise<{ vendorStatus: string; revision: number | null }> {
     const wire = await this.fetch(orderId);
     return { vendorStatus: wire.data.attributes.status, revision: wire.data.attributes.revision ?? null };
+  }
+
+  async listChanged(since: string | null, page: number) {
+    const size = 50;
+    const wire = await this.http.request({
+      method: "GET",
+      path: "v1/orders",
+      query: { ...(since ? { "filter[updatedAt][from]": since } : {}), "page[number]": page, "page[size]": size, sort: "updatedAt" },
+      schema: orderListWire,
+      idempotent: true,
+    });
+    const orders = wire.data.map((o) => ({ id: o.id, vendorStatus: o.attributes.status, updatedAt: o.attributes.updatedAt, revision: o.attributes.revision ?? null }));
+    const last = wire.meta?.page?.last;
+    return { orders, next: (last != null ? page < last : orders.length === size) ? page + 1 : null };
   }
 
   private fetch(orderId: string) {

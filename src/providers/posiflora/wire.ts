@@ -66,6 +66,10 @@ export const orderResource = z.object({
   }).passthrough(),
 });
 export const orderWire = z.object({ data: orderResource });
+export const orderListWire = z.object({
+  data: z.array(orderResource.extend({ attributes: orderResource.shape.attributes.extend({ updatedAt: z.string() }) })),
+  meta: z.object({ page: z.object({ number: z.number().int(), size: z.number().int(), last: z.number().int().nullish() }).partial().nullish() }).passthrough().nullish(),
+});
 export const anyDocument = z.unknown();
 
 export const errorsWire = z.object({

@@ -21,6 +21,8 @@ export function createSimulatorHandler(options: {
   state: SimulatorState;
   style: VendorErrorStyle;
   faults?: Faults;
+  /** Vendor-specific controls under /__sim, such as moving an order (Posiflora). */
+  control?: Router;
 }): FetchHandler & { faults: Faults; requests: RequestLog } {
   const faults = options.faults ?? new Faults();
   const requests = new RequestLog();
@@ -48,7 +50,9 @@ export function createSimulatorHandler(options: {
 
   const handler = async (request: Request): Promise<Response> => {
     const path = new URL(request.url).pathname;
-    if (path.startsWith("/__sim/")) return (await control.handle(request)) ?? json({ error: "no such control" }, 404);
+    if (path.startsWith("/__sim/")) {
+      return (await control.handle(request)) ?? (await options.control?.handle(request)) ?? json({ error: "no such control" }, 404);
+    }
     requests.record(request.method, path);
     if (faults.baseLatencyMs) await delay(faults.baseLatencyMs, request.signal);
     const fault = faults.take(path);

@@ -156,6 +156,17 @@ export function createPosifloraSimulator(options: { username: string; password: 
       return doc({ data: orderResource(status && status !== order.status ? state.setStatus(id!, status) : order) });
     }))
     .on("GET", "/orders/:id", authed((_req, { id }) => doc({ data: orderResource(state.order(id!)) })))
+    .on("GET", "/orders", authed((req) => {
+      const q = new URL(req.url).searchParams;
+      const from = q.get("filter[updatedAt][from]");
+      const number = Math.max(1, Number(q.get("page[number]") ?? 1));
+      const size = Math.min(100, Math.max(1, Number(q.get("page[size]") ?? 20)));
+      const all = [...state.orders.values()]
+        .filter((o) => !from || o.updatedAt >= from)
+        .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : a.id < b.id ? -1 : 1));
+      const last = Math.max(1, Math.ceil(all.length / size));
+      return doc({ data: all.slice((number - 1) * size, number * size).map(orderResource), meta: { page: { number, size, last }, total: all.length } });
+    }))
     .on("POST", "/orders/:id/payments", authed(async (req, { id }) => {
       const b = await body(req, z.object({ data: z.object({
         type: z.literal("order-payments").default("order-payments"),
@@ -167,7 +178,20 @@ export function createPosifloraSimulator(options: { username: string; password: 
     }))
     .on("PATCH", "/orders/:id/return", authed((_req, { id }) => doc({ data: orderResource(state.returnOrder(id!)) })));
 
-  const handler = createSimulatorHandler({ vendor, state, style });
+  // The shop's side, for tests and demos: move an order as a florist or courier would.
+  const control = new Router("/__sim")
+    .on("POST", "/orders/:id/status", async (req, { id }) => {
+      const b = (await readJson(req)) as { status?: string } | undefined;
+      const status = statusSchema.safeParse(b?.status);
+      if (!status.success) return json({ error: "status must be one of new, assembled, courier, done, canceled, returned, notAccepted" }, 400);
+      try {
+        return json({ data: orderResource(state.setStatus(id!, status.data)) });
+      } catch (error) {
+        if (error instanceof JsonApiError) return style.error(error.status, error.code, error.detail);
+        throw error;
+      }
+    });
+  const handler = createSimulatorHandler({ vendor, state, style, control });
   /** Ends every access token, and with `refresh` every refresh token too (a forced new login). */
   const expireSessions = (opts: { refresh?: boolean } = {}) => {
     access.clear();

@@ -1,0 +1,6 @@
+-- CreateTable
+CREATE TABLE "SyncCursor" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "value" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL
+);

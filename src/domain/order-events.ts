@@ -1,0 +1,8 @@
+import type { OrderRecord } from "../persistence/order.repository.ts";
+
+/** Where order changes are announced, after they are stored. The domain knows only this port. */
+export interface OrderEvents {
+  statusChanged(order: OrderRecord): void;
+}
+
+export const NO_ORDER_EVENTS: OrderEvents = { statusChanged: () => {} };

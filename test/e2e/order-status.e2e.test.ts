@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { CustomerByPhoneDocument } from "../../generated/graphql/graphql.ts";
+import { line, miniAppCustomer } from "../support/orders.ts";
+import { asService, useDemoGateway } from "../support/test-gateway.ts";
+
+const gw = useDemoGateway({ STATUS_SYNC_SECONDS: "0" });
+const SHOP = "demo-bonusplus";
+
+/** Reads `data:` events of an SSE response as parsed JSON, one at a time. */
+function events(res: Response) {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  return async function next(): Promise<any> {
+    for (;;) {
+      const end = buffer.indexOf("\n\n");
+      if (end >= 0) {
+        const chunk = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = chunk.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("");
+        if (data) return JSON.parse(data);
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error("stream ended");
+      buffer += value;
+    }
+  };
+}
+
+async function moveInPosiflora(orderId: string, status: string) {
+  const sim = gw.t.gateway.simulators!.posiflora.handler;
+  const res = await sim(new Request(`http://posiflora.sim/__sim/orders/${orderId}/status`, { method: "POST", body: JSON.stringify({ status }) }));
+  expect(res.status).toBe(200);
+}
+
+describe("order status from Posiflora to a subscriber", () => {
+  it("streams the current state, then each synced status over SSE; completion commits the held points", async () => {
+    const c = await miniAppCustomer(gw.t, SHOP, "+79001234567");
+    const order = c.ok(await c.create([line("rose-15", 1, 3500)]));
+    c.ok(await c.apply(order.id, 50));
+    c.ok(await c.confirm(order.id));
+
+    const query = `subscription S($id: ID!) { orderStatusChanged(orderId: $id) { id status vendorStatus pointsRedeemed } }`;
+    const url = `http://gateway.test/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify({ id: order.id }))}`;
+    const controller = new AbortController();
+    const res = await gw.t.gateway.yoga.fetch(url, { headers: { accept: "text/event-stream", ...c.headers }, signal: controller.signal });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const next = events(res);
+
+    expect((await next()).data.orderStatusChanged).toMatchObject({ id: order.id, status: "PLACED", vendorStatus: "new" });
+
+    await moveInPosiflora(order.id, "assembled");
+    await gw.t.gateway.statusSync.runOnce();
+    expect((await next()).data.orderStatusChanged).toMatchObject({ status: "READY", vendorStatus: "assembled" });
+
+    const before = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79001234567" }, asService());
+    await moveInPosiflora(order.id, "done");
+    await gw.t.gateway.statusSync.runOnce();
+    let done = (await next()).data.orderStatusChanged;
+    while (done.vendorStatus !== "done") done = (await next()).data.orderStatusChanged;
+    expect(done).toMatchObject({ status: "COMPLETED", pointsRedeemed: 50 });
+    const after = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79001234567" }, asService());
+    const balance = (r: typeof before) => (r.data?.customer.__typename === "QueryCustomerSuccess" && r.data.customer.data.loyalty[0]?.__typename === "LoyaltyAccount" ? r.data.customer.data.loyalty[0].balance : NaN);
+    // The reserve became a sale: the 50 held points are spent, and the earned points accrued.
+    expect(balance(after)).toBeGreaterThan(balance(before));
+
+    // Seeing the same change again changes nothing.
+    expect(await gw.t.gateway.statusSync.runOnce()).toMatchObject({ seen: expect.any(Number) });
+    controller.abort();
+  });
+
+  it("refuses a subscription to someone else's order", async () => {
+    const owner = await miniAppCustomer(gw.t, SHOP, "+79001234567");
+    const other = await miniAppCustomer(gw.t, SHOP, "+79007654321");
+    const order = owner.ok(await owner.create([line("rose", 1, 1000)]));
+    const query = `subscription S($id: ID!) { orderStatusChanged(orderId: $id) { id status } }`;
+    const url = `http://gateway.test/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify({ id: order.id }))}`;
+    const res = await gw.t.gateway.yoga.fetch(url, { headers: { accept: "text/event-stream", ...other.headers } });
+    const first = await events(res)();
+    expect(first.errors[0].extensions.code).toBe("NOT_FOUND");
+  });
+});
