@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CustomerByPhoneDocument, CustomerByQrTokenDocument, OrderByIdDocument } from "../../generated/graphql/graphql.ts";
 import type { Simulator } from "../../src/simulators/registry.ts";
-import { line, miniAppCustomer, type OrderView } from "../support/orders.ts";
+import { line, miniAppCustomer } from "../support/orders.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
 const gw = useDemoGateway();

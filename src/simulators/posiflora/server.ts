@@ -144,7 +144,7 @@ export function createPosifloraSimulator(options: { username: string; password: 
         totalAmount: lines.reduce((a, l) => a + decimalToMinor(l.attributes.price) * l.attributes.qty, 0),
         byBonuses: attributes.byBonuses ?? false,
         attributes,
-        relationships: { ...b.data.relationships, lines: { data: lines.map((l, i) => ({ type: "order-lines", id: `${b.data.id}-${i + 1}` })) } },
+        relationships: { ...b.data.relationships, lines: { data: lines.map((_line, i) => ({ type: "order-lines", id: `${b.data.id}-${i + 1}` })) } },
       });
       return doc({ data: orderResource(order) }, 201);
     }))
