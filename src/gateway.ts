@@ -15,6 +15,8 @@ import { LedgerRecovery } from "./domain/recovery.ts";
 import { StatusSync } from "./domain/status-sync.ts";
 import { createGatewayPubSub, orderEventsOn } from "./events/pubsub.ts";
 import { SyncCursorRepository } from "./persistence/sync-cursor.repository.ts";
+import { WebhookEventRepository } from "./persistence/webhook-event.repository.ts";
+import { useWebhooks } from "./server/webhooks.ts";
 import { IdempotencyRepository } from "./persistence/idempotency.repository.ts";
 import { LedgerRepository } from "./persistence/ledger.repository.ts";
 import { OrderRepository } from "./persistence/order.repository.ts";
@@ -107,6 +109,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger,
     auth: { initData: new InitDataVerifier(botToken, env.TELEGRAM_INIT_DATA_MAX_AGE_SECONDS), apiKeys },
     ready: () => shopRepo.ping(),
+    plugins: [useWebhooks({
+      secrets: { ...(env.demo ? { posiflora: env.DEMO_WEBHOOK_SECRET } : {}), ...env.WEBHOOK_SECRETS },
+      windowSeconds: env.WEBHOOK_WINDOW_SECONDS,
+      orders,
+      events: new WebhookEventRepository(db),
+      logger,
+    })],
     graphiql: graphiqlOn && {
       headers: env.demo ? { Authorization: `Bearer ${env.DEMO_API_KEY}` } : undefined,
       defaultQuery: env.demo ? demoQuery() : undefined,

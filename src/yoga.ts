@@ -1,4 +1,4 @@
-import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
+import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { GraphQLSchema } from "graphql";
 import type { ApiKeyRing } from "./auth/api-keys.ts";
 import type { InitDataVerifier } from "./auth/telegram-init-data.ts";
@@ -20,6 +20,8 @@ export interface YogaDeps {
   ready: () => Promise<void>;
   /** false, or GraphiQL's settings (demo mode pre-fills the development key). */
   graphiql: false | { headers?: Record<string, string>; defaultQuery?: string };
+  /** Extra plugins, such as the webhook endpoint. */
+  plugins?: Plugin[];
   schema?: GraphQLSchema;
 }
 
@@ -37,7 +39,7 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     },
     logging: deps.logger,
     maskedErrors: { maskError },
-    plugins: [useRequestId(), useAccessLog(deps.logger), useHealth(deps.ready, deps.logger), useUnexpectedErrorLog()],
+    plugins: [useRequestId(), useAccessLog(deps.logger), useHealth(deps.ready, deps.logger), useUnexpectedErrorLog(), ...(deps.plugins ?? [])],
     context: ({ request }) => {
       const requestId = requestIdOf(request);
       let viewer;

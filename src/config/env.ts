@@ -37,6 +37,17 @@ const envSchema = z.object({
   RECOVERY_STALE_SECONDS: z.coerce.number().int().min(0).default(30),
   IDEMPOTENCY_TAKEOVER_SECONDS: z.coerce.number().int().min(1).default(30),
   STATUS_SYNC_SECONDS: z.coerce.number().int().min(0).default(10),
+  /** Shared secrets of providers that push webhooks, as JSON: {"posiflora": "..."}. */
+  WEBHOOK_SECRETS: z.string().default("{}").transform((text, ctx) => {
+    try {
+      return z.record(z.string(), z.string().min(16)).parse(JSON.parse(text));
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `must be a JSON object of provider → secret (16+ characters): ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  }),
+  WEBHOOK_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+  DEMO_WEBHOOK_SECRET: z.string().min(16).default("demo-webhook-secret-000"),
   /** Crash test only: `<point>:<n>` kills the process the n-th time it reaches that point. */
   CRASH_AT: z.string().regex(/^(ledger-written|provider-called|before-status):\d+$/).optional()
     .transform((v) => (v ? { point: v.split(":")[0] as "ledger-written", nth: Number(v.split(":")[1]) } : null)),
