@@ -1,12 +1,14 @@
 import { createServer } from "node:http";
 import { ConfigError } from "./config/format-issues.ts";
 import { createGateway } from "./gateway.ts";
+import { attachGraphQLWs } from "./server/graphql-ws.ts";
 
 async function main(): Promise<void> {
   const gateway = await createGateway();
   const { env, logger } = gateway;
   const server = createServer(gateway.yoga);
   server.keepAliveTimeout = 65_000;
+  const ws = attachGraphQLWs(server, gateway.yoga);
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info("shutting down", { signal });
     const force = setTimeout(() => process.exit(1), 10_000).unref();
+    void ws.close();
     server.close(async () => {
       await gateway.close();
       clearTimeout(force);
