@@ -292,6 +292,7 @@ export class OrderService {
     this.crash.reach("before-status");
     const saved = await this.orders.update(order, patch, cause);
     if (saved.status !== order.status || saved.vendorStatus !== order.vendorStatus) this.events.statusChanged(saved);
+    if (saved.loyaltyRef !== order.loyaltyRef || saved.refundedAmount !== order.refundedAmount) this.events.balanceChanged(saved);
     return saved;
   }
 

@@ -8,6 +8,8 @@ import type { OrderRecord } from "../persistence/order.repository.ts";
  */
 export type Topics = {
   "order:status": [orderId: string, event: { orderId: string; status: string }];
+  "orders:viewer": [telegramUserId: string, event: { orderId: string; shopId: string }];
+  "balance:customer": [customerId: string, event: { customerId: string; shopId: string }];
 };
 
 export type GatewayPubSub = ReturnType<typeof createPubSub<Topics>>;
@@ -19,6 +21,12 @@ export function createGatewayPubSub(): GatewayPubSub {
 /** The domain's OrderEvents port, published on the pubsub. */
 export function orderEventsOn(pubsub: GatewayPubSub): OrderEvents {
   return {
-    statusChanged: (order: OrderRecord) => pubsub.publish("order:status", order.id, { orderId: order.id, status: order.status }),
+    statusChanged: (order: OrderRecord) => {
+      pubsub.publish("order:status", order.id, { orderId: order.id, status: order.status });
+      if (order.telegramUserId) pubsub.publish("orders:viewer", order.telegramUserId, { orderId: order.id, shopId: order.shopId });
+    },
+    balanceChanged: (order: OrderRecord) => {
+      if (order.customerId) pubsub.publish("balance:customer", order.customerId, { customerId: order.customerId, shopId: order.shopId });
+    },
   };
 }

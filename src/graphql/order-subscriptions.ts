@@ -4,6 +4,9 @@ import type { OrderRecord } from "../persistence/order.repository.ts";
 import { builder } from "./builder.ts";
 import type { GraphQLContext } from "./context.ts";
 import { OrderRef } from "./order.ts";
+import { CustomerRef } from "./customer.ts";
+import { NotFoundError } from "../domain/errors.ts";
+import type { Customer } from "../domain/customer.service.ts";
 
 builder.subscriptionField("orderStatusChanged", (t) =>
   t.field({
@@ -21,6 +24,49 @@ async function* stream(ctx: GraphQLContext, orderId: string): AsyncGenerator<Ord
   yield await ctx.services.orders.get(ctx.scope, orderId);
   for await (const _event of events) {
     // A fresh request scope (and DataLoaders) for each event, not one for the whole subscription.
-    yield await ctx.services.orders.get(createRequestScope(ctx.scope.viewer), orderId);
+    ctx.scope = createRequestScope(ctx.scope.viewer);
+    yield await ctx.services.orders.get(ctx.scope, orderId);
+  }
+}
+
+builder.subscriptionField("myOrderUpdates", (t) =>
+  t.field({
+    type: OrderRef,
+    description: "Each of the Mini App user's orders in a shop as its status changes.",
+    authScopes: { miniApp: true },
+    args: { shopId: t.arg.id({ required: true }) },
+    subscribe: (_root, { shopId }, ctx) => viewerOrders(ctx, String(shopId)),
+    resolve: (order) => order,
+  }));
+
+async function* viewerOrders(ctx: GraphQLContext, shopId: string): AsyncGenerator<OrderRecord> {
+  if (ctx.scope.viewer.kind !== "telegram") return;
+  ctx.services.shops.get(shopId);
+  for await (const event of ctx.services.pubsub.subscribe("orders:viewer", ctx.scope.viewer.telegramUserId)) {
+    if (event.shopId !== shopId) continue;
+    ctx.scope = createRequestScope(ctx.scope.viewer);
+    yield await ctx.services.orders.get(ctx.scope, event.orderId);
+  }
+}
+
+builder.subscriptionField("loyaltyBalanceChanged", (t) =>
+  t.field({
+    type: CustomerRef,
+    description: "The Mini App user's customer, with fresh loyalty accounts, now and whenever a purchase or refund moves their points.",
+    authScopes: { miniApp: true },
+    args: { shopId: t.arg.id({ required: true }) },
+    subscribe: (_root, { shopId }, ctx) => balances(ctx, String(shopId)),
+    resolve: (customer) => customer,
+  }));
+
+async function* balances(ctx: GraphQLContext, shopId: string): AsyncGenerator<Customer> {
+  const me = await ctx.services.customers.me(ctx.scope, shopId);
+  if (!me) throw new NotFoundError("CUSTOMER_NOT_FOUND", "link a phone first");
+  const events = ctx.services.pubsub.subscribe("balance:customer", me.id);
+  yield me;
+  for await (const _event of events) {
+    // Resolvers read the accounts through ctx.scope; a new scope per event means fresh provider calls.
+    ctx.scope = createRequestScope(ctx.scope.viewer);
+    yield me;
   }
 }

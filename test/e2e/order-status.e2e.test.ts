@@ -80,3 +80,26 @@ describe("order status from Posiflora to a subscriber", () => {
     expect(first.errors[0].extensions.code).toBe("NOT_FOUND");
   });
 });
+
+describe("the viewer's streams", () => {
+  const sse = (query: string, variables: object, headers: Record<string, string>) =>
+    gw.t.gateway.yoga.fetch(`http://gateway.test/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify(variables))}`, { headers: { accept: "text/event-stream", ...headers } });
+
+  it("loyaltyBalanceChanged sends the balance now and after a purchase; myOrderUpdates sends the order", async () => {
+    const c = await miniAppCustomer(gw.t, "demo-posiflora", "+79001234567");
+    const balances = events(await sse(`subscription B($s: ID!) { loyaltyBalanceChanged(shopId: $s) { phone loyalty { ... on LoyaltyAccount { balance } } } }`, { s: "demo-posiflora" }, c.headers));
+    const orders = events(await sse(`subscription O($s: ID!) { myOrderUpdates(shopId: $s) { id status pointsRedeemed } }`, { s: "demo-posiflora" }, c.headers));
+    const first = (await balances()).data.loyaltyBalanceChanged;
+    expect(first.phone).toBe("79001234567");
+    const before = first.loyalty[0].balance as number;
+
+    const order = c.ok(await c.create([line("rose-15", 1, 3500)]));
+    c.ok(await c.apply(order.id, 40));
+    c.ok(await c.confirm(order.id));
+    // Posiflora's points are spent at confirmation (a bonus payment): the stream shows the new balance.
+    expect((await balances()).data.loyaltyBalanceChanged.loyalty[0].balance).toBe(before - 40);
+    let update = (await orders()).data.myOrderUpdates;
+    while (update.status !== "PLACED") update = (await orders()).data.myOrderUpdates;
+    expect(update).toMatchObject({ id: order.id, status: "PLACED", pointsRedeemed: 40 });
+  });
+});
