@@ -89,7 +89,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const orderRepo = new OrderRepository(db);
   const crash = new CrashPoints(env.CRASH_AT);
   const orderLoyalty = new OrderLoyalty(new LoyaltyLedger(ledgerRepo, crash), customers);
-  const pubsub = createGatewayPubSub();
+  const { pubsub, close: closePubSub } = createGatewayPubSub(env.REDIS_URL);
   const orders = new OrderService(shops, customers, loyalty, orderLoyalty, orderRepo, crash, orderEventsOn(pubsub));
   const statusSync = new StatusSync(shops, orders, new SyncCursorRepository(db), logger);
   if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);
@@ -127,6 +127,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     close: async () => {
       recovery.stop();
       statusSync.stop();
+      await closePubSub();
       await db.$disconnect();
     },
   };

@@ -32,7 +32,7 @@ const envSchema = z.object({
   GRAPHIQL: bool.optional(),
   DEMO_API_KEY: z.string().min(16).default("demo-dev-key-0000000000"),
   DEMO_BOT_TOKEN: z.string().min(1).default("123456:demo-bot-token"),
-  REDIS_URL: z.string().url().optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be redis://…").optional(),
   RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(30),
   RECOVERY_STALE_SECONDS: z.coerce.number().int().min(0).default(30),
   IDEMPOTENCY_TAKEOVER_SECONDS: z.coerce.number().int().min(1).default(30),

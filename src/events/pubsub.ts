@@ -1,11 +1,10 @@
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub } from "graphql-yoga";
+import { Redis } from "ioredis";
 import type { OrderEvents } from "../domain/order-events.ts";
 import type { OrderRecord } from "../persistence/order.repository.ts";
 
-/**
- * Typed topics. In-process by default; with Redis (issue 5, not built yet) the same topics would be
- * carried between instances by an event target passed here.
- */
+/** Typed topics; with REDIS_URL they travel through Redis, so every instance's subscribers get them. */
 export type Topics = {
   "order:status": [orderId: string, event: { orderId: string; status: string }];
   "orders:viewer": [telegramUserId: string, event: { orderId: string; shopId: string }];
@@ -14,8 +13,19 @@ export type Topics = {
 
 export type GatewayPubSub = ReturnType<typeof createPubSub<Topics>>;
 
-export function createGatewayPubSub(): GatewayPubSub {
-  return createPubSub<Topics>();
+/** In-process without Redis; through Redis (one publishing and one subscribing connection) with it. */
+export function createGatewayPubSub(redisUrl?: string): { pubsub: GatewayPubSub; close(): Promise<void> } {
+  if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
+  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  return {
+    pubsub: createPubSub<Topics>({ eventTarget }),
+    close: async () => {
+      publishClient.disconnect();
+      subscribeClient.disconnect();
+    },
+  };
 }
 
 /** The domain's OrderEvents port, published on the pubsub. */

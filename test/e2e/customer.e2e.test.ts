@@ -1,19 +1,12 @@
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { CustomerByPhoneDocument } from "../../generated/graphql/graphql.ts";
+import { count } from "../support/db.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
 const SHOP = "demo-bonusplus";
 const gw = useDemoGateway();
 const bonusplus = () => gw.t.gateway.simulators!.bonusplus.handler;
-const customerRows = () => {
-  const db = new Database(gw.t.databaseUrl.replace(/^file:/, ""), { readonly: true });
-  try {
-    return (db.prepare("select count(*) as n from CustomerLink").get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-};
+const customerRows = () => count(gw.t.databaseUrl, "CustomerLink");
 
 describe("customer query through GraphQL", () => {
   it("returns the BonusPlus balance of a demo customer", async () => {
@@ -36,20 +29,20 @@ describe("customer query through GraphQL", () => {
   });
 
   it("answers CUSTOMER_NOT_FOUND for an unknown phone and stores nothing", async () => {
-    const before = customerRows();
+    const before = await customerRows();
     const res = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79990000000" }, asService());
     expect(res.data?.customer).toMatchObject({ __typename: "NotFoundError", code: "CUSTOMER_NOT_FOUND" });
-    expect(customerRows()).toBe(before);
+    expect(await customerRows()).toBe(before);
   });
 
   it("rejects a bad phone with INVALID_INPUT, without calling the provider or storing anything", async () => {
-    const before = customerRows();
+    const before = await customerRows();
     for (const phone of ["12345", "not a phone", ""]) {
       const res = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone }, asService());
       expect(res.data?.customer).toMatchObject({ __typename: "InvalidInputError", code: "INVALID_INPUT" });
     }
     expect(bonusplus().requests.entries).toHaveLength(0);
-    expect(customerRows()).toBe(before);
+    expect(await customerRows()).toBe(before);
   });
 
   it("rejects an unknown shop with INVALID_INPUT", async () => {

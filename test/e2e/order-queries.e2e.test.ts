@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import { sql } from "../support/db.ts";
 import { describe, expect, it } from "vitest";
 import { MyOrdersDocument } from "../../generated/graphql/graphql.ts";
 import type { LoyalClientState } from "../../src/simulators/loyalclient/state.ts";
@@ -7,14 +7,6 @@ import { useDemoGateway } from "../support/test-gateway.ts";
 
 const gw = useDemoGateway();
 
-function sql(statement: string, ...params: unknown[]) {
-  const db = new Database(gw.t.databaseUrl.replace(/^file:/, ""));
-  try {
-    return db.prepare(statement).run(...params);
-  } finally {
-    db.close();
-  }
-}
 
 describe("myOrders", () => {
   it("pages through the viewer's own orders, newest first, and shows no one else's", async () => {
@@ -48,7 +40,7 @@ describe("an expired hold", () => {
     // Time passes: the vendor's hold runs out, and so does the gateway's record of it.
     const state = gw.t.gateway.simulators!.loyalclient.handler.state as LoyalClientState;
     for (const hold of state.holds.values()) hold.until = 0;
-    sql(`update "Order" set holdExpiresAt = ? where id = ?`, new Date(Date.now() - 60_000).toISOString(), order.id);
+    await sql(gw.t.databaseUrl, `update "Order" set "holdExpiresAt" = ? where "id" = ?`, new Date(Date.now() - 60_000).toISOString(), order.id);
     return { c, order, state };
   }
 
@@ -56,9 +48,7 @@ describe("an expired hold", () => {
     const { c, order } = await heldOrder();
     const placed = c.ok(await c.confirm(order.id));
     expect(placed).toMatchObject({ status: "PLACED", pointsRedeemed: 100 });
-    const db = new Database(gw.t.databaseUrl.replace(/^file:/, ""), { readonly: true });
-    const kinds = db.prepare(`select kind from LedgerEntry where orderId = ? and state = 'SUCCEEDED' order by createdAt`).all(order.id) as Array<{ kind: string }>;
-    db.close();
+    const kinds = await sql<{ kind: string }>(gw.t.databaseUrl, `select "kind" from "LedgerEntry" where "orderId" = ? and "state" = 'SUCCEEDED' order by "createdAt"`, order.id);
     expect(kinds.map((k) => k.kind)).toEqual(["HOLD", "RELEASE", "HOLD", "COMMIT"]);
   });
 

@@ -1,22 +1,15 @@
 import { randomUUID } from "node:crypto";
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { ApplyBonusesDocument, CreateOrderDocument, OrderByIdDocument } from "../../generated/graphql/graphql.ts";
 import { line, miniAppCustomer, pickup } from "../support/orders.ts";
+import { count } from "../support/db.ts";
 import { useDemoGateway } from "../support/test-gateway.ts";
 
 const gw = useDemoGateway();
 const SHOP = "demo-bonusplus";
 const bonusplus = () => gw.t.gateway.simulators!.bonusplus.handler;
 
-function count(table: string): number {
-  const db = new Database(gw.t.databaseUrl.replace(/^file:/, ""), { readonly: true });
-  try {
-    return (db.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
+const rows = (table: string) => count(gw.t.databaseUrl, table);
 
 describe("order rules", () => {
   it.each([
@@ -26,21 +19,21 @@ describe("order rules", () => {
     ["a price of 10^9 minor units", { ...line("rose", 1, 1), unitPrice: { amount: 1_000_000_000, currency: "RUB" } }, "input.lines.0.unitPrice.amount"],
   ])("rejects %s with INVALID_INPUT and stores nothing", async (_name, bad, path) => {
     const c = await miniAppCustomer(gw.t, SHOP, "+79001234567");
-    const before = count("Order");
+    const before = await rows("Order");
     const res = await c.create([bad]);
     expect(res).toMatchObject({ __typename: "InvalidInputError", code: "INVALID_INPUT" });
     expect((res as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toContain(path);
-    expect(count("Order")).toBe(before);
+    expect(await rows("Order")).toBe(before);
     expect(bonusplus().requests.entries).toHaveLength(0);
   });
 
   it("rejects a fractional quantity before anything runs", async () => {
     const c = await miniAppCustomer(gw.t, SHOP, "+79001234567");
-    const before = count("Order");
+    const before = await rows("Order");
     const res = await gw.t.run(CreateOrderDocument, { input: pickup(SHOP, [{ ...line("rose", 1, 100), quantity: 1.5 }]), key: randomUUID() }, c.headers);
     expect(res.data).toBeUndefined();
     expect(res.errors?.[0]?.message).toMatch(/Int cannot represent non-integer value: 1.5/);
-    expect(count("Order")).toBe(before);
+    expect(await rows("Order")).toBe(before);
   });
 
   it("answers NOT_FOUND for an unknown order and for someone else's, changing nothing", async () => {
@@ -69,20 +62,20 @@ describe("order rules", () => {
     const c = await miniAppCustomer(gw.t, SHOP, "+79001234567");
     const order = c.ok(await c.create([line("rose", 1, 1000)]));
     c.ok(await c.cancel(order.id));
-    const before = count("OrderTransition");
+    const before = await rows("OrderTransition");
     expect(await c.confirm(order.id)).toMatchObject({ __typename: "ConflictError", code: "INVALID_STATE" });
     expect(await c.apply(order.id, 10)).toMatchObject({ __typename: "ConflictError", code: "INVALID_STATE" });
-    expect(count("OrderTransition")).toBe(before);
+    expect(await rows("OrderTransition")).toBe(before);
   });
 
   it("returns the first result for a repeated key, and IDEMPOTENCY_CONFLICT for the same key with other input", async () => {
     const c = await miniAppCustomer(gw.t, SHOP, "+79001234567");
     const key = randomUUID();
-    const before = count("Order");
+    const before = await rows("Order");
     const first = c.ok(await c.create([line("rose", 1, 1000)], key));
     const again = c.ok(await c.create([line("rose", 1, 1000)], key));
     expect(again.id).toBe(first.id);
-    expect(count("Order")).toBe(before + 1);
+    expect(await rows("Order")).toBe(before + 1);
     expect(await c.create([line("rose", 2, 1000)], key)).toMatchObject({ __typename: "ConflictError", code: "IDEMPOTENCY_CONFLICT" });
   });
 
@@ -98,7 +91,7 @@ describe("order rules", () => {
     expect(c.ok(a.data?.applyBonuses).pointsHeld).toBe(60);
     expect(c.ok(b.data?.applyBonuses).id).toBe(order.id);
     expect(bonusplus().requests.count("PATCH", "/balance/reserve")).toBe(1);
-    expect(count("LedgerEntry")).toBeGreaterThan(0);
+    expect(await rows("LedgerEntry")).toBeGreaterThan(0);
   });
 
   it("a repeated key returns the first error too", async () => {

@@ -1,31 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { CustomerByPhoneDocument } from "../../generated/graphql/graphql.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
+import { sseEvents as events } from "../support/sse.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
 const gw = useDemoGateway({ STATUS_SYNC_SECONDS: "0" });
 const SHOP = "demo-bonusplus";
-
-/** Reads `data:` events of an SSE response as parsed JSON, one at a time. */
-function events(res: Response) {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  return async function next(): Promise<any> {
-    for (;;) {
-      const end = buffer.indexOf("\n\n");
-      if (end >= 0) {
-        const chunk = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = chunk.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("");
-        if (data) return JSON.parse(data);
-        continue;
-      }
-      const { value, done } = await reader.read();
-      if (done) throw new Error("stream ended");
-      buffer += value;
-    }
-  };
-}
 
 async function moveInPosiflora(orderId: string, status: string) {
   const sim = gw.t.gateway.simulators!.posiflora.handler;

@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import { sql } from "../support/db.ts";
 import { describe, expect, it } from "vitest";
 import type { BonusPlusState } from "../../src/simulators/bonusplus/state.ts";
 import type { IntegrationsState } from "../../src/simulators/integrations/state.ts";
@@ -7,14 +7,8 @@ import { useDemoGateway } from "../support/test-gateway.ts";
 
 const gw = useDemoGateway({ RECOVERY_INTERVAL_SECONDS: "0" });
 
-function ledger(orderId: string): Array<{ kind: string; state: string; error: string | null }> {
-  const db = new Database(gw.t.databaseUrl.replace(/^file:/, ""), { readonly: true });
-  try {
-    return db.prepare(`select kind, state, error from LedgerEntry where orderId = ? order by createdAt`).all(orderId) as never;
-  } finally {
-    db.close();
-  }
-}
+const ledger = (orderId: string) =>
+  sql<{ kind: string; state: string; error: string | null }>(gw.t.databaseUrl, `select "kind", "state", "error" from "LedgerEntry" where "orderId" = ? order by "createdAt"`, orderId);
 
 describe("ledger recovery", () => {
   it("replays a purchase whose answer was lost, where the provider deduplicates it: one operation at the vendor", async () => {
@@ -26,13 +20,13 @@ describe("ledger recovery", () => {
     sim.faults.add({ kind: "lostResponse", path: "/integrations/bonus", times: 3 });
     const failed = await c.confirm(order.id);
     expect(failed).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE" });
-    expect(ledger(order.id).find((e) => e.kind === "COMMIT")?.state).toBe("UNKNOWN");
+    expect((await ledger(order.id)).find((e) => e.kind === "COMMIT")?.state).toBe("UNKNOWN");
     const ops = () => (sim.state as IntegrationsState).operations.filter((o) => o.invoice_num === order.id).length;
     expect(ops()).toBe(1);
 
     const report = await gw.t.gateway.recovery.runOnce(0);
     expect(report.resolved).toBeGreaterThanOrEqual(1);
-    expect(ledger(order.id).find((e) => e.kind === "COMMIT")?.state).toBe("SUCCEEDED");
+    expect((await ledger(order.id)).find((e) => e.kind === "COMMIT")?.state).toBe("SUCCEEDED");
     expect(ops()).toBe(1);
 
     // The customer's retry places the order without a second purchase.
@@ -49,11 +43,11 @@ describe("ledger recovery", () => {
     sim.faults.add({ kind: "lostResponse", path: "/balance/reserve", times: 1 });
     expect(await c.apply(order.id, 70)).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE" });
     expect(state.reserved("79001234567")).toBe(70);
-    expect(ledger(order.id).find((e) => e.kind === "HOLD")?.state).toBe("UNKNOWN");
+    expect((await ledger(order.id)).find((e) => e.kind === "HOLD")?.state).toBe("UNKNOWN");
 
     await gw.t.gateway.recovery.runOnce(0);
     expect(state.reserved("79001234567")).toBe(0);
-    expect(ledger(order.id).find((e) => e.kind === "HOLD")).toMatchObject({ state: "FAILED", error: "compensated by recovery" });
+    expect((await ledger(order.id)).find((e) => e.kind === "HOLD")).toMatchObject({ state: "FAILED", error: "compensated by recovery" });
     // A fresh attempt works.
     expect(c.ok(await c.apply(order.id, 70))).toMatchObject({ status: "BONUSES_HELD", pointsHeld: 70 });
     expect(state.reserved("79001234567")).toBe(70);
@@ -73,6 +67,6 @@ describe("ledger recovery", () => {
     const report = await gw.t.gateway.recovery.runOnce(0);
     expect(report.unresolved).toBeGreaterThanOrEqual(1);
     expect(sales()).toBe(1);
-    expect(ledger(order.id).find((e) => e.kind === "COMMIT")).toMatchObject({ state: "UNKNOWN", error: expect.stringMatching(/needs reconciliation/) });
+    expect((await ledger(order.id)).find((e) => e.kind === "COMMIT")).toMatchObject({ state: "UNKNOWN", error: expect.stringMatching(/needs reconciliation/) });
   });
 });

@@ -23,11 +23,13 @@ export interface TestGateway {
 
 /** A demo-mode gateway (in-process simulators) on a fresh copy of the migrated template database. */
 export async function startTestGateway(env: Record<string, string> = {}, fetch?: Fetch): Promise<TestGateway> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "lg-test-")), "gateway.db");
-  copyFileSync(inject("templateDb"), file);
-  const databaseUrl = `file:${file}`;
+  const database = databaseForTest();
   const gateway = await createGateway({
-    env: { DATABASE_URL: databaseUrl, MIGRATE_ON_START: "false", LOG_LEVEL: "silent", NODE_ENV: "test", ...env },
+    env: {
+      DATABASE_URL: database.url, MIGRATE_ON_START: database.migrate, LOG_LEVEL: "silent", NODE_ENV: "test",
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+      ...env,
+    },
     logger: createLogger("silent"),
     ...(fetch ? { fetch } : {}),
   });
@@ -39,11 +41,29 @@ export async function startTestGateway(env: Record<string, string> = {}, fetch?:
     }));
   return {
     gateway,
-    databaseUrl,
+    databaseUrl: database.url,
     post,
     run: async (doc, variables, headers) => (await post(print(doc), variables as Record<string, unknown>, headers)).json(),
     close: () => gateway.close(),
   };
+}
+
+let databases = 0;
+
+/**
+ * A new database for one test gateway: a copy of the migrated SQLite template, or, when the run is on
+ * PostgreSQL (TEST_DATABASE_URL), a new database there that the gateway creates and migrates.
+ */
+function databaseForTest(): { url: string; migrate: string } {
+  const pgUrl = process.env.TEST_DATABASE_URL;
+  if (pgUrl) {
+    const url = new URL(pgUrl);
+    url.pathname = `/lg_t_${process.pid}_${Date.now()}_${++databases}`;
+    return { url: url.toString(), migrate: "true" };
+  }
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "lg-test-")), "gateway.db");
+  copyFileSync(inject("templateDb"), file);
+  return { url: `file:${file}`, migrate: "false" };
 }
 
 export const asService = (key = DEMO_KEY) => ({ authorization: `Bearer ${key}` });
