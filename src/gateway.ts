@@ -16,6 +16,7 @@ import { StatusSync } from "./domain/status-sync.ts";
 import { createGatewayPubSub, orderEventsOn } from "./events/pubsub.ts";
 import { SyncCursorRepository } from "./persistence/sync-cursor.repository.ts";
 import { WebhookEventRepository } from "./persistence/webhook-event.repository.ts";
+import { useDemoSimulators } from "./server/demo-simulators.ts";
 import { useWebhooks } from "./server/webhooks.ts";
 import { IdempotencyRepository } from "./persistence/idempotency.repository.ts";
 import { LedgerRepository } from "./persistence/ledger.repository.ts";
@@ -109,7 +110,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger,
     auth: { initData: new InitDataVerifier(botToken, env.TELEGRAM_INIT_DATA_MAX_AGE_SECONDS), apiKeys },
     ready: () => shopRepo.ping(),
-    plugins: [useWebhooks({
+    plugins: [...(simulators ? [useDemoSimulators(simulators)] : []), useWebhooks({
       secrets: { ...(env.demo ? { posiflora: env.DEMO_WEBHOOK_SECRET } : {}), ...env.WEBHOOK_SECRETS },
       windowSeconds: env.WEBHOOK_WINDOW_SECONDS,
       orders,

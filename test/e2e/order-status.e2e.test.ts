@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CustomerByPhoneDocument } from "../../generated/graphql/graphql.ts";
+import { CustomerByPhoneDocument, OrderByIdDocument } from "../../generated/graphql/graphql.ts";
+import type { BonusPlusState } from "../../src/simulators/bonusplus/state.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { sseEvents as events } from "../support/sse.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
@@ -81,5 +82,37 @@ describe("the viewer's streams", () => {
     let update = (await orders()).data.myOrderUpdates;
     while (update.status !== "PLACED") update = (await orders()).data.myOrderUpdates;
     expect(update).toMatchObject({ id: order.id, status: "PLACED", pointsRedeemed: 40 });
+  });
+});
+
+describe("status sync rules", () => {
+  it("follows a cancellation in Posiflora: the held points are released", async () => {
+    const c = await miniAppCustomer(gw.t, SHOP, "+79001234567");
+    const order = c.ok(await c.create([line("rose-15", 1, 3500)]));
+    c.ok(await c.apply(order.id, 25));
+    c.ok(await c.confirm(order.id));
+    const reserves = () => (gw.t.gateway.simulators!.bonusplus.handler.state as BonusPlusState).reserved("79001234567");
+    expect(reserves()).toBe(25);
+    // Through the demo gateway's own door to its simulators, as a developer would use it.
+    const moved = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${order.id}/status`, { method: "POST", body: JSON.stringify({ status: "canceled" }) });
+    expect(moved.status).toBe(200);
+    await gw.t.gateway.statusSync.runOnce();
+    const read = await gw.t.run(OrderByIdDocument, { id: order.id }, c.headers);
+    expect(read.data?.order).toMatchObject({ data: { status: "CANCELLED", vendorStatus: "canceled", pointsHeld: 0 } });
+    expect(reserves()).toBe(0);
+  });
+
+  it("backs off from a failing order system, then catches up", async () => {
+    const posiflora = gw.t.gateway.simulators!.posiflora.handler;
+    posiflora.faults.add({ kind: "status", status: 500, path: "/api/v1/orders", times: 10 });
+    posiflora.requests.clear();
+    await gw.t.gateway.statusSync.runOnce();
+    const afterFailure = posiflora.requests.count("GET", "/api/v1/orders");
+    expect(afterFailure).toBeGreaterThan(0);
+    await gw.t.gateway.statusSync.runOnce(); // skipped: backing off
+    expect(posiflora.requests.count("GET", "/api/v1/orders")).toBe(afterFailure);
+    posiflora.faults.clear();
+    await gw.t.gateway.statusSync.runOnce(); // one skipped interval after the first failure, then it polls again
+    expect(posiflora.requests.count("GET", "/api/v1/orders")).toBeGreaterThan(afterFailure);
   });
 });
