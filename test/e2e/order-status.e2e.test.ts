@@ -102,6 +102,22 @@ describe("status sync rules", () => {
     expect(reserves()).toBe(0);
   });
 
+  it("follows a return in Posiflora after completion: the purchase is refunded at the loyalty provider", async () => {
+    const c = await miniAppCustomer(gw.t, SHOP, "+79001234567");
+    const order = c.ok(await c.create([line("rose-15", 1, 3500)]));
+    c.ok(await c.apply(order.id, 30));
+    c.ok(await c.confirm(order.id));
+    for (const status of ["done", "returned"]) {
+      await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${order.id}/status`, { method: "POST", body: JSON.stringify({ status }) });
+      await gw.t.gateway.statusSync.runOnce();
+    }
+    const read = await gw.t.run(OrderByIdDocument, { id: order.id }, c.headers);
+    expect(read.data?.order).toMatchObject({ data: { status: "REFUNDED", vendorStatus: "returned" } });
+    const state = gw.t.gateway.simulators!.bonusplus.handler.state as BonusPlusState;
+    const sale = state.retail.find((r) => r.externalId === order.id)!;
+    expect(Object.keys(sale.returned)).toEqual(["1"]);
+  });
+
   it("backs off from a failing order system, then catches up", async () => {
     const posiflora = gw.t.gateway.simulators!.posiflora.handler;
     posiflora.faults.add({ kind: "status", status: 500, path: "/api/v1/orders", times: 10 });
