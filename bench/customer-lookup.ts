@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DEMO_SIMULATOR_ENV } from "../src/config/demo.ts";
-import { startSimulators } from "../test/crash/harness.ts"; // the simulators as their own process
+import { startSimulators } from "../test/support/simulators-process.ts";
 import { spawnGateway } from "../test/support/spawn-gateway.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

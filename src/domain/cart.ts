@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { InvalidInputError } from "./errors.ts";
 
 /** Bounds on what a cart may contain; a price of 0 or of 10^9 minor units and above is refused. */
 export const MAX_UNIT_PRICE = 999_999_999;
@@ -23,3 +24,19 @@ export const calculationInputSchema = z.object({
   coupons: z.array(z.string().min(1).max(64)).max(10).nullish(),
 });
 export type CalculationInput = z.infer<typeof calculationInputSchema>;
+
+type CartLineInput = z.infer<typeof cartLineSchema>;
+
+/** Every line is priced in the shop's (or the order's) currency; there is no conversion. */
+export function assertCurrency(lines: CartLineInput[], currency: string): void {
+  lines.forEach((l, i) => {
+    if (l.unitPrice.currency !== currency) {
+      throw new InvalidInputError(`prices must be in ${currency}`, [{ path: `lines.${i}.unitPrice.currency`, message: `must be ${currency}` }]);
+    }
+  });
+}
+
+/** Input lines as stored and priced: numbered from 1, the unit price in minor units. */
+export function toLines(lines: CartLineInput[]): Array<{ lineId: string; productId: string; name: string | null; quantity: number; unitPrice: number }> {
+  return lines.map((l, i) => ({ lineId: String(i + 1), productId: l.productId, name: l.name ?? null, quantity: l.quantity, unitPrice: l.unitPrice.amount }));
+}

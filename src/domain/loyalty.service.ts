@@ -1,6 +1,6 @@
 import { SCOPES } from "../auth/scopes.ts";
 import type { Calculation, Cart, LoyaltyProvider } from "../providers/port.ts";
-import type { CalculationInput } from "./cart.ts";
+import { assertCurrency, type CalculationInput, toLines } from "./cart.ts";
 import type { CustomerService } from "./customer.service.ts";
 import { InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "./errors.ts";
 import type { RequestScope } from "./request-scope.ts";
@@ -20,11 +20,7 @@ export class LoyaltyService {
 
   async calculate(scope: RequestScope, input: CalculationInput): Promise<PricedCart> {
     const shop = this.shops.get(input.shopId);
-    input.lines.forEach((line, i) => {
-      if (line.unitPrice.currency !== shop.currency) {
-        throw new InvalidInputError(`shop ${shop.id} sells in ${shop.currency}`, [{ path: `lines.${i}.unitPrice.currency`, message: `must be ${shop.currency}` }]);
-      }
-    });
+    assertCurrency(input.lines, shop.currency);
     const provider = this.shops.loyaltyProvider(shop, input.providerId);
     const phone = await this.customers.actingPhone(scope, shop.id, input.phone, SCOPES.loyaltyCalculate);
     const redeemPoints = input.redeemPoints ?? 0;
@@ -36,13 +32,7 @@ export class LoyaltyService {
       currency: shop.currency,
       redeemPoints,
       coupons: input.coupons ?? [],
-      lines: input.lines.map((l, i) => ({
-        lineId: String(i + 1),
-        productId: l.productId,
-        name: l.name ?? undefined,
-        quantity: l.quantity,
-        unitPrice: l.unitPrice.amount,
-      })),
+      lines: toLines(input.lines).map((l) => ({ ...l, name: l.name ?? undefined })),
     };
     const result = await this.price(provider, cart);
     return { ...result, provider, currency: shop.currency };

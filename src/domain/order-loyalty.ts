@@ -16,7 +16,7 @@ export class OrderLoyalty {
     return flowFor(provider.adapter, provider.capabilities);
   }
 
-  cart(order: OrderRecord, redeemPoints: number): Cart {
+  cart(order: Pick<OrderRecord, "phone" | "currency" | "lines">, redeemPoints: number): Cart {
     return {
       customer: order.phone ? { phone: order.phone } : null,
       currency: order.currency,

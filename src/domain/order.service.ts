@@ -4,7 +4,8 @@ import { hasScope } from "../auth/viewer.ts";
 import type { OrderLine, OrderPatch, OrderRecord, OrderRepository } from "../persistence/order.repository.ts";
 import type { OrderProvider } from "../providers/order-port.ts";
 import type { CustomerService } from "./customer.service.ts";
-import { AccessError, ConflictError, InvalidInputError, NotFoundError, ProviderError } from "./errors.ts";
+import { assertCurrency, toLines } from "./cart.ts";
+import { AccessError, ConflictError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "./errors.ts";
 import type { CreateOrderInput } from "./order-input.ts";
 import type { OrderLoyalty } from "./order-loyalty.ts";
 import { assertTransition, canTransition, isOpen, type OrderStatus } from "./order-state.ts";
@@ -35,15 +36,13 @@ export class OrderService {
 
   async create(scope: RequestScope, input: CreateOrderInput): Promise<OrderRecord> {
     const shop = this.shops.get(input.shopId);
-    input.lines.forEach((l, i) => {
-      if (l.unitPrice.currency !== shop.currency) throw new InvalidInputError(`shop ${shop.id} sells in ${shop.currency}`, [{ path: `lines.${i}.unitPrice.currency`, message: `must be ${shop.currency}` }]);
-    });
+    assertCurrency(input.lines, shop.currency);
     if (scope.viewer.kind === "anonymous") throw new AccessError("UNAUTHENTICATED", "sign in to place an order");
     if (scope.viewer.kind === "service" && !hasScope(scope.viewer, SCOPES.ordersWrite)) throw new AccessError("FORBIDDEN", `needs the ${SCOPES.ordersWrite} scope`);
     const phone = await this.customers.actingPhone(scope, shop.id, input.phone, SCOPES.ordersWrite);
     const customer = phone ? await this.customers.ensure(shop.id, phone) : null;
     const provider = shop.loyalty[0]!;
-    const lines: OrderLine[] = input.lines.map((l, i) => ({ lineId: String(i + 1), productId: l.productId, name: l.name ?? null, quantity: l.quantity, unitPrice: l.unitPrice.amount }));
+    const lines: OrderLine[] = toLines(input.lines);
     const draft = {
       id: randomUUID(),
       shopId: shop.id,
@@ -63,7 +62,7 @@ export class OrderService {
       redeemPoints: 0, pointsHeld: 0, pointsRedeemed: 0, pointsEarned: 0, refundedAmount: 0,
       holdId: null, holdExpiresAt: null, loyaltyRef: null, orderRef: null,
     };
-    const calculation = await this.pricing.price(provider, this.loyalty.cart({ ...draft, version: 0, createdAt: new Date(), updatedAt: new Date() }, 0));
+    const calculation = await this.pricing.price(provider, this.loyalty.cart(draft, 0));
     return this.orders.create({ ...draft, calculation }, "createOrder");
   }
 
@@ -118,17 +117,19 @@ export class OrderService {
       if (!["CALCULATED", "BONUSES_HELD"].includes(order.status) || order.loyaltyRef || order.orderRef) {
         throw new ConflictError("INVALID_STATE", `an order that is ${order.status} can no longer change its items`);
       }
-      lines.forEach((l, i) => {
-        if (l.unitPrice.currency !== order.currency) throw new InvalidInputError(`the order is in ${order.currency}`, [{ path: `lines.${i}.unitPrice.currency`, message: `must be ${order.currency}` }]);
-      });
+      assertCurrency(lines, order.currency);
       const provider = this.provider(shop, order);
       const points = order.pointsHeld;
       await this.loyalty.release(order, provider);
-      const newLines = lines.map((l, i) => ({ lineId: String(i + 1), productId: l.productId, name: l.name ?? null, quantity: l.quantity, unitPrice: l.unitPrice.amount }));
-      const reset = await this.save(order, { lines: newLines, holdId: null, pointsHeld: 0, holdExpiresAt: null, status: "CALCULATED", redeemPoints: 0 }, "updateOrderItems: release");
-      const max = (await this.pricing.price(provider, this.loyalty.cart(reset, 0))).maxRedeemablePoints;
-      const keep = Math.min(points, max);
-      const calculation = await this.pricing.price(provider, this.loyalty.cart(reset, keep));
+      const reset = await this.save(order, { lines: toLines(lines), holdId: null, pointsHeld: 0, holdExpiresAt: null, status: "CALCULATED", redeemPoints: 0 }, "updateOrderItems: release");
+      // One vendor call when the held points still fit; a refusal says how many do.
+      let keep = points;
+      let calculation = await this.pricing.price(provider, this.loyalty.cart(reset, keep)).catch((error: unknown) => {
+        if (!(error instanceof LoyaltyRuleError)) throw error;
+        keep = Math.min(points, error.maxRedeemablePoints ?? 0);
+        return null;
+      });
+      calculation ??= await this.pricing.price(provider, this.loyalty.cart(reset, keep));
       if (keep === 0) return this.save(reset, { calculation }, "updateOrderItems");
       const hold = await this.loyalty.hold({ ...reset, calculation }, provider, keep);
       return this.save(reset, { calculation, status: "BONUSES_HELD", redeemPoints: keep, pointsHeld: keep, holdId: hold.holdId, holdExpiresAt: hold.expiresAt }, "updateOrderItems");

@@ -1,30 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DEMO_SIMULATOR_ENV } from "../../src/config/demo.ts";
 import { spawnGateway, type SpawnedGateway } from "../support/spawn-gateway.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-export const CRASH_KEY = "crash-test-service-key-0001";
+export { startSimulators } from "../support/simulators-process.ts";
 
-/** The simulators as their own process on free loopback ports. */
-export async function startSimulators(): Promise<{ urls: Record<string, string>; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/simulators/serve.ts"], {
-    cwd: ROOT, env: { ...process.env, SIMULATOR_BASE_PORT: "random" }, stdio: ["ignore", "pipe", "inherit"],
-  });
-  const urls: Record<string, string> = {};
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d) => {
-      out += d;
-      for (const m of out.matchAll(/"provider":"(\w+)","url":"([^"]+)"/g)) urls[m[1]!] = m[2]!;
-      if (Object.keys(urls).length >= 5) resolve();
-    });
-    child.on("exit", (code) => reject(new Error(`simulators exited with ${code}`)));
-  });
-  return { urls, child };
-}
+export const CRASH_KEY = "crash-test-service-key-0001";
 
 /** A shop per provider whose flows the crash test drives, on the simulators above. */
 export function writeShops(urls: Record<string, string>): string {

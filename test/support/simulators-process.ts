@@ -1,0 +1,22 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/** The simulators as their own process on free loopback ports. */
+export async function startSimulators(): Promise<{ urls: Record<string, string>; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/simulators/serve.ts"], {
+    cwd: ROOT, env: { ...process.env, SIMULATOR_BASE_PORT: "random" }, stdio: ["ignore", "pipe", "inherit"],
+  });
+  const urls: Record<string, string> = {};
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+      for (const m of out.matchAll(/"provider":"(\w+)","url":"([^"]+)"/g)) urls[m[1]!] = m[2]!;
+      if (Object.keys(urls).length >= 5) resolve();
+    });
+    child.on("exit", (code) => reject(new Error(`simulators exited with ${code}`)));
+  });
+  return { urls, child };
+}
