@@ -28,7 +28,13 @@ import { createDb } from "./persistence/db.ts";
 import { migrate } from "./persistence/migrate.ts";
 import { ShopRepository } from "./persistence/shop.repository.ts";
 import type { Fetch } from "./providers/http/provider-http.ts";
-import { createLoyaltyProvider, createOrderProvider } from "./providers/registry.ts";
+import { createLoyaltyProvider, createOrderSystem } from "./providers/registry.ts";
+import { CatalogService } from "./domain/catalog.service.ts";
+import { CartPricing } from "./domain/cart-pricing.ts";
+import { CatalogWatch } from "./domain/catalog-watch.ts";
+import { SwrCache } from "./cache/swr-cache.ts";
+import { MemoryCacheStore } from "./cache/memory-store.ts";
+import { RedisCacheStore } from "./cache/redis-store.ts";
 import { createLogger, type Logger } from "./server/logger.ts";
 import { inProcessFetch } from "./simulators/kit/in-process-fetch.ts";
 import { createSimulators } from "./simulators/registry.ts";
@@ -49,6 +55,8 @@ export interface Gateway {
   simulators: ReturnType<typeof createSimulators> | null;
   recovery: LedgerRecovery;
   statusSync: StatusSync;
+  catalogWatch: CatalogWatch;
+  cache: SwrCache;
   close(): Promise<void>;
 }
 
@@ -63,13 +71,17 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
 
   const config = env.demo ? DEMO_SHOPS : loadShopsConfig(env.SHOPS_CONFIG!);
   const credentialEnv = env.demo ? { ...DEMO_SIMULATOR_ENV, ...source } : source;
-  const shops = new ShopDirectory(config.shops.map((shop, s) => ({
-    id: shop.id,
-    name: shop.name,
-    currency: shop.currency,
-    loyalty: shop.loyalty.map((p, i) => createLoyaltyProvider(p, `shops[${s}].loyalty[${i}]`, credentialEnv, { fetch, logger })),
-    orders: shop.orders ? createOrderProvider(shop.orders, `shops[${s}].orders`, credentialEnv, { fetch, logger }) : null,
-  })));
+  const shops = new ShopDirectory(config.shops.map((shop, s) => {
+    const system = shop.orders ? createOrderSystem(shop.orders, `shops[${s}].orders`, credentialEnv, { fetch, logger }) : null;
+    return {
+      id: shop.id,
+      name: shop.name,
+      currency: shop.currency,
+      loyalty: shop.loyalty.map((p, i) => createLoyaltyProvider(p, `shops[${s}].loyalty[${i}]`, credentialEnv, { fetch, logger })),
+      orders: system?.orders ?? null,
+      catalog: system?.catalog ?? null,
+    };
+  }));
 
   if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL);
   const db = await createDb(env.DATABASE_URL);
@@ -85,17 +97,28 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   })));
 
   const customers = new CustomerService(shops, new CustomerLinkRepository(db));
-  const loyalty = new LoyaltyService(shops, customers);
+  // Shared by every instance through Redis when it is configured, so one vendor call feeds them all.
+  const cache = new SwrCache(env.REDIS_URL ? new RedisCacheStore(env.REDIS_URL, env.CACHE_PREFIX) : new MemoryCacheStore(), (error, namespace, key) =>
+    logger.warn("cache refresh failed", { namespace, key, error: error instanceof Error ? error.message : String(error) }));
+  const seconds = (ttl: number, stale: number) => ({ ttlMs: ttl * 1000, staleMs: stale * 1000 });
+  const catalog = new CatalogService(shops, cache, {
+    catalog: seconds(env.CATALOG_TTL_SECONDS, env.CATALOG_STALE_SECONDS),
+    stock: seconds(env.STOCK_TTL_SECONDS, env.STOCK_TTL_SECONDS),
+  });
+  const cartPricing = new CartPricing(catalog);
+  const loyalty = new LoyaltyService(shops, customers, cartPricing);
   const ledgerRepo = new LedgerRepository(db);
   const orderRepo = new OrderRepository(db);
   const crash = new CrashPoints(env.CRASH_AT);
   const orderLoyalty = new OrderLoyalty(new LoyaltyLedger(ledgerRepo, crash), customers);
   const { pubsub, close: closePubSub } = createGatewayPubSub(env.REDIS_URL);
-  const orders = new OrderService(shops, customers, loyalty, orderLoyalty, orderRepo, crash, orderEventsOn(pubsub));
+  const orders = new OrderService(shops, customers, loyalty, cartPricing, orderLoyalty, orderRepo, crash, orderEventsOn(pubsub));
   const statusSync = new StatusSync(shops, orders, new SyncCursorRepository(db), logger);
   if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);
+  const catalogWatch = new CatalogWatch(catalog, logger);
+  if (env.CATALOG_POLL_SECONDS > 0) catalogWatch.start(env.CATALOG_POLL_SECONDS * 1000);
   const recovery = new LedgerRecovery(ledgerRepo, orderRepo, shops, orderLoyalty, logger, env.RECOVERY_STALE_SECONDS * 1000);
-  const services = { shops, customers, loyalty, orders, pubsub, idempotency: new Idempotency(new IdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000) };
+  const services = { shops, customers, loyalty, orders, catalog, pubsub, idempotency: new Idempotency(new IdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000) };
   // Operations a crashed process left behind are settled before traffic arrives, then periodically.
   await recovery.runOnce();
   if (env.RECOVERY_INTERVAL_SECONDS > 0) recovery.start(env.RECOVERY_INTERVAL_SECONDS * 1000);
@@ -114,6 +137,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       secrets: { ...(env.demo ? { posiflora: env.DEMO_WEBHOOK_SECRET } : {}), ...env.WEBHOOK_SECRETS },
       windowSeconds: env.WEBHOOK_WINDOW_SECONDS,
       orders,
+      catalog,
       events: new WebhookEventRepository(db),
       logger,
     })],
@@ -124,10 +148,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
 
   return {
-    env, yoga, logger, simulators, recovery, statusSync,
+    env, yoga, logger, simulators, recovery, statusSync, catalogWatch, cache,
     close: async () => {
       recovery.stop();
       statusSync.stop();
+      catalogWatch.stop();
+      await cache.close();
       await closePubSub();
       await db.$disconnect();
     },

@@ -20,7 +20,7 @@ const sim = (id: string, adapter: string, baseUrl: string, options: Record<strin
 
 const posifloraLogin = { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" };
 /** Posiflora as the shop's order system: orders from the Mini App go there at confirmation. */
-const posifloraOrders = (id: string) => sim(id, "posiflora", "http://posiflora.sim/api", { sourceId: "telegram_mini_app", storeId: "store-1" }, posifloraLogin);
+const posifloraOrders = (id: string) => sim(id, "posiflora", "http://posiflora.sim/api", { sourceId: "telegram_mini_app", storeId: "store-1", imageUrlTemplate: "/__sim/posiflora/images/{id}.svg" }, posifloraLogin);
 
 export const DEMO_SHOPS: ShopsConfig = {
   shops: [

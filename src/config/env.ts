@@ -46,6 +46,15 @@ const envSchema = z.object({
       return z.NEVER;
     }
   }),
+  /** Catalog and stores: fresh for CATALOG_TTL_SECONDS, then served stale while one call refreshes them. */
+  CATALOG_TTL_SECONDS: z.coerce.number().int().min(0).default(60),
+  CATALOG_STALE_SECONDS: z.coerce.number().int().min(0).default(600),
+  /** Stock counts shown in the catalog (orders always read stock live). */
+  STOCK_TTL_SECONDS: z.coerce.number().int().min(0).default(15),
+  /** How often the catalog revision is probed for changes; 0 turns the probe off. */
+  /** Prefix of the cache's Redis keys: instances with the same prefix share one cache. */
+  CACHE_PREFIX: z.string().min(1).max(64).default("lg:cache:"),
+  CATALOG_POLL_SECONDS: z.coerce.number().int().min(0).default(30),
   WEBHOOK_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
   DEMO_WEBHOOK_SECRET: z.string().min(16).default("demo-webhook-secret-000"),
   /** Crash test only: `<point>:<n>` kills the process the n-th time it reaches that point. */

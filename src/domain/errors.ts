@@ -15,6 +15,10 @@ export const ERROR_CODES = [
   "RATE_LIMITED",
   "IDEMPOTENCY_CONFLICT",
   "INVALID_STATE",
+  "UNKNOWN_PRODUCT",
+  "NOT_SOLD_AT_STORE",
+  "INSUFFICIENT_STOCK",
+  "PRICE_CHANGED",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -98,5 +102,32 @@ export class LoyaltyRuleError extends GatewayError {
 export class ConflictError extends GatewayError {
   constructor(code: "INVALID_STATE" | "HOLD_EXPIRED" | "IDEMPOTENCY_CONFLICT", message: string) {
     super(code, message);
+  }
+}
+
+/** A cart line the shop window cannot sell: an unknown product, one the store does not sell, or more than it has. */
+export class CatalogError extends GatewayError {
+  constructor(
+    code: "UNKNOWN_PRODUCT" | "NOT_SOLD_AT_STORE" | "INSUFFICIENT_STOCK",
+    message: string,
+    readonly lineIndex: number,
+    readonly productId: string,
+    readonly storeId: string | null = null,
+    /** Pieces left, for INSUFFICIENT_STOCK. */
+    readonly available: number | null = null,
+  ) {
+    super(code, message);
+  }
+}
+
+/** The client's price is not the catalog's; `currentPrice` (minor units) is what the shop charges now. */
+export class PriceChangedError extends GatewayError {
+  constructor(
+    readonly lineIndex: number,
+    readonly productId: string,
+    readonly currentPrice: number,
+    readonly currency: string,
+  ) {
+    super("PRICE_CHANGED", `the price of ${productId} is now ${currentPrice} minor units`);
   }
 }

@@ -1,6 +1,7 @@
 import { SCOPES } from "../auth/scopes.ts";
 import type { Calculation, Cart, LoyaltyProvider } from "../providers/port.ts";
-import { assertCurrency, type CalculationInput, toLines } from "./cart.ts";
+import { type CalculationInput, toLines } from "./cart.ts";
+import type { CartPricing } from "./cart-pricing.ts";
 import type { CustomerService } from "./customer.service.ts";
 import { InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "./errors.ts";
 import type { RequestScope } from "./request-scope.ts";
@@ -16,11 +17,12 @@ export class LoyaltyService {
   constructor(
     private readonly shops: ShopDirectory,
     private readonly customers: CustomerService,
+    private readonly cartPricing: CartPricing,
   ) {}
 
   async calculate(scope: RequestScope, input: CalculationInput): Promise<PricedCart> {
     const shop = this.shops.get(input.shopId);
-    assertCurrency(input.lines, shop.currency);
+    const lines = await this.cartPricing.price(scope, shop, input.lines, input.storeId ?? null, { checkStock: false });
     const provider = this.shops.loyaltyProvider(shop, input.providerId);
     const phone = await this.customers.actingPhone(scope, shop.id, input.phone, SCOPES.loyaltyCalculate);
     const redeemPoints = input.redeemPoints ?? 0;
@@ -32,7 +34,7 @@ export class LoyaltyService {
       currency: shop.currency,
       redeemPoints,
       coupons: input.coupons ?? [],
-      lines: toLines(input.lines).map((l) => ({ ...l, name: l.name ?? undefined })),
+      lines: toLines(lines).map((l) => ({ ...l, name: l.name ?? undefined })),
     };
     const result = await this.price(provider, cart);
     return { ...result, provider, currency: shop.currency };

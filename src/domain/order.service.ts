@@ -4,7 +4,8 @@ import { hasScope } from "../auth/viewer.ts";
 import type { OrderLine, OrderPatch, OrderRecord, OrderRepository } from "../persistence/order.repository.ts";
 import type { OrderProvider } from "../providers/order-port.ts";
 import type { CustomerService } from "./customer.service.ts";
-import { assertCurrency, toLines } from "./cart.ts";
+import { toLines } from "./cart.ts";
+import type { CartPricing } from "./cart-pricing.ts";
 import { AccessError, ConflictError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "./errors.ts";
 import type { CreateOrderInput } from "./order-input.ts";
 import type { OrderLoyalty } from "./order-loyalty.ts";
@@ -28,6 +29,7 @@ export class OrderService {
     private readonly shops: ShopDirectory,
     private readonly customers: CustomerService,
     private readonly pricing: LoyaltyService,
+    private readonly cartPricing: CartPricing,
     private readonly loyalty: OrderLoyalty,
     private readonly orders: OrderRepository,
     private readonly crash: CrashPoints = new CrashPoints(),
@@ -36,13 +38,12 @@ export class OrderService {
 
   async create(scope: RequestScope, input: CreateOrderInput): Promise<OrderRecord> {
     const shop = this.shops.get(input.shopId);
-    assertCurrency(input.lines, shop.currency);
     if (scope.viewer.kind === "anonymous") throw new AccessError("UNAUTHENTICATED", "sign in to place an order");
     if (scope.viewer.kind === "service" && !hasScope(scope.viewer, SCOPES.ordersWrite)) throw new AccessError("FORBIDDEN", `needs the ${SCOPES.ordersWrite} scope`);
     const phone = await this.customers.actingPhone(scope, shop.id, input.phone, SCOPES.ordersWrite);
     const customer = phone ? await this.customers.ensure(shop.id, phone) : null;
     const provider = shop.loyalty[0]!;
-    const lines: OrderLine[] = toLines(input.lines);
+    const lines: OrderLine[] = toLines(await this.priceLines(scope, shop, input.lines, input.fulfilment));
     const draft = {
       id: randomUUID(),
       shopId: shop.id,
@@ -64,6 +65,12 @@ export class OrderService {
     };
     const calculation = await this.pricing.price(provider, this.loyalty.cart(draft, 0));
     return this.orders.create({ ...draft, calculation }, "createOrder");
+  }
+
+  /** Catalog prices for the store that fulfils the order: the pickup store, or the order system's delivery store. */
+  private priceLines(scope: RequestScope, shop: Shop, lines: CreateOrderInput["lines"], fulfilment: { kind: string; storeId?: string | null }, path = "input.lines") {
+    const storeId = fulfilment.kind === "PICKUP" ? fulfilment.storeId ?? null : shop.orders?.deliveryStoreId ?? null;
+    return this.cartPricing.price(scope, shop, lines, storeId, { checkStock: true, path });
   }
 
   async get(scope: RequestScope, orderId: string): Promise<OrderRecord> {
@@ -117,11 +124,11 @@ export class OrderService {
       if (!["CALCULATED", "BONUSES_HELD"].includes(order.status) || order.loyaltyRef || order.orderRef) {
         throw new ConflictError("INVALID_STATE", `an order that is ${order.status} can no longer change its items`);
       }
-      assertCurrency(lines, order.currency);
+      const priced = toLines(await this.priceLines(scope, shop, lines, order.fulfilment, "lines"));
       const provider = this.provider(shop, order);
       const points = order.pointsHeld;
       await this.loyalty.release(order, provider);
-      const reset = await this.save(order, { lines: toLines(lines), holdId: null, pointsHeld: 0, holdExpiresAt: null, status: "CALCULATED", redeemPoints: 0 }, "updateOrderItems: release");
+      const reset = await this.save(order, { lines: priced, holdId: null, pointsHeld: 0, holdExpiresAt: null, status: "CALCULATED", redeemPoints: 0 }, "updateOrderItems: release");
       // One vendor call when the held points still fit; a refusal says how many do.
       let keep = points;
       let calculation = await this.pricing.price(provider, this.loyalty.cart(reset, keep)).catch((error: unknown) => {

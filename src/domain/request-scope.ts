@@ -9,8 +9,10 @@ export interface RequestScope {
   accounts: DataLoader<AccountKey, AccountResult, string>;
   /** The Telegram viewer's linked customer per shop, looked up once per request. */
   viewerLinks: Map<string, Promise<CustomerLinkRecord | null>>;
+  /** Shared reads made once per request (the catalog's resources). */
+  memo: Map<string, Promise<unknown>>;
 }
 
 export function createRequestScope(viewer: Viewer): RequestScope {
-  return { viewer, accounts: createAccountLoader(), viewerLinks: new Map() };
+  return { viewer, accounts: createAccountLoader(), viewerLinks: new Map(), memo: new Map() };
 }

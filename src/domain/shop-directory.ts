@@ -1,3 +1,4 @@
+import type { CatalogProvider } from "../providers/catalog-port.ts";
 import type { OrderProvider } from "../providers/order-port.ts";
 import type { LoyaltyProvider } from "../providers/port.ts";
 import { InvalidInputError } from "./errors.ts";
@@ -8,6 +9,8 @@ export interface Shop {
   currency: string;
   loyalty: LoyaltyProvider[];
   orders: OrderProvider | null;
+  /** The shop window, read from the order system where it has one. */
+  catalog: CatalogProvider | null;
 }
 
 /** The configured shops and their provider instances, built once at boot. */

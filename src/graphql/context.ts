@@ -1,3 +1,4 @@
+import type { CatalogService } from "../domain/catalog.service.ts";
 import type { CustomerService } from "../domain/customer.service.ts";
 import type { Idempotency } from "../domain/idempotency.ts";
 import type { LoyaltyService } from "../domain/loyalty.service.ts";
@@ -12,6 +13,7 @@ export interface Services {
   customers: CustomerService;
   loyalty: LoyaltyService;
   orders: OrderService;
+  catalog: CatalogService;
   pubsub: GatewayPubSub;
   idempotency: Idempotency;
 }

@@ -1,4 +1,5 @@
-import { ConflictError, ERROR_CODES, GatewayError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "../domain/errors.ts";
+import { CatalogError, ConflictError, ERROR_CODES, GatewayError, InvalidInputError, LoyaltyRuleError, NotFoundError, PriceChangedError, ProviderError } from "../domain/errors.ts";
+import { Money, money } from "./money.ts";
 import { builder } from "./builder.ts";
 
 export const ErrorCodeEnum = builder.enumType("ErrorCode", { values: ERROR_CODES });
@@ -57,4 +58,29 @@ builder.objectType(ConflictError, {
   interfaces: [ErrorInterface],
   isTypeOf: (e) => e instanceof ConflictError,
   fields: () => ({}),
+});
+
+builder.objectType(CatalogError, {
+  name: "CatalogError",
+  description: "A cart line the shop cannot sell: UNKNOWN_PRODUCT, NOT_SOLD_AT_STORE, or INSUFFICIENT_STOCK (with `available`).",
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof CatalogError,
+  fields: (t) => ({
+    lineIndex: t.exposeInt("lineIndex", { description: "The input line, counted from 0" }),
+    productId: t.exposeID("productId"),
+    storeId: t.exposeID("storeId", { nullable: true }),
+    available: t.exposeInt("available", { nullable: true }),
+  }),
+});
+
+builder.objectType(PriceChangedError, {
+  name: "PriceChangedError",
+  description: "PRICE_CHANGED: the price sent is not the catalog's. Show `currentPrice` and ask again; nothing was created.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof PriceChangedError,
+  fields: (t) => ({
+    lineIndex: t.exposeInt("lineIndex"),
+    productId: t.exposeID("productId"),
+    currentPrice: t.field({ type: Money, resolve: (e) => money(e.currentPrice, e.currency) }),
+  }),
 });

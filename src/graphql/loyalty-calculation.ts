@@ -1,5 +1,5 @@
 import { calculationInputSchema, cartLineSchema } from "../domain/cart.ts";
-import { InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "../domain/errors.ts";
+import { CatalogError, InvalidInputError, LoyaltyRuleError, NotFoundError, PriceChangedError, ProviderError } from "../domain/errors.ts";
 import type { PricedCart } from "../domain/loyalty.service.ts";
 import type { CalculatedLine } from "../providers/port.ts";
 import { builder } from "./builder.ts";
@@ -11,7 +11,10 @@ export const CartLineInput = builder.inputType("CartLineInput", {
     productId: t.id({ required: true }),
     name: t.string(),
     quantity: t.int({ required: true }),
-    unitPrice: t.field({ type: MoneyInput, required: true }),
+    unitPrice: t.field({
+      type: MoneyInput,
+      description: "Optional where the shop has a catalog: the gateway prices the line, and a price that differs from the catalog's is PRICE_CHANGED. Required where it has none.",
+    }),
   }),
   validate: cartLineSchema,
 });
@@ -19,6 +22,7 @@ export const CartLineInput = builder.inputType("CartLineInput", {
 const LoyaltyCalculationInput = builder.inputType("LoyaltyCalculationInput", {
   fields: (t) => ({
     shopId: t.id({ required: true }),
+    storeId: t.id({ description: "The pickup store: its prices and what it sells apply. Without it, a price that varies by store is the highest." }),
     phone: t.string({ description: "Whose cart. A Mini App user's own linked phone is used when omitted; none means anonymous." }),
     providerId: t.id({ description: "Which of the shop's loyalty providers; its first when omitted." }),
     lines: t.field({ type: [CartLineInput], required: true }),
@@ -62,12 +66,13 @@ builder.queryField("loyaltyCalculation", (t) =>
   t.field({
     type: LoyaltyCalculationRef,
     description: "Prices a cart: line discounts, points earned, the most points redeemable and the total to pay. Moves no points.",
-    errors: { types: [InvalidInputError, NotFoundError, ProviderError, LoyaltyRuleError] },
+    errors: { types: [InvalidInputError, NotFoundError, ProviderError, LoyaltyRuleError, CatalogError, PriceChangedError] },
     args: { input: t.arg({ type: LoyaltyCalculationInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       ctx.services.loyalty.calculate(ctx.scope, {
         ...input,
         shopId: String(input.shopId),
+        storeId: input.storeId == null ? null : String(input.storeId),
         providerId: input.providerId == null ? null : String(input.providerId),
         lines: input.lines.map((l) => ({ ...l, productId: String(l.productId) })),
       }),

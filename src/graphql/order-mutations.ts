@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConflictError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "../domain/errors.ts";
+import { ConflictError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError, CatalogError, PriceChangedError } from "../domain/errors.ts";
 import { createOrderSchema, fulfilmentSchema, refundLinesSchema } from "../domain/order-input.ts";
 import type { OrderRecord } from "../persistence/order.repository.ts";
 import { builder } from "./builder.ts";
@@ -7,7 +7,7 @@ import type { GraphQLContext } from "./context.ts";
 import { CartLineInput } from "./loyalty-calculation.ts";
 import { OrderRef } from "./order.ts";
 
-const ERRORS = [InvalidInputError, NotFoundError, ProviderError, LoyaltyRuleError, ConflictError];
+const ERRORS = [InvalidInputError, NotFoundError, ProviderError, LoyaltyRuleError, ConflictError, CatalogError, PriceChangedError];
 const idempotencyKey = z.string().trim().min(8, "idempotency keys are at least 8 characters").max(128);
 const orderId = z.string().uuid("order ids are UUIDs");
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ORDER_STATUSES } from "../domain/order-state.ts";
 import type { OrderRecord } from "../persistence/order.repository.ts";
 import { builder } from "./builder.ts";
+import { PageInfo } from "./page-info.ts";
 import { InvalidInputError, NotFoundError } from "../domain/errors.ts";
 import { Money, money } from "./money.ts";
 
@@ -105,9 +106,6 @@ builder.queryField("order", (t) =>
 
 const OrderEdge = builder.objectRef<{ cursor: string; node: OrderRecord }>("OrderEdge").implement({
   fields: (t) => ({ cursor: t.exposeString("cursor"), node: t.field({ type: OrderRef, resolve: (e) => e.node }) }),
-});
-const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>("PageInfo").implement({
-  fields: (t) => ({ hasNextPage: t.exposeBoolean("hasNextPage"), endCursor: t.exposeString("endCursor", { nullable: true }) }),
 });
 const OrderConnection = builder.objectRef<{ edges: Array<{ cursor: string; node: OrderRecord }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>("OrderConnection").implement({
   fields: (t) => ({ edges: t.field({ type: [OrderEdge], resolve: (c) => c.edges }), pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }) }),

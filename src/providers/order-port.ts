@@ -7,6 +7,8 @@ import type { MinorUnits } from "../domain/money.ts";
 export interface OrderProvider {
   readonly adapter: string;
   readonly instanceId: string;
+  /** The store that takes delivery orders (its prices and stock apply to them); null when not configured. */
+  readonly deliveryStoreId: string | null;
 
   /**
    * Creates the order under our own id (the vendor accepts client-made ids); repeating it is harmless.

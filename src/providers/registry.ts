@@ -6,7 +6,7 @@ import { rkeeperModule } from "./rkeeper/adapter.ts";
 import { ConfigError, formatIssues } from "../config/format-issues.ts";
 import { resolveCredentials, type ProviderInstanceInput } from "../config/shops.ts";
 import type { LoyaltyProviderModule, ProviderDeps } from "./module.ts";
-import type { OrderProvider } from "./order-port.ts";
+import type { OrderSystem } from "./order-system.ts";
 import { posifloraOrderModule } from "./posiflora/orders.adapter.ts";
 import type { LoyaltyProvider } from "./port.ts";
 
@@ -34,14 +34,14 @@ export function createLoyaltyProvider(
   return build(LOYALTY_MODULES, input, path, env, deps) as LoyaltyProvider;
 }
 
-/** Builds the shop's order-system instance, validated the same way. */
-export function createOrderProvider(
+/** Builds the shop's order system (and its shop window, where it has one), validated the same way. */
+export function createOrderSystem(
   input: ProviderInstanceInput,
   path: string,
   env: Record<string, string | undefined>,
   deps: ProviderDeps,
-): OrderProvider {
-  return build(ORDER_MODULES, input, path, env, deps) as OrderProvider;
+): OrderSystem {
+  return build(ORDER_MODULES, input, path, env, deps) as OrderSystem;
 }
 
 interface Buildable {

@@ -2,25 +2,26 @@ import type { Plugin } from "graphql-yoga";
 import { z } from "zod";
 import { verifyWebhook } from "../auth/webhook-signature.ts";
 import { POSIFLORA_STATUS, type OrderStatus } from "../domain/order-state.ts";
+import type { CatalogService } from "../domain/catalog.service.ts";
 import type { OrderService } from "../domain/order.service.ts";
 import type { WebhookEventRepository } from "../persistence/webhook-event.repository.ts";
 import type { Logger } from "./logger.ts";
 
-const eventSchema = z.object({
-  id: z.string().min(1).max(200),
-  type: z.literal("order.status"),
-  orderId: z.string().uuid(),
-  status: z.string().min(1).max(50),
-});
+const eventSchema = z.discriminatedUnion("type", [
+  z.object({ id: z.string().min(1).max(200), type: z.literal("order.status"), orderId: z.string().uuid(), status: z.string().min(1).max(50) }),
+  /** The shop window changed: drop the cached catalog (of one provider instance, or of every one of this adapter). */
+  z.object({ id: z.string().min(1).max(200), type: z.literal("catalog.changed"), instanceId: z.string().min(1).max(200).nullish() }),
+]);
 
 /** How each provider's statuses map onto the lifecycle. */
 const STATUS_MAPS: Record<string, Record<string, OrderStatus>> = { posiflora: POSIFLORA_STATUS };
 
 /**
- * `POST /webhooks/:provider`: a signed order-status event (HMAC over timestamp and body, replay window,
- * deduplicated by event id) fed to the same pipeline as the status sync.
+ * `POST /webhooks/:provider`: a signed event (HMAC over timestamp and body, replay window, deduplicated
+ * by event id). An order status goes to the same pipeline as the status sync; a catalog change drops
+ * the cached shop window.
  */
-export function useWebhooks(deps: { secrets: Record<string, string>; windowSeconds: number; orders: OrderService; events: WebhookEventRepository; logger: Logger }): Plugin {
+export function useWebhooks(deps: { secrets: Record<string, string>; windowSeconds: number; orders: OrderService; catalog: CatalogService; events: WebhookEventRepository; logger: Logger }): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       const m = /^\/webhooks\/([\w-]+)$/.exec(url.pathname);
@@ -37,11 +38,15 @@ export function useWebhooks(deps: { secrets: Record<string, string>; windowSecon
       try {
         event = eventSchema.parse(JSON.parse(body));
       } catch {
-        return reply(400, { error: "not an order.status event" });
+        return reply(400, { error: "not an order.status or catalog.changed event" });
       }
       const key = `${provider}:${event.id}`;
       if (!(await deps.events.remember(key))) return reply(200, { duplicate: true });
       try {
+        if (event.type === "catalog.changed") {
+          const dropped = await deps.catalog.invalidate((c) => c.adapter === provider && (!event.instanceId || c.instanceId === event.instanceId));
+          return reply(202, { accepted: true, invalidated: dropped });
+        }
         const order = await deps.orders.applyVendorStatus(event.orderId, event.status, STATUS_MAPS[provider]![event.status], `${provider}-webhook`);
         return reply(202, { accepted: true, order: order ? { id: order.id, status: order.status } : null });
       } catch (error) {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,6 +28,8 @@ export async function startTestGateway(env: Record<string, string> = {}, fetch?:
   const gateway = await createGateway({
     env: {
       DATABASE_URL: database.url, MIGRATE_ON_START: database.migrate, LOG_LEVEL: "silent", NODE_ENV: "test",
+      // Each test gateway has its own simulators, so its own cache (unless a test shares one on purpose); the catalog probe runs when a test asks.
+      CACHE_PREFIX: `lg-test:${randomUUID()}:`, CATALOG_POLL_SECONDS: "0",
       ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
       ...env,
     },

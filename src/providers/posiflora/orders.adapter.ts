@@ -4,6 +4,8 @@ import { minorToJsonNumber } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import type { ProviderDeps, ProviderInstanceConfig } from "../module.ts";
 import type { OrderProvider, ProviderOrder } from "../order-port.ts";
+import type { OrderSystem } from "../order-system.ts";
+import { PosifloraCatalogAdapter, posifloraCatalogOptions } from "./catalog.adapter.ts";
 import { createPosifloraHttp } from "./client.ts";
 import { phoneMatches } from "./mapper.ts";
 import { customersWire, JSON_API, orderListWire, orderWire } from "./wire.ts";
@@ -13,18 +15,21 @@ export const posifloraOrderOptions = z.object({
   sourceId: z.string().min(1).default("telegram_mini_app"),
   /** The store that takes delivery orders; pickup orders use the chosen store. */
   storeId: z.string().min(1).optional(),
-});
+}).merge(posifloraCatalogOptions);
 export type PosifloraOrderOptions = z.infer<typeof posifloraOrderOptions>;
 
 /** Posiflora as the shop's order system: JSON:API orders created under our UUID. */
 export class PosifloraOrderAdapter implements OrderProvider {
   readonly adapter = "posiflora";
+  readonly deliveryStoreId: string | null;
 
   constructor(
     readonly instanceId: string,
     private readonly http: ProviderHttp,
     private readonly opts: PosifloraOrderOptions,
-  ) {}
+  ) {
+    this.deliveryStoreId = opts.storeId ?? null;
+  }
 
   async createOrder(order: ProviderOrder): Promise<{ reference: string; vendorStatus: string }> {
     const customerId = order.customerPhone ? await this.customerId(order.customerPhone) : null;
@@ -111,6 +116,9 @@ export const posifloraOrderModule = {
   id: "posiflora",
   options: posifloraOrderOptions,
   credentials: z.object({ username: z.string().min(1), password: z.string().min(1) }),
-  create: (instance: ProviderInstanceConfig & { options: PosifloraOrderOptions }, deps: ProviderDeps): OrderProvider =>
-    new PosifloraOrderAdapter(instance.id, createPosifloraHttp(instance, deps), instance.options),
+  /** Orders and the shop window share one session. */
+  create: (instance: ProviderInstanceConfig & { options: PosifloraOrderOptions }, deps: ProviderDeps): OrderSystem => {
+    const http = createPosifloraHttp(instance, deps);
+    return { orders: new PosifloraOrderAdapter(instance.id, http, instance.options), catalog: new PosifloraCatalogAdapter(instance.id, http, instance.options) };
+  },
 };

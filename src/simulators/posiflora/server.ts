@@ -4,6 +4,7 @@ import { decimalToMinor, minorToJsonNumber } from "../../domain/money.ts";
 import { decimal } from "../../providers/decimal-wire.ts";
 import { json, readJson, Router } from "../kit/router.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
+import { addCatalogControls, addCatalogRoutes } from "./catalog-routes.ts";
 import { type BonusGroup, type Customer, JsonApiError, type Order, PosifloraState } from "./state.ts";
 
 const CONTENT = { "content-type": "application/vnd.api+json" };
@@ -137,6 +138,7 @@ export function createPosifloraSimulator(options: { username: string; password: 
       const customerId = b.data.relationships?.customer?.data?.id ?? null;
       if (customerId && !state.customers.has(customerId)) throw new JsonApiError(422, "CUSTOMER_NOT_FOUND", `Customer ${customerId} not found`);
       const { status, ...attributes } = b.data.attributes;
+      const store = b.data.relationships?.store?.data?.id;
       const order = state.createOrder({
         id: b.data.id,
         status: status ?? "new",
@@ -146,6 +148,7 @@ export function createPosifloraSimulator(options: { username: string; password: 
         attributes,
         relationships: { ...b.data.relationships, lines: { data: lines.map((_line, i) => ({ type: "order-lines", id: `${b.data.id}-${i + 1}` })) } },
       });
+      if (store) for (const l of lines) state.catalog.take(l.relationships.item.data.id, store, l.attributes.qty);
       return doc({ data: orderResource(order) }, 201);
     }))
     .on("PATCH", "/orders/:id", authed(async (req, { id }) => {
@@ -191,6 +194,8 @@ export function createPosifloraSimulator(options: { username: string; password: 
         throw error;
       }
     });
+  addCatalogRoutes(vendor, state.catalog, authed, doc);
+  addCatalogControls(control, state.catalog);
   const handler = createSimulatorHandler({ vendor, state, style, control });
   /** Ends every access token, and with `refresh` every refresh token too (a forced new login). */
   const expireSessions = (opts: { refresh?: boolean } = {}) => {

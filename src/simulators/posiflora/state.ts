@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { mulDivFloor } from "../../domain/money.ts";
+import { PosifloraCatalog } from "./catalog-state.ts";
 
 export interface Customer {
   id: string;
@@ -65,9 +66,11 @@ export class PosifloraState {
   customers = new Map<string, Customer>();
   groups = new Map<string, BonusGroup>();
   orders = new Map<string, Order>();
+  readonly catalog: PosifloraCatalog;
   private docSeq = 1000;
 
   constructor(private readonly now: () => Date = () => new Date()) {
+    this.catalog = new PosifloraCatalog(now);
     this.reset();
   }
 
@@ -76,6 +79,7 @@ export class PosifloraState {
     this.customers = new Map(DEMO_CUSTOMERS.map((c) => [c.id, { ...c, updatedAt: at }]));
     this.groups = new Map(DEMO_GROUPS.map((g) => [g.id, { ...g }]));
     this.orders = new Map();
+    this.catalog.reset();
     this.docSeq = 1000;
   }
 
