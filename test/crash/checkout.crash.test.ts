@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { DEMO_ITEMS, demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CRASH_POINTS } from "../../src/domain/crash-points.ts";
 import { CRASH_KEY, GatewayUnderTest, gatewayEnv, startSimulators, writeShops } from "./harness.ts";
@@ -68,12 +69,16 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)("checkouts survive SIGKILL at e
     throw new Error("gave up after 60 tries");
   }
 
+  const BOUQUETS = DEMO_ITEMS.filter((i) => i.price >= 100_000 && i.price <= 500_000 && i.stock["store-1"] === null);
+
   it(`runs ${CHECKOUTS} randomised checkouts with kills, then finds no point lost, spent twice or left held`, async () => {
     await call(`query { customerByQrToken(shopId: "crash-integrations", token: "qr-anna-501") { __typename } }`, {});
     const outcomes: Record<string, number> = {};
     for (let i = 0; i < CHECKOUTS; i++) {
       const s = SHOPS[random(SHOPS.length)]!;
-      const lines = [{ productId: "rose-15", quantity: 1 + random(2), unitPrice: { amount: (1000 + random(40) * 100) * 100, currency: "RUB" } }];
+      // Product ids alone: the gateway prices them from the catalog (shops without one take the catalog price as sent).
+      const item = BOUQUETS[random(BOUQUETS.length)]!;
+      const lines = [{ productId: demoItemId(item.slug), quantity: 1 + random(2), unitPrice: { amount: item.price, currency: "RUB" } }];
       const created = await call(`mutation C($i: CreateOrderInput!, $k: String!) { createOrder(input: $i, idempotencyKey: $k) { __typename ... on MutationCreateOrderSuccess { data { id } } } }`,
         { i: { shopId: s.shop, phone: PHONE, lines, fulfilment: { kind: "PICKUP", storeId: "store-1" }, contact: { name: "Crash" } }, k: `c${i}-create` });
       const orderId = created.data.createOrder.data.id as string;

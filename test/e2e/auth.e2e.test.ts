@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { CalculateCartDocument, CustomerByPhoneDocument, MyCustomerDocument } from "../../generated/graphql/graphql.ts";
 import { tmaHeader } from "../support/init-data.ts";
 import { asService, startTestGateway, type TestGateway } from "../support/test-gateway.ts";
@@ -66,7 +67,7 @@ describe("who is calling", () => {
   it("uses the Mini App user's own phone in calculations and refuses someone else's", async () => {
     const me = tmaHeader(3001);
     await link("3001", "+79007654321");
-    const lines = [{ productId: "p", quantity: 1, unitPrice: { amount: 100_000, currency: "RUB" } }];
+    const lines = [{ productId: demoItemId("rose"), quantity: 1, unitPrice: { amount: 100_000, currency: "RUB" } }];
     const own = await t.run(CalculateCartDocument, { input: { shopId: SHOP, lines, redeemPoints: 10 } }, me);
     expect(own.data?.loyaltyCalculation).toMatchObject({ __typename: "QueryLoyaltyCalculationSuccess", data: { redeemedPoints: 10 } });
     const foreign = await t.run(CalculateCartDocument, { input: { shopId: SHOP, phone: "+79001234567", lines } }, me);
@@ -79,7 +80,7 @@ describe("who is calling", () => {
     expect(lookup.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     const linkTry = await link("4001", "+79001234567", limited);
     expect(linkTry.errors[0].extensions.code).toBe("FORBIDDEN");
-    const lines = [{ productId: "p", quantity: 1, unitPrice: { amount: 100_000, currency: "RUB" } }];
+    const lines = [{ productId: demoItemId("rose"), quantity: 1, unitPrice: { amount: 100_000, currency: "RUB" } }];
     const priced = await t.run(CalculateCartDocument, { input: { shopId: SHOP, phone: "+79001234567", lines } }, limited);
     expect(priced.data?.loyaltyCalculation.__typename).toBe("QueryLoyaltyCalculationSuccess");
   });

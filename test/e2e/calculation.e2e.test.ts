@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CalculateCartDocument, type LoyaltyCalculationInput } from "../../generated/graphql/graphql.ts";
+import { demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
 const SHOP = "demo-bonusplus";
@@ -10,8 +11,8 @@ const cart = (over: Partial<LoyaltyCalculationInput> = {}): LoyaltyCalculationIn
   shopId: SHOP,
   phone: "+79001234567",
   lines: [
-    { productId: "rose-15", name: "15 роз", quantity: 1, unitPrice: { amount: 350_000, currency: "RUB" } },
-    { productId: "card", quantity: 3, unitPrice: { amount: 9_990, currency: "RUB" } },
+    { productId: demoItemId("rose-15"), name: "15 роз", quantity: 1, unitPrice: { amount: 350_000, currency: "RUB" } },
+    { productId: demoItemId("card-mini"), quantity: 3, unitPrice: { amount: 9_990, currency: "RUB" } },
   ],
   ...over,
 });
@@ -52,7 +53,7 @@ describe("loyaltyCalculation", () => {
   });
 
   it("refuses more points than allowed with REDEEM_LIMIT_EXCEEDED and the maximum", async () => {
-    const small = await calc(cart({ lines: [{ productId: "tulip", quantity: 1, unitPrice: { amount: 50_000, currency: "RUB" } }], redeemPoints: 400 }));
+    const small = await calc(cart({ lines: [{ productId: demoItemId("mimosa"), quantity: 1, unitPrice: { amount: 50_000, currency: "RUB" } }], redeemPoints: 400 }));
     expect(small.data?.loyaltyCalculation).toMatchObject({ __typename: "LoyaltyRuleError", code: "REDEEM_LIMIT_EXCEEDED", maxRedeemablePoints: 242 });
   });
 

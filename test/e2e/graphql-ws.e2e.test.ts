@@ -1,4 +1,5 @@
 import { copyFileSync, mkdtempSync } from "node:fs";
+import { demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
@@ -45,7 +46,7 @@ describe("subscriptions over graphql-ws", () => {
     const me = tmaHeader(userId);
     await post(`mutation L($i: LinkTelegramUserInput!) { linkTelegramUser(input: $i) { __typename } }`,
       { i: { shopId: "demo-posiflora", phone: "+79001234567", telegramUserId: String(userId) } }, { authorization: `Bearer ${DEMO_KEY}` });
-    const created = await post(`mutation { createOrder(idempotencyKey: "ws-create-1", input: { shopId: "demo-posiflora", lines: [{ productId: "rose-15", quantity: 1, unitPrice: { amount: 350000, currency: "RUB" } }], fulfilment: { kind: "PICKUP", storeId: "store-1" }, contact: { name: "WS" } }) { ... on MutationCreateOrderSuccess { data { id } } } }`, {}, me);
+    const created = await post(`mutation { createOrder(idempotencyKey: "ws-create-1", input: { shopId: "demo-posiflora", lines: [{ productId: "${demoItemId("rose-15")}", quantity: 1, unitPrice: { amount: 350000, currency: "RUB" } }], fulfilment: { kind: "PICKUP", storeId: "store-1" }, contact: { name: "WS" } }) { ... on MutationCreateOrderSuccess { data { id } } } }`, {}, me);
     const orderId = created.data.createOrder.data.id;
     await post(`mutation C($o: ID!) { confirmOrder(orderId: $o, idempotencyKey: "ws-confirm-1") { __typename } }`, { o: orderId }, me);
 

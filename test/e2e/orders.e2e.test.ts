@@ -50,7 +50,7 @@ function earnedAtProvider(f: Flow, orderId: string): number {
   }
 }
 
-const cart = [line("rose-15", 1, 3500, "15 роз"), line("card", 2, 150, "Открытка")];
+const cart = [line("rose-15", 1), line("card", 2)];
 
 describe.each(FLOWS)("orders through GraphQL: $adapter", (f) => {
   it("happy path: create, hold, confirm, complete; the balance matches the provider's books", async () => {
@@ -84,7 +84,7 @@ describe.each(FLOWS)("orders through GraphQL: $adapter", (f) => {
     const before = await balance(f);
     const order = c.ok(await c.create(cart));
     c.ok(await c.apply(order.id, 40));
-    const changed = c.ok(await c.update(order.id, [...cart, line("vase", 1, 900, "Ваза")]));
+    const changed = c.ok(await c.update(order.id, [...cart, line("vase", 1)]));
     expect(changed).toMatchObject({ status: "BONUSES_HELD", pointsHeld: 40, redeemPoints: 40 });
     expect(changed.subtotal.amount).toBe(470_000);
     expect(changed.lines).toHaveLength(3);
@@ -128,7 +128,7 @@ describe.each(FLOWS)("orders through GraphQL: $adapter", (f) => {
   it("refuses more points than allowed, without holding anything", async () => {
     const c = await miniAppCustomer(gw.t, f.shopId, f.phone, f.qr);
     const before = await balance(f);
-    const order = c.ok(await c.create([line("tulip", 1, 100)]));
+    const order = c.ok(await c.create([line("tulip", 1)]));
     const res = await c.apply(order.id, 5_000);
     expect(res?.__typename).toBe("LoyaltyRuleError");
     expect(["REDEEM_LIMIT_EXCEEDED", "INSUFFICIENT_BONUSES"]).toContain((res as { code: string }).code);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { CalculateCartDocument, CustomerByPhoneDocument, CustomerByQrTokenDocument, ShopsDocument } from "../../generated/graphql/graphql.ts";
 import { DEMO_PHONES, DEMO_QR_TOKENS, DEMO_SHOPS } from "../../src/config/demo.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
@@ -38,7 +39,7 @@ describe("every provider through the same GraphQL API (demo mode)", () => {
 
   it.each(demo)("$adapter prices a cart with points", async ({ shopId, adapter }) => {
     const phone = DEMO_PHONES[adapter as keyof typeof DEMO_PHONES].regular;
-    const lines = [{ productId: "rose-15", quantity: 2, unitPrice: { amount: 150_000, currency: "RUB" } }];
+    const lines = [{ productId: demoItemId("rose-15"), quantity: 2, unitPrice: { amount: 350_000, currency: "RUB" } }];
     const res = await gw.t.run(CalculateCartDocument, { input: { shopId, phone, lines, redeemPoints: 20 } }, asService());
     const r = res.data?.loyaltyCalculation;
     if (r?.__typename !== "QueryLoyaltyCalculationSuccess") throw new Error(JSON.stringify(res));

@@ -14,7 +14,7 @@ describe("ledger recovery", () => {
   it("replays a purchase whose answer was lost, where the provider deduplicates it: one operation at the vendor", async () => {
     const sim = gw.t.gateway.simulators!.integrations.handler;
     const c = await miniAppCustomer(gw.t, "demo-integrations", "+79001234567", "qr-anna-501");
-    const order = c.ok(await c.create([line("rose-15", 1, 3500)]));
+    const order = c.ok(await c.create([line("rose-15", 1)]));
     c.ok(await c.apply(order.id, 50));
     // The purchase goes through at the vendor, but every answer is lost.
     sim.faults.add({ kind: "lostResponse", path: "/integrations/bonus", times: 3 });
@@ -39,7 +39,7 @@ describe("ledger recovery", () => {
     const sim = gw.t.gateway.simulators!.bonusplus.handler;
     const state = sim.state as BonusPlusState;
     const c = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
-    const order = c.ok(await c.create([line("rose-15", 1, 3500)]));
+    const order = c.ok(await c.create([line("rose-15", 1)]));
     sim.faults.add({ kind: "lostResponse", path: "/balance/reserve", times: 1 });
     expect(await c.apply(order.id, 70)).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE" });
     expect(state.reserved("79001234567")).toBe(70);
@@ -57,7 +57,7 @@ describe("ledger recovery", () => {
     const sim = gw.t.gateway.simulators!.bonusplus.handler;
     const state = sim.state as BonusPlusState;
     const c = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
-    const order = c.ok(await c.create([line("rose-15", 1, 3500)]));
+    const order = c.ok(await c.create([line("rose-15", 1)]));
     c.ok(await c.apply(order.id, 30));
     c.ok(await c.confirm(order.id));
     sim.faults.add({ kind: "lostResponse", path: "/api/retail", times: 1 });

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWebhook } from "../../src/auth/webhook-signature.ts";
 import { tmaHeader } from "../support/init-data.ts";
@@ -43,7 +44,7 @@ describe.skipIf(!PG || !REDIS)("two gateway instances on PostgreSQL and Redis", 
     const userId = 990_001;
     const me = tmaHeader(userId);
     await post(a, `mutation { linkTelegramUser(input: { shopId: "demo-posiflora", phone: "+79001234567", telegramUserId: "${userId}" }) { __typename } }`, { authorization: `Bearer ${DEMO_KEY}` });
-    const created = await post(a, `mutation { createOrder(idempotencyKey: "two-create-1", input: { shopId: "demo-posiflora", lines: [{ productId: "rose-15", quantity: 1, unitPrice: { amount: 350000, currency: "RUB" } }], fulfilment: { kind: "PICKUP", storeId: "store-1" }, contact: { name: "Two" } }) { ... on MutationCreateOrderSuccess { data { id } } } }`, me);
+    const created = await post(a, `mutation { createOrder(idempotencyKey: "two-create-1", input: { shopId: "demo-posiflora", lines: [{ productId: "${demoItemId("rose-15")}", quantity: 1, unitPrice: { amount: 350000, currency: "RUB" } }], fulfilment: { kind: "PICKUP", storeId: "store-1" }, contact: { name: "Two" } }) { ... on MutationCreateOrderSuccess { data { id } } } }`, me);
     const orderId = created.data.createOrder.data.id as string;
     await post(a, `mutation { confirmOrder(orderId: "${orderId}", idempotencyKey: "two-confirm-1") { __typename } }`, me);
 

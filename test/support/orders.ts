@@ -4,13 +4,21 @@ import {
   ApplyBonusesDocument, CancelOrderDocument, ConfirmOrderDocument, CreateOrderDocument, type CreateOrderInput, type CartLineInput,
   UpdateOrderItemsDocument,
 } from "../../generated/graphql/graphql.ts";
+import { DEMO_ITEMS, demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { tmaHeader } from "./init-data.ts";
 import { COMPLETE_ORDER, REFUND } from "./staff-operations.ts";
 import { asService, type TestGateway } from "./test-gateway.ts";
 
-export const line = (productId: string, quantity: number, rubles: number, name?: string): CartLineInput => ({
-  productId, quantity, name: name ?? productId, unitPrice: { amount: rubles * 100, currency: "RUB" },
-});
+/**
+ * A cart line. A slug of the demo catalog (`rose-15`) becomes its product id, priced as the catalog
+ * prices it unless `rubles` says otherwise; any other id is sent as is, at `rubles`.
+ */
+export const line = (slug: string, quantity: number, rubles?: number, name?: string): CartLineInput => {
+  const seed = DEMO_ITEMS.find((i) => i.slug === slug);
+  const amount = rubles !== undefined ? rubles * 100 : seed?.price;
+  if (amount === undefined) throw new Error(`line(${slug}): not a demo item, so give a price`);
+  return { productId: seed ? demoItemId(slug) : slug, quantity, name: name ?? seed?.title ?? slug, unitPrice: { amount, currency: "RUB" } };
+};
 
 export const pickup = (shopId: string, lines: CartLineInput[]): CreateOrderInput => ({
   shopId, lines, fulfilment: { kind: "PICKUP", storeId: "store-1" }, contact: { name: "Анна", phone: "+79001234567" }, comment: "к 18:00",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { minorToDecimal } from "../../domain/money.ts";
+import { minorToDecimal, minorToJsonNumber } from "../../domain/money.ts";
 import { json, readJson, type Router } from "../kit/router.ts";
 import type { CatalogItem, PosifloraCatalog } from "./catalog-state.ts";
 import { JsonApiError } from "./state.ts";
@@ -7,7 +7,8 @@ import { JsonApiError } from "./state.ts";
 type Handler = (req: Request, params: Record<string, string>) => Promise<Response> | Response;
 type Doc = (body: unknown, status?: number) => Response;
 
-const rubles = (kopecks: number) => Math.floor(kopecks / 100);
+/** The spec says int32, but live Posiflora sends decimals where there are kopecks (providers.md), so do we. */
+const rubles = (kopecks: number) => minorToJsonNumber(kopecks);
 const page = (url: URL) => ({
   number: Math.max(1, Number(url.searchParams.get("page[number]") ?? 1) || 1),
   size: Math.min(100, Math.max(1, Number(url.searchParams.get("page[size]") ?? 10) || 10)),
