@@ -32,6 +32,8 @@ import { createLoyaltyProvider, createOrderSystem } from "./providers/registry.t
 import { CatalogService } from "./domain/catalog.service.ts";
 import { CartPricing } from "./domain/cart-pricing.ts";
 import { CatalogWatch } from "./domain/catalog-watch.ts";
+import { ProductSync } from "./domain/product-sync.ts";
+import { ProductExportRepository } from "./persistence/product-export.repository.ts";
 import { SwrCache } from "./cache/swr-cache.ts";
 import { MemoryCacheStore } from "./cache/memory-store.ts";
 import { RedisCacheStore } from "./cache/redis-store.ts";
@@ -115,10 +117,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const orders = new OrderService(shops, customers, loyalty, cartPricing, orderLoyalty, orderRepo, crash, orderEventsOn(pubsub));
   const statusSync = new StatusSync(shops, orders, new SyncCursorRepository(db), logger);
   if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);
+  const productSync = new ProductSync(catalog, new ProductExportRepository(db), (p) => pubsub.publish("productSync:shop", p.shopId, p));
   const catalogWatch = new CatalogWatch(catalog, logger);
   if (env.CATALOG_POLL_SECONDS > 0) catalogWatch.start(env.CATALOG_POLL_SECONDS * 1000);
   const recovery = new LedgerRecovery(ledgerRepo, orderRepo, shops, orderLoyalty, logger, env.RECOVERY_STALE_SECONDS * 1000);
-  const services = { shops, customers, loyalty, orders, catalog, pubsub, idempotency: new Idempotency(new IdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000) };
+  const services = { shops, customers, loyalty, orders, catalog, productSync, pubsub, idempotency: new Idempotency(new IdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000) };
   // Operations a crashed process left behind are settled before traffic arrives, then periodically.
   await recovery.runOnce();
   if (env.RECOVERY_INTERVAL_SECONDS > 0) recovery.start(env.RECOVERY_INTERVAL_SECONDS * 1000);

@@ -12,6 +12,8 @@ export const SCOPES = {
   ordersWrite: "orders:write",
   /** Move orders through fulfilment (complete them) and refund them: the shop's staff tools. */
   ordersManage: "orders:manage",
+  /** Export a shop's catalog to its loyalty providers (the sync command). */
+  catalogSync: "catalog:sync",
 } as const;
 
 export const ALL_SCOPES = Object.values(SCOPES);

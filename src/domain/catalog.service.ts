@@ -1,4 +1,5 @@
 import type { Freshness, SwrCache } from "../cache/swr-cache.ts";
+import type { ProductExport } from "../providers/port.ts";
 import type { CatalogCategory, CatalogProduct, CatalogProductDetail, CatalogProvider, CatalogStore } from "../providers/catalog-port.ts";
 import { InvalidInputError, NotFoundError, ProviderError } from "./errors.ts";
 import type { RequestScope } from "./request-scope.ts";
@@ -100,6 +101,16 @@ export class CatalogService {
     const c = this.source(shop);
     if (live) return c.stock(productId, storeId);
     return this.read(scope, c, `stock:${productId}:${storeId}`, this.freshness.stock, () => c.stock(productId, storeId));
+  }
+
+  /** The whole catalog read now, past the cache, as products to export (name, category title, price). */
+  async liveProducts(shop: Shop): Promise<ProductExport[]> {
+    const c = this.source(shop);
+    const categories = await c.categories();
+    const titles = new Map(categories.map((cat) => [cat.id, cat.title]));
+    const lists = await Promise.all(categories.map(async (cat) => (await c.products(cat.id))?.products ?? []));
+    const byId = new Map(lists.flat().map((p) => [p.id, p]));
+    return [...byId.values()].map((p) => ({ id: p.id, name: p.title, category: titles.get(p.categoryId) ?? null, price: p.maxPrice }));
   }
 
   /** Every distinct shop window the configured shops read from. */

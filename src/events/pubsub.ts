@@ -2,6 +2,7 @@ import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
 import type { OrderEvents } from "../domain/order-events.ts";
+import type { ProductSyncProgress } from "../domain/product-sync.ts";
 import type { OrderRecord } from "../persistence/order.repository.ts";
 
 /** Typed topics; with REDIS_URL they travel through Redis, so every instance's subscribers get them. */
@@ -9,6 +10,7 @@ export type Topics = {
   "order:status": [orderId: string, event: { orderId: string; status: string }];
   "orders:viewer": [telegramUserId: string, event: { orderId: string; shopId: string }];
   "balance:customer": [customerId: string, event: { customerId: string; shopId: string }];
+  "productSync:shop": [shopId: string, event: ProductSyncProgress];
 };
 
 export type GatewayPubSub = ReturnType<typeof createPubSub<Topics>>;

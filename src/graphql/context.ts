@@ -1,4 +1,5 @@
 import type { CatalogService } from "../domain/catalog.service.ts";
+import type { ProductSync } from "../domain/product-sync.ts";
 import type { CustomerService } from "../domain/customer.service.ts";
 import type { Idempotency } from "../domain/idempotency.ts";
 import type { LoyaltyService } from "../domain/loyalty.service.ts";
@@ -14,6 +15,7 @@ export interface Services {
   loyalty: LoyaltyService;
   orders: OrderService;
   catalog: CatalogService;
+  productSync: ProductSync;
   pubsub: GatewayPubSub;
   idempotency: Idempotency;
 }

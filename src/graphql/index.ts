@@ -11,6 +11,7 @@ import "./loyalty-calculation.ts";
 import "./order.ts";
 import "./order-mutations.ts";
 import "./order-subscriptions.ts";
+import "./product-sync.ts";
 
 builder.queryType({});
 builder.mutationType({});

@@ -58,6 +58,22 @@ export interface LoyaltyProvider {
    * @example await provider.refund({ orderId, lines: [{ lineId: "o1-1", amount: 1000 }], idempotencyKey })
    */
   refund(request: RefundRequest): Promise<RefundReceipt>;
+
+  /**
+   * Creates or updates products at the vendor, so promotions bound to a product fire; only where
+   * `capabilities.productImport`. An upsert: repeating a batch is harmless. At most `importBatchLimit` per call.
+   * @example await provider.importProducts?.([{ id: "f1…02", name: "Букет из 15 роз", category: "Розы", price: 350_000 }])
+   */
+  importProducts?(products: ProductExport[]): Promise<void>;
+  readonly importBatchLimit?: number;
+}
+
+export interface ProductExport {
+  id: string;
+  name: string;
+  category: string | null;
+  /** Minor units. */
+  price: number;
 }
 
 export interface LoyaltyCapabilities {

@@ -77,6 +77,15 @@ export class BonusPlusAdapter implements Port.LoyaltyProvider {
     return { reference: req.orderId, refunded };
   }
 
+  readonly importBatchLimit = 100;
+
+  /** `POST /product/import?store=…` (seed 001 §3.1): the store in the request's parameters, the products in the body. */
+  async importProducts(products: Port.ProductExport[]): Promise<void> {
+    const body = products.map((p) => ({ product: p.id, name: p.name, cat: p.category, price: minorToJsonNumber(p.price) }));
+    // An upsert by product id, so a repeat (a retry, a resumed sync) changes nothing.
+    await this.http.request({ method: "POST", path: "product/import", query: { store: this.opts.store }, body, schema: anyBody, idempotent: true });
+  }
+
   /** A positive amount reserves, a negative one releases (`PATCH /customer/{phone}/balance/reserve`). */
   private async reserve(phone: string, orderId: string, amount: number): Promise<void> {
     await this.http.request({

@@ -21,6 +21,16 @@ const calcSchema = z.object({
   items: itemsSchema,
 });
 
+/** Stores created in the demo cabinet (the demo shop's `store` option). */
+const KNOWN_STORES = ["Демо-магазин"];
+const IMPORT_BATCH_LIMIT = 100;
+const importSchema = z.array(z.object({
+  product: z.string().min(1).max(100),
+  name: z.string().min(1).max(300),
+  cat: z.string().max(200).nullish(),
+  price: decimal.nullish(),
+})).min(1).max(IMPORT_BATCH_LIMIT, `at most ${IMPORT_BATCH_LIMIT} products per import`);
+
 const style: VendorErrorStyle = {
   error: (status, code, msg) => json({ code, msg }, status),
 };
@@ -71,13 +81,13 @@ export function createBonusPlusSimulator(options: { apiKey: string; state?: Bonu
     }))
     .on("PUT", "/retail/calc", guarded(async (req) => {
       const body = await parse(req, calcSchema);
-      const { max, multiplicity, priced } = state.calculate(body.phone, toItems(body.items), body.bonusDebit);
+      const { max, multiplicity, priced } = state.calculate(body.phone, toItems(body.items), body.bonusDebit, 0, body.store);
       return json({
         maxDebitBonuses: max,
         multiplicityDebitBonus: multiplicity,
         discount: priced.map((p) => ({
           ext: p.ext,
-          messages: p.ids > 0 ? [`Скидка по карте ${state.customer(body.phone).level}`] : [],
+          messages: p.messages,
           cb: p.cb,
           db: minorToJsonNumber(p.db),
           ds: minorToJsonNumber(p.ds),
@@ -92,9 +102,17 @@ export function createBonusPlusSimulator(options: { apiKey: string; state?: Bonu
     }))
     .on("POST", "/retail", guarded(async (req) => {
       const body = await parse(req, calcSchema.extend({ externalId: z.string().min(1) }));
-      const op = state.sell(body.phone, body.externalId, toItems(body.items), body.bonusDebit);
+      const op = state.sell(body.phone, body.externalId, toItems(body.items), body.bonusDebit, body.store);
       const c = state.customer(body.phone);
       return json({ id: op.id, orderUid: op.externalId, orderUrl: null, customer: bonusPlusCustomerBody(c, state.available(c.phone)) });
+    }))
+    .on("POST", "/product/import", guarded(async (req) => {
+      // Seed 001 §3.1: the store (its id or name, created in the cabinet first) goes in the request's parameters.
+      const store = new URL(req.url).searchParams.get("store");
+      if (!store || !KNOWN_STORES.includes(store)) throw new BusinessError(412, "STORE_NOT_FOUND", `store ${store ?? "(none)"} is not set up in the cabinet`);
+      const body = await parse(req, importSchema);
+      state.products.import(store, body.map((p) => ({ product: p.product, name: p.name, cat: p.cat ?? null, price: p.price == null ? null : decimalToMinor(p.price) })));
+      return noContent();
     }))
     .on("PUT", "/retail/back", guarded(async (req) => {
       const body = await parse(req, z.object({ ext: z.string().min(1), sum: decimal }));

@@ -1,4 +1,5 @@
 import { allocate, mulDivFloor } from "../../domain/money.ts";
+import { ProductBook } from "./products.ts";
 
 export interface Level {
   name: string;
@@ -34,6 +35,7 @@ export interface PricedItem extends Item {
   ids: number;
   db: number;
   cb: number;
+  messages: string[];
 }
 
 export interface RetailOp {
@@ -74,6 +76,7 @@ export class BonusPlusState {
   customers = new Map<string, SimCustomer>();
   reserves = new Map<string, Map<string, number>>();
   retail: RetailOp[] = [];
+  readonly products = new ProductBook();
   private seq = 0;
 
   constructor(private readonly seed: SimCustomer[] = DEMO_CUSTOMERS) {
@@ -84,6 +87,7 @@ export class BonusPlusState {
     this.customers = new Map(this.seed.map((c) => [c.phone, { ...c }]));
     this.reserves = new Map();
     this.retail = [];
+    this.products.reset();
     this.seq = 0;
   }
 
@@ -104,7 +108,7 @@ export class BonusPlusState {
   }
 
   /** `PUT /retail/calc`: discounts by level, points spread over lines, earning on what is paid. */
-  calculate(phone: string, items: Item[], bonusDebit: number, extraAvailable = 0) {
+  calculate(phone: string, items: Item[], bonusDebit: number, extraAvailable = 0, store?: string) {
     const c = this.customer(phone);
     const level = LEVELS[c.level]!;
     const nets = items.map((i) => i.sum - i.ds - mulDivFloor(i.sum - i.ds, level.discountBp, 10_000));
@@ -120,12 +124,17 @@ export class BonusPlusState {
       if (bonusDebit > max) throw new BusinessError(412, "BONUS_DEBIT_EXCEEDS_MAX", `at most ${max} bonuses may be debited`);
     }
     const dbs = allocate(bonusDebit * 100, nets);
-    const priced: PricedItem[] = items.map((item, i) => ({
-      ...item,
-      ids: item.sum - item.ds - nets[i]!,
-      db: dbs[i]!,
-      cb: Math.floor(mulDivFloor(nets[i]! - dbs[i]!, level.earnBp, 10_000) / 100),
-    }));
+    const priced: PricedItem[] = items.map((item, i) => {
+      const promotion = this.products.promotion(store, item.product);
+      const ids = item.sum - item.ds - nets[i]!;
+      return {
+        ...item,
+        ids,
+        db: dbs[i]!,
+        cb: Math.floor(mulDivFloor(nets[i]! - dbs[i]!, level.earnBp, 10_000) / 100) + ProductBook.extraEarn(promotion, nets[i]! - dbs[i]!),
+        messages: [...(ids > 0 ? [`Скидка по карте ${c.level}`] : []), ...(promotion ? [promotion.message] : [])],
+      };
+    });
     return { max, multiplicity: c.multiplicity, priced };
   }
 
@@ -142,8 +151,8 @@ export class BonusPlusState {
   }
 
   /** `POST /retail`: spends and accrues. Not deduplicated by externalId: nothing documents that it is. */
-  sell(phone: string, externalId: string, items: Item[], bonusDebit: number): RetailOp {
-    const { priced } = this.calculate(phone, items, bonusDebit);
+  sell(phone: string, externalId: string, items: Item[], bonusDebit: number, store?: string): RetailOp {
+    const { priced } = this.calculate(phone, items, bonusDebit, 0, store);
     const c = this.customer(phone);
     const earned = priced.reduce((a, p) => a + p.cb, 0);
     c.balance += earned - bonusDebit;
@@ -174,6 +183,7 @@ export class BonusPlusState {
       customers: [...this.customers.values()],
       reserves: [...this.reserves].map(([phone, book]) => ({ phone, byOrder: Object.fromEntries(book) })),
       retail: this.retail,
+      products: this.products.snapshot(),
     };
   }
 }
