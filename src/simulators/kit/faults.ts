@@ -7,6 +7,8 @@ export const faultSchema = z.object({
   /** Only requests whose path contains this text. */
   path: z.string().optional(),
   times: z.number().int().positive().default(1),
+  /** Let this many matching requests through first ("fail the third import"). */
+  after: z.number().int().nonnegative().default(0),
   latencyMs: z.number().int().nonnegative().default(0),
   status: z.number().int().min(400).max(599).default(503),
   retryAfterSeconds: z.number().int().nonnegative().default(1),
@@ -34,6 +36,10 @@ export class Faults {
     const index = this.queue.findIndex((f) => !f.path || path.includes(f.path));
     if (index < 0) return null;
     const fault = this.queue[index]!;
+    if (fault.after > 0) {
+      fault.after -= 1;
+      return null;
+    }
     if (--fault.times <= 0) this.queue.splice(index, 1);
     return fault;
   }
