@@ -181,6 +181,16 @@ query DemoCustomer {
     }
     ... on Error { code message }
   }
+  catalog(shopId: "demo-posiflora", storeId: "store-1") {
+    ... on QueryCatalogSuccess {
+      data { categories { id title products(first: 3) { totalCount edges { node { id name price { decimal } thumbnailUrl } } } } }
+    }
+    ... on Error { code message }
+  }
+  stores(shopId: "demo-posiflora") {
+    ... on QueryStoresSuccess { data { id title city address } }
+    ... on Error { code message }
+  }
 }
 `;
 }
