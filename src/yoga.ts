@@ -27,6 +27,19 @@ export interface YogaDeps {
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
+/**
+ * GraphiQL with its scripts and styles inlined, not fetched from a CDN: it works offline and behind
+ * strict networks. The bundle (about 9 MB) is loaded on the first GraphiQL request, not at start-up,
+ * and the page is rendered once.
+ */
+const graphiqlPages = new Map<string, Promise<string>>();
+function renderLocalGraphiQL(options: Parameters<typeof import("@graphql-yoga/render-graphiql").renderGraphiQL>[0]): Promise<string> {
+  const key = JSON.stringify(options ?? {});
+  let page = graphiqlPages.get(key);
+  if (!page) graphiqlPages.set(key, (page = import("@graphql-yoga/render-graphiql").then((m) => m.renderGraphiQL(options))));
+  return page;
+}
+
 export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema: deps.schema ?? defaultSchema,
@@ -37,6 +50,7 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
       headers: deps.graphiql.headers ? JSON.stringify(deps.graphiql.headers) : undefined,
       defaultQuery: deps.graphiql.defaultQuery,
     },
+    renderGraphiQL: renderLocalGraphiQL,
     logging: deps.logger,
     maskedErrors: { maskError },
     plugins: [useRequestId(), useAccessLog(deps.logger), useHealth(deps.ready, deps.logger), useUnexpectedErrorLog(), ...(deps.plugins ?? [])],

@@ -192,6 +192,23 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
     expect((await providerError(() => provider.calculate(cartFor(subject, subject.knownPhone)))).vendorCode).toBe("BAD_RESPONSE");
   });
 
+  it("imports products where it declares productImport, and a repeated batch changes nothing", async () => {
+    if (!provider.capabilities.productImport) {
+      expect(provider.importProducts).toBeUndefined();
+      return;
+    }
+    const batch = [
+      { id: "p-1", name: "Букет из 15 роз", category: "Розы", price: 350_000 },
+      { id: "p-2", name: "Мини-открытка", category: null, price: 9_990 },
+    ];
+    await provider.importProducts!(batch);
+    await provider.importProducts!(batch);
+    const stored = JSON.stringify(sim.state.snapshot());
+    expect(stored).toContain('"p-1"');
+    expect(stored).toContain('"price":9990');
+    expect(batch.length).toBeLessThanOrEqual(provider.importBatchLimit ?? 0);
+  });
+
   it.skipIf(subject.skip.sessionRenewal)("renews an expired token or session transparently", async () => {
     sim.faults.add({ kind: "unauthorized", times: 1 });
     expect(await find(subject.knownPhone)).not.toBeNull();

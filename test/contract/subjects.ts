@@ -81,7 +81,7 @@ export const SUBJECTS: ContractSubject[] = [
       sessionRenewal: `BonusPlus ${staticKey}`,
       vendorDedupe: "POST /retail is not documented as idempotent; repeats are stopped by the gateway's ledger, not the vendor",
     },
-    start: starter("bonusplus", (apiKey) => createBonusPlusSimulator({ apiKey }), { store: "Main" }, "/api"),
+    start: starter("bonusplus", (apiKey) => createBonusPlusSimulator({ apiKey, stores: ["Main"] }), { store: "Main" }, "/api"),
   },
   {
     id: "loyalclient",

@@ -65,11 +65,30 @@ export class GatewayUnderTest {
   async ensure(crashAt: string | null): Promise<SpawnedGateway> {
     if (this.gw && !this.dead) return this.gw;
     if (this.gw) this.countKill(this.gw.stdout());
-    this.gw = await spawnGateway({ ...this.env, ...(crashAt ? { CRASH_AT: crashAt } : {}) });
+    const gw = await this.spawnSurvivingStartup(crashAt);
+    this.gw = gw;
     this.dead = false;
     this.restarts += 1;
-    this.gw.child.on("exit", () => { this.dead = true; });
-    return this.gw;
+    gw.child.on("exit", () => { this.dead = true; });
+    return gw;
+  }
+
+  /**
+   * A process may die in its start-up recovery (a crash while settling the last crash): that kill is
+   * counted and another process started, armed the same way twice, then unarmed so recovery can finish.
+   */
+  private async spawnSurvivingStartup(crashAt: string | null): Promise<SpawnedGateway> {
+    for (const arming of [crashAt, crashAt]) {
+      try {
+        return await spawnGateway({ ...this.env, ...(arming ? { CRASH_AT: arming } : {}) });
+      } catch (error) {
+        const { stdout = "", signal } = error as { stdout?: string; signal?: string };
+        if (!/crash point reached/.test(stdout) && signal !== "SIGKILL") throw error;
+        this.countKill(stdout);
+        this.restarts += 1;
+      }
+    }
+    return spawnGateway(this.env);
   }
 
   async stop(): Promise<void> {

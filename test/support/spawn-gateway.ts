@@ -39,6 +39,7 @@ export function spawnGateway(env: Record<string, string>): Promise<SpawnedGatewa
       });
     };
     child.stdout!.on("data", onData);
-    exited.then((code) => { clearTimeout(timer); reject(Object.assign(new Error(`gateway exited with ${code}:\n${err}`), { code, stderr: err })); });
+    // "close" comes after the last output has been read, so the error carries all of it.
+    child.on("close", (code, signal) => { clearTimeout(timer); reject(Object.assign(new Error(`gateway exited with ${code ?? signal}:\n${err}`), { code, signal, stderr: err, stdout: out })); });
   });
 }

@@ -22,7 +22,7 @@ const calcSchema = z.object({
 });
 
 /** Stores created in the demo cabinet (the demo shop's `store` option). */
-const KNOWN_STORES = ["Демо-магазин"];
+const DEMO_STORES = ["Демо-магазин"];
 const IMPORT_BATCH_LIMIT = 100;
 const importSchema = z.array(z.object({
   product: z.string().min(1).max(100),
@@ -52,8 +52,9 @@ export function bonusPlusCustomerBody(c: SimCustomer, available: number) {
 }
 
 /** A stateful BonusPlus (bonusplus.pro/api) speaking the wire format of providers.md. */
-export function createBonusPlusSimulator(options: { apiKey: string; state?: BonusPlusState }) {
+export function createBonusPlusSimulator(options: { apiKey: string; state?: BonusPlusState; stores?: string[] }) {
   const state = options.state ?? new BonusPlusState();
+  const stores = options.stores ?? DEMO_STORES;
   const expected = `ApiKey ${Buffer.from(options.apiKey).toString("base64")}`;
 
   const guarded = (fn: (req: Request, p: Record<string, string>) => Promise<Response> | Response) =>
@@ -109,7 +110,7 @@ export function createBonusPlusSimulator(options: { apiKey: string; state?: Bonu
     .on("POST", "/product/import", guarded(async (req) => {
       // Seed 001 §3.1: the store (its id or name, created in the cabinet first) goes in the request's parameters.
       const store = new URL(req.url).searchParams.get("store");
-      if (!store || !KNOWN_STORES.includes(store)) throw new BusinessError(412, "STORE_NOT_FOUND", `store ${store ?? "(none)"} is not set up in the cabinet`);
+      if (!store || !stores.includes(store)) throw new BusinessError(412, "STORE_NOT_FOUND", `store ${store ?? "(none)"} is not set up in the cabinet`);
       const body = await parse(req, importSchema);
       state.products.import(store, body.map((p) => ({ product: p.product, name: p.name, cat: p.cat ?? null, price: p.price == null ? null : decimalToMinor(p.price) })));
       return noContent();
