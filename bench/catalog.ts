@@ -26,7 +26,7 @@ writeFileSync(shops, JSON.stringify({ shops: [{
   orders: { id: "bench-pf-orders", adapter: "posiflora", baseUrl: `${pf}/api`, timeoutMs: 5000, maxRetries: 1, options: { storeId: "store-1" }, credentials: login },
 }] }));
 const gw = await spawnGateway({
-  ...DEMO_SIMULATOR_ENV, SHOPS_CONFIG: shops, LOG_LEVEL: "warn", NODE_ENV: "production", TELEGRAM_BOT_TOKEN: "1:bench", GRAPHIQL: "false",
+  ...DEMO_SIMULATOR_ENV, SHOPS_CONFIG: shops, LOG_LEVEL: "info", NODE_ENV: "production", TELEGRAM_BOT_TOKEN: "1:bench", GRAPHIQL: "false",
   STATUS_SYNC_SECONDS: "0", CATALOG_POLL_SECONDS: "0",
   DATABASE_URL: `file:${path.join(mkdtempSync(path.join(tmpdir(), "lg-bench-db-")), "gateway.db")}`,
 });
