@@ -37,8 +37,7 @@ export class SwrCache {
   ) {}
 
   async get<T>(namespace: string, key: string, freshness: Freshness, load: () => Promise<T>): Promise<T> {
-    const pending = this.inFlight.get(`${namespace}\u0000${key}`);
-    if (pending) return pending as Promise<T>;
+    // Misses join the load under way (refresh dedupes); a stale entry is served without waiting for it.
     const entry = await this.store.get<T>(namespace, key);
     const now = Date.now();
     if (entry && now < entry.freshUntil) {

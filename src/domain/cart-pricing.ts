@@ -17,10 +17,10 @@ export class CartPricing {
     const path = opts.path ?? "lines";
     assertCurrency(lines, shop.currency);
     if (!shop.catalog) return lines.map((l, i) => asSent(l, i, shop.id, path));
-    if (storeId) await this.catalog.store(scope, shop, storeId);
     const [index, offers] = await Promise.all([
       this.catalog.index(scope, shop),
       storeId ? this.catalog.offers(scope, shop, storeId) : Promise.resolve(null),
+      storeId ? this.catalog.store(scope, shop, storeId) : null,
     ]);
     const priced = lines.map((l, i): PricedLineInput => {
       const product = index.get(l.productId);

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { InvalidInputError, NotFoundError, ProviderError } from "../domain/errors.ts";
-import type { RequestScope } from "../domain/request-scope.ts";
 import type { Shop } from "../domain/shop-directory.ts";
 import type { CatalogCategory } from "../providers/catalog-port.ts";
 import type { GraphQLContext } from "./context.ts";
@@ -21,7 +20,7 @@ const pageArgs = {
 /** Products of some categories (all when `categoryId` is null), limited to what the store sells and at its prices. */
 async function listProducts(ctx: GraphQLContext, view: CatalogView, categoryId: string | null): Promise<ProductView[]> {
   const { catalog } = ctx.services;
-  const scope: RequestScope = ctx.scope;
+  const { scope } = ctx;
   const products = categoryId ? await catalog.products(scope, view.shop, categoryId) : [...(await catalog.index(scope, view.shop)).values()];
   if (!view.storeId) return products.map((product) => ({ shop: view.shop, product, storePrice: null }));
   const offers = await catalog.offers(scope, view.shop, view.storeId);

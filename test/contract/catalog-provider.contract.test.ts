@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ProviderError } from "../../src/domain/errors.ts";
+import { providerError } from "../support/provider-error.ts";
 import type { CatalogProvider } from "../../src/providers/catalog-port.ts";
 import { createOrderSystem } from "../../src/providers/registry.ts";
 import { createLogger } from "../../src/server/logger.ts";
@@ -25,15 +25,6 @@ const SUBJECTS = [
   },
 ];
 
-async function providerError(fn: () => Promise<unknown>): Promise<ProviderError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error("expected a ProviderError");
-}
 
 describe.each(SUBJECTS)("catalog provider contract: $id", (subject) => {
   let catalog: CatalogProvider;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ProviderError } from "../../src/domain/errors.ts";
+import { providerError } from "../support/provider-error.ts";
 import type { LoyaltyProvider } from "../../src/providers/port.ts";
 import type { Simulator } from "../../src/simulators/registry.ts";
 import { cartFor, SUBJECTS } from "./subjects.ts";
@@ -14,16 +14,6 @@ function vendorOperations(sim: Simulator): number {
     ?? snapshot.orders?.flatMap((o) => o.payments ?? []).length ?? 0;
 }
 
-/** Runs `fn` and returns the ProviderError it throws. */
-async function providerError(fn: () => Promise<unknown>): Promise<ProviderError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error("expected a ProviderError");
-}
 
 describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
   let provider: LoyaltyProvider;
