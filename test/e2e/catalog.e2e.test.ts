@@ -78,6 +78,15 @@ describe("catalog, products and stores from Posiflora", () => {
     console.log(`[figures] 100 concurrent catalog queries: cold ${coldCalls} Posiflora calls (categories + 4 categories), warm 0`);
   });
 
+  it("feeds 100 concurrent queries of one category from exactly one Posiflora call", async () => {
+    await gw.t.gateway.cache.invalidate("catalog:demo-posiflora-orders");
+    posiflora().requests.clear();
+    const query = `{ catalog(shopId: "${SHOP}") { ... on QueryCatalogSuccess { data { products(categoryId: "cat-spring", first: 5) { totalCount } } } } }`;
+    const answers = await Promise.all(Array.from({ length: 100 }, async () => (await gw.t.post(query)).json()));
+    expect(new Set(answers.map((a) => a.data.catalog.data.products.totalCount))).toEqual(new Set([DEMO_ITEMS.filter((i) => i.category === "cat-spring").length]));
+    expect(catalogCalls()).toBe(1);
+  });
+
   it("drops the cached catalog on a signed catalog.changed webhook, and when the probe sees a new revision", async () => {
     const price = async () => (await gw.t.run(ProductDocument, { shopId: SHOP, id: demoItemId("lily") })).data?.product;
     expect(await price()).toMatchObject({ data: { price: { amount: seed("lily").price } } });

@@ -68,6 +68,9 @@ export const DEMO_ITEMS: SeedItem[] = [
   { slug: "vase", title: "Ваза стеклянная", category: "cat-extras", price: 90_000, stock: both },
   { slug: "balloon", title: "Воздушный шар", category: "cat-extras", price: 30_000, stock: both },
   { slug: "chocolate", title: "Шоколад ручной работы", category: "cat-extras", price: 45_000, stock: { "store-1": 10, "store-2": 10 } },
+  // Appended, not inserted: ids follow the position, and demo ids never change.
+  { slug: "author-french", title: "Букет «Французский»", category: "cat-author", price: 560_000, stock: both },
+  { slug: "author-gerbera", title: "Букет из гербер", category: "cat-author", price: 230_000, stock: both },
 ];
 
 /** The id Posiflora gives a seed item: a fixed UUID per position, so demo ids never change. */
