@@ -5,6 +5,7 @@ import type { CatalogCategory } from "../providers/catalog-port.ts";
 import type { GraphQLContext } from "./context.ts";
 import { builder } from "./builder.ts";
 import { offsetPage } from "./page-info.ts";
+import { selects } from "./selection.ts";
 import { ProductConnection, ProductRef, type ProductView } from "./product.ts";
 
 /** The shop window as asked for: the shop, and the store whose prices and range apply (if any). */
@@ -60,10 +61,15 @@ const CatalogRef = builder.objectRef<CatalogView>("Catalog").implement({
   }),
 });
 
-async function catalogView(ctx: GraphQLContext, shopId: string, storeId: string | null): Promise<CatalogView> {
+async function catalogView(ctx: GraphQLContext, shopId: string, storeId: string | null, withCategories = false): Promise<CatalogView> {
   const shop = ctx.services.catalog.shop(shopId);
-  ctx.services.catalog.source(shop);
-  if (storeId) await ctx.services.catalog.store(ctx.scope, shop, storeId);
+  ctx.services.catalog.source(shop); // a shop without a catalog answers UNSUPPORTED_BY_PROVIDER here
+  // The categories, when asked for, are read here, so a vendor that is down (with nothing cached) is this
+  // field's ProviderError rather than a nested error; the fields below get the same read from the memo.
+  await Promise.all([
+    withCategories ? ctx.services.catalog.categories(ctx.scope, shop) : null,
+    storeId ? ctx.services.catalog.store(ctx.scope, shop, storeId) : null,
+  ]);
   return { shop, storeId };
 }
 
@@ -73,7 +79,7 @@ builder.queryField("catalog", (t) =>
     description: "Categories with their products. Open to anonymous viewers: browsing needs no sign-in.",
     errors: { types: [InvalidInputError, ProviderError] },
     args: { shopId: t.arg.id({ required: true }), storeId: t.arg.id({ description: "List for this pickup store: its range and prices." }) },
-    resolve: (_r, { shopId, storeId }, ctx) => catalogView(ctx, String(shopId), storeId == null ? null : String(storeId)),
+    resolve: (_r, { shopId, storeId }, ctx, info) => catalogView(ctx, String(shopId), storeId == null ? null : String(storeId), selects(info, "categories")),
   }));
 
 builder.queryField("product", (t) =>
