@@ -2,17 +2,10 @@ import type { ProviderInstanceInput, ShopsConfig } from "./shops.ts";
 
 /**
  * Demo mode (no SHOPS_CONFIG): one shop per built simulator, each served in-process under a
- * `*.sim` host. These credentials exist only inside the simulators.
+ * `*.sim` host. The credentials exist only inside the simulators, which own them
+ * (src/simulators/demo-accounts.ts); the shops below name them as `env:DEMO_...`.
  */
-export const DEMO_SIMULATOR_ENV: Record<string, string> = {
-  DEMO_BONUSPLUS_API_KEY: "demo-bonusplus-key",
-  DEMO_LOYALCLIENT_API_KEY: "demo-loyalclient-key",
-  DEMO_RKEEPER_API_KEY: "demo-rkeeper-key",
-  DEMO_RKEEPER_PASSWORD: "demo-rkeeper-password",
-  DEMO_INTEGRATIONS_API_KEY: "demo-integrations-key",
-  DEMO_POSIFLORA_USERNAME: "demo-florist",
-  DEMO_POSIFLORA_PASSWORD: "demo-posiflora-password",
-};
+export { DEMO_SIMULATOR_ENV } from "../simulators/demo-accounts.ts";
 
 const sim = (id: string, adapter: string, baseUrl: string, options: Record<string, unknown>, credentials: Record<string, string>): ProviderInstanceInput => ({
   id, adapter, baseUrl, timeoutMs: 3_000, maxRetries: 2, options, credentials,

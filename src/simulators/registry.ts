@@ -1,4 +1,4 @@
-import { DEMO_SIMULATOR_ENV } from "../config/demo.ts";
+import { DEMO_ACCOUNTS } from "./demo-accounts.ts";
 import { createBonusPlusSimulator } from "./bonusplus/server.ts";
 import { createIntegrationsSimulator } from "./integrations/server.ts";
 import { createLoyalClientSimulator } from "./loyalclient/server.ts";
@@ -16,27 +16,27 @@ export function createSimulators() {
     bonusplus: {
       host: "bonusplus.sim",
       port: 4101,
-      handler: createBonusPlusSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_BONUSPLUS_API_KEY! }),
+      handler: createBonusPlusSimulator({ apiKey: DEMO_ACCOUNTS.bonusplus.apiKey }),
     },
     loyalclient: {
       host: "loyalclient.sim",
       port: 4102,
-      handler: createLoyalClientSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_LOYALCLIENT_API_KEY! }),
+      handler: createLoyalClientSimulator({ apiKey: DEMO_ACCOUNTS.loyalclient.apiKey }),
     },
     rkeeper: {
       host: "rkeeper.sim",
       port: 4103,
-      handler: createRkeeperSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_RKEEPER_API_KEY!, password: DEMO_SIMULATOR_ENV.DEMO_RKEEPER_PASSWORD! }),
+      handler: createRkeeperSimulator({ apiKey: DEMO_ACCOUNTS.rkeeper.apiKey, password: DEMO_ACCOUNTS.rkeeper.password }),
     },
     integrations: {
       host: "integrations.sim",
       port: 4104,
-      handler: createIntegrationsSimulator({ apiKey: DEMO_SIMULATOR_ENV.DEMO_INTEGRATIONS_API_KEY! }),
+      handler: createIntegrationsSimulator({ apiKey: DEMO_ACCOUNTS.integrations.apiKey }),
     },
     posiflora: {
       host: "posiflora.sim",
       port: 4105,
-      handler: createPosifloraSimulator({ username: DEMO_SIMULATOR_ENV.DEMO_POSIFLORA_USERNAME!, password: DEMO_SIMULATOR_ENV.DEMO_POSIFLORA_PASSWORD! }),
+      handler: createPosifloraSimulator({ username: DEMO_ACCOUNTS.posiflora.username, password: DEMO_ACCOUNTS.posiflora.password }),
     },
   } satisfies Record<string, { host: string; port: number; handler: Simulator }>;
 }

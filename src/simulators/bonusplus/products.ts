@@ -1,4 +1,4 @@
-import { mulDivFloor } from "../../domain/money.ts";
+import { mulDivFloor } from "../kit/money.ts";
 import { demoItemId } from "../posiflora/catalog-seed.ts";
 
 export interface ImportedProduct {

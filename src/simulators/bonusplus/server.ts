@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { decimalToMinor, minorToJsonNumber } from "../../domain/money.ts";
-import { decimal } from "../../providers/decimal-wire.ts";
+import { createGuard, describeIssues } from "../kit/guard.ts";
+import { decimal, decimalToMinor, minorToJsonNumber } from "../kit/money.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
-import { json, noContent, readJson, Router } from "../kit/router.ts";
+import { json, noContent, Router } from "../kit/router.ts";
 import { BonusPlusState, BusinessError, type Item, LEVELS, type SimCustomer } from "./state.ts";
 
 const itemsSchema = z.array(z.object({
@@ -57,22 +57,13 @@ export function createBonusPlusSimulator(options: { apiKey: string; state?: Bonu
   const stores = options.stores ?? DEMO_STORES;
   const expected = `ApiKey ${Buffer.from(options.apiKey).toString("base64")}`;
 
-  const guarded = (fn: (req: Request, p: Record<string, string>) => Promise<Response> | Response) =>
-    async (req: Request, params: Record<string, string>) => {
-      if (req.headers.get("authorization") !== expected) return style.error(401, "UNAUTHORIZED", "invalid api key");
-      try {
-        return await fn(req, params);
-      } catch (error) {
-        if (error instanceof BusinessError) return style.error(error.status, error.code, error.message);
-        throw error;
-      }
-    };
-
-  const parse = async <T>(req: Request, schema: z.ZodType<T>): Promise<T> => {
-    const body = schema.safeParse(await readJson(req));
-    if (!body.success) throw new BusinessError(400, "BAD_REQUEST", body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-    return body.data;
-  };
+  const guarded = createGuard({
+    style,
+    admit: (req) => (req.headers.get("authorization") === expected ? null : { status: 401, code: "UNAUTHORIZED", message: "invalid api key" }),
+    failure: (error) => (error instanceof BusinessError ? error : undefined),
+    invalidBody: (issues) => ({ status: 400, code: "BAD_REQUEST", message: describeIssues(issues) }),
+  });
+  const parse = guarded.body;
 
   const vendor = new Router("/api")
     .on("GET", "/customer", guarded((req) => {

@@ -1,4 +1,4 @@
-import { allocate, mulDivFloor } from "../../domain/money.ts";
+import { allocate, mulDivFloor } from "../kit/money.ts";
 import { ProductBook } from "./products.ts";
 
 export interface Level {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { json, readJson, Router } from "../kit/router.ts";
+import { createGuard, describeIssues } from "../kit/guard.ts";
+import { json, Router } from "../kit/router.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
 import { type Client, HttpError, IntegrationsState } from "./state.ts";
 
@@ -31,9 +32,18 @@ export function createIntegrationsSimulator(options: { apiKey: string; state?: I
   const state = options.state ?? new IntegrationsState();
   const limits = options.limits ?? LIMITS;
 
-  const route = <T>(path: string, schema: z.ZodType<T>, fn: (body: T) => Response) => async (req: Request) => {
-    const key = req.headers.get("x-api-key") ?? /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1];
-    if (key !== options.apiKey) return style.error(401, "Unauthorized", "Missing or invalid API key");
+  const guard = createGuard({
+    style,
+    admit: (req) => {
+      const key = req.headers.get("x-api-key") ?? /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1];
+      return key === options.apiKey ? null : { status: 401, code: "Unauthorized", message: "Missing or invalid API key" };
+    },
+    failure: (error) => (error instanceof HttpError ? error : undefined),
+    invalidBody: (issues) => ({ status: 400, code: "ValidationFailed", message: describeIssues(issues) }),
+  });
+
+  // After the key and before the body: the per-route limit, whose 429 carries Retry-After.
+  const route = <T>(path: string, schema: z.ZodType<T>, fn: (body: T) => Response) => guard(async (req) => {
     const limit = limits[path];
     if (limit) {
       const now = Date.now();
@@ -45,15 +55,8 @@ export function createIntegrationsSimulator(options: { apiKey: string; state?: I
       }
       state.rate.set(path, [...recent, now]);
     }
-    const body = schema.safeParse(await readJson(req));
-    if (!body.success) return style.error(400, "ValidationFailed", body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-    try {
-      return fn(body.data);
-    } catch (error) {
-      if (error instanceof HttpError) return style.error(error.status, error.code, error.message);
-      throw error;
-    }
-  };
+    return fn(await guard.body(req, schema));
+  });
 
   const profile = (c: Client) => ({
     id_client: c.id_client, id_ext: null, name: c.name, phone: c.phone, email: null, balance: c.balance,

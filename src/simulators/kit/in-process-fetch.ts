@@ -1,5 +1,7 @@
-import type { Fetch } from "../../providers/http/provider-http.ts";
 import type { FetchHandler } from "./router.ts";
+
+/** The shape of `globalThis.fetch`, which the gateway's provider clients take. */
+export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /**
  * A `fetch` that serves some hosts from in-process handlers and sends the rest to the network.

@@ -1,5 +1,6 @@
 export type FetchHandler = (request: Request) => Promise<Response>;
-type RouteHandler = (request: Request, params: Record<string, string>) => Promise<Response> | Response;
+/** One route's handler, with the `:name` parts of its path. */
+export type RouteHandler = (request: Request, params: Record<string, string>) => Promise<Response> | Response;
 
 interface Route {
   method: string;

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { decimalToMinor, minorToJsonNumber } from "../../domain/money.ts";
-import { decimal } from "../../providers/decimal-wire.ts";
-import { json, readJson, Router } from "../kit/router.ts";
+import { createGuard } from "../kit/guard.ts";
+import { decimal, decimalToMinor, minorToJsonNumber } from "../kit/money.ts";
+import { json, Router } from "../kit/router.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
 import { FieldError, LEVELS, LoyalClientState } from "./state.ts";
 
@@ -15,20 +15,14 @@ const holds = z.array(z.string()).optional();
 export function createLoyalClientSimulator(options: { apiKey: string; state?: LoyalClientState }) {
   const state = options.state ?? new LoyalClientState();
 
-  const route = <T>(schema: z.ZodType<T>, fn: (body: T) => Response) => async (req: Request) => {
-    if (req.headers.get("apikey") !== options.apiKey) return json({ error: "Unauthorized" }, 401);
-    const body = schema.safeParse(await readJson(req));
-    if (!body.success) {
-      const issue = body.error.issues[0]!;
-      return style.error(422, String(issue.path[0] ?? "body"), issue.message);
-    }
-    try {
-      return fn(body.data);
-    } catch (error) {
-      if (error instanceof FieldError) return style.error(422, error.field, error.message);
-      throw error;
-    }
-  };
+  const guard = createGuard({
+    style,
+    // style.error(401, ...) is `{"error": "Unauthorized"}`, the vendor's answer to a wrong key
+    admit: (req) => (req.headers.get("apikey") === options.apiKey ? null : { status: 401, code: "UNAUTHORIZED", message: "Unauthorized" }),
+    failure: (error) => (error instanceof FieldError ? { status: 422, code: error.field, message: error.message } : undefined),
+    invalidBody: (issues) => ({ status: 422, code: String(issues[0]!.path[0] ?? "body"), message: issues[0]!.message }),
+  });
+  const route = <T>(schema: z.ZodType<T>, fn: (body: T) => Response) => guard(async (req) => fn(await guard.body(req, schema)));
 
   const vendor = new Router("/integration/general")
     .on("POST", "/client", route(z.object({ search: z.string().min(1), point: z.string(), hold: holds }), (b) => {

@@ -1,4 +1,4 @@
-import { mulDivFloor } from "../../domain/money.ts";
+import { mulDivFloor } from "../kit/money.ts";
 
 export interface Level {
   id: string;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { minorToDecimal, minorToJsonNumber } from "../../domain/money.ts";
+import { minorToDecimal, minorToJsonNumber } from "../kit/money.ts";
 import { json, readJson, type Router } from "../kit/router.ts";
 import type { CatalogItem, PosifloraCatalog } from "./catalog-state.ts";
 import { JsonApiError } from "./state.ts";

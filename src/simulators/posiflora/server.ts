@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { decimalToMinor, minorToJsonNumber } from "../../domain/money.ts";
-import { decimal } from "../../providers/decimal-wire.ts";
+import { createGuard, describeIssues } from "../kit/guard.ts";
+import { decimal, decimalToMinor, minorToJsonNumber } from "../kit/money.ts";
 import { json, readJson, Router } from "../kit/router.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
 import { addCatalogControls, addCatalogRoutes } from "./catalog-routes.ts";
@@ -85,23 +85,17 @@ export function createPosifloraSimulator(options: { username: string; password: 
     } } });
   };
 
-  const authed = (fn: (req: Request, params: Record<string, string>) => Promise<Response> | Response) => async (req: Request, params: Record<string, string>) => {
-    const token = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1];
-    const until = token ? access.get(token) : undefined;
-    if (!until || until < Date.now()) return style.error(401, "UNAUTHORIZED", "Access token is missing or expired");
-    try {
-      return await fn(req, params);
-    } catch (error) {
-      if (error instanceof JsonApiError) return style.error(error.status, error.code, error.detail);
-      throw error;
-    }
-  };
-
-  const body = async <T>(req: Request, schema: z.ZodType<T>): Promise<T> => {
-    const parsed = schema.safeParse(await readJson(req));
-    if (!parsed.success) throw new JsonApiError(400, "VALIDATION_ERROR", parsed.error.issues.map((i) => `${i.path.join("/")}: ${i.message}`).join("; "));
-    return parsed.data;
-  };
+  const authed = createGuard({
+    style,
+    admit: (req) => {
+      const token = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1];
+      const until = token ? access.get(token) : undefined;
+      return !until || until < Date.now() ? { status: 401, code: "UNAUTHORIZED", message: "Access token is missing or expired" } : null;
+    },
+    failure: (error) => (error instanceof JsonApiError ? { status: error.status, code: error.code, message: error.detail } : undefined),
+    invalidBody: (issues) => ({ status: 400, code: "VALIDATION_ERROR", message: describeIssues(issues, "/") }),
+  });
+  const body = authed.body;
 
   const vendor = new Router("/api/v1")
     .on("POST", "/sessions", async (req) => {
@@ -183,17 +177,12 @@ export function createPosifloraSimulator(options: { username: string; password: 
 
   // The shop's side, for tests and demos: move an order as a florist or courier would.
   const control = new Router("/__sim")
-    .on("POST", "/orders/:id/status", async (req, { id }) => {
+    .on("POST", "/orders/:id/status", authed.open(async (req, { id }) => {
       const b = (await readJson(req)) as { status?: string } | undefined;
       const status = statusSchema.safeParse(b?.status);
       if (!status.success) return json({ error: "status must be one of new, assembled, courier, done, canceled, returned, notAccepted" }, 400);
-      try {
-        return json({ data: orderResource(state.setStatus(id!, status.data)) });
-      } catch (error) {
-        if (error instanceof JsonApiError) return style.error(error.status, error.code, error.detail);
-        throw error;
-      }
-    });
+      return json({ data: orderResource(state.setStatus(id!, status.data)) });
+    }));
   addCatalogRoutes(vendor, state.catalog, authed, doc);
   addCatalogControls(control, state.catalog);
   const handler = createSimulatorHandler({ vendor, state, style, control });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mulDivFloor } from "../../domain/money.ts";
+import { mulDivFloor } from "../kit/money.ts";
 import { PosifloraCatalog } from "./catalog-state.ts";
 
 export interface Customer {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { decimalToMinor, minorToJsonNumber } from "../../domain/money.ts";
+import { createGuard } from "../kit/guard.ts";
+import { decimalToMinor, minorToJsonNumber } from "../kit/money.ts";
 import { type OpenApiDocument, OpenApiValidator } from "../kit/openapi-validator.ts";
 import { json, readJson, Router } from "../kit/router.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
@@ -28,23 +29,27 @@ export function createRkeeperSimulator(options: { apiKey: string; password: stri
   const ttl = options.tokenTtlSeconds ?? 900;
   const objectId = options.rkObjectId ?? "4174244";
 
-  const loyalty = (path: string, fn: (body: any) => Response) => async (req: Request) => {
-    if (req.headers.get("apikey") !== options.apiKey) return style.error(401, "UNAUTHORIZED", "Invalid ApiKey");
-    const token = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1];
-    const expires = token ? tokens.get(token) : undefined;
-    if (!expires || expires < Date.now()) return style.error(401, "TOKEN_EXPIRED", "Token is missing or expired");
+  const guard = createGuard({
+    style,
+    admit: (req) => {
+      if (req.headers.get("apikey") !== options.apiKey) return { status: 401, code: "UNAUTHORIZED", message: "Invalid ApiKey" };
+      const token = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1];
+      const expires = token ? tokens.get(token) : undefined;
+      if (!expires || expires < Date.now()) return { status: 401, code: "TOKEN_EXPIRED", message: "Token is missing or expired" };
+      return null;
+    },
+    failure: (error) => (error instanceof RkeeperError ? error : undefined),
+  });
+
+  // Bodies are checked against the vendor's OpenAPI document rather than a zod schema.
+  const loyalty = (path: string, fn: (body: any) => Response) => guard(async (req) => {
     const body = await readJson(req);
     const problems = validator.validateRequest("POST", `/b2b/v1/loyalty${path}`, body);
     if (problems.length) return style.error(400, "VALIDATION_ERROR", problems.join("; "));
     const org = (body as { organization?: { id: string } }).organization;
     if (org && org.id !== objectId) return style.error(400, "ORGANIZATION_NOT_FOUND", "Unknown rkObjectId");
-    try {
-      return fn(body);
-    } catch (error) {
-      if (error instanceof RkeeperError) return style.error(error.status, error.code, error.message);
-      throw error;
-    }
-  };
+    return fn(body);
+  });
 
   const vendor = new Router("/pub/b2b/v1")
     .on("POST", "/auth/gentoken", async (req) => {

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
-import { allocate, mulDivFloor } from "../../domain/money.ts";
+import { allocate, mulDivFloor } from "../kit/money.ts";
 
 export interface Guest {
   phone: string;
