@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ApiKeyRing } from "./auth/api-keys.ts";
-import { ALL_SCOPES } from "./auth/scopes.ts";
+import { ALL_SCOPES } from "./domain/scopes.ts";
 import { InitDataVerifier } from "./auth/telegram-init-data.ts";
 import { DEMO_PHONES, DEMO_SHOPS, DEMO_SIMULATOR_ENV } from "./config/demo.ts";
 import { type Env, parseEnv } from "./config/env.ts";
@@ -10,20 +10,24 @@ import { CustomerService } from "./domain/customer.service.ts";
 import { Idempotency } from "./domain/idempotency.ts";
 import { LoyaltyLedger } from "./domain/ledger.ts";
 import { OrderLoyalty } from "./domain/order-loyalty.ts";
-import { OrderService } from "./domain/order.service.ts";
+import { CheckoutService } from "./domain/checkout.service.ts";
+import { FulfilmentService } from "./domain/fulfilment.service.ts";
+import { OrderAccess } from "./domain/order-access.ts";
+import { OrderQueries } from "./domain/order-queries.ts";
+import { OrderTransitions } from "./domain/order-transitions.ts";
 import { LedgerRecovery } from "./domain/recovery.ts";
 import { StatusSync } from "./domain/status-sync.ts";
 import { createGatewayPubSub, orderEventsOn } from "./events/pubsub.ts";
-import { SyncCursorRepository } from "./persistence/sync-cursor.repository.ts";
+import { PrismaSyncCursorRepository } from "./persistence/sync-cursor.repository.ts";
 import { WebhookEventRepository } from "./persistence/webhook-event.repository.ts";
 import { useDemoSimulators } from "./server/demo-simulators.ts";
 import { useWebhooks } from "./server/webhooks.ts";
-import { IdempotencyRepository } from "./persistence/idempotency.repository.ts";
-import { LedgerRepository } from "./persistence/ledger.repository.ts";
-import { OrderRepository } from "./persistence/order.repository.ts";
+import { PrismaIdempotencyRepository } from "./persistence/idempotency.repository.ts";
 import { LoyaltyService } from "./domain/loyalty.service.ts";
 import { ShopDirectory } from "./domain/shop-directory.ts";
-import { CustomerLinkRepository } from "./persistence/customer-link.repository.ts";
+import { PrismaCustomerLinkRepository } from "./persistence/customer-link.repository.ts";
+import { PrismaLedgerRepository } from "./persistence/ledger.repository.ts";
+import { PrismaOrderRepository } from "./persistence/order.repository.ts";
 import { createDb } from "./persistence/db.ts";
 import { migrate } from "./persistence/migrate.ts";
 import { ShopRepository } from "./persistence/shop.repository.ts";
@@ -33,7 +37,7 @@ import { CatalogService } from "./domain/catalog.service.ts";
 import { CartPricing } from "./domain/cart-pricing.ts";
 import { CatalogWatch } from "./domain/catalog-watch.ts";
 import { ProductSync } from "./domain/product-sync.ts";
-import { ProductExportRepository } from "./persistence/product-export.repository.ts";
+import { PrismaProductExportRepository } from "./persistence/product-export.repository.ts";
 import { SwrCache } from "./cache/swr-cache.ts";
 import { MemoryCacheStore } from "./cache/memory-store.ts";
 import { RedisCacheStore } from "./cache/redis-store.ts";
@@ -98,7 +102,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     ],
   })));
 
-  const customers = new CustomerService(shops, new CustomerLinkRepository(db));
+  const customers = new CustomerService(shops, new PrismaCustomerLinkRepository(db));
   // Shared by every instance through Redis when it is configured, so one vendor call feeds them all.
   const cache = new SwrCache(env.REDIS_URL ? new RedisCacheStore(env.REDIS_URL, env.CACHE_PREFIX) : new MemoryCacheStore(), (error, namespace, key) =>
     logger.warn("cache refresh failed", { namespace, key, error: error instanceof Error ? error.message : String(error) }));
@@ -109,19 +113,23 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
   const cartPricing = new CartPricing(catalog);
   const loyalty = new LoyaltyService(shops, customers, cartPricing);
-  const ledgerRepo = new LedgerRepository(db);
-  const orderRepo = new OrderRepository(db);
+  const ledgerRepo = new PrismaLedgerRepository(db);
+  const orderRepo = new PrismaOrderRepository(db);
   const crash = new CrashPoints(env.CRASH_AT);
   const orderLoyalty = new OrderLoyalty(new LoyaltyLedger(ledgerRepo, crash), customers);
   const { pubsub, close: closePubSub } = createGatewayPubSub(env.REDIS_URL);
-  const orders = new OrderService(shops, customers, loyalty, cartPricing, orderLoyalty, orderRepo, crash, orderEventsOn(pubsub));
-  const statusSync = new StatusSync(shops, orders, new SyncCursorRepository(db), logger);
+  const access = new OrderAccess(orderRepo, shops);
+  const transitions = new OrderTransitions(orderRepo, orderEventsOn(pubsub), crash);
+  const checkout = new CheckoutService(shops, customers, loyalty, cartPricing, orderLoyalty, access, transitions);
+  const fulfilment = new FulfilmentService(shops, orderLoyalty, access, transitions, orderRepo, checkout);
+  const orders = new OrderQueries(shops, customers, access, orderRepo);
+  const statusSync = new StatusSync(shops, fulfilment, new PrismaSyncCursorRepository(db), logger);
   if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);
-  const productSync = new ProductSync(catalog, new ProductExportRepository(db), (p) => pubsub.publish("productSync:shop", p.shopId, p));
+  const productSync = new ProductSync(catalog, new PrismaProductExportRepository(db), (p) => pubsub.publish("productSync:shop", p.shopId, p));
   const catalogWatch = new CatalogWatch(catalog, logger);
   if (env.CATALOG_POLL_SECONDS > 0) catalogWatch.start(env.CATALOG_POLL_SECONDS * 1000);
-  const recovery = new LedgerRecovery(ledgerRepo, orderRepo, shops, orderLoyalty, logger, env.RECOVERY_STALE_SECONDS * 1000);
-  const services = { shops, customers, loyalty, orders, catalog, productSync, pubsub, idempotency: new Idempotency(new IdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000) };
+  const recovery = new LedgerRecovery(ledgerRepo, orderRepo, transitions, shops, orderLoyalty, logger, env.RECOVERY_STALE_SECONDS * 1000);
+  const services = { shops, customers, loyalty, orders, checkout, fulfilment, catalog, productSync, pubsub, idempotency: new Idempotency(new PrismaIdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000) };
   // Operations a crashed process left behind are settled before traffic arrives, then periodically.
   await recovery.runOnce();
   if (env.RECOVERY_INTERVAL_SECONDS > 0) recovery.start(env.RECOVERY_INTERVAL_SECONDS * 1000);
@@ -139,7 +147,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     plugins: [...(simulators ? [useDemoSimulators(simulators)] : []), useWebhooks({
       secrets: { ...(env.demo ? { posiflora: env.DEMO_WEBHOOK_SECRET } : {}), ...env.WEBHOOK_SECRETS },
       windowSeconds: env.WEBHOOK_WINDOW_SECONDS,
-      orders,
+      orders: fulfilment,
+      shops,
       catalog,
       events: new WebhookEventRepository(db),
       logger,

@@ -1,18 +1,7 @@
 import { AccessError } from "../domain/errors.ts";
+import { ANONYMOUS, type Viewer } from "../domain/viewer.ts";
 import type { ApiKeyRing } from "./api-keys.ts";
 import type { InitDataVerifier } from "./telegram-init-data.ts";
-
-/** Who is calling: a Mini App user, a service with scopes, or nobody. */
-export type Viewer =
-  | { kind: "anonymous" }
-  | { kind: "telegram"; telegramUserId: string; username: string | null }
-  | { kind: "service"; name: string; scopes: ReadonlySet<string> };
-
-export const ANONYMOUS: Viewer = { kind: "anonymous" };
-
-export function hasScope(viewer: Viewer, scope: string): boolean {
-  return viewer.kind === "service" && viewer.scopes.has(scope);
-}
 
 /** Reads `Authorization: tma <initData>` or `Authorization: Bearer <api key>`; a bad credential is an error, not anonymity. */
 export function resolveViewer(header: string | null, deps: { initData: InitDataVerifier; apiKeys: ApiKeyRing }): Viewer {

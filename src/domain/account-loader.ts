@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import type { LoyaltyAccount, LoyaltyProvider } from "../providers/port.ts";
+import type { LoyaltyAccount, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { ProviderError } from "./errors.ts";
 
 /** One provider's answer for one phone: the account, `null` when unknown there, or its typed error. */

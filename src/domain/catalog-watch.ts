@@ -1,4 +1,4 @@
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "./ports/logger.port.ts";
 import type { CatalogService } from "./catalog.service.ts";
 
 /**

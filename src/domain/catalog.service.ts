@@ -1,6 +1,6 @@
 import type { Freshness, SwrCache } from "../cache/swr-cache.ts";
-import type { ProductExport } from "../providers/port.ts";
-import type { CatalogCategory, CatalogProduct, CatalogProductDetail, CatalogProvider, CatalogStore } from "../providers/catalog-port.ts";
+import type { ProductExport } from "./ports/loyalty-provider.port.ts";
+import type { CatalogCategory, CatalogProduct, CatalogProductDetail, CatalogProvider, CatalogStore } from "./ports/catalog.port.ts";
 import { InvalidInputError, NotFoundError, ProviderError } from "./errors.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";

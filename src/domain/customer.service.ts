@@ -1,6 +1,6 @@
-import { SCOPES } from "../auth/scopes.ts";
-import { hasScope } from "../auth/viewer.ts";
-import type { CustomerLinkRecord, CustomerLinkRepository } from "../persistence/customer-link.repository.ts";
+import { SCOPES } from "./scopes.ts";
+import { hasScope } from "./viewer.ts";
+import type { CustomerLinkRecord, CustomerLinkRepository } from "./customer.ts";
 import type { AccountResult } from "./account-loader.ts";
 import { AccessError, NotFoundError } from "./errors.ts";
 import { normalizePhone } from "./phone.ts";

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { IdempotencyRepository } from "../persistence/idempotency.repository.ts";
 import {
   AccessError, ConflictError, GatewayError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError, type ErrorCode, type ProviderErrorCode,
 } from "./errors.ts";
@@ -83,4 +82,18 @@ async function replay<T>(stored: Stored, codec: { decode(s: string): Promise<T> 
     case "InvalidStateError": throw new ConflictError(e.code as "INVALID_STATE", e.message);
     default: throw new GatewayError(e.code, e.message);
   }
+}
+
+export type Claim =
+  | { kind: "new" }
+  | { kind: "done"; response: string }
+  | { kind: "conflict" }
+  | { kind: "busy"; since: Date };
+
+/** Idempotency keys: the first request under a key claims it; its result is stored for every repeat. */
+export interface IdempotencyRepository {
+  claim(key: string, requestHash: string, takeOverAfterMs: number): Promise<Claim>;
+  complete(key: string, response: string): Promise<void>;
+  /** Forgets a claim whose request failed before it changed anything, so that a retry can run. */
+  abandon(key: string): Promise<void>;
 }

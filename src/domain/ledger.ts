@@ -1,4 +1,4 @@
-import type { LedgerKind, LedgerRepository } from "../persistence/ledger.repository.ts";
+import type { LedgerKind, LedgerRepository } from "./ledger-entry.ts";
 import { CrashPoints } from "./crash-points.ts";
 import { ProviderError } from "./errors.ts";
 

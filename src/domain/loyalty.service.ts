@@ -1,5 +1,5 @@
-import { SCOPES } from "../auth/scopes.ts";
-import type { Calculation, Cart, LoyaltyProvider } from "../providers/port.ts";
+import { SCOPES } from "./scopes.ts";
+import type { Calculation, Cart, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { type CalculationInput, toLines } from "./cart.ts";
 import type { CartPricing } from "./cart-pricing.ts";
 import type { CustomerService } from "./customer.service.ts";

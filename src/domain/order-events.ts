@@ -1,4 +1,4 @@
-import type { OrderRecord } from "../persistence/order.repository.ts";
+import type { OrderRecord } from "./order.ts";
 
 /** Where order changes are announced, after they are stored. The domain knows only this port. */
 export interface OrderEvents {

@@ -1,9 +1,8 @@
-import type { LedgerKind } from "../persistence/ledger.repository.ts";
-import type { OrderRecord } from "../persistence/order.repository.ts";
-import type { Cart, CustomerQuery, LoyaltyProvider } from "../providers/port.ts";
+import type { LedgerKind } from "./ledger-entry.ts";
+import type { OrderRecord } from "./order.ts";
+import type { Cart, CustomerQuery, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { CustomerService } from "./customer.service.ts";
 import type { LoyaltyLedger } from "./ledger.ts";
-import { flowFor } from "./loyalty-flow.ts";
 
 /** The order's loyalty moves (hold, release, commit, refund), each through the ledger. */
 export class OrderLoyalty {
@@ -11,10 +10,6 @@ export class OrderLoyalty {
     private readonly ledger: LoyaltyLedger,
     private readonly customers: CustomerService,
   ) {}
-
-  flow(provider: LoyaltyProvider) {
-    return flowFor(provider.adapter, provider.capabilities);
-  }
 
   cart(order: Pick<OrderRecord, "phone" | "currency" | "lines">, redeemPoints: number): Cart {
     return {
@@ -32,7 +27,7 @@ export class OrderLoyalty {
 
   async hold(order: OrderRecord, provider: LoyaltyProvider, points: number): Promise<{ holdId: string; expiresAt: Date | null }> {
     const entry = await this.entry(order, provider, "HOLD", points);
-    if (this.flow(provider).hold === "LEDGER") {
+    if (provider.capabilities.hold !== "NATIVE") {
       await this.ledger.record(entry);
       return { holdId: `ledger:${entry.idempotencyKey}`, expiresAt: null };
     }
@@ -59,7 +54,7 @@ export class OrderLoyalty {
 
   /** Records the purchase: points spent and earned. */
   async commit(order: OrderRecord, provider: LoyaltyProvider): Promise<{ reference: string; pointsRedeemed: number; pointsEarned: number }> {
-    if (this.flow(provider).releaseBeforeCommit) await this.release(order, provider);
+    if (provider.behaviour.flow.releaseBeforeCommit) await this.release(order, provider);
     const entry = await this.entry(order, provider, "COMMIT", order.redeemPoints);
     const customer = await this.customer(order, provider);
     let receipt = { reference: "", pointsRedeemed: order.redeemPoints, pointsEarned: order.calculation?.pointsEarned ?? 0 };

@@ -43,14 +43,3 @@ export function assertTransition(from: OrderStatus, to: OrderStatus): void {
 export function isOpen(status: OrderStatus): boolean {
   return OPEN.includes(status);
 }
-
-/** Posiflora's statuses on the unified lifecycle; the raw status is kept beside it. */
-export const POSIFLORA_STATUS: Record<string, OrderStatus> = {
-  new: "PLACED",
-  assembled: "READY",
-  courier: "IN_DELIVERY",
-  done: "COMPLETED",
-  canceled: "CANCELLED",
-  notAccepted: "CANCELLED",
-  returned: "REFUNDED",
-};

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ProductExportRepository } from "../persistence/product-export.repository.ts";
-import type { LoyaltyProvider, ProductExport } from "../providers/port.ts";
+import type { LoyaltyProvider, ProductExport } from "./ports/loyalty-provider.port.ts";
 import type { CatalogService } from "./catalog.service.ts";
 import { ProviderError } from "./errors.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
@@ -69,4 +68,11 @@ export class ProductSync {
 
 function hashOf(p: ProductExport): string {
   return createHash("sha256").update(JSON.stringify([p.id, p.name, p.category, p.price])).digest("hex").slice(0, 32);
+}
+
+/** What the product sync last sent to each loyalty provider instance, as a hash per product. */
+export interface ProductExportRepository {
+  hashes(providerInstanceId: string): Promise<Map<string, string>>;
+  /** Records one batch the provider accepted, all or nothing. */
+  record(providerInstanceId: string, sent: Array<{ productId: string; hash: string }>): Promise<void>;
 }

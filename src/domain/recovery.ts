@@ -1,13 +1,10 @@
-import type { LedgerRecord, LedgerRepository } from "../persistence/ledger.repository.ts";
-import type { OrderRepository } from "../persistence/order.repository.ts";
-import type { LoyaltyProvider } from "../providers/port.ts";
-import type { Logger } from "../server/logger.ts";
+import type { LedgerRecord, LedgerRepository } from "./ledger-entry.ts";
+import type { OrderRepository } from "./order.ts";
+import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+import type { Logger } from "./ports/logger.port.ts";
 import type { OrderLoyalty } from "./order-loyalty.ts";
+import type { OrderTransitions } from "./order-transitions.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
-
-/** Providers whose purchase call is deduplicated (by our key, payment id or order id), so it can be replayed. */
-const REPLAYABLE_COMMIT = new Set(["integrations", "posiflora", "rkeeper"]);
-const REPLAYABLE_REFUND = new Set(["integrations", "posiflora"]);
 
 export interface RecoveryReport {
   resolved: number;
@@ -26,6 +23,7 @@ export class LedgerRecovery {
   constructor(
     private readonly ledger: LedgerRepository,
     private readonly orders: OrderRepository,
+    private readonly transitions: OrderTransitions,
     private readonly shops: ShopDirectory,
     private readonly loyalty: OrderLoyalty,
     private readonly logger: Logger,
@@ -76,15 +74,15 @@ export class LedgerRecovery {
         await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
         return true;
       case "COMMIT": {
-        if (!REPLAYABLE_COMMIT.has(provider.adapter)) return this.leave(entry, "the provider does not deduplicate purchases");
+        if (!provider.behaviour.replay.commit) return this.leave(entry, "the provider does not deduplicate purchases");
         await this.ledger.retrying(entry.id);
         const receipt = await provider.commit({ orderId: order.id, customer, cart: this.loyalty.cart(order, order.redeemPoints), idempotencyKey: entry.idempotencyKey });
         await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: receipt.reference });
-        if (!order.loyaltyRef) await this.orders.update(order, { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, pointsHeld: 0 }, "recovery: commit replayed");
+        if (!order.loyaltyRef) await this.transitions.amend(order, { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, pointsHeld: 0 }, "recovery: commit replayed");
         return true;
       }
       case "REFUND":
-        if (!REPLAYABLE_REFUND.has(provider.adapter)) return this.leave(entry, "the provider does not deduplicate refunds");
+        if (!provider.behaviour.replay.refund) return this.leave(entry, "the provider does not deduplicate refunds");
         await this.ledger.retrying(entry.id);
         await provider.refund({ orderId: order.id, customer, idempotencyKey: entry.idempotencyKey });
         await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });

@@ -1,6 +1,6 @@
 import type DataLoader from "dataloader";
-import type { Viewer } from "../auth/viewer.ts";
-import type { CustomerLinkRecord } from "../persistence/customer-link.repository.ts";
+import type { Viewer } from "./viewer.ts";
+import type { CustomerLinkRecord } from "./customer.ts";
 import { type AccountKey, type AccountResult, createAccountLoader } from "./account-loader.ts";
 
 /** What a domain call needs to know about the request it serves: who asks, and its loaders. */

@@ -1,6 +1,6 @@
-import type { CatalogProvider } from "../providers/catalog-port.ts";
-import type { OrderProvider } from "../providers/order-port.ts";
-import type { LoyaltyProvider } from "../providers/port.ts";
+import type { CatalogProvider } from "./ports/catalog.port.ts";
+import type { OrderProvider } from "./ports/order-system.port.ts";
+import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { InvalidInputError } from "./errors.ts";
 
 export interface Shop {

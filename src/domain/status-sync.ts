@@ -1,8 +1,6 @@
-import type { SyncCursorRepository } from "../persistence/sync-cursor.repository.ts";
-import type { OrderProvider } from "../providers/order-port.ts";
-import type { Logger } from "../server/logger.ts";
-import { POSIFLORA_STATUS } from "./order-state.ts";
-import type { OrderService } from "./order.service.ts";
+import type { OrderProvider } from "./ports/order-system.port.ts";
+import type { Logger } from "./ports/logger.port.ts";
+import type { FulfilmentService } from "./fulfilment.service.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
 
 /**
@@ -16,7 +14,7 @@ export class StatusSync {
 
   constructor(
     private readonly shops: ShopDirectory,
-    private readonly orders: OrderService,
+    private readonly orders: FulfilmentService,
     private readonly cursors: SyncCursorRepository,
     private readonly logger: Logger,
   ) {}
@@ -63,7 +61,7 @@ export class StatusSync {
       const { orders, next } = await provider.listChanged(since, page);
       for (const change of orders) {
         seen += 1;
-        const result = await this.orders.applyVendorStatus(change.id, change.vendorStatus, POSIFLORA_STATUS[change.vendorStatus], provider.adapter);
+        const result = await this.orders.applyVendorStatus(change.id, change.vendorStatus, provider.statusMap[change.vendorStatus], provider.adapter);
         if (result) applied += 1;
         if (!cursor || change.updatedAt > cursor) cursor = change.updatedAt;
       }
@@ -73,4 +71,10 @@ export class StatusSync {
     if (cursor && cursor !== since) await this.cursors.set(provider.instanceId, cursor);
     return { seen, applied };
   }
+}
+
+/** Pollers' positions, one per provider instance, so a restart continues where the last run stopped. */
+export interface SyncCursorRepository {
+  get(id: string): Promise<string | null>;
+  set(id: string, value: string): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { createPubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
 import type { OrderEvents } from "../domain/order-events.ts";
 import type { ProductSyncProgress } from "../domain/product-sync.ts";
-import type { OrderRecord } from "../persistence/order.repository.ts";
+import type { OrderRecord } from "../domain/order.ts";
 
 /** Typed topics; with REDIS_URL they travel through Redis, so every instance's subscribers get them. */
 export type Topics = {

@@ -5,7 +5,7 @@ import ErrorsPlugin from "@pothos/plugin-errors";
 import FederationPlugin from "@pothos/plugin-federation";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import ValidationPlugin from "@pothos/plugin-validation";
-import { hasScope } from "../auth/viewer.ts";
+import { hasScope } from "../domain/viewer.ts";
 import { AccessError, InvalidInputError } from "../domain/errors.ts";
 import type { GraphQLContext } from "./context.ts";
 

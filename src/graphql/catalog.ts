@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { InvalidInputError, NotFoundError, ProviderError } from "../domain/errors.ts";
 import type { Shop } from "../domain/shop-directory.ts";
-import type { CatalogCategory } from "../providers/catalog-port.ts";
+import type { CatalogCategory } from "../domain/ports/catalog.port.ts";
 import type { GraphQLContext } from "./context.ts";
 import { builder } from "./builder.ts";
 import { offsetPage } from "./page-info.ts";

@@ -3,17 +3,21 @@ import type { ProductSync } from "../domain/product-sync.ts";
 import type { CustomerService } from "../domain/customer.service.ts";
 import type { Idempotency } from "../domain/idempotency.ts";
 import type { LoyaltyService } from "../domain/loyalty.service.ts";
-import type { OrderService } from "../domain/order.service.ts";
+import type { CheckoutService } from "../domain/checkout.service.ts";
+import type { FulfilmentService } from "../domain/fulfilment.service.ts";
+import type { OrderQueries } from "../domain/order-queries.ts";
 import type { GatewayPubSub } from "../events/pubsub.ts";
 import type { RequestScope } from "../domain/request-scope.ts";
 import type { ShopDirectory } from "../domain/shop-directory.ts";
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "../domain/ports/logger.port.ts";
 
 export interface Services {
   shops: ShopDirectory;
   customers: CustomerService;
   loyalty: LoyaltyService;
-  orders: OrderService;
+  orders: OrderQueries;
+  checkout: CheckoutService;
+  fulfilment: FulfilmentService;
   catalog: CatalogService;
   productSync: ProductSync;
   pubsub: GatewayPubSub;

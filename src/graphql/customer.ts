@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SCOPES } from "../auth/scopes.ts";
+import { SCOPES } from "../domain/scopes.ts";
 import type { Customer } from "../domain/customer.service.ts";
 import { InvalidInputError, NotFoundError, ProviderError } from "../domain/errors.ts";
 import { builder } from "./builder.ts";

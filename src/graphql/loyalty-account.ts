@@ -1,6 +1,6 @@
 import type { AccountResult } from "../domain/account-loader.ts";
 import { ProviderError } from "../domain/errors.ts";
-import type { LoyaltyAccount, LoyaltyProvider } from "../providers/port.ts";
+import type { LoyaltyAccount, LoyaltyProvider } from "../domain/ports/loyalty-provider.port.ts";
 import { builder } from "./builder.ts";
 import { ErrorInterface } from "./errors.ts";
 import { money } from "./money.ts";

@@ -1,7 +1,7 @@
 import { calculationInputSchema, cartLineSchema } from "../domain/cart.ts";
 import { CatalogError, InvalidInputError, LoyaltyRuleError, NotFoundError, PriceChangedError, ProviderError } from "../domain/errors.ts";
 import type { PricedCart } from "../domain/loyalty.service.ts";
-import type { CalculatedLine } from "../providers/port.ts";
+import type { CalculatedLine } from "../domain/ports/loyalty-provider.port.ts";
 import { builder } from "./builder.ts";
 import { Money, MoneyInput, money } from "./money.ts";
 import { LoyaltyProviderRef } from "./shop.ts";

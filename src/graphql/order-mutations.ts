@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ConflictError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError, CatalogError, PriceChangedError } from "../domain/errors.ts";
 import { createOrderSchema, fulfilmentSchema, refundLinesSchema } from "../domain/order-input.ts";
-import type { OrderRecord } from "../persistence/order.repository.ts";
+import type { OrderRecord } from "../domain/order.ts";
 import { builder } from "./builder.ts";
 import type { GraphQLContext } from "./context.ts";
 import { CartLineInput } from "./loyalty-calculation.ts";
@@ -71,7 +71,7 @@ builder.mutationField("createOrder", (t) =>
     authScopes: { authenticated: true },
     errors: { types: ERRORS },
     args: { input: t.arg({ type: CreateOrderInput, required: true }), idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }) },
-    resolve: (_r, { input, idempotencyKey: key }, ctx) => once(ctx, "createOrder", key, plain(input), () => ctx.services.orders.create(ctx.scope, plain(input))),
+    resolve: (_r, { input, idempotencyKey: key }, ctx) => once(ctx, "createOrder", key, plain(input), () => ctx.services.checkout.create(ctx.scope, plain(input))),
   }));
 
 builder.mutationField("applyBonuses", (t) =>
@@ -85,7 +85,7 @@ builder.mutationField("applyBonuses", (t) =>
       points: t.arg.int({ required: true, validate: z.number().int().min(0, "points cannot be negative").max(1_000_000_000) }),
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
-    resolve: (_r, a, ctx) => once(ctx, "applyBonuses", a.idempotencyKey, [a.orderId, a.points], () => ctx.services.orders.applyBonuses(ctx.scope, String(a.orderId), a.points)),
+    resolve: (_r, a, ctx) => once(ctx, "applyBonuses", a.idempotencyKey, [a.orderId, a.points], () => ctx.services.checkout.applyBonuses(ctx.scope, String(a.orderId), a.points)),
   }));
 
 builder.mutationField("confirmOrder", (t) =>
@@ -95,7 +95,7 @@ builder.mutationField("confirmOrder", (t) =>
     authScopes: { authenticated: true },
     errors: { types: ERRORS },
     args: { orderId: t.arg.id({ required: true, validate: orderId }), idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }) },
-    resolve: (_r, a, ctx) => once(ctx, "confirmOrder", a.idempotencyKey, [a.orderId], () => ctx.services.orders.confirm(ctx.scope, String(a.orderId))),
+    resolve: (_r, a, ctx) => once(ctx, "confirmOrder", a.idempotencyKey, [a.orderId], () => ctx.services.checkout.confirm(ctx.scope, String(a.orderId))),
   }));
 
 builder.mutationField("updateOrderItems", (t) =>
@@ -110,7 +110,7 @@ builder.mutationField("updateOrderItems", (t) =>
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
     resolve: (_r, a, ctx) => once(ctx, "updateOrderItems", a.idempotencyKey, [a.orderId, plain(a.lines)], () =>
-      ctx.services.orders.updateItems(ctx.scope, String(a.orderId), plain(a.lines))),
+      ctx.services.checkout.updateItems(ctx.scope, String(a.orderId), plain(a.lines))),
   }));
 
 builder.mutationField("cancelOrder", (t) =>
@@ -124,7 +124,7 @@ builder.mutationField("cancelOrder", (t) =>
       reason: t.arg.string({ required: true, validate: z.string().trim().min(1, "give a reason").max(500) }),
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
-    resolve: (_r, a, ctx) => once(ctx, "cancelOrder", a.idempotencyKey, [a.orderId, a.reason], () => ctx.services.orders.cancel(ctx.scope, String(a.orderId), a.reason)),
+    resolve: (_r, a, ctx) => once(ctx, "cancelOrder", a.idempotencyKey, [a.orderId, a.reason], () => ctx.services.checkout.cancel(ctx.scope, String(a.orderId), a.reason)),
   }));
 
 builder.mutationField("completeOrder", (t) =>
@@ -134,7 +134,7 @@ builder.mutationField("completeOrder", (t) =>
     authScopes: { authenticated: true },
     errors: { types: ERRORS },
     args: { orderId: t.arg.id({ required: true, validate: orderId }), idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }) },
-    resolve: (_r, a, ctx) => once(ctx, "completeOrder", a.idempotencyKey, [a.orderId], () => ctx.services.orders.complete(ctx.scope, String(a.orderId))),
+    resolve: (_r, a, ctx) => once(ctx, "completeOrder", a.idempotencyKey, [a.orderId], () => ctx.services.fulfilment.complete(ctx.scope, String(a.orderId))),
   }));
 
 builder.mutationField("refund", (t) =>
@@ -149,5 +149,5 @@ builder.mutationField("refund", (t) =>
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
     resolve: (_r, a, ctx) => once(ctx, "refund", a.idempotencyKey, [a.orderId, plain(a.lines ?? null)], () =>
-      ctx.services.orders.refund(ctx.scope, String(a.orderId), a.lines?.map((l) => ({ lineId: String(l.lineId), quantity: l.quantity })))),
+      ctx.services.fulfilment.refund(ctx.scope, String(a.orderId), a.lines?.map((l) => ({ lineId: String(l.lineId), quantity: l.quantity })))),
   }));

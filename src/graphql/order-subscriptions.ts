@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createRequestScope } from "../domain/request-scope.ts";
-import type { OrderRecord } from "../persistence/order.repository.ts";
+import type { OrderRecord } from "../domain/order.ts";
 import { builder } from "./builder.ts";
 import type { GraphQLContext } from "./context.ts";
 import { OrderRef } from "./order.ts";

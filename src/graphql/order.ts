@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ORDER_STATUSES } from "../domain/order-state.ts";
-import type { OrderRecord } from "../persistence/order.repository.ts";
+import type { OrderRecord } from "../domain/order.ts";
 import { builder } from "./builder.ts";
 import { PageInfo } from "./page-info.ts";
 import { InvalidInputError, NotFoundError } from "../domain/errors.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SCOPES } from "../auth/scopes.ts";
+import { SCOPES } from "../domain/scopes.ts";
 import { InvalidInputError, ProviderError } from "../domain/errors.ts";
 import type { ProductSyncProgress } from "../domain/product-sync.ts";
 import { builder } from "./builder.ts";

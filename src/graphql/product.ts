@@ -1,5 +1,5 @@
 import type { Shop } from "../domain/shop-directory.ts";
-import type { CatalogProduct, CatalogStore } from "../providers/catalog-port.ts";
+import type { CatalogProduct, CatalogStore } from "../domain/ports/catalog.port.ts";
 import { builder } from "./builder.ts";
 import { Money, money } from "./money.ts";
 import { PageInfo } from "./page-info.ts";

@@ -1,5 +1,5 @@
 import type { Shop } from "../domain/shop-directory.ts";
-import type { LoyaltyCapabilities, LoyaltyProvider } from "../providers/port.ts";
+import type { LoyaltyCapabilities, LoyaltyProvider } from "../domain/ports/loyalty-provider.port.ts";
 import { builder } from "./builder.ts";
 
 const Capabilities = builder.objectRef<LoyaltyCapabilities>("LoyaltyCapabilities").implement({

@@ -1,5 +1,5 @@
 import { InvalidInputError, ProviderError } from "../domain/errors.ts";
-import type { CatalogStore } from "../providers/catalog-port.ts";
+import type { CatalogStore } from "../domain/ports/catalog.port.ts";
 import { builder } from "./builder.ts";
 
 export const StoreRef = builder.objectRef<CatalogStore>("Store").implement({

@@ -1,17 +1,11 @@
 import { randomUUID } from "node:crypto";
+import type { CustomerLinkRecord, CustomerLinkRepository } from "../domain/customer.ts";
 import type { Db } from "./db.ts";
-
-export interface CustomerLinkRecord {
-  id: string;
-  shopId: string;
-  phone: string;
-  telegramUserId: string | null;
-}
 
 const select = { id: true, shopId: true, phone: true, telegramUserId: true } as const;
 
 /** Our customers: one row per shop and phone, optionally linked to a Telegram user. */
-export class CustomerLinkRepository {
+export class PrismaCustomerLinkRepository implements CustomerLinkRepository {
   constructor(private readonly db: Db) {}
 
   /** Finds or creates the customer for a phone; safe when two instances race (unique shop+phone). */

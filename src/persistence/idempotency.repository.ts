@@ -1,13 +1,8 @@
+import type { Claim, IdempotencyRepository } from "../domain/idempotency.ts";
 import type { Db } from "./db.ts";
 
-export type Claim =
-  | { kind: "new" }
-  | { kind: "done"; response: string }
-  | { kind: "conflict" }
-  | { kind: "busy"; since: Date };
-
 /** Idempotency keys: the first request under a key claims it; its result is stored for every repeat. */
-export class IdempotencyRepository {
+export class PrismaIdempotencyRepository implements IdempotencyRepository {
   constructor(private readonly db: Db) {}
 
   async claim(key: string, requestHash: string, takeOverAfterMs: number): Promise<Claim> {

@@ -1,29 +1,12 @@
 import { randomUUID } from "node:crypto";
+import type { LedgerKind, LedgerRecord, LedgerRepository, LedgerState } from "../domain/ledger-entry.ts";
 import type { Db } from "./db.ts";
-
-export type LedgerKind = "HOLD" | "RELEASE" | "COMMIT" | "REFUND";
-export type LedgerState = "PENDING" | "SUCCEEDED" | "FAILED" | "UNKNOWN";
-
-export interface LedgerRecord {
-  id: string;
-  orderId: string;
-  providerInstanceId: string;
-  kind: LedgerKind;
-  points: number;
-  idempotencyKey: string;
-  state: LedgerState;
-  providerRef: string | null;
-  error: string | null;
-  attempts: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 type Row = Awaited<ReturnType<Db["ledgerEntry"]["findUniqueOrThrow"]>>;
 const toRecord = (r: Row): LedgerRecord => ({ ...r, kind: r.kind as LedgerKind, state: r.state as LedgerState });
 
 /** The loyalty operations ledger: a row per provider call that moves points, written before the call. */
-export class LedgerRepository {
+export class PrismaLedgerRepository implements LedgerRepository {
   constructor(private readonly db: Db) {}
 
   /** Writes the PENDING row, or returns the row already written under this key (`created: false`). */

@@ -1,78 +1,7 @@
-import type { Calculation } from "../providers/port.ts";
+import type { Calculation } from "../domain/ports/loyalty-provider.port.ts";
 import type { OrderStatus } from "../domain/order-state.ts";
+import { ConcurrentUpdateError, type Contact, type Fulfilment, type OrderLine, type OrderPatch, type OrderRecord, type OrderRepository, type TransitionRecord } from "../domain/order.ts";
 import type { Db } from "./db.ts";
-
-export interface OrderLine {
-  lineId: string;
-  productId: string;
-  name: string | null;
-  quantity: number;
-  unitPrice: number;
-  /** Money already refunded on this line. */
-  refunded?: number;
-}
-
-export interface Fulfilment {
-  kind: "PICKUP" | "DELIVERY";
-  storeId?: string | null;
-  address?: { city: string; street: string; house: string; apartment?: string | null } | null;
-  windowFrom?: string | null;
-  windowTo?: string | null;
-  recipientName?: string | null;
-  recipientPhone?: string | null;
-}
-
-export interface Contact {
-  name?: string | null;
-  phone?: string | null;
-}
-
-export interface OrderRecord {
-  id: string;
-  shopId: string;
-  customerId: string | null;
-  phone: string | null;
-  telegramUserId: string | null;
-  status: OrderStatus;
-  vendorStatus: string | null;
-  loyaltyProviderId: string;
-  orderProviderId: string | null;
-  currency: string;
-  lines: OrderLine[];
-  calculation: Calculation | null;
-  fulfilment: Fulfilment;
-  contact: Contact;
-  comment: string | null;
-  redeemPoints: number;
-  pointsHeld: number;
-  pointsRedeemed: number;
-  pointsEarned: number;
-  refundedAmount: number;
-  holdId: string | null;
-  holdExpiresAt: Date | null;
-  loyaltyRef: string | null;
-  orderRef: string | null;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface TransitionRecord {
-  from: OrderStatus | null;
-  to: OrderStatus;
-  cause: string;
-  vendorStatus: string | null;
-  at: Date;
-}
-
-export type OrderPatch = Partial<Omit<OrderRecord, "id" | "shopId" | "version" | "createdAt" | "updatedAt">>;
-
-/** Thrown when an order changed between read and write; the caller reads again. */
-export class ConcurrentUpdateError extends Error {
-  constructor(orderId: string) {
-    super(`order ${orderId} changed concurrently`);
-  }
-}
 
 type Row = Awaited<ReturnType<Db["order"]["findUniqueOrThrow"]>>;
 
@@ -98,8 +27,8 @@ function toColumns(patch: OrderPatch) {
   };
 }
 
-/** Orders and their status history; every write checks the version it read. */
-export class OrderRepository {
+/** Orders and their status history in Prisma; every write checks the version it read. */
+export class PrismaOrderRepository implements OrderRepository {
   constructor(private readonly db: Db) {}
 
   async create(order: Omit<OrderRecord, "version" | "createdAt" | "updatedAt">, cause: string): Promise<OrderRecord> {
@@ -122,16 +51,14 @@ export class OrderRepository {
     return row ? toRecord(row) : null;
   }
 
-  /** Applies `patch` if the order is still at `version`, recording a transition when the status changes. */
-  async update(order: OrderRecord, patch: OrderPatch, cause: string): Promise<OrderRecord> {
-    const statusChanges = patch.status !== undefined && patch.status !== order.status;
+  async update(order: OrderRecord, patch: OrderPatch, cause: string, transition: boolean): Promise<OrderRecord> {
     return this.db.$transaction(async (tx) => {
       const { count } = await tx.order.updateMany({
         where: { id: order.id, version: order.version },
         data: { ...toColumns(patch), version: { increment: 1 } },
       });
       if (count === 0) throw new ConcurrentUpdateError(order.id);
-      if (statusChanges || cause.startsWith("sync")) {
+      if (transition) {
         await tx.orderTransition.create({
           data: { orderId: order.id, from: order.status, to: patch.status ?? order.status, cause, vendorStatus: patch.vendorStatus ?? null },
         });

@@ -1,7 +1,8 @@
+import type { ProductExportRepository } from "../domain/product-sync.ts";
 import type { Db } from "./db.ts";
 
 /** What the product sync last sent to each loyalty provider instance, as a hash per product. */
-export class ProductExportRepository {
+export class PrismaProductExportRepository implements ProductExportRepository {
   constructor(private readonly db: Db) {}
 
   async hashes(providerInstanceId: string): Promise<Map<string, string>> {

@@ -1,7 +1,8 @@
+import type { SyncCursorRepository } from "../domain/status-sync.ts";
 import type { Db } from "./db.ts";
 
 /** Pollers' positions, one per provider instance, so a restart continues where the last run stopped. */
-export class SyncCursorRepository {
+export class PrismaSyncCursorRepository implements SyncCursorRepository {
   constructor(private readonly db: Db) {}
 
   async get(id: string): Promise<string | null> {

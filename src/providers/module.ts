@@ -1,7 +1,16 @@
 import type { z } from "zod";
-import type { Logger } from "../server/logger.ts";
+import { ProviderError } from "../domain/errors.ts";
+import type { OrderStatus } from "../domain/order-state.ts";
+import type { CatalogAdapter, CatalogProvider } from "../domain/ports/catalog.port.ts";
+import type { Logger } from "../domain/ports/logger.port.ts";
+import type {
+  LoyaltyAdapter,
+  LoyaltyBehaviour,
+  LoyaltyCapabilities,
+  LoyaltyProvider,
+} from "../domain/ports/loyalty-provider.port.ts";
+import type { OrderSystem, OrderSystemAdapter } from "../domain/ports/order-system.port.ts";
 import type { Fetch } from "./http/provider-http.ts";
-import type { LoyaltyProvider } from "./port.ts";
 
 /** What every provider instance is configured with, whatever its adapter. */
 export interface ProviderInstanceConfig {
@@ -21,12 +30,87 @@ export interface ProviderDeps {
   logger: Logger;
 }
 
-/** A provider module, registered by `id`, in the manner of Medusa's provider modules. */
-export interface LoyaltyProviderModule<Options = unknown> {
+interface ModuleBase<Options> {
+  /** The adapter id that shops files name; written here and nowhere else. */
   readonly id: string;
   readonly options: z.ZodType<Options>;
   readonly credentials: z.ZodType<Record<string, string>>;
+}
+
+/**
+ * A loyalty vendor's module, in the manner of Medusa's provider modules: everything the core needs to
+ * know about the vendor is declared here, so the domain never names one. Every field is required, so a
+ * missing declaration is a type error rather than a silent default.
+ */
+export interface LoyaltyModuleSpec<Options> extends ModuleBase<Options> {
+  readonly capabilities: LoyaltyCapabilities;
+  readonly behaviour: LoyaltyBehaviour;
+  create(instance: ProviderInstanceConfig & { options: Options }, deps: ProviderDeps): LoyaltyAdapter;
+}
+
+export interface LoyaltyProviderModule<Options = unknown> extends Omit<LoyaltyModuleSpec<Options>, "create"> {
   create(instance: ProviderInstanceConfig & { options: Options }, deps: ProviderDeps): LoyaltyProvider;
+}
+
+/** An order system's module: its statuses on the unified lifecycle, and what it builds. */
+export interface OrderSystemModuleSpec<Options> extends ModuleBase<Options> {
+  /** Every status the vendor documents, onto the unified lifecycle. */
+  readonly statusMap: Readonly<Record<string, OrderStatus>>;
+  create(
+    instance: ProviderInstanceConfig & { options: Options },
+    deps: ProviderDeps,
+  ): { orders: OrderSystemAdapter; catalog: CatalogAdapter | null };
+}
+
+export interface OrderSystemModule<Options = unknown> extends Omit<OrderSystemModuleSpec<Options>, "create"> {
+  create(instance: ProviderInstanceConfig & { options: Options }, deps: ProviderDeps): OrderSystem;
+}
+
+/** Declares a loyalty module; the providers it builds carry its id, capabilities and behaviour. */
+export function defineLoyaltyModule<Options>(spec: LoyaltyModuleSpec<Options>): LoyaltyProviderModule<Options> {
+  return {
+    ...spec,
+    create(instance, deps) {
+      const adapter = spec.create(instance, deps);
+      assertMethods(spec, adapter);
+      const unsupported = (what: string) => () =>
+        Promise.reject(new ProviderError("UNSUPPORTED_BY_PROVIDER", `${instance.id} has no ${what}`, instance.id));
+      return Object.assign(adapter, {
+        adapter: spec.id,
+        capabilities: spec.capabilities,
+        behaviour: spec.behaviour,
+        hold: adapter.hold?.bind(adapter) ?? unsupported("hold; the gateway keeps it in its ledger"),
+        release: adapter.release?.bind(adapter) ?? unsupported("hold; the gateway keeps it in its ledger"),
+        refund: adapter.refund?.bind(adapter) ?? unsupported("documented refund"),
+      });
+    },
+  };
+}
+
+/** Declares an order-system module; its orders and catalog carry its id and status map. */
+export function defineOrderSystemModule<Options>(spec: OrderSystemModuleSpec<Options>): OrderSystemModule<Options> {
+  return {
+    ...spec,
+    create(instance, deps) {
+      const built = spec.create(instance, deps);
+      const catalog: CatalogProvider | null = built.catalog && Object.assign(built.catalog, { adapter: spec.id });
+      return { orders: Object.assign(built.orders, { adapter: spec.id, statusMap: spec.statusMap }), catalog };
+    },
+  };
+}
+
+/** The declared capabilities and the methods present must agree, or the instance would fail at its first order. */
+function assertMethods(spec: LoyaltyModuleSpec<unknown>, adapter: LoyaltyAdapter): void {
+  const holds = spec.capabilities.hold === "NATIVE";
+  if (holds !== Boolean(adapter.hold) || holds !== Boolean(adapter.release)) {
+    throw new Error(`${spec.id}: capabilities.hold is ${spec.capabilities.hold}, but hold/release are ${adapter.hold ? "" : "not "}implemented`);
+  }
+  if ((spec.capabilities.refund !== "NONE") !== Boolean(adapter.refund)) {
+    throw new Error(`${spec.id}: capabilities.refund is ${spec.capabilities.refund}, but refund is ${adapter.refund ? "" : "not "}implemented`);
+  }
+  if (spec.capabilities.productImport !== Boolean(adapter.importProducts)) {
+    throw new Error(`${spec.id}: capabilities.productImport disagrees with importProducts`);
+  }
 }
 
 /** The ProviderHttp settings every adapter takes from its instance config. */

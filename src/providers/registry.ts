@@ -1,14 +1,13 @@
-import { bonusPlusModule } from "./bonusplus/adapter.ts";
-import { integrationsModule } from "./integrations/adapter.ts";
-import { loyalClientModule } from "./loyalclient/adapter.ts";
-import { posifloraLoyaltyModule } from "./posiflora/adapter.ts";
-import { rkeeperModule } from "./rkeeper/adapter.ts";
+import { bonusPlusModule } from "./bonusplus/module.ts";
+import { integrationsModule } from "./integrations/module.ts";
+import { loyalClientModule } from "./loyalclient/module.ts";
+import { posifloraLoyaltyModule, posifloraOrderModule } from "./posiflora/module.ts";
+import { rkeeperModule } from "./rkeeper/module.ts";
 import { ConfigError, formatIssues } from "../config/format-issues.ts";
 import { resolveCredentials, type ProviderInstanceInput } from "../config/shops.ts";
-import type { LoyaltyProviderModule, ProviderDeps } from "./module.ts";
-import type { OrderSystem } from "./order-system.ts";
-import { posifloraOrderModule } from "./posiflora/orders.adapter.ts";
-import type { LoyaltyProvider } from "./port.ts";
+import type { LoyaltyProviderModule, OrderSystemModule, ProviderDeps } from "./module.ts";
+import type { OrderSystem } from "../domain/ports/order-system.port.ts";
+import type { LoyaltyProvider } from "../domain/ports/loyalty-provider.port.ts";
 
 /** Every loyalty adapter the gateway ships, by id. */
 export const LOYALTY_MODULES: Record<string, LoyaltyProviderModule<any>> = {
@@ -20,7 +19,7 @@ export const LOYALTY_MODULES: Record<string, LoyaltyProviderModule<any>> = {
 };
 
 /** Every order-system adapter, by id. */
-export const ORDER_MODULES: Record<string, typeof posifloraOrderModule> = {
+export const ORDER_MODULES: Record<string, OrderSystemModule<any>> = {
   [posifloraOrderModule.id]: posifloraOrderModule,
 };
 

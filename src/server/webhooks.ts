@@ -1,9 +1,9 @@
 import type { Plugin } from "graphql-yoga";
 import { z } from "zod";
 import { verifyWebhook } from "../auth/webhook-signature.ts";
-import { POSIFLORA_STATUS, type OrderStatus } from "../domain/order-state.ts";
 import type { CatalogService } from "../domain/catalog.service.ts";
-import type { OrderService } from "../domain/order.service.ts";
+import type { FulfilmentService } from "../domain/fulfilment.service.ts";
+import type { ShopDirectory } from "../domain/shop-directory.ts";
 import type { WebhookEventRepository } from "../persistence/webhook-event.repository.ts";
 import type { Logger } from "./logger.ts";
 
@@ -13,15 +13,12 @@ const eventSchema = z.discriminatedUnion("type", [
   z.object({ id: z.string().min(1).max(200), type: z.literal("catalog.changed"), instanceId: z.string().min(1).max(200).nullish() }),
 ]);
 
-/** How each provider's statuses map onto the lifecycle. */
-const STATUS_MAPS: Record<string, Record<string, OrderStatus>> = { posiflora: POSIFLORA_STATUS };
-
 /**
  * `POST /webhooks/:provider`: a signed event (HMAC over timestamp and body, replay window, deduplicated
  * by event id). An order status goes to the same pipeline as the status sync; a catalog change drops
  * the cached shop window.
  */
-export function useWebhooks(deps: { secrets: Record<string, string>; windowSeconds: number; orders: OrderService; catalog: CatalogService; events: WebhookEventRepository; logger: Logger }): Plugin {
+export function useWebhooks(deps: { secrets: Record<string, string>; windowSeconds: number; orders: FulfilmentService; shops: ShopDirectory; catalog: CatalogService; events: WebhookEventRepository; logger: Logger }): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       const m = /^\/webhooks\/([\w-]+)$/.exec(url.pathname);
@@ -30,7 +27,8 @@ export function useWebhooks(deps: { secrets: Record<string, string>; windowSecon
       const reply = (status: number, body: object) => endResponse(Response.json(body, { status }));
       if (request.method !== "POST") return reply(405, { error: "POST only" });
       const secret = deps.secrets[provider];
-      if (!secret || !STATUS_MAPS[provider]) return reply(404, { error: "unknown provider" });
+      const statusMap = statusMapOf(deps.shops, provider);
+      if (!secret || !statusMap) return reply(404, { error: "unknown provider" });
       const body = await request.text();
       const problem = verifyWebhook(secret, { signature: request.headers.get("x-webhook-signature"), timestamp: request.headers.get("x-webhook-timestamp") }, body, deps.windowSeconds);
       if (problem) return reply(401, { error: problem });
@@ -47,7 +45,7 @@ export function useWebhooks(deps: { secrets: Record<string, string>; windowSecon
           const dropped = await deps.catalog.invalidate((c) => c.adapter === provider && (!event.instanceId || c.instanceId === event.instanceId));
           return reply(202, { accepted: true, invalidated: dropped });
         }
-        const order = await deps.orders.applyVendorStatus(event.orderId, event.status, STATUS_MAPS[provider]![event.status], `${provider}-webhook`);
+        const order = await deps.orders.applyVendorStatus(event.orderId, event.status, statusMap[event.status], `${provider}-webhook`);
         return reply(202, { accepted: true, order: order ? { id: order.id, status: order.status } : null });
       } catch (error) {
         // Not taken in: the sender may deliver it again.
@@ -57,4 +55,9 @@ export function useWebhooks(deps: { secrets: Record<string, string>; windowSecon
       }
     },
   };
+}
+
+/** The status map declared by the order-system module of this id, if any shop uses one. */
+function statusMapOf(shops: ShopDirectory, adapter: string) {
+  return shops.shops.find((s) => s.orders?.adapter === adapter)?.orders?.statusMap;
 }

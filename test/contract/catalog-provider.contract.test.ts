@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { providerError } from "../support/provider-error.ts";
-import type { CatalogProvider } from "../../src/providers/catalog-port.ts";
+import type { CatalogProvider } from "../../src/domain/ports/catalog.port.ts";
 import { createOrderSystem } from "../../src/providers/registry.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import { listen } from "../../src/simulators/kit/http-server.ts";

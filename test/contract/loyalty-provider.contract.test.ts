@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { providerError } from "../support/provider-error.ts";
-import type { LoyaltyProvider } from "../../src/providers/port.ts";
+import type { LoyaltyProvider } from "../../src/domain/ports/loyalty-provider.port.ts";
 import type { Simulator } from "../../src/simulators/registry.ts";
 import { cartFor, SUBJECTS } from "./subjects.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LoyaltyProvider } from "../../src/providers/port.ts";
+import type { LoyaltyProvider } from "../../src/domain/ports/loyalty-provider.port.ts";
 import { createLoyaltyProvider } from "../../src/providers/registry.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import { listen } from "../../src/simulators/kit/http-server.ts";

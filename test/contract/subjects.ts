@@ -1,4 +1,4 @@
-import type { Cart, CartLine, LoyaltyProvider } from "../../src/providers/port.ts";
+import type { Cart, CartLine, LoyaltyProvider } from "../../src/domain/ports/loyalty-provider.port.ts";
 import { createLoyaltyProvider } from "../../src/providers/registry.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import { createBonusPlusSimulator } from "../../src/simulators/bonusplus/server.ts";

@@ -1,12 +1,17 @@
-import type { MinorUnits } from "../domain/money.ts";
+import type { MinorUnits } from "../money.ts";
 
 /**
  * The contract of a shop-window source (Posiflora's catalog): categories, items with prices, pickup
  * stores, what each store sells, and stock where the vendor counts it. Every method only reads, so the
  * gateway may cache and repeat any of them.
  */
-export interface CatalogProvider {
+export interface CatalogProvider extends CatalogAdapter {
+  /** The module's id, such as "posiflora". */
   readonly adapter: string;
+}
+
+/** What a catalog adapter class implements; its module supplies the id. */
+export interface CatalogAdapter {
   readonly instanceId: string;
 
   /** @example await catalog.categories() // [{ id: "cat-roses", title: "Розы", parentId: null }] */

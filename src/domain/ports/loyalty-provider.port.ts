@@ -1,20 +1,29 @@
-import type { MinorUnits } from "../domain/money.ts";
+import type { MinorUnits } from "../money.ts";
 
 /**
- * The one contract every loyalty provider adapter implements. The domain talks to providers only
- * through this port; adapters translate it to their vendor's wire format and map vendor errors to
- * `ProviderError` (see domain/errors.ts) at their edge. Amounts are integer minor units, points are
- * whole points.
+ * The one contract every loyalty provider implements. The domain talks to providers only through this
+ * port; adapters translate it to their vendor's wire format and map vendor errors to `ProviderError`
+ * (see domain/errors.ts) at their edge. Amounts are integer minor units, points are whole points.
  *
- * An adapter declares what it can do in `capabilities`. A method for a capability it lacks throws
- * `ProviderError("UNSUPPORTED_BY_PROVIDER")`; it never silently does nothing.
+ * A provider module (src/providers/<vendor>/module.ts) declares the provider's `capabilities` and
+ * `behaviour` once; the registry binds them, with the module's id, to the adapter it builds. An adapter
+ * leaves out the methods of capabilities its vendor lacks (`hold`, `release`, `refund`); the bound
+ * provider answers those with `ProviderError("UNSUPPORTED_BY_PROVIDER")`, never silently.
  */
-export interface LoyaltyProvider {
-  /** Adapter id, such as "bonusplus". */
+export interface LoyaltyProvider extends Omit<LoyaltyAdapter, "hold" | "release" | "refund"> {
+  /** The module's id, such as "bonusplus". */
   readonly adapter: string;
+  readonly capabilities: LoyaltyCapabilities;
+  readonly behaviour: LoyaltyBehaviour;
+  hold(request: HoldRequest): Promise<HoldReceipt>;
+  release(request: ReleaseRequest): Promise<void>;
+  refund(request: RefundRequest): Promise<RefundReceipt>;
+}
+
+/** What an adapter class implements; identity, capabilities and behaviour come from its module. */
+export interface LoyaltyAdapter {
   /** Configured instance id, unique across shops, such as "flowers-bonusplus". */
   readonly instanceId: string;
-  readonly capabilities: LoyaltyCapabilities;
 
   /**
    * Finds the customer's account by phone.
@@ -41,10 +50,10 @@ export interface LoyaltyProvider {
    * Reserves `points` for `orderId` so they cannot be spent elsewhere. Idempotent per `orderId`.
    * @example await provider.hold({ orderId, customer: { phone }, points: 50, idempotencyKey })
    */
-  hold(request: HoldRequest): Promise<HoldReceipt>;
+  hold?(request: HoldRequest): Promise<HoldReceipt>;
 
-  /** Releases a hold made by `hold`. Releasing a hold that is already gone succeeds. */
-  release(request: ReleaseRequest): Promise<void>;
+  /** Releases a hold made by `hold`. Releasing a hold that is already gone succeeds. Present exactly when `hold` is. */
+  release?(request: ReleaseRequest): Promise<void>;
 
   /**
    * Records the purchase: spends the redeemed points and accrues the earned ones. Repeating the same
@@ -54,10 +63,10 @@ export interface LoyaltyProvider {
   commit(request: CommitRequest): Promise<CommitReceipt>;
 
   /**
-   * Returns all or some lines of a committed purchase.
+   * Returns all or some lines of a committed purchase; absent where `capabilities.refund` is NONE.
    * @example await provider.refund({ orderId, lines: [{ lineId: "o1-1", amount: 1000 }], idempotencyKey })
    */
-  refund(request: RefundRequest): Promise<RefundReceipt>;
+  refund?(request: RefundRequest): Promise<RefundReceipt>;
 
   /**
    * Creates or updates products at the vendor, so promotions bound to a product fire; only where
@@ -74,6 +83,37 @@ export interface ProductExport {
   category: string | null;
   /** Minor units. */
   price: number;
+}
+
+/**
+ * How the provider's points move through an order, declared by its module. The domain chooses the
+ * flow from this alone; it never asks which vendor it is talking to.
+ */
+export interface LoyaltyBehaviour {
+  flow: LoyaltyFlow;
+  /** Which writes may be sent again, under the same key, after their answer was lost. */
+  replay: LoyaltyReplay;
+  /** Money one point pays for, in minor units. */
+  pointValue: MinorUnits;
+}
+
+export interface LoyaltyFlow {
+  /** When the purchase is recorded: at confirmation, or once the order is completed. */
+  commitAt: "CONFIRM" | "COMPLETE";
+  /** The vendor wants its hold released before the purchase is recorded. */
+  releaseBeforeCommit: boolean;
+  /** The purchase call only spends points (the vendor accrues on its own), so an order spending none commits nothing. */
+  commitOnlyToRedeem: boolean;
+  /** Why, with the vendor document's words, for the README and for support. */
+  reason: string;
+}
+
+export interface LoyaltyReplay {
+  /** The vendor deduplicates the purchase (by our key, a payment id or the order id). */
+  commit: boolean;
+  /** The vendor deduplicates the refund. */
+  refund: boolean;
+  reason: string;
 }
 
 export interface LoyaltyCapabilities {

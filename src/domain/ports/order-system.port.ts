@@ -1,11 +1,20 @@
-import type { MinorUnits } from "../domain/money.ts";
+import type { MinorUnits } from "../money.ts";
+import type { OrderStatus } from "../order-state.ts";
+import type { CatalogProvider } from "./catalog.port.ts";
 
 /**
  * The contract of an order system (Posiflora): the gateway creates the shop's order there at
  * confirmation, cancels it, and reads its status. Every method is safe to repeat for the same order id.
  */
-export interface OrderProvider {
+export interface OrderProvider extends OrderSystemAdapter {
+  /** The module's id, such as "posiflora". */
   readonly adapter: string;
+  /** The vendor's statuses on the unified lifecycle, declared by the module; the raw status is kept beside it. */
+  readonly statusMap: Readonly<Record<string, OrderStatus>>;
+}
+
+/** What an order-system adapter class implements; its module supplies the rest of `OrderProvider`. */
+export interface OrderSystemAdapter {
   readonly instanceId: string;
   /** The store that takes delivery orders (its prices and stock apply to them); null when not configured. */
   readonly deliveryStoreId: string | null;
@@ -54,4 +63,10 @@ export interface ProviderOrder {
     recipientPhone: string | null;
   };
   pickupStoreId: string | null;
+}
+
+/** What an order-system module builds from one configured instance: orders, and the shop window if the vendor has one. */
+export interface OrderSystem {
+  orders: OrderProvider;
+  catalog: CatalogProvider | null;
 }

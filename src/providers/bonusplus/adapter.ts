@@ -2,28 +2,17 @@ import { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
 import { minorToJsonNumber } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
-import type { LoyaltyProviderModule, ProviderInstanceConfig } from "../module.ts";
-import type * as Port from "../port.ts";
-import { createBonusPlusHttp } from "./client.ts";
+import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
 import { toAccount, toCalcRequest, toCalculation } from "./mapper.ts";
 import { anyBody, calcWire, customerWire, noContent, retailWire } from "./wire.ts";
 
-const options = z.object({
+export const options = z.object({
   /** The store's id or name in BonusPlus (seed 001, section 3). */
   store: z.string().min(1),
 });
-type Options = z.infer<typeof options>;
+export type Options = z.infer<typeof options>;
 
-export class BonusPlusAdapter implements Port.LoyaltyProvider {
-  readonly adapter = "bonusplus";
-  readonly capabilities: Port.LoyaltyCapabilities = {
-    lookupBy: ["PHONE"],
-    calculation: "LINES",
-    hold: "NATIVE",
-    refund: "PARTIAL",
-    phoneVerification: true,
-    productImport: true,
-  };
+export class BonusPlusAdapter implements Port.LoyaltyAdapter {
 
   constructor(
     readonly instanceId: string,
@@ -97,11 +86,3 @@ export class BonusPlusAdapter implements Port.LoyaltyProvider {
     });
   }
 }
-
-export const bonusPlusModule: LoyaltyProviderModule<Options> = {
-  id: "bonusplus",
-  options,
-  credentials: z.object({ apiKey: z.string().min(1) }),
-  create: (instance: ProviderInstanceConfig & { options: Options }, deps) =>
-    new BonusPlusAdapter(instance.id, createBonusPlusHttp(instance, deps), instance.options),
-};

@@ -1,7 +1,7 @@
 import { ProviderError, type ProviderErrorCode } from "../../domain/errors.ts";
 import { decimalToMinor, decimalToPoints, minorToJsonNumber } from "../../domain/money.ts";
 import type { VendorFailure } from "../http/provider-http.ts";
-import type { Calculation, Cart, LoyaltyAccount } from "../port.ts";
+import type { Calculation, Cart, LoyaltyAccount } from "../../domain/ports/loyalty-provider.port.ts";
 import { type CalcRequestWire, type CalcWire, type CustomerWire, errorWire } from "./wire.ts";
 
 export function toAccount(wire: CustomerWire): LoyaltyAccount {

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
-import type { Logger } from "../../server/logger.ts";
+import type { Logger } from "../../domain/ports/logger.port.ts";
 import { CircuitBreaker } from "./circuit-breaker.ts";
 import { retryDelayMs } from "./retry-delay.ts";
 

@@ -1,32 +1,22 @@
 import { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
-import { ProviderHttp } from "../http/provider-http.ts";
-import { httpSettings, type LoyaltyProviderModule } from "../module.ts";
-import type * as Port from "../port.ts";
-import { mapIntegrationsError, toAccount, toCalculation, toRubles } from "./mapper.ts";
+import type { ProviderHttp } from "../http/provider-http.ts";
+import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
+import { toAccount, toCalculation, toRubles } from "./mapper.ts";
 import { type ActionWire, actionWire, bonusCalcWire, bonusWire, codeWire, refundWire } from "./wire.ts";
 
-const options = z.object({
+export const options = z.object({
   /** The outlet id at the loyalty platform; `bonus` needs an outlet, device or manager. */
   outletId: z.string().min(1),
 });
-type Options = z.infer<typeof options>;
+export type Options = z.infer<typeof options>;
 
 /**
  * The "Integrations" REST API: QR lookup (`code`), promotions (`calculate/action`), a dry run
  * (`calculate/bonus`), the purchase (`bonus`, deduplicated by `idempotency_key`) and `refund`.
  * It has no hold: the gateway keeps one in its ledger (capabilities.hold = LEDGER).
  */
-export class IntegrationsAdapter implements Port.LoyaltyProvider {
-  readonly adapter = "integrations";
-  readonly capabilities: Port.LoyaltyCapabilities = {
-    lookupBy: ["QR"],
-    calculation: "LINES",
-    hold: "LEDGER",
-    refund: "FULL",
-    phoneVerification: false,
-    productImport: false,
-  };
+export class IntegrationsAdapter implements Port.LoyaltyAdapter {
 
   constructor(
     readonly instanceId: string,
@@ -68,14 +58,6 @@ export class IntegrationsAdapter implements Port.LoyaltyProvider {
       throw new ProviderError("REDEEM_LIMIT_EXCEEDED", `at most ${calculation.maxRedeemablePoints} points`, this.instanceId, "max_pay_bonus");
     }
     return calculation;
-  }
-
-  async hold(): Promise<Port.HoldReceipt> {
-    throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "this provider has no hold; the gateway keeps it in its ledger", this.instanceId);
-  }
-
-  async release(): Promise<void> {
-    throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "this provider has no hold; the gateway keeps it in its ledger", this.instanceId);
   }
 
   /** `bonus`: the vendor deduplicates by `idempotency_key`, so this write is safe to retry. */
@@ -129,14 +111,3 @@ export class IntegrationsAdapter implements Port.LoyaltyProvider {
 function positionsAsItems(actions: ActionWire) {
   return actions.positions.map((p) => ({ id_product: p.id_product, qty: p.qty, price: p.price, actions: p.actions, action_names: p.actions_names }));
 }
-
-export const integrationsModule: LoyaltyProviderModule<Options> = {
-  id: "integrations",
-  options,
-  credentials: z.object({ apiKey: z.string().min(1) }),
-  create: (instance, deps) => new IntegrationsAdapter(instance.id, new ProviderHttp({
-    ...httpSettings(instance, deps),
-    headers: () => ({ "x-api-key": instance.credentials.apiKey! }),
-    mapError: (failure) => mapIntegrationsError(instance.id, failure),
-  }), instance.options),
-};

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
 import { allocate } from "../../domain/money.ts";
 import type { VendorFailure } from "../http/provider-http.ts";
-import type { Calculation, Cart, LoyaltyAccount } from "../port.ts";
+import type { Calculation, Cart, LoyaltyAccount } from "../../domain/ports/loyalty-provider.port.ts";
 import { type ActionWire, type BonusCalcWire, type clientWire, errorWire } from "./wire.ts";
 
 export const POINT_VALUE_MINOR = 100;

@@ -1,30 +1,20 @@
 import { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
 import { decimalToPoints, minorToJsonNumber } from "../../domain/money.ts";
-import { ProviderHttp } from "../http/provider-http.ts";
-import { httpSettings, type LoyaltyProviderModule } from "../module.ts";
-import type * as Port from "../port.ts";
-import { mapLoyalClientError, toAccount, toCalculation } from "./mapper.ts";
+import type { ProviderHttp } from "../http/provider-http.ts";
+import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
+import { toAccount, toCalculation } from "./mapper.ts";
 import { clientWire, heldWire, okWire, recalcWire, retailWire } from "./wire.ts";
 
-const options = z.object({
+export const options = z.object({
   /** The point (outlet) id at LoyalClient. */
   point: z.string().min(1),
   /** How long a hold lasts; the vendor allows 30 minutes at most. */
   holdMinutes: z.number().int().min(1).max(30).default(30),
 });
-type Options = z.infer<typeof options>;
+export type Options = z.infer<typeof options>;
 
-export class LoyalClientAdapter implements Port.LoyaltyProvider {
-  readonly adapter = "loyalclient";
-  readonly capabilities: Port.LoyaltyCapabilities = {
-    lookupBy: ["PHONE", "CARD", "QR"],
-    calculation: "CHEQUE",
-    hold: "NATIVE",
-    refund: "NONE",
-    phoneVerification: false,
-    productImport: false,
-  };
+export class LoyalClientAdapter implements Port.LoyaltyAdapter {
   /** phone -> LoyalClient's client id, which every call after the search needs. */
   private readonly clientIds = new Map<string, string>();
 
@@ -93,10 +83,6 @@ export class LoyalClientAdapter implements Port.LoyaltyProvider {
     };
   }
 
-  async refund(): Promise<Port.RefundReceipt> {
-    throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "LoyalClient documents no refund", this.instanceId);
-  }
-
   private async clientId(phone: string): Promise<string> {
     const known = this.clientIds.get(phone);
     if (known) return known;
@@ -110,14 +96,3 @@ export class LoyalClientAdapter implements Port.LoyaltyProvider {
     this.clientIds.set(phone, id);
   }
 }
-
-export const loyalClientModule: LoyaltyProviderModule<Options> = {
-  id: "loyalclient",
-  options,
-  credentials: z.object({ apiKey: z.string().min(1) }),
-  create: (instance, deps) => new LoyalClientAdapter(instance.id, new ProviderHttp({
-    ...httpSettings(instance, deps),
-    headers: () => ({ apikey: instance.credentials.apiKey! }),
-    mapError: (failure) => mapLoyalClientError(instance.id, failure),
-  }), instance.options),
-};

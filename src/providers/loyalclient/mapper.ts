@@ -1,7 +1,7 @@
 import { ProviderError } from "../../domain/errors.ts";
 import { allocate, decimalToMinor, decimalToPoints, mulDivFloor } from "../../domain/money.ts";
 import type { VendorFailure } from "../http/provider-http.ts";
-import type { Calculation, Cart, LoyaltyAccount } from "../port.ts";
+import type { Calculation, Cart, LoyaltyAccount } from "../../domain/ports/loyalty-provider.port.ts";
 import { type clientWire, fieldErrorsWire, type recalcWire } from "./wire.ts";
 import type { z } from "zod";
 

@@ -2,17 +2,15 @@ import { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
 import { minorToJsonNumber } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
-import type { LoyaltyProviderModule } from "../module.ts";
-import type * as Port from "../port.ts";
-import { createPosifloraHttp } from "./client.ts";
-import { calculateByRules, type GroupRules, phoneMatches, stableId, toAccount, toRules } from "./mapper.ts";
+import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
+import { calculateByRules, type GroupRules, phoneMatches, POINT_VALUE_MINOR, stableId, toAccount, toRules } from "./mapper.ts";
 import { anyDocument, bonusGroupWire, customersWire, JSON_API } from "./wire.ts";
 
-const options = z.object({
+export const options = z.object({
   /** How long bonus-group rules are cached; they change rarely and every calculation needs them. */
   rulesTtlSeconds: z.number().int().min(0).max(86_400).default(300),
 });
-type Options = z.infer<typeof options>;
+export type Options = z.infer<typeof options>;
 
 /**
  * Posiflora as a loyalty provider: balances from the customer (`currentPoints`), rules from the
@@ -20,16 +18,7 @@ type Options = z.infer<typeof options>;
  * It has no hold (the gateway keeps one in its ledger) and no calculation endpoint (the group's rules
  * are applied here).
  */
-export class PosifloraLoyaltyAdapter implements Port.LoyaltyProvider {
-  readonly adapter = "posiflora";
-  readonly capabilities: Port.LoyaltyCapabilities = {
-    lookupBy: ["PHONE", "CARD"],
-    calculation: "NONE",
-    hold: "LEDGER",
-    refund: "FULL",
-    phoneVerification: false,
-    productImport: false,
-  };
+export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
   private readonly groups = new Map<string, { rules: GroupRules; until: number }>();
 
   constructor(
@@ -56,14 +45,6 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyProvider {
     return calculation;
   }
 
-  async hold(): Promise<Port.HoldReceipt> {
-    throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "Posiflora has no hold; the gateway keeps it in its ledger", this.instanceId);
-  }
-
-  async release(): Promise<void> {
-    throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "Posiflora has no hold; the gateway keeps it in its ledger", this.instanceId);
-  }
-
   /**
    * Pays the order's points as a payment with `bonusAmount` (the order must exist in Posiflora: the order
    * provider creates it). The payment id is derived from the idempotency key, so a repeat is a 409 that
@@ -76,7 +57,7 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyProvider {
       data: {
         type: "order-payments",
         id,
-        attributes: { paymentType: "payment", amount: minorToJsonNumber(payable - req.cart.redeemPoints * 100), bonusAmount: req.cart.redeemPoints, prepayment: true },
+        attributes: { paymentType: "payment", amount: minorToJsonNumber(payable - req.cart.redeemPoints * POINT_VALUE_MINOR), bonusAmount: req.cart.redeemPoints, prepayment: true },
       },
     };
     try {
@@ -118,10 +99,3 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyProvider {
     return rules;
   }
 }
-
-export const posifloraLoyaltyModule: LoyaltyProviderModule<Options> = {
-  id: "posiflora",
-  options,
-  credentials: z.object({ username: z.string().min(1), password: z.string().min(1) }),
-  create: (instance, deps) => new PosifloraLoyaltyAdapter(instance.id, createPosifloraHttp(instance, deps), instance.options),
-};

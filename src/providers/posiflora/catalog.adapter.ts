@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { decimalToMinor, decimalToPoints } from "../../domain/money.ts";
 import { ProviderError } from "../../domain/errors.ts";
-import type * as Port from "../catalog-port.ts";
+import type * as Port from "../../domain/ports/catalog.port.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import { catalogItemsWire, categoriesWire, inventoryItemsWire, inventoryItemWire, movementsWire, storesWire } from "./catalog.wire.ts";
 
@@ -17,8 +17,7 @@ const PAGE = 100;
 const MAX_PAGES = 50;
 
 /** Posiflora's catalog API (`/v1/catalog/...`, `/v1/stores`, the store-filtered `/v1/inventory-items`). */
-export class PosifloraCatalogAdapter implements Port.CatalogProvider {
-  readonly adapter = "posiflora";
+export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
 
   constructor(
     readonly instanceId: string,

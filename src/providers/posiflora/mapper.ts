@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { ProviderError } from "../../domain/errors.ts";
 import { allocate, decimalToMinor, decimalToPoints, mulDivFloor } from "../../domain/money.ts";
 import type { VendorFailure } from "../http/provider-http.ts";
-import type { Calculation, Cart, LoyaltyAccount } from "../port.ts";
+import type { Calculation, Cart, LoyaltyAccount } from "../../domain/ports/loyalty-provider.port.ts";
 import { type BonusGroupResource, type CustomerResource, errorsWire } from "./wire.ts";
 
 /** One Posiflora bonus point pays one ruble. */

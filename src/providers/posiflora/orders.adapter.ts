@@ -2,11 +2,8 @@ import { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
 import { minorToJsonNumber } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
-import type { ProviderDeps, ProviderInstanceConfig } from "../module.ts";
-import type { OrderProvider, ProviderOrder } from "../order-port.ts";
-import type { OrderSystem } from "../order-system.ts";
-import { PosifloraCatalogAdapter, posifloraCatalogOptions } from "./catalog.adapter.ts";
-import { createPosifloraHttp } from "./client.ts";
+import type { OrderSystemAdapter, ProviderOrder } from "../../domain/ports/order-system.port.ts";
+import { posifloraCatalogOptions } from "./catalog.adapter.ts";
 import { phoneMatches } from "./mapper.ts";
 import { customersWire, JSON_API, orderListWire, orderWire } from "./wire.ts";
 
@@ -19,8 +16,7 @@ export const posifloraOrderOptions = z.object({
 export type PosifloraOrderOptions = z.infer<typeof posifloraOrderOptions>;
 
 /** Posiflora as the shop's order system: JSON:API orders created under our UUID. */
-export class PosifloraOrderAdapter implements OrderProvider {
-  readonly adapter = "posiflora";
+export class PosifloraOrderAdapter implements OrderSystemAdapter {
   readonly deliveryStoreId: string | null;
 
   constructor(
@@ -111,14 +107,3 @@ export class PosifloraOrderAdapter implements OrderProvider {
     return wire.data.find((c) => c.attributes.status !== "deleted" && phoneMatches(c, phone))?.id ?? null;
   }
 }
-
-export const posifloraOrderModule = {
-  id: "posiflora",
-  options: posifloraOrderOptions,
-  credentials: z.object({ username: z.string().min(1), password: z.string().min(1) }),
-  /** Orders and the shop window share one session. */
-  create: (instance: ProviderInstanceConfig & { options: PosifloraOrderOptions }, deps: ProviderDeps): OrderSystem => {
-    const http = createPosifloraHttp(instance, deps);
-    return { orders: new PosifloraOrderAdapter(instance.id, http, instance.options), catalog: new PosifloraCatalogAdapter(instance.id, http, instance.options) };
-  },
-};

@@ -1,17 +1,15 @@
 import { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
-import type { LoyaltyProviderModule } from "../module.ts";
-import type * as Port from "../port.ts";
-import { createRkeeperHttp } from "./client.ts";
+import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
 import { toAccount, toCalculation, toOrder } from "./mapper.ts";
 import { calculateWire, guestWire, idWire, type OrderDto, type OrganizationDto } from "./wire.ts";
 
-const options = z.object({
+export const options = z.object({
   /** The restaurant's (shop's) object id in r_keeper. */
   rkObjectId: z.string().min(1),
 });
-type Options = z.infer<typeof options>;
+export type Options = z.infer<typeof options>;
 
 const PATH = "b2b/v1/loyalty";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -20,16 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * r_keeper's flow (seed 004): calculate → confirm with the calculation's fingerprint (this holds the
  * points) → reset when the order changes → close to spend and accrue.
  */
-export class RkeeperAdapter implements Port.LoyaltyProvider {
-  readonly adapter = "rkeeper";
-  readonly capabilities: Port.LoyaltyCapabilities = {
-    lookupBy: ["PHONE"],
-    calculation: "LINES",
-    hold: "NATIVE",
-    refund: "NONE",
-    phoneVerification: false,
-    productImport: false,
-  };
+export class RkeeperAdapter implements Port.LoyaltyAdapter {
   private readonly organization: OrganizationDto;
 
   constructor(
@@ -104,10 +93,6 @@ export class RkeeperAdapter implements Port.LoyaltyProvider {
     return { reference: id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: 0 };
   }
 
-  async refund(): Promise<Port.RefundReceipt> {
-    throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "r_keeper documents no refund endpoint", this.instanceId);
-  }
-
   /** Safe to repeat: a second close answers ORDER_ALREADY_CLOSED, which commit treats as done. */
   private close(id: string) {
     return this.http.request({ method: "POST", path: `${PATH}/orders/close`, body: { id, closedAt: new Date().toISOString() }, schema: idWire, idempotent: true });
@@ -128,10 +113,3 @@ export class RkeeperAdapter implements Port.LoyaltyProvider {
     return id;
   }
 }
-
-export const rkeeperModule: LoyaltyProviderModule<Options> = {
-  id: "rkeeper",
-  options,
-  credentials: z.object({ apiKey: z.string().min(1), password: z.string().min(1) }),
-  create: (instance, deps) => new RkeeperAdapter(instance.id, createRkeeperHttp(instance, deps), instance.options),
-};

@@ -1,7 +1,7 @@
 import { ProviderError, type ProviderErrorCode } from "../../domain/errors.ts";
 import { allocate, decimalToMinor, decimalToPoints, minorToJsonNumber } from "../../domain/money.ts";
 import type { VendorFailure } from "../http/provider-http.ts";
-import type { Calculation, Cart, LoyaltyAccount } from "../port.ts";
+import type { Calculation, Cart, LoyaltyAccount } from "../../domain/ports/loyalty-provider.port.ts";
 import { type CalculateWire, errorWire, type OrderDto } from "./wire.ts";
 
 export const POINT_VALUE_MINOR = 100;

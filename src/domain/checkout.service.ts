@@ -1,0 +1,242 @@
+import { randomUUID } from "node:crypto";
+import { toLines } from "./cart.ts";
+import type { CartPricing } from "./cart-pricing.ts";
+import type { CustomerService } from "./customer.service.ts";
+import { ConflictError, InvalidInputError, LoyaltyRuleError, ProviderError } from "./errors.ts";
+import type { LoyaltyService } from "./loyalty.service.ts";
+import type { OrderAccess } from "./order-access.ts";
+import type { CreateOrderInput } from "./order-input.ts";
+import type { OrderLoyalty } from "./order-loyalty.ts";
+import { assertTransition, isOpen } from "./order-state.ts";
+import type { OrderTransitions } from "./order-transitions.ts";
+import type { OrderLine, OrderRecord } from "./order.ts";
+import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+import type { ProviderOrder } from "./ports/order-system.port.ts";
+import type { RequestScope } from "./request-scope.ts";
+import { SCOPES } from "./scopes.ts";
+import type { Shop, ShopDirectory } from "./shop-directory.ts";
+
+/**
+ * The customer's side of an order: the cart is priced by the loyalty provider, points are held, the
+ * order is created in the shop's order system, and the purchase is committed where the provider's flow
+ * commits at confirmation. Each loyalty move goes through the ledger; each status change through
+ * `OrderTransitions`.
+ */
+export class CheckoutService {
+  constructor(
+    private readonly shops: ShopDirectory,
+    private readonly customers: CustomerService,
+    private readonly pricing: LoyaltyService,
+    private readonly cartPricing: CartPricing,
+    private readonly loyalty: OrderLoyalty,
+    private readonly access: OrderAccess,
+    private readonly transitions: OrderTransitions,
+  ) {}
+
+  async create(scope: RequestScope, input: CreateOrderInput): Promise<OrderRecord> {
+    const shop = this.shops.get(input.shopId);
+    this.access.assertCanPlace(scope);
+    const phone = await this.customers.actingPhone(scope, shop.id, input.phone, SCOPES.ordersWrite);
+    const customer = phone ? await this.customers.ensure(shop.id, phone) : null;
+    const provider = shop.loyalty[0]!;
+    const lines: OrderLine[] = toLines(await this.priceLines(scope, shop, input.lines, input.fulfilment));
+    const draft = {
+      id: randomUUID(),
+      shopId: shop.id,
+      customerId: customer?.id ?? null,
+      phone,
+      telegramUserId: scope.viewer.kind === "telegram" ? scope.viewer.telegramUserId : null,
+      status: "CALCULATED" as const,
+      vendorStatus: null,
+      loyaltyProviderId: provider.instanceId,
+      orderProviderId: shop.orders?.instanceId ?? null,
+      currency: shop.currency,
+      lines,
+      calculation: null,
+      fulfilment: input.fulfilment,
+      contact: { name: input.contact.name ?? null, phone: input.contact.phone ?? null },
+      comment: input.comment ?? null,
+      redeemPoints: 0,
+      pointsHeld: 0,
+      pointsRedeemed: 0,
+      pointsEarned: 0,
+      refundedAmount: 0,
+      holdId: null,
+      holdExpiresAt: null,
+      loyaltyRef: null,
+      orderRef: null,
+    };
+    const calculation = await this.pricing.price(provider, this.loyalty.cart(draft, 0));
+    return this.transitions.create({ ...draft, calculation }, "createOrder");
+  }
+
+  /** Recalculates with `points` redeemed, checks them against the provider's maximum, and holds them. */
+  applyBonuses(scope: RequestScope, orderId: string, points: number): Promise<OrderRecord> {
+    return this.access.change(scope, orderId, async (order, shop) => {
+      if (order.status !== "CALCULATED" && order.status !== "BONUSES_HELD") assertTransition(order.status, "BONUSES_HELD");
+      if (points > 0 && !order.phone) {
+        throw new InvalidInputError("points can be redeemed only for a known customer", [{ path: "points", message: "link a phone first" }]);
+      }
+      if (points === order.pointsHeld && order.calculation?.redeemedPoints === points) return order;
+      const provider = this.provider(shop, order);
+      // The old hold goes first: the provider would otherwise count it against the new amount.
+      const current = order.holdId ? await this.releaseHold(order, provider, "applyBonuses: release") : order;
+      const calculation = await this.pricing.price(provider, this.loyalty.cart(current, points));
+      if (points === 0) return this.transitions.amend(current, { calculation }, "applyBonuses");
+      const hold = await this.loyalty.hold(current, provider, points);
+      return this.transitions.transition(
+        current,
+        "BONUSES_HELD",
+        { calculation, redeemPoints: points, pointsHeld: points, holdId: hold.holdId, holdExpiresAt: hold.expiresAt },
+        "applyBonuses",
+      );
+    });
+  }
+
+  /** A changed cart: the hold is released (r_keeper: reset), the cart recalculated, and the points held again. */
+  updateItems(scope: RequestScope, orderId: string, lines: CreateOrderInput["lines"]): Promise<OrderRecord> {
+    return this.access.change(scope, orderId, async (order, shop) => {
+      if (!["CALCULATED", "BONUSES_HELD"].includes(order.status) || order.loyaltyRef || order.orderRef) {
+        throw new ConflictError("INVALID_STATE", `an order that is ${order.status} can no longer change its items`);
+      }
+      const priced = toLines(await this.priceLines(scope, shop, lines, order.fulfilment, "lines"));
+      const provider = this.provider(shop, order);
+      const points = order.pointsHeld;
+      await this.loyalty.release(order, provider);
+      const reset = await this.transitions.transition(
+        order,
+        "CALCULATED",
+        { lines: priced, holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
+        "updateOrderItems: release",
+      );
+      // One vendor call when the held points still fit; a refusal says how many do.
+      let keep = points;
+      let calculation = await this.pricing.price(provider, this.loyalty.cart(reset, keep)).catch((error: unknown) => {
+        if (!(error instanceof LoyaltyRuleError)) throw error;
+        keep = Math.min(points, error.maxRedeemablePoints ?? 0);
+        return null;
+      });
+      calculation ??= await this.pricing.price(provider, this.loyalty.cart(reset, keep));
+      if (keep === 0) return this.transitions.amend(reset, { calculation }, "updateOrderItems");
+      const hold = await this.loyalty.hold({ ...reset, calculation }, provider, keep);
+      return this.transitions.transition(
+        reset,
+        "BONUSES_HELD",
+        { calculation, redeemPoints: keep, pointsHeld: keep, holdId: hold.holdId, holdExpiresAt: hold.expiresAt },
+        "updateOrderItems",
+      );
+    });
+  }
+
+  /** Creates the order in the shop's order system and moves loyalty to the provider's confirmation step. */
+  confirm(scope: RequestScope, orderId: string): Promise<OrderRecord> {
+    return this.access.change(scope, orderId, async (order, shop) => {
+      assertTransition(order.status, "PLACED");
+      const provider = this.provider(shop, order);
+      let current = await this.renewExpiredHold(order, provider);
+      if (shop.orders && !current.orderRef) {
+        const created = await shop.orders.createOrder(providerOrder(current));
+        current = await this.transitions.transition(
+          current,
+          current.status,
+          { orderRef: created.reference, vendorStatus: created.vendorStatus },
+          "confirmOrder: order system",
+        );
+      }
+      const { flow } = provider.behaviour;
+      const commits = current.redeemPoints > 0 || !flow.commitOnlyToRedeem;
+      if (flow.commitAt === "CONFIRM" && current.phone && !current.loyaltyRef && commits) {
+        const receipt = await this.loyalty.commit(current, provider);
+        current = await this.transitions.amend(
+          current,
+          { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, pointsEarned: receipt.pointsEarned, pointsHeld: 0 },
+          "confirmOrder: commit",
+        );
+      }
+      return this.transitions.transition(current, "PLACED", {}, "confirmOrder");
+    });
+  }
+
+  /** Releases held points (or refunds a purchase already committed) and cancels in the order system. */
+  cancel(scope: RequestScope, orderId: string, reason: string, cause = "cancelOrder"): Promise<OrderRecord> {
+    return this.access.change(scope, orderId, async (order, shop) => {
+      if (!isOpen(order.status)) assertTransition(order.status, "CANCELLED");
+      const provider = this.provider(shop, order);
+      if (order.loyaltyRef) {
+        if (provider.capabilities.refund === "NONE") {
+          throw new ProviderError(
+            "UNSUPPORTED_BY_PROVIDER",
+            `${provider.instanceId} cannot return points already spent; the order cannot be cancelled here`,
+            provider.instanceId,
+          );
+        }
+        await this.loyalty.refund(order, provider, undefined);
+      } else {
+        await this.loyalty.release(order, provider);
+      }
+      let vendorStatus = order.vendorStatus;
+      if (shop.orders && order.orderRef) vendorStatus = (await shop.orders.cancelOrder(order.id, reason)).vendorStatus;
+      return this.transitions.transition(order, "CANCELLED", { pointsHeld: 0, holdId: null, vendorStatus }, `${cause}: ${reason}`);
+    });
+  }
+
+  /** Catalog prices for the store that fulfils the order: the pickup store, or the order system's delivery store. */
+  private priceLines(
+    scope: RequestScope,
+    shop: Shop,
+    lines: CreateOrderInput["lines"],
+    fulfilment: { kind: string; storeId?: string | null },
+    path = "input.lines",
+  ) {
+    const storeId = fulfilment.kind === "PICKUP" ? (fulfilment.storeId ?? null) : (shop.orders?.deliveryStoreId ?? null);
+    return this.cartPricing.price(scope, shop, lines, storeId, { checkStock: true, path });
+  }
+
+  private async releaseHold(order: OrderRecord, provider: LoyaltyProvider, cause: string): Promise<OrderRecord> {
+    await this.loyalty.release(order, provider);
+    return this.transitions.transition(order, "CALCULATED", { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 }, cause);
+  }
+
+  /** A hold that ran out before confirmation is made again, or the order answers HOLD_EXPIRED. */
+  private async renewExpiredHold(order: OrderRecord, provider: LoyaltyProvider): Promise<OrderRecord> {
+    if (!order.holdExpiresAt || order.holdExpiresAt.getTime() > Date.now() || order.pointsHeld === 0) return order;
+    try {
+      await this.loyalty.release(order, provider);
+      const hold = await this.loyalty.hold(order, provider, order.pointsHeld);
+      return this.transitions.amend(order, { holdId: hold.holdId, holdExpiresAt: hold.expiresAt }, "confirmOrder: hold renewed");
+    } catch (error) {
+      if (error instanceof ProviderError && (error.code === "INSUFFICIENT_BONUSES" || error.code === "REDEEM_LIMIT_EXCEEDED")) {
+        await this.transitions.transition(order, "CALCULATED", { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 }, "hold expired");
+        throw new ConflictError("HOLD_EXPIRED", "the points hold expired and the points are no longer available; apply bonuses again");
+      }
+      throw error;
+    }
+  }
+
+  private provider(shop: Shop, order: OrderRecord): LoyaltyProvider {
+    return this.shops.loyaltyProvider(shop, order.loyaltyProviderId);
+  }
+}
+
+function providerOrder(order: OrderRecord): ProviderOrder {
+  const f = order.fulfilment;
+  return {
+    id: order.id,
+    lines: order.lines,
+    customerPhone: order.phone,
+    comment: order.comment,
+    byBonuses: order.redeemPoints > 0,
+    pickupStoreId: f.kind === "PICKUP" ? (f.storeId ?? null) : null,
+    delivery:
+      f.kind === "DELIVERY" && f.address
+        ? {
+            ...f.address,
+            apartment: f.address.apartment ?? null,
+            from: f.windowFrom ?? null,
+            to: f.windowTo ?? null,
+            recipientName: f.recipientName ?? null,
+            recipientPhone: f.recipientPhone ?? null,
+          }
+        : null,
+  };
+}

@@ -1,0 +1,159 @@
+import type { CheckoutService } from "./checkout.service.ts";
+import { InvalidInputError, ProviderError } from "./errors.ts";
+import type { OrderAccess } from "./order-access.ts";
+import type { OrderLoyalty } from "./order-loyalty.ts";
+import { assertTransition, canTransition, type OrderStatus } from "./order-state.ts";
+import type { OrderTransitions } from "./order-transitions.ts";
+import type { OrderRecord, OrderRepository } from "./order.ts";
+import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+import { createRequestScope, type RequestScope } from "./request-scope.ts";
+import { SCOPES } from "./scopes.ts";
+import type { Shop, ShopDirectory } from "./shop-directory.ts";
+
+/**
+ * The shop's side of an order once it is placed: completion (which commits where the provider's flow
+ * commits late), refunds, and the order system's own reports (status sync and webhooks).
+ */
+export class FulfilmentService {
+  constructor(
+    private readonly shops: ShopDirectory,
+    private readonly loyalty: OrderLoyalty,
+    private readonly access: OrderAccess,
+    private readonly transitions: OrderTransitions,
+    private readonly orders: OrderRepository,
+    private readonly checkout: CheckoutService,
+  ) {}
+
+  /** The order is done: providers that held points until now record the purchase. */
+  complete(scope: RequestScope, orderId: string, cause = "completeOrder"): Promise<OrderRecord> {
+    return this.access.change(
+      scope,
+      orderId,
+      async (order, shop) => {
+        assertTransition(order.status, "COMPLETED");
+        const provider = this.provider(shop, order);
+        let current = order;
+        if (provider.behaviour.flow.commitAt === "COMPLETE" && order.phone && !order.loyaltyRef) {
+          const receipt = await this.loyalty.commit(order, provider);
+          current = await this.transitions.amend(
+            order,
+            { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, pointsEarned: receipt.pointsEarned, pointsHeld: 0, holdId: null },
+            `${cause}: commit`,
+          );
+        }
+        return this.transitions.transition(current, "COMPLETED", {}, cause);
+      },
+      SCOPES.ordersManage,
+    );
+  }
+
+  /** Returns the whole order (what is left of it), or some lines by quantity, where the provider can. */
+  refund(scope: RequestScope, orderId: string, lines: Array<{ lineId: string; quantity: number }> | null | undefined): Promise<OrderRecord> {
+    return this.access.change(
+      scope,
+      orderId,
+      async (order, shop) => {
+        assertTransition(order.status, lines ? "PARTIALLY_REFUNDED" : "REFUNDED");
+        const provider = this.provider(shop, order);
+        const amounts = refundAmounts(order, lines);
+        const refunded = amounts.reduce((a, l) => a + l.amount, 0);
+        if (refunded === 0) throw new InvalidInputError("nothing is left to refund on these lines", [{ path: "lines", message: "already refunded" }]);
+        if (order.loyaltyRef) {
+          const partial = provider.capabilities.refund === "PARTIAL";
+          if (provider.capabilities.refund === "NONE" || (lines && !partial)) {
+            throw new ProviderError(
+              "UNSUPPORTED_BY_PROVIDER",
+              `${provider.instanceId} cannot refund ${lines ? "part of a purchase" : "purchases"}`,
+              provider.instanceId,
+            );
+          }
+          await this.loyalty.refund(order, provider, partial ? amounts : undefined);
+        }
+        const newLines = order.lines.map((l) => ({
+          ...l,
+          refunded: (l.refunded ?? 0) + (amounts.find((a) => a.lineId === l.lineId)?.amount ?? 0),
+        }));
+        const all = newLines.every((l) => l.refunded >= linePaid(order, l.lineId));
+        return this.transitions.transition(
+          order,
+          all ? "REFUNDED" : "PARTIALLY_REFUNDED",
+          { refundedAmount: order.refundedAmount + refunded, lines: newLines },
+          lines ? "refund: lines" : "refund",
+        );
+      },
+      SCOPES.ordersManage,
+    );
+  }
+
+  /**
+   * The order system reported a status (status sync or webhook): the vendor's status is recorded, and
+   * the unified one follows where the lifecycle allows, with loyalty following it (completion commits,
+   * cancellation releases or refunds, a return refunds). Repeating the same report changes nothing.
+   */
+  async applyVendorStatus(orderId: string, vendorStatus: string, unified: OrderStatus | undefined, source: string): Promise<OrderRecord | null> {
+    const order = await this.orders.get(orderId);
+    if (!order) return null;
+    const scope = systemScope(source);
+    const cause = `sync: ${source} ${vendorStatus}`;
+    // Only confirmOrder places an order (it commits loyalty on the way); before that, the order system's
+    // status is noted, and only a cancellation is followed.
+    const placed = !["DRAFT", "CALCULATED", "BONUSES_HELD"].includes(order.status);
+    if (!placed && unified !== "CANCELLED") unified = undefined;
+    const note = (o: OrderRecord) => this.noteVendor(o, vendorStatus, cause);
+    if (unified === "COMPLETED" && canTransition(order.status, "COMPLETED")) return this.complete(scope, orderId, cause).then(note);
+    if (unified === "CANCELLED" && canTransition(order.status, "CANCELLED")) {
+      return this.checkout.cancel(scope, orderId, `${source} ${vendorStatus}`, "sync").then(note);
+    }
+    if (unified === "REFUNDED" && canTransition(order.status, "REFUNDED")) return this.refund(scope, orderId, null).then(note);
+    return this.access.locked(orderId, async () => {
+      const fresh = (await this.orders.get(orderId))!;
+      const to = unified && unified !== fresh.status && canTransition(fresh.status, unified) ? unified : fresh.status;
+      return this.transitions.vendorReport(fresh, to, vendorStatus, cause);
+    });
+  }
+
+  private noteVendor(order: OrderRecord, vendorStatus: string, cause: string): Promise<OrderRecord> {
+    if (order.vendorStatus === vendorStatus) return Promise.resolve(order);
+    return this.access.locked(order.id, async () => {
+      const fresh = (await this.orders.get(order.id))!;
+      return this.transitions.vendorReport(fresh, fresh.status, vendorStatus, cause);
+    });
+  }
+
+  private provider(shop: Shop, order: OrderRecord): LoyaltyProvider {
+    return this.shops.loyaltyProvider(shop, order.loyaltyProviderId);
+  }
+}
+
+/** What the customer paid for a line: its subtotal less discounts and redeemed points. */
+function linePaid(order: OrderRecord, lineId: string): number {
+  const line = order.lines.find((l) => l.lineId === lineId)!;
+  const calc = order.calculation?.lines.find((c) => c.lineId === lineId);
+  return calc ? calc.subtotal - calc.discount - calc.redeemed : line.unitPrice * line.quantity;
+}
+
+/** Money to refund per line: the rest of every line, or a share by quantity, never more than is left. */
+function refundAmounts(order: OrderRecord, lines: Array<{ lineId: string; quantity: number }> | null | undefined) {
+  const wanted = lines ?? order.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+  return wanted
+    .map(({ lineId, quantity }, i) => {
+      const line = order.lines.find((l) => l.lineId === lineId);
+      if (!line) throw new InvalidInputError(`no line ${lineId}`, [{ path: `lines.${i}.lineId`, message: "not a line of this order" }]);
+      if (quantity > line.quantity) {
+        throw new InvalidInputError(`line ${lineId} has ${line.quantity}`, [{ path: `lines.${i}.quantity`, message: "more than was ordered" }]);
+      }
+      const paid = linePaid(order, lineId);
+      const left = paid - (line.refunded ?? 0);
+      return { lineId, amount: lines ? Math.min(left, Math.floor((paid * quantity) / line.quantity)) : left };
+    })
+    .filter((a) => a.amount > 0);
+}
+
+/** The gateway itself acting on an order system's report. */
+function systemScope(source: string): RequestScope {
+  return createRequestScope({
+    kind: "service",
+    name: `sync:${source}`,
+    scopes: new Set([SCOPES.ordersRead, SCOPES.ordersWrite, SCOPES.ordersManage]),
+  });
+}

@@ -1,0 +1,59 @@
+import { CrashPoints } from "./crash-points.ts";
+import { NO_ORDER_EVENTS, type OrderEvents } from "./order-events.ts";
+import { assertTransition, type OrderStatus } from "./order-state.ts";
+import type { OrderPatch, OrderRecord, OrderRepository } from "./order.ts";
+
+type Draft = Omit<OrderRecord, "version" | "createdAt" | "updatedAt">;
+
+/**
+ * The one authority over an order's status, in the manner of Vendure's `transitionToState`: every move
+ * is checked against the transition table, stored with its cause, and announced after the database
+ * commit. Nothing else writes `status`.
+ */
+export class OrderTransitions {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly events: OrderEvents = NO_ORDER_EVENTS,
+    private readonly crash: CrashPoints = new CrashPoints(),
+  ) {}
+
+  /** Stores a new order in its first status, which must be reachable from DRAFT. */
+  create(draft: Draft, cause: string): Promise<OrderRecord> {
+    assertTransition("DRAFT", draft.status);
+    return this.orders.create(draft, cause);
+  }
+
+  /**
+   * Moves the order to `to` with `patch`; the move goes into the order's history. Staying in the same
+   * status is no move: the patch is stored, and a changed vendor status is still announced.
+   */
+  transition(order: OrderRecord, to: OrderStatus, patch: Omit<OrderPatch, "status">, cause: string): Promise<OrderRecord> {
+    if (to === order.status) return this.store(order, patch, cause, false);
+    assertTransition(order.status, to);
+    return this.store(order, { ...patch, status: to }, cause, true);
+  }
+
+  /**
+   * The order system reported `vendorStatus` (status sync or webhook): the report goes into the history
+   * with the unified status it maps to, which may be the current one.
+   */
+  vendorReport(order: OrderRecord, to: OrderStatus, vendorStatus: string, cause: string): Promise<OrderRecord> {
+    if (to === order.status && vendorStatus === order.vendorStatus) return Promise.resolve(order);
+    if (to !== order.status) assertTransition(order.status, to);
+    return this.store(order, { status: to, vendorStatus }, cause, true);
+  }
+
+  /** Changes what is not the status: references, holds, lines, the calculation. */
+  amend(order: OrderRecord, patch: Omit<OrderPatch, "status" | "vendorStatus">, cause: string): Promise<OrderRecord> {
+    return this.store(order, patch, cause, false);
+  }
+
+  private async store(order: OrderRecord, patch: OrderPatch, cause: string, history: boolean): Promise<OrderRecord> {
+    if (!history && Object.keys(patch).length === 0) return order;
+    this.crash.reach("before-status");
+    const saved = await this.orders.update(order, patch, cause, history);
+    if (saved.status !== order.status || saved.vendorStatus !== order.vendorStatus) this.events.statusChanged(saved);
+    if (saved.loyaltyRef !== order.loyaltyRef || saved.refundedAmount !== order.refundedAmount) this.events.balanceChanged(saved);
+    return saved;
+  }
+}

@@ -1,0 +1,85 @@
+import type { OrderStatus } from "./order-state.ts";
+import type { Calculation } from "./ports/loyalty-provider.port.ts";
+
+export interface OrderLine {
+  lineId: string;
+  productId: string;
+  name: string | null;
+  quantity: number;
+  unitPrice: number;
+  /** Money already refunded on this line. */
+  refunded?: number;
+}
+
+export interface Fulfilment {
+  kind: "PICKUP" | "DELIVERY";
+  storeId?: string | null;
+  address?: { city: string; street: string; house: string; apartment?: string | null } | null;
+  windowFrom?: string | null;
+  windowTo?: string | null;
+  recipientName?: string | null;
+  recipientPhone?: string | null;
+}
+
+export interface Contact {
+  name?: string | null;
+  phone?: string | null;
+}
+
+export interface OrderRecord {
+  id: string;
+  shopId: string;
+  customerId: string | null;
+  phone: string | null;
+  telegramUserId: string | null;
+  status: OrderStatus;
+  vendorStatus: string | null;
+  loyaltyProviderId: string;
+  orderProviderId: string | null;
+  currency: string;
+  lines: OrderLine[];
+  calculation: Calculation | null;
+  fulfilment: Fulfilment;
+  contact: Contact;
+  comment: string | null;
+  redeemPoints: number;
+  pointsHeld: number;
+  pointsRedeemed: number;
+  pointsEarned: number;
+  refundedAmount: number;
+  holdId: string | null;
+  holdExpiresAt: Date | null;
+  loyaltyRef: string | null;
+  orderRef: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface TransitionRecord {
+  from: OrderStatus | null;
+  to: OrderStatus;
+  cause: string;
+  vendorStatus: string | null;
+  at: Date;
+}
+
+export type OrderPatch = Partial<Omit<OrderRecord, "id" | "shopId" | "version" | "createdAt" | "updatedAt">>;
+
+/** Thrown when an order changed between read and write; the caller reads again. */
+export class ConcurrentUpdateError extends Error {
+  constructor(orderId: string) {
+    super(`order ${orderId} changed concurrently`);
+  }
+}
+
+/** Where orders and their history are kept; every write checks the version it read. */
+export interface OrderRepository {
+  create(order: Omit<OrderRecord, "version" | "createdAt" | "updatedAt">, cause: string): Promise<OrderRecord>;
+  get(id: string): Promise<OrderRecord | null>;
+  /** Applies `patch` if the order is still at its version; `transition` also writes a history row. */
+  update(order: OrderRecord, patch: OrderPatch, cause: string, transition: boolean): Promise<OrderRecord>;
+  transitions(orderId: string): Promise<TransitionRecord[]>;
+  /** Newest first, `limit + 1` rows so the caller knows whether there is a next page. */
+  listFor(owner: { customerIds: string[]; telegramUserId: string | null }, limit: number, before?: { createdAt: Date; id: string }): Promise<OrderRecord[]>;
+}

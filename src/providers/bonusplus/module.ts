@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { defineLoyaltyModule } from "../module.ts";
+import { BonusPlusAdapter, options } from "./adapter.ts";
+import { createBonusPlusHttp } from "./client.ts";
+import { POINT_VALUE_MINOR } from "./mapper.ts";
+
+/** BonusPlus (seed 001): a native reserve at applyBonuses, the sale recorded once the order is done. */
+export const bonusPlusModule = defineLoyaltyModule({
+  id: "bonusplus",
+  options,
+  credentials: z.object({ apiKey: z.string().min(1) }),
+  capabilities: {
+    lookupBy: ["PHONE"],
+    calculation: "LINES",
+    hold: "NATIVE",
+    refund: "PARTIAL",
+    phoneVerification: true,
+    productImport: true,
+  },
+  behaviour: {
+    flow: {
+      commitAt: "COMPLETE",
+      releaseBeforeCommit: true,
+      commitOnlyToRedeem: false,
+      reason: "reserve at applyBonuses; release + POST /retail when the order is done (seed 001, 2.3)",
+    },
+    replay: {
+      commit: false,
+      refund: false,
+      reason: "POST /retail and PUT /retail/back are not documented as deduplicated",
+    },
+    pointValue: POINT_VALUE_MINOR,
+  },
+  create: (instance, deps) => new BonusPlusAdapter(instance.id, createBonusPlusHttp(instance, deps), instance.options),
+});

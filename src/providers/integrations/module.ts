@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { ProviderHttp } from "../http/provider-http.ts";
+import { defineLoyaltyModule, httpSettings } from "../module.ts";
+import { IntegrationsAdapter, options } from "./adapter.ts";
+import { mapIntegrationsError, POINT_VALUE_MINOR } from "./mapper.ts";
+
+/** The "Integrations" API (seed 002): no hold, so the gateway keeps one in its ledger; `bonus` at confirmation. */
+export const integrationsModule = defineLoyaltyModule({
+  id: "integrations",
+  options,
+  credentials: z.object({ apiKey: z.string().min(1) }),
+  capabilities: {
+    lookupBy: ["QR"],
+    calculation: "LINES",
+    hold: "LEDGER",
+    refund: "FULL",
+    phoneVerification: false,
+    productImport: false,
+  },
+  behaviour: {
+    flow: {
+      commitAt: "CONFIRM",
+      releaseBeforeCommit: false,
+      commitOnlyToRedeem: false,
+      reason: "no hold; the purchase (`bonus`) is idempotent and `refund` reverses it",
+    },
+    replay: {
+      commit: true,
+      refund: true,
+      reason: "`bonus` is deduplicated by idempotency_key; a `refund` replay within 72 h returns the stored result",
+    },
+    pointValue: POINT_VALUE_MINOR,
+  },
+  create: (instance, deps) =>
+    new IntegrationsAdapter(
+      instance.id,
+      new ProviderHttp({
+        ...httpSettings(instance, deps),
+        headers: () => ({ "x-api-key": instance.credentials.apiKey! }),
+        mapError: (failure) => mapIntegrationsError(instance.id, failure),
+      }),
+      instance.options,
+    ),
+});

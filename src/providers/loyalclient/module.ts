@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { ProviderHttp } from "../http/provider-http.ts";
+import { defineLoyaltyModule, httpSettings } from "../module.ts";
+import { LoyalClientAdapter, options } from "./adapter.ts";
+import { mapLoyalClientError, POINT_VALUE_MINOR } from "./mapper.ts";
+
+/** LoyalClient (seed 003): a native hold of 30 minutes at most, so the sale is recorded at confirmation. */
+export const loyalClientModule = defineLoyaltyModule({
+  id: "loyalclient",
+  options,
+  credentials: z.object({ apiKey: z.string().min(1) }),
+  capabilities: {
+    lookupBy: ["PHONE", "CARD", "QR"],
+    calculation: "CHEQUE",
+    hold: "NATIVE",
+    refund: "NONE",
+    phoneVerification: false,
+    productImport: false,
+  },
+  behaviour: {
+    flow: {
+      commitAt: "CONFIRM",
+      releaseBeforeCommit: false,
+      commitOnlyToRedeem: false,
+      reason: "holds last 30 minutes at most and end on any new operation at the point, too short for delivery",
+    },
+    replay: { commit: false, refund: false, reason: "`retail` is not documented as deduplicated; no refund is documented" },
+    pointValue: POINT_VALUE_MINOR,
+  },
+  create: (instance, deps) =>
+    new LoyalClientAdapter(
+      instance.id,
+      new ProviderHttp({
+        ...httpSettings(instance, deps),
+        headers: () => ({ apikey: instance.credentials.apiKey! }),
+        mapError: (failure) => mapLoyalClientError(instance.id, failure),
+      }),
+      instance.options,
+    ),
+});

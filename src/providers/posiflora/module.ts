@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { defineLoyaltyModule, defineOrderSystemModule } from "../module.ts";
+import { options, PosifloraLoyaltyAdapter } from "./adapter.ts";
+import { PosifloraCatalogAdapter } from "./catalog.adapter.ts";
+import { createPosifloraHttp } from "./client.ts";
+import { POINT_VALUE_MINOR } from "./mapper.ts";
+import { PosifloraOrderAdapter, posifloraOrderOptions } from "./orders.adapter.ts";
+
+const credentials = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+/** Posiflora's bonus points (seed 000): spent as a payment on the order, accrued by Posiflora itself at `done`. */
+export const posifloraLoyaltyModule = defineLoyaltyModule({
+  id: "posiflora",
+  options,
+  credentials,
+  capabilities: {
+    lookupBy: ["PHONE", "CARD"],
+    calculation: "NONE",
+    hold: "LEDGER",
+    refund: "FULL",
+    phoneVerification: false,
+    productImport: false,
+  },
+  behaviour: {
+    flow: {
+      commitAt: "CONFIRM",
+      releaseBeforeCommit: false,
+      commitOnlyToRedeem: true,
+      reason: "no hold; points are an order payment, made once the order exists; a return reverses it",
+    },
+    replay: {
+      commit: true,
+      refund: true,
+      reason: "the payment id is derived from our key, so a repeat is refused as existing; a return of a returned order is harmless",
+    },
+    pointValue: POINT_VALUE_MINOR,
+  },
+  create: (instance, deps) => new PosifloraLoyaltyAdapter(instance.id, createPosifloraHttp(instance, deps), instance.options),
+});
+
+/** Posiflora as the shop's order system and shop window; orders and catalog share one session. */
+export const posifloraOrderModule = defineOrderSystemModule({
+  id: "posiflora",
+  options: posifloraOrderOptions,
+  credentials,
+  statusMap: {
+    new: "PLACED",
+    assembled: "READY",
+    courier: "IN_DELIVERY",
+    done: "COMPLETED",
+    canceled: "CANCELLED",
+    notAccepted: "CANCELLED",
+    returned: "REFUNDED",
+  },
+  create: (instance, deps) => {
+    const http = createPosifloraHttp(instance, deps);
+    return {
+      orders: new PosifloraOrderAdapter(instance.id, http, instance.options),
+      catalog: new PosifloraCatalogAdapter(instance.id, http, instance.options),
+    };
+  },
+});

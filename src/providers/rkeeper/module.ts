@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { defineLoyaltyModule } from "../module.ts";
+import { options, RkeeperAdapter } from "./adapter.ts";
+import { createRkeeperHttp } from "./client.ts";
+import { POINT_VALUE_MINOR } from "./mapper.ts";
+
+/** r_keeper loyalty (seed 004): calculate → confirm (holds) → reset on change → close when done. */
+export const rkeeperModule = defineLoyaltyModule({
+  id: "rkeeper",
+  options,
+  credentials: z.object({ apiKey: z.string().min(1), password: z.string().min(1) }),
+  capabilities: {
+    lookupBy: ["PHONE"],
+    calculation: "LINES",
+    hold: "NATIVE",
+    refund: "NONE",
+    phoneVerification: false,
+    productImport: false,
+  },
+  behaviour: {
+    flow: {
+      commitAt: "COMPLETE",
+      releaseBeforeCommit: false,
+      commitOnlyToRedeem: false,
+      reason: "confirm with fingerprint holds; reset on change; close when done (seed 004)",
+    },
+    replay: { commit: true, refund: false, reason: "`orders/close` is keyed by our order id; no refund is documented" },
+    pointValue: POINT_VALUE_MINOR,
+  },
+  create: (instance, deps) => new RkeeperAdapter(instance.id, createRkeeperHttp(instance, deps), instance.options),
+});
