@@ -32,7 +32,7 @@ import { createDb } from "./persistence/db.ts";
 import { migrate } from "./persistence/migrate.ts";
 import { ShopRepository } from "./persistence/shop.repository.ts";
 import type { Fetch } from "./providers/http/provider-http.ts";
-import { createLoyaltyProvider, createOrderSystem } from "./providers/registry.ts";
+import { createLoyaltyProvider, createOrderSystem } from "./config/providers.ts";
 import { CatalogService } from "./domain/catalog.service.ts";
 import { CartPricing } from "./domain/cart-pricing.ts";
 import { CatalogWatch } from "./domain/catalog-watch.ts";

@@ -1,11 +1,8 @@
+import type { Freshness, ReadThroughCache } from "../domain/ports/cache.port.ts";
+
+export type { Freshness };
 import type { CacheStore } from "./cache-store.ts";
 
-export interface Freshness {
-  /** Served as is for this long. */
-  ttlMs: number;
-  /** Then served stale for this long while one background load refreshes it. */
-  staleMs: number;
-}
 
 export interface CacheStats {
   hits: number;
@@ -26,7 +23,7 @@ const WAIT_STEP_MS = 20;
  * load: in this process through the in-flight map, across instances through the store's lock (the
  * others wait for the value to appear). A failed load serves an expired copy if one is kept.
  */
-export class SwrCache {
+export class SwrCache implements ReadThroughCache {
   readonly stats: CacheStats = { hits: 0, staleHits: 0, misses: 0, loads: 0, staleOnError: 0 };
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly generation = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLoyaltyProvider } from "../providers/registry.ts";
+import { createLoyaltyProvider } from "./providers.ts";
 import { createLogger } from "../server/logger.ts";
 import { parseEnv } from "./env.ts";
 import { ConfigError } from "./format-issues.ts";

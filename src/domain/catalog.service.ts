@@ -1,4 +1,4 @@
-import type { Freshness, SwrCache } from "../cache/swr-cache.ts";
+import type { Freshness, ReadThroughCache } from "./ports/cache.port.ts";
 import type { ProductExport } from "./ports/loyalty-provider.port.ts";
 import type { CatalogCategory, CatalogProduct, CatalogProductDetail, CatalogProvider, CatalogStore } from "./ports/catalog.port.ts";
 import { InvalidInputError, NotFoundError, ProviderError } from "./errors.ts";
@@ -23,7 +23,7 @@ export interface StoreAvailability {
 export class CatalogService {
   constructor(
     private readonly shops: ShopDirectory,
-    private readonly cache: SwrCache,
+    private readonly cache: ReadThroughCache,
     private readonly freshness: CatalogFreshness,
   ) {}
 

@@ -4,6 +4,7 @@ import { type CalculationInput, toLines } from "./cart.ts";
 import type { CartPricing } from "./cart-pricing.ts";
 import type { CustomerService } from "./customer.service.ts";
 import { InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "./errors.ts";
+import { assertRedeemable } from "./redemption.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
 
@@ -44,6 +45,7 @@ export class LoyaltyService {
   async price(provider: LoyaltyProvider, cart: Cart): Promise<Calculation> {
     try {
       const result = await provider.calculate(cart);
+      assertRedeemable(cart, result);
       if (result.redeemedPoints > cart.redeemPoints) {
         throw new ProviderError("PROVIDER_REJECTED", `${provider.instanceId} redeemed more points than asked`, provider.instanceId, "OVER_REDEEM");
       }

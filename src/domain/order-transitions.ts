@@ -27,7 +27,7 @@ export class OrderTransitions {
    * Moves the order to `to` with `patch`; the move goes into the order's history. Staying in the same
    * status is no move: the patch is stored, and a changed vendor status is still announced.
    */
-  transition(order: OrderRecord, to: OrderStatus, patch: Omit<OrderPatch, "status">, cause: string): Promise<OrderRecord> {
+  async transition(order: OrderRecord, to: OrderStatus, patch: Omit<OrderPatch, "status">, cause: string): Promise<OrderRecord> {
     if (to === order.status) return this.store(order, patch, cause, false);
     assertTransition(order.status, to);
     return this.store(order, { ...patch, status: to }, cause, true);
@@ -37,8 +37,8 @@ export class OrderTransitions {
    * The order system reported `vendorStatus` (status sync or webhook): the report goes into the history
    * with the unified status it maps to, which may be the current one.
    */
-  vendorReport(order: OrderRecord, to: OrderStatus, vendorStatus: string, cause: string): Promise<OrderRecord> {
-    if (to === order.status && vendorStatus === order.vendorStatus) return Promise.resolve(order);
+  async vendorReport(order: OrderRecord, to: OrderStatus, vendorStatus: string, cause: string): Promise<OrderRecord> {
+    if (to === order.status && vendorStatus === order.vendorStatus) return order;
     if (to !== order.status) assertTransition(order.status, to);
     return this.store(order, { status: to, vendorStatus }, cause, true);
   }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { providerError } from "../support/provider-error.ts";
 import type { CatalogProvider } from "../../src/domain/ports/catalog.port.ts";
-import { createOrderSystem } from "../../src/providers/registry.ts";
+import { createOrderSystem } from "../../src/config/providers.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import { listen } from "../../src/simulators/kit/http-server.ts";
 import { DEMO_ITEMS, demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoyaltyProvider } from "../../src/domain/ports/loyalty-provider.port.ts";
-import { createLoyaltyProvider } from "../../src/providers/registry.ts";
+import { createLoyaltyProvider } from "../../src/config/providers.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import { listen } from "../../src/simulators/kit/http-server.ts";
 import { createPosifloraSimulator } from "../../src/simulators/posiflora/server.ts";

@@ -1,5 +1,5 @@
 import type { Cart, CartLine, LoyaltyProvider } from "../../src/domain/ports/loyalty-provider.port.ts";
-import { createLoyaltyProvider } from "../../src/providers/registry.ts";
+import { createLoyaltyProvider } from "../../src/config/providers.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import { createBonusPlusSimulator } from "../../src/simulators/bonusplus/server.ts";
 import { listen } from "../../src/simulators/kit/http-server.ts";

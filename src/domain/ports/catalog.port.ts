@@ -6,7 +6,7 @@ import type { MinorUnits } from "../money.ts";
  * gateway may cache and repeat any of them.
  */
 export interface CatalogProvider extends CatalogAdapter {
-  /** The module's id, such as "posiflora". */
+  /** The id of the module that built it, as the shops file names the adapter. */
   readonly adapter: string;
 }
 

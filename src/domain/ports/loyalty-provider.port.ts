@@ -11,7 +11,7 @@ import type { MinorUnits } from "../money.ts";
  * provider answers those with `ProviderError("UNSUPPORTED_BY_PROVIDER")`, never silently.
  */
 export interface LoyaltyProvider extends Omit<LoyaltyAdapter, "hold" | "release" | "refund"> {
-  /** The module's id, such as "bonusplus". */
+  /** The id of the module that built it, as the shops file names the adapter. */
   readonly adapter: string;
   readonly capabilities: LoyaltyCapabilities;
   readonly behaviour: LoyaltyBehaviour;
@@ -194,6 +194,8 @@ export interface Calculation {
   redeemed: MinorUnits;
   pointsEarned: number;
   maxRedeemablePoints: number;
+  /** The customer's spendable balance, where the calculation learns it (it tells a balance refusal from a limit). */
+  balance?: number;
   total: MinorUnits;
   /** Opaque vendor state to send back with confirm/commit (r_keeper's fingerprint). */
   vendorRef: string | null;

@@ -7,7 +7,7 @@ import type { CatalogProvider } from "./catalog.port.ts";
  * confirmation, cancels it, and reads its status. Every method is safe to repeat for the same order id.
  */
 export interface OrderProvider extends OrderSystemAdapter {
-  /** The module's id, such as "posiflora". */
+  /** The id of the module that built it, as the shops file names the adapter. */
   readonly adapter: string;
   /** The vendor's statuses on the unified lifecycle, declared by the module; the raw status is kept beside it. */
   readonly statusMap: Readonly<Record<string, OrderStatus>>;

@@ -21,12 +21,10 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
   ) {}
 
   async findCustomer({ phone }: Port.CustomerQuery): Promise<Port.LoyaltyAccount | null> {
-    try {
-      return toAccount(await this.http.request({ method: "GET", path: "customer", query: { phone }, schema: customerWire, idempotent: true }));
-    } catch (error) {
-      if (error instanceof ProviderError && error.code === "CUSTOMER_NOT_FOUND") return null;
-      throw error;
-    }
+    const wire = await this.http.request({
+      method: "GET", path: "customer", query: { phone }, schema: customerWire, idempotent: true, nullWhen: "CUSTOMER_NOT_FOUND",
+    });
+    return wire && toAccount(wire);
   }
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ProviderError } from "../../domain/errors.ts";
+import { ProviderError, type ProviderErrorCode } from "../../domain/errors.ts";
 import type { Logger } from "../../domain/ports/logger.port.ts";
 import { CircuitBreaker } from "./circuit-breaker.ts";
 import { retryDelayMs } from "./retry-delay.ts";
@@ -51,7 +51,20 @@ export class ProviderHttp {
     this.breaker = options.breaker ?? new CircuitBreaker(5, 10_000);
   }
 
-  async request<T>(spec: RequestSpec<T>): Promise<T> {
+  /** With `nullWhen`, that mapped error (a lookup of something the vendor does not know) is answered as null. */
+  request<T>(spec: RequestSpec<T> & { nullWhen: ProviderErrorCode }): Promise<T | null>;
+  request<T>(spec: RequestSpec<T>): Promise<T>;
+  async request<T>(spec: RequestSpec<T> & { nullWhen?: ProviderErrorCode }): Promise<T | null> {
+    if (!spec.nullWhen) return this.send(spec);
+    try {
+      return await this.send(spec);
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === spec.nullWhen) return null;
+      throw error;
+    }
+  }
+
+  private async send<T>(spec: RequestSpec<T>): Promise<T> {
     const { provider, timeoutMs, maxRetries } = this.options;
     if (!this.breaker.tryAcquire()) {
       throw new ProviderError("PROVIDER_UNAVAILABLE", `${provider} is failing; calls are paused`, provider, "CIRCUIT_OPEN");

@@ -30,13 +30,10 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
   }
 
   async findCustomerByToken(token: string): Promise<Port.LoyaltyAccount | null> {
-    try {
-      const wire = await this.http.request({ method: "POST", path: "code", body: { user_token: token }, schema: codeWire, idempotent: true });
-      return toAccount(wire.client, null);
-    } catch (error) {
-      if (error instanceof ProviderError && error.code === "CUSTOMER_NOT_FOUND") return null;
-      throw error;
-    }
+    const wire = await this.http.request({
+      method: "POST", path: "code", body: { user_token: token }, schema: codeWire, idempotent: true, nullWhen: "CUSTOMER_NOT_FOUND",
+    });
+    return wire && toAccount(wire.client, null);
   }
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
@@ -53,11 +50,7 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
       schema: bonusCalcWire,
       idempotent: true,
     });
-    const calculation = toCalculation(cart, actions, bonus);
-    if (cart.redeemPoints > calculation.maxRedeemablePoints) {
-      throw new ProviderError("REDEEM_LIMIT_EXCEEDED", `at most ${calculation.maxRedeemablePoints} points`, this.instanceId, "max_pay_bonus");
-    }
-    return calculation;
+    return toCalculation(cart, actions, bonus);
   }
 
   /** `bonus`: the vendor deduplicates by `idempotency_key`, so this write is safe to retry. */

@@ -25,16 +25,17 @@ export class LoyalClientAdapter implements Port.LoyaltyAdapter {
   ) {}
 
   async findCustomer({ phone }: Port.CustomerQuery): Promise<Port.LoyaltyAccount | null> {
-    try {
-      const wire = await this.http.request({
-        method: "POST", path: "integration/general/client", body: { search: phone, point: this.opts.point }, schema: clientWire, idempotent: true,
-      });
-      this.remember(phone, wire.client.id);
-      return toAccount(wire.client, phone);
-    } catch (error) {
-      if (error instanceof ProviderError && error.code === "CUSTOMER_NOT_FOUND") return null;
-      throw error;
-    }
+    const wire = await this.http.request({
+      method: "POST",
+      path: "integration/general/client",
+      body: { search: phone, point: this.opts.point },
+      schema: clientWire,
+      idempotent: true,
+      nullWhen: "CUSTOMER_NOT_FOUND",
+    });
+    if (!wire) return null;
+    this.remember(phone, wire.client.id);
+    return toAccount(wire.client, phone);
   }
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
@@ -45,11 +46,7 @@ export class LoyalClientAdapter implements Port.LoyaltyAdapter {
       method: "POST", path: "integration/general/recalc",
       body: { client, point: this.opts.point, amount: minorToJsonNumber(amount) }, schema: recalcWire, idempotent: true,
     });
-    const calculation = toCalculation(cart, wire.recalc);
-    if (cart.redeemPoints > calculation.maxRedeemablePoints) {
-      throw new ProviderError("REDEEM_LIMIT_EXCEEDED", `at most ${calculation.maxRedeemablePoints} points`, this.instanceId, "spend");
-    }
-    return calculation;
+    return toCalculation(cart, wire.recalc);
   }
 
   async hold(req: Port.HoldRequest): Promise<Port.HoldReceipt> {

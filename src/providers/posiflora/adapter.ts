@@ -38,11 +38,7 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
     const account = found ? toAccount(found.customer, cart.customer!.phone, found.rules) : null;
     const rules = found?.rules ?? { title: null, earnBp: 0, redeemBp: 0 };
     const calculation = calculateByRules(cart, account?.redeemBlocked ? 0 : (account?.balance ?? 0), rules);
-    if (cart.redeemPoints > calculation.maxRedeemablePoints) {
-      const code = account && cart.redeemPoints > account.balance ? "INSUFFICIENT_BONUSES" : "REDEEM_LIMIT_EXCEEDED";
-      throw new ProviderError(code, `at most ${calculation.maxRedeemablePoints} points`, this.instanceId, "BONUS_GROUP_LIMIT");
-    }
-    return calculation;
+    return account ? { ...calculation, balance: account.balance } : calculation;
   }
 
   /**

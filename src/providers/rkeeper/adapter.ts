@@ -43,11 +43,7 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
     const wire = await this.calculateOrder(toOrder(cart, new Date()), cart.customer ? this.guest(cart.customer.phone) : null);
-    const calculation = toCalculation(cart, wire);
-    if (cart.redeemPoints > calculation.maxRedeemablePoints) {
-      throw new ProviderError("REDEEM_LIMIT_EXCEEDED", `at most ${calculation.maxRedeemablePoints} points`, this.instanceId, "BONUS_PAYMENT_EXCEEDS_MAX");
-    }
-    return calculation;
+    return toCalculation(cart, wire);
   }
 
   /** Confirms the order with the fingerprint of a fresh calculation of the same order: the points are held until close or reset. */
