@@ -35,11 +35,35 @@ async function rssMb(pid: number): Promise<number> {
 const sims = await startSimulators();
 await fetch(`${sims.urls.bonusplus}/__sim/latency`, { method: "POST", body: JSON.stringify({ ms: LATENCY_MS }) });
 const shops = path.join(mkdtempSync(path.join(tmpdir(), "lg-bench-")), "shops.json");
-writeFileSync(shops, JSON.stringify({ shops: [{ id: "bench", name: "Bench", loyalty: [{
-  id: "bench-bp", adapter: "bonusplus", baseUrl: `${sims.urls.bonusplus}/api`, timeoutMs: 5000, maxRetries: 0, options: { store: "Main" }, credentials: { apiKey: "env:DEMO_BONUSPLUS_API_KEY" },
-}] }] }));
+writeFileSync(
+  shops,
+  JSON.stringify({
+    shops: [
+      {
+        id: "bench",
+        name: "Bench",
+        loyalty: [
+          {
+            id: "bench-bp",
+            adapter: "bonusplus",
+            baseUrl: `${sims.urls.bonusplus}/api`,
+            timeoutMs: 5000,
+            maxRetries: 0,
+            options: { store: "Main" },
+            credentials: { apiKey: "env:DEMO_BONUSPLUS_API_KEY" },
+          },
+        ],
+      },
+    ],
+  }),
+);
 const gw = await spawnGateway({
-  ...DEMO_SIMULATOR_ENV, SHOPS_CONFIG: shops, LOG_LEVEL: "info", NODE_ENV: "production", TELEGRAM_BOT_TOKEN: "1:bench", GRAPHIQL: "false",
+  ...DEMO_SIMULATOR_ENV,
+  SHOPS_CONFIG: shops,
+  LOG_LEVEL: "info",
+  NODE_ENV: "production",
+  TELEGRAM_BOT_TOKEN: "1:bench",
+  GRAPHIQL: "false",
   DATABASE_URL: `file:${path.join(mkdtempSync(path.join(tmpdir(), "lg-bench-db-")), "gateway.db")}`,
   API_KEYS: JSON.stringify([{ name: "bench", key: KEY, scopes: ["customers:read"] }]),
 });
@@ -47,9 +71,18 @@ await new Promise((r) => setTimeout(r, 1000));
 const idleRss = await rssMb(gw.child.pid!);
 
 const auth = `ApiKey ${Buffer.from(DEMO_SIMULATOR_ENV.DEMO_BONUSPLUS_API_KEY!).toString("base64")}`;
-const direct = () => fetch(`${sims.urls.bonusplus}/api/customer?phone=79001234567`, { headers: { authorization: auth } });
-const query = JSON.stringify({ query: '{ customer(shopId: "bench", phone: "+79001234567") { ... on QueryCustomerSuccess { data { id loyalty { ... on LoyaltyAccount { balance tier } } } } } }' });
-const viaGateway = () => fetch(`${gw.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` }, body: query });
+const direct = () =>
+  fetch(`${sims.urls.bonusplus}/api/customer?phone=79001234567`, { headers: { authorization: auth } });
+const query = JSON.stringify({
+  query:
+    '{ customer(shopId: "bench", phone: "+79001234567") { ... on QueryCustomerSuccess { data { id loyalty { ... on LoyaltyAccount { balance tier } } } } } }',
+});
+const viaGateway = () =>
+  fetch(`${gw.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` },
+    body: query,
+  });
 
 await load("warm-up", viaGateway);
 const a = await load("direct REST", direct);
@@ -57,8 +90,11 @@ const cpu0 = await cpuMicros(gw.child.pid!);
 const b = await load("gateway GraphQL", viaGateway);
 const cpu1 = await cpuMicros(gw.child.pid!);
 const results = {
-  vendorLatencyMs: LATENCY_MS, connections: CONNECTIONS, seconds: SECONDS,
-  direct: a, gateway: b,
+  vendorLatencyMs: LATENCY_MS,
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+  direct: a,
+  gateway: b,
   throughputRatio: +(b.rps / a.rps).toFixed(2),
   p50OverheadMs: +(b.p50 - a.p50).toFixed(2),
   gatewayCpuMicrosPerRequest: Math.round((cpu1 - cpu0) / b.requests),

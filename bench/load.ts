@@ -6,20 +6,31 @@ export async function load(name: string, request: () => Promise<Response>) {
   const latencies: number[] = [];
   let errors = 0;
   const end = Date.now() + SECONDS * 1000;
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    while (Date.now() < end) {
-      const t0 = performance.now();
-      try {
-        const res = await request();
-        await res.arrayBuffer();
-        if (!res.ok) errors += 1;
-      } catch {
-        errors += 1;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < end) {
+        const t0 = performance.now();
+        try {
+          const res = await request();
+          await res.arrayBuffer();
+          if (!res.ok) errors += 1;
+        } catch {
+          errors += 1;
+        }
+        latencies.push(performance.now() - t0);
       }
-      latencies.push(performance.now() - t0);
-    }
-  }));
+    }),
+  );
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
-  return { name, connections: CONNECTIONS, seconds: SECONDS, requests: latencies.length, rps: Math.round(latencies.length / SECONDS), p50: +pct(0.5).toFixed(2), p99: +pct(0.99).toFixed(2), errors };
+  return {
+    name,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    requests: latencies.length,
+    rps: Math.round(latencies.length / SECONDS),
+    p50: +pct(0.5).toFixed(2),
+    p99: +pct(0.99).toFixed(2),
+    errors,
+  };
 }

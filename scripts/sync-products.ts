@@ -25,7 +25,15 @@ if (!values.shop) {
 
 const FIELDS = "phase providerId total changed sent batch batches";
 const headers = { "content-type": "application/json", authorization: `Bearer ${values.key}` };
-type Progress = { phase: string; providerId: string; total: number; changed: number; sent: number; batch: number; batches: number };
+type Progress = {
+  phase: string;
+  providerId: string;
+  total: number;
+  changed: number;
+  sent: number;
+  batch: number;
+  batches: number;
+};
 
 function bar(p: Progress): string {
   const width = 30;
@@ -47,7 +55,10 @@ async function listen(signal: AbortSignal, onReady: () => void): Promise<void> {
   const res = await fetch(values.url!, {
     method: "POST",
     headers: { ...headers, accept: "text/event-stream" },
-    body: JSON.stringify({ query: `subscription P($s: ID!) { productSyncProgress(shopId: $s) { ${FIELDS} } }`, variables: { s: values.shop } }),
+    body: JSON.stringify({
+      query: `subscription P($s: ID!) { productSyncProgress(shopId: $s) { ${FIELDS} } }`,
+      variables: { s: values.shop },
+    }),
     signal,
   });
   if (!res.ok || !res.body) throw new Error(`subscription refused: HTTP ${res.status}`);
@@ -62,9 +73,14 @@ async function listen(signal: AbortSignal, onReady: () => void): Promise<void> {
     while ((cut = buffer.indexOf("\n\n")) >= 0) {
       const event = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
-      const data = event.split("\n").find((l) => l.startsWith("data:"))?.slice(5).trim();
+      const data = event
+        .split("\n")
+        .find((l) => l.startsWith("data:"))
+        ?.slice(5)
+        .trim();
       if (!data) continue;
-      const p = (JSON.parse(data) as { data?: { productSyncProgress?: Progress }; errors?: unknown }).data?.productSyncProgress;
+      const p = (JSON.parse(data) as { data?: { productSyncProgress?: Progress }; errors?: unknown }).data
+        ?.productSyncProgress;
       if (!p) throw new Error(`subscription error: ${data}`);
       if (p.phase === "LISTENING") onReady();
       else draw(p);
@@ -90,7 +106,10 @@ const res = await fetch(values.url!, {
     variables: { s: values.shop, b: Number(values["batch-size"]), f: values.force, k: `cli-${randomUUID()}` },
   }),
 });
-const body = (await res.json()) as { data?: { syncProducts: { __typename: string; data?: Progress[]; code?: string; message?: string } }; errors?: Array<{ message: string }> };
+const body = (await res.json()) as {
+  data?: { syncProducts: { __typename: string; data?: Progress[]; code?: string; message?: string } };
+  errors?: Array<{ message: string }>;
+};
 // The last batch's event may trail the mutation's answer a little.
 if (body.data?.syncProducts.data) await Promise.race([allDone, new Promise((r) => setTimeout(r, 1000))]);
 stop.abort();
@@ -100,4 +119,7 @@ if (!result?.data) {
   console.error(`sync failed: ${result?.code ?? ""} ${result?.message ?? JSON.stringify(body.errors ?? body)}`);
   process.exit(1);
 }
-for (const p of result.data) console.log(`done: ${p.providerId}: ${p.sent} sent in ${p.batches} batches, ${p.total - p.changed} of ${p.total} unchanged`);
+for (const p of result.data)
+  console.log(
+    `done: ${p.providerId}: ${p.sent} sent in ${p.batches} batches, ${p.total - p.changed} of ${p.total} unchanged`,
+  );

@@ -77,35 +77,52 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
 
   const config = env.demo ? DEMO_SHOPS : loadShopsConfig(env.SHOPS_CONFIG!);
   const credentialEnv = env.demo ? { ...DEMO_SIMULATOR_ENV, ...source } : source;
-  const shops = new ShopDirectory(config.shops.map((shop, s) => {
-    const system = shop.orders ? createOrderSystem(shop.orders, `shops[${s}].orders`, credentialEnv, { fetch, logger }) : null;
-    return {
-      id: shop.id,
-      name: shop.name,
-      currency: shop.currency,
-      loyalty: shop.loyalty.map((p, i) => createLoyaltyProvider(p, `shops[${s}].loyalty[${i}]`, credentialEnv, { fetch, logger })),
-      orders: system?.orders ?? null,
-      catalog: system?.catalog ?? null,
-    };
-  }));
+  const shops = new ShopDirectory(
+    config.shops.map((shop, s) => {
+      const system = shop.orders
+        ? createOrderSystem(shop.orders, `shops[${s}].orders`, credentialEnv, { fetch, logger })
+        : null;
+      return {
+        id: shop.id,
+        name: shop.name,
+        currency: shop.currency,
+        loyalty: shop.loyalty.map((p, i) =>
+          createLoyaltyProvider(p, `shops[${s}].loyalty[${i}]`, credentialEnv, { fetch, logger }),
+        ),
+        orders: system?.orders ?? null,
+        catalog: system?.catalog ?? null,
+      };
+    }),
+  );
 
   if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL);
   const db = await createDb(env.DATABASE_URL);
   const shopRepo = new ShopRepository(db);
-  await shopRepo.sync(config.shops.map((s) => ({
-    id: s.id,
-    name: s.name,
-    currency: s.currency,
-    providers: [
-      ...s.loyalty.map((p) => ({ id: p.id, adapter: p.adapter, role: "LOYALTY" as const, options: p.options })),
-      ...(s.orders ? [{ id: s.orders.id, adapter: s.orders.adapter, role: "ORDERS" as const, options: s.orders.options }] : []),
-    ],
-  })));
+  await shopRepo.sync(
+    config.shops.map((s) => ({
+      id: s.id,
+      name: s.name,
+      currency: s.currency,
+      providers: [
+        ...s.loyalty.map((p) => ({ id: p.id, adapter: p.adapter, role: "LOYALTY" as const, options: p.options })),
+        ...(s.orders
+          ? [{ id: s.orders.id, adapter: s.orders.adapter, role: "ORDERS" as const, options: s.orders.options }]
+          : []),
+      ],
+    })),
+  );
 
   const customers = new CustomerService(shops, new PrismaCustomerLinkRepository(db));
   // Shared by every instance through Redis when it is configured, so one vendor call feeds them all.
-  const cache = new SwrCache(env.REDIS_URL ? new RedisCacheStore(env.REDIS_URL, env.CACHE_PREFIX) : new MemoryCacheStore(), (error, namespace, key) =>
-    logger.warn("cache refresh failed", { namespace, key, error: error instanceof Error ? error.message : String(error) }));
+  const cache = new SwrCache(
+    env.REDIS_URL ? new RedisCacheStore(env.REDIS_URL, env.CACHE_PREFIX) : new MemoryCacheStore(),
+    (error, namespace, key) =>
+      logger.warn("cache refresh failed", {
+        namespace,
+        key,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  );
   const seconds = (ttl: number, stale: number) => ({ ttlMs: ttl * 1000, staleMs: stale * 1000 });
   const catalog = new CatalogService(shops, cache, {
     catalog: seconds(env.CATALOG_TTL_SECONDS, env.CATALOG_STALE_SECONDS),
@@ -125,11 +142,32 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const orders = new OrderQueries(shops, customers, access, orderRepo);
   const statusSync = new StatusSync(shops, fulfilment, new PrismaSyncCursorRepository(db), logger);
   if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);
-  const productSync = new ProductSync(catalog, new PrismaProductExportRepository(db), (p) => pubsub.publish("productSync:shop", p.shopId, p));
+  const productSync = new ProductSync(catalog, new PrismaProductExportRepository(db), (p) =>
+    pubsub.publish("productSync:shop", p.shopId, p),
+  );
   const catalogWatch = new CatalogWatch(catalog, logger);
   if (env.CATALOG_POLL_SECONDS > 0) catalogWatch.start(env.CATALOG_POLL_SECONDS * 1000);
-  const recovery = new LedgerRecovery(ledgerRepo, orderRepo, transitions, shops, orderLoyalty, logger, env.RECOVERY_STALE_SECONDS * 1000);
-  const services = { shops, customers, loyalty, orders, checkout, fulfilment, catalog, productSync, pubsub, idempotency: new Idempotency(new PrismaIdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000) };
+  const recovery = new LedgerRecovery(
+    ledgerRepo,
+    orderRepo,
+    transitions,
+    shops,
+    orderLoyalty,
+    logger,
+    env.RECOVERY_STALE_SECONDS * 1000,
+  );
+  const services = {
+    shops,
+    customers,
+    loyalty,
+    orders,
+    checkout,
+    fulfilment,
+    catalog,
+    productSync,
+    pubsub,
+    idempotency: new Idempotency(new PrismaIdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000),
+  };
   // Operations a crashed process left behind are settled before traffic arrives, then periodically.
   await recovery.runOnce();
   if (env.RECOVERY_INTERVAL_SECONDS > 0) recovery.start(env.RECOVERY_INTERVAL_SECONDS * 1000);
@@ -144,15 +182,18 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger,
     auth: { initData: new InitDataVerifier(botToken, env.TELEGRAM_INIT_DATA_MAX_AGE_SECONDS), apiKeys },
     ready: () => shopRepo.ping(),
-    plugins: [...(simulators ? [useDemoSimulators(simulators)] : []), useWebhooks({
-      secrets: { ...(env.demo ? { posiflora: env.DEMO_WEBHOOK_SECRET } : {}), ...env.WEBHOOK_SECRETS },
-      windowSeconds: env.WEBHOOK_WINDOW_SECONDS,
-      orders: fulfilment,
-      shops,
-      catalog,
-      events: new WebhookEventRepository(db),
-      logger,
-    })],
+    plugins: [
+      ...(simulators ? [useDemoSimulators(simulators)] : []),
+      useWebhooks({
+        secrets: { ...(env.demo ? { posiflora: env.DEMO_WEBHOOK_SECRET } : {}), ...env.WEBHOOK_SECRETS },
+        windowSeconds: env.WEBHOOK_WINDOW_SECONDS,
+        orders: fulfilment,
+        shops,
+        catalog,
+        events: new WebhookEventRepository(db),
+        logger,
+      }),
+    ],
     graphiql: graphiqlOn && {
       headers: env.demo ? { Authorization: `Bearer ${env.DEMO_API_KEY}` } : undefined,
       defaultQuery: env.demo ? demoQuery() : undefined,
@@ -160,7 +201,14 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
 
   return {
-    env, yoga, logger, simulators, recovery, statusSync, catalogWatch, cache,
+    env,
+    yoga,
+    logger,
+    simulators,
+    recovery,
+    statusSync,
+    catalogWatch,
+    cache,
     close: async () => {
       recovery.stop();
       statusSync.stop();

@@ -18,7 +18,10 @@ async function main(): Promise<void> {
       apiKey: env.DEMO_API_KEY,
     });
   }
-  logger.info("gateway listening", { url: `http://localhost:${port}/graphql`, database: env.DATABASE_URL.split(":")[0] });
+  logger.info("gateway listening", {
+    url: `http://localhost:${port}/graphql`,
+    database: env.DATABASE_URL.split(":")[0],
+  });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -42,7 +45,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`${JSON.stringify({ level: "error", msg: "start-up failed", err: String((error as Error)?.stack ?? error) })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: "error", msg: "start-up failed", err: String((error as Error)?.stack ?? error) })}\n`,
+    );
   }
   process.exit(1);
 });

@@ -33,10 +33,13 @@ export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GraphQLCon
  * and the page is rendered once.
  */
 const graphiqlPages = new Map<string, Promise<string>>();
-function renderLocalGraphiQL(options: Parameters<typeof import("@graphql-yoga/render-graphiql").renderGraphiQL>[0]): Promise<string> {
+function renderLocalGraphiQL(
+  options: Parameters<typeof import("@graphql-yoga/render-graphiql").renderGraphiQL>[0],
+): Promise<string> {
   const key = JSON.stringify(options ?? {});
   let page = graphiqlPages.get(key);
-  if (!page) graphiqlPages.set(key, (page = import("@graphql-yoga/render-graphiql").then((m) => m.renderGraphiQL(options))));
+  if (!page)
+    graphiqlPages.set(key, (page = import("@graphql-yoga/render-graphiql").then((m) => m.renderGraphiQL(options))));
   return page;
 }
 
@@ -53,7 +56,13 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     renderGraphiQL: renderLocalGraphiQL,
     logging: deps.logger,
     maskedErrors: { maskError },
-    plugins: [useRequestId(), useAccessLog(deps.logger), useHealth(deps.ready, deps.logger), useUnexpectedErrorLog(), ...(deps.plugins ?? [])],
+    plugins: [
+      useRequestId(),
+      useAccessLog(deps.logger),
+      useHealth(deps.ready, deps.logger),
+      useUnexpectedErrorLog(),
+      ...(deps.plugins ?? []),
+    ],
     context: ({ request }) => {
       const requestId = requestIdOf(request);
       let viewer;

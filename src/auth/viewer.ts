@@ -4,7 +4,10 @@ import type { ApiKeyRing } from "./api-keys.ts";
 import type { InitDataVerifier } from "./telegram-init-data.ts";
 
 /** Reads `Authorization: tma <initData>` or `Authorization: Bearer <api key>`; a bad credential is an error, not anonymity. */
-export function resolveViewer(header: string | null, deps: { initData: InitDataVerifier; apiKeys: ApiKeyRing }): Viewer {
+export function resolveViewer(
+  header: string | null,
+  deps: { initData: InitDataVerifier; apiKeys: ApiKeyRing },
+): Viewer {
   if (!header) return ANONYMOUS;
   const space = header.indexOf(" ");
   const scheme = header.slice(0, space).toLowerCase();

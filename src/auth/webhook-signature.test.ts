@@ -4,7 +4,9 @@ import { signWebhook, verifyWebhook } from "./webhook-signature.ts";
 describe("webhook signatures", () => {
   const body = JSON.stringify({ id: "e1" });
   it("accepts a fresh, correctly signed body", () => {
-    expect(verifyWebhook("s", { signature: signWebhook("s", 1000, body), timestamp: "1000" }, body, 300, 1100)).toBeNull();
+    expect(
+      verifyWebhook("s", { signature: signWebhook("s", 1000, body), timestamp: "1000" }, body, 300, 1100),
+    ).toBeNull();
   });
   it("rejects another secret, a changed body, a stale timestamp and missing headers", () => {
     const sig = signWebhook("s", 1000, body);

@@ -8,7 +8,13 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
 }
 
-export function verifyWebhook(secret: string, headers: { signature: string | null; timestamp: string | null }, body: string, windowSeconds: number, now = Date.now() / 1000): string | null {
+export function verifyWebhook(
+  secret: string,
+  headers: { signature: string | null; timestamp: string | null },
+  body: string,
+  windowSeconds: number,
+  now = Date.now() / 1000,
+): string | null {
   const ts = Number(headers.timestamp);
   if (!headers.signature || !Number.isInteger(ts)) return "missing signature or timestamp";
   if (Math.abs(now - ts) > windowSeconds) return "timestamp outside the replay window";

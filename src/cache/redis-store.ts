@@ -8,7 +8,10 @@ import type { CacheEntry, CacheStore } from "./cache-store.ts";
 export class RedisCacheStore implements CacheStore {
   private readonly redis: Redis;
 
-  constructor(url: string, private readonly prefix = "lg:cache:") {
+  constructor(
+    url: string,
+    private readonly prefix = "lg:cache:",
+  ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   }
 
@@ -20,7 +23,12 @@ export class RedisCacheStore implements CacheStore {
   async set<T>(namespace: string, key: string, entry: CacheEntry<T>, keepMs: number): Promise<void> {
     const hash = this.prefix + namespace;
     // The hash lives as long as its longest-kept entry; fields carry their own freshness.
-    await this.redis.multi().hset(hash, key, JSON.stringify(entry)).pexpire(hash, keepMs, "GT").pexpire(hash, keepMs, "NX").exec();
+    await this.redis
+      .multi()
+      .hset(hash, key, JSON.stringify(entry))
+      .pexpire(hash, keepMs, "GT")
+      .pexpire(hash, keepMs, "NX")
+      .exec();
   }
 
   async clear(namespace: string): Promise<void> {

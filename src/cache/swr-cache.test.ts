@@ -40,9 +40,17 @@ describe("SwrCache", () => {
     const cache = new SwrCache(new MemoryCacheStore());
     expect(await cache.get("ns", "k", fresh, async () => "kept")).toBe("kept");
     vi.setSystemTime(Date.now() + 20_000);
-    expect(await cache.get("ns", "k", fresh, async () => { throw new Error("vendor down"); })).toBe("kept");
+    expect(
+      await cache.get("ns", "k", fresh, async () => {
+        throw new Error("vendor down");
+      }),
+    ).toBe("kept");
     expect(cache.stats.staleOnError).toBe(1);
-    await expect(cache.get("ns", "other", fresh, async () => { throw new Error("vendor down"); })).rejects.toThrow("vendor down");
+    await expect(
+      cache.get("ns", "other", fresh, async () => {
+        throw new Error("vendor down");
+      }),
+    ).rejects.toThrow("vendor down");
   });
 
   it("drops a namespace on invalidate, and a load under way does not write its older answer back", async () => {

@@ -3,7 +3,6 @@ import type { Freshness, ReadThroughCache } from "../domain/ports/cache.port.ts"
 export type { Freshness };
 import type { CacheStore } from "./cache-store.ts";
 
-
 export interface CacheStats {
   hits: number;
   staleHits: number;
@@ -68,7 +67,13 @@ export class SwrCache implements ReadThroughCache {
     return this.store.close();
   }
 
-  private refresh<T>(namespace: string, key: string, freshness: Freshness, load: () => Promise<T>, waitForOthers = false): Promise<T> {
+  private refresh<T>(
+    namespace: string,
+    key: string,
+    freshness: Freshness,
+    load: () => Promise<T>,
+    waitForOthers = false,
+  ): Promise<T> {
     const id = `${namespace}\u0000${key}`;
     const existing = this.inFlight.get(id);
     if (existing) return existing as Promise<T>;
@@ -77,7 +82,9 @@ export class SwrCache implements ReadThroughCache {
       const locked = await this.store.tryLock(namespace, key, LOCK_MS);
       if (!locked) {
         // Another instance is loading this key: a miss waits for its answer, a stale read keeps the old one.
-        const shared = waitForOthers ? await this.waitForOther<T>(namespace, key) : (await this.store.get<T>(namespace, key))?.value;
+        const shared = waitForOthers
+          ? await this.waitForOther<T>(namespace, key)
+          : (await this.store.get<T>(namespace, key))?.value;
         if (shared !== undefined) return shared;
       }
       try {
@@ -85,7 +92,12 @@ export class SwrCache implements ReadThroughCache {
         const value = await load();
         if ((this.generation.get(namespace) ?? 0) === gen) {
           const now = Date.now();
-          await this.store.set(namespace, key, { value, freshUntil: now + freshness.ttlMs, staleUntil: now + freshness.ttlMs + freshness.staleMs }, freshness.ttlMs + freshness.staleMs + ERROR_GRACE_MS);
+          await this.store.set(
+            namespace,
+            key,
+            { value, freshUntil: now + freshness.ttlMs, staleUntil: now + freshness.ttlMs + freshness.staleMs },
+            freshness.ttlMs + freshness.staleMs + ERROR_GRACE_MS,
+          );
         }
         return value;
       } finally {

@@ -7,13 +7,32 @@ import type { ProviderInstanceInput, ShopsConfig } from "./shops.ts";
  */
 export { DEMO_SIMULATOR_ENV } from "../simulators/demo-accounts.ts";
 
-const sim = (id: string, adapter: string, baseUrl: string, options: Record<string, unknown>, credentials: Record<string, string>): ProviderInstanceInput => ({
-  id, adapter, baseUrl, timeoutMs: 3_000, maxRetries: 2, options, credentials,
+const sim = (
+  id: string,
+  adapter: string,
+  baseUrl: string,
+  options: Record<string, unknown>,
+  credentials: Record<string, string>,
+): ProviderInstanceInput => ({
+  id,
+  adapter,
+  baseUrl,
+  timeoutMs: 3_000,
+  maxRetries: 2,
+  options,
+  credentials,
 });
 
 const posifloraLogin = { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" };
 /** Posiflora as the shop's order system: orders from the Mini App go there at confirmation. */
-const posifloraOrders = (id: string) => sim(id, "posiflora", "http://posiflora.sim/api", { sourceId: "telegram_mini_app", storeId: "store-1", imageUrlTemplate: "/__sim/posiflora/images/{id}.svg" }, posifloraLogin);
+const posifloraOrders = (id: string) =>
+  sim(
+    id,
+    "posiflora",
+    "http://posiflora.sim/api",
+    { sourceId: "telegram_mini_app", storeId: "store-1", imageUrlTemplate: "/__sim/posiflora/images/{id}.svg" },
+    posifloraLogin,
+  );
 
 export const DEMO_SHOPS: ShopsConfig = {
   shops: [
@@ -21,33 +40,67 @@ export const DEMO_SHOPS: ShopsConfig = {
       id: "demo-posiflora",
       name: "Цветочная лавка (Posiflora)",
       currency: "RUB",
-      loyalty: [sim("demo-posiflora", "posiflora", "http://posiflora.sim/api", { rulesTtlSeconds: 300 }, posifloraLogin)],
+      loyalty: [
+        sim("demo-posiflora", "posiflora", "http://posiflora.sim/api", { rulesTtlSeconds: 300 }, posifloraLogin),
+      ],
       orders: posifloraOrders("demo-posiflora-orders"),
     },
     {
       id: "demo-bonusplus",
       name: "Цветочная лавка (BonusPlus)",
       currency: "RUB",
-      loyalty: [sim("demo-bonusplus", "bonusplus", "http://bonusplus.sim/api", { store: "Демо-магазин" }, { apiKey: "env:DEMO_BONUSPLUS_API_KEY" })],
+      loyalty: [
+        sim(
+          "demo-bonusplus",
+          "bonusplus",
+          "http://bonusplus.sim/api",
+          { store: "Демо-магазин" },
+          { apiKey: "env:DEMO_BONUSPLUS_API_KEY" },
+        ),
+      ],
       orders: posifloraOrders("demo-bonusplus-orders"),
     },
     {
       id: "demo-loyalclient",
       name: "Цветочная лавка (LoyalClient)",
       currency: "RUB",
-      loyalty: [sim("demo-loyalclient", "loyalclient", "http://loyalclient.sim", { point: "point-1", holdMinutes: 30 }, { apiKey: "env:DEMO_LOYALCLIENT_API_KEY" })],
+      loyalty: [
+        sim(
+          "demo-loyalclient",
+          "loyalclient",
+          "http://loyalclient.sim",
+          { point: "point-1", holdMinutes: 30 },
+          { apiKey: "env:DEMO_LOYALCLIENT_API_KEY" },
+        ),
+      ],
     },
     {
       id: "demo-rkeeper",
       name: "Кофейня при цветочной (r_keeper)",
       currency: "RUB",
-      loyalty: [sim("demo-rkeeper", "rkeeper", "http://rkeeper.sim/pub", { rkObjectId: "4174244" }, { apiKey: "env:DEMO_RKEEPER_API_KEY", password: "env:DEMO_RKEEPER_PASSWORD" })],
+      loyalty: [
+        sim(
+          "demo-rkeeper",
+          "rkeeper",
+          "http://rkeeper.sim/pub",
+          { rkObjectId: "4174244" },
+          { apiKey: "env:DEMO_RKEEPER_API_KEY", password: "env:DEMO_RKEEPER_PASSWORD" },
+        ),
+      ],
     },
     {
       id: "demo-integrations",
       name: "Цветочная лавка (Integrations)",
       currency: "RUB",
-      loyalty: [sim("demo-integrations", "integrations", "http://integrations.sim/api/integrations", { outletId: "outlet-1" }, { apiKey: "env:DEMO_INTEGRATIONS_API_KEY" })],
+      loyalty: [
+        sim(
+          "demo-integrations",
+          "integrations",
+          "http://integrations.sim/api/integrations",
+          { outletId: "outlet-1" },
+          { apiKey: "env:DEMO_INTEGRATIONS_API_KEY" },
+        ),
+      ],
     },
   ],
 };
@@ -62,4 +115,6 @@ export const DEMO_PHONES = {
 } as const;
 
 /** QR tokens the Integrations simulator knows (it finds customers by token, not by phone). */
-export const DEMO_QR_TOKENS = { integrations: { regular: "qr-anna-501", small: "qr-ivan-502", blocked: "qr-oleg-503" } } as const;
+export const DEMO_QR_TOKENS = {
+  integrations: { regular: "qr-anna-501", small: "qr-ivan-502", blocked: "qr-oleg-503" },
+} as const;

@@ -16,36 +16,54 @@ const envSchema = z.object({
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-  DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, "must be file:… (SQLite) or postgresql://…").default("file:./data/gateway.db"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must be file:… (SQLite) or postgresql://…")
+    .default("file:./data/gateway.db"),
   MIGRATE_ON_START: bool.default(true),
   SHOPS_CONFIG: z.string().min(1).optional(),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_INIT_DATA_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(86_400),
-  API_KEYS: z.string().default("[]").transform((text, ctx) => {
-    try {
-      return z.array(apiKeySchema).parse(JSON.parse(text));
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: `must be a JSON array of {name, key, scopes}: ${(error as Error).message}` });
-      return z.NEVER;
-    }
-  }),
+  API_KEYS: z
+    .string()
+    .default("[]")
+    .transform((text, ctx) => {
+      try {
+        return z.array(apiKeySchema).parse(JSON.parse(text));
+      } catch (error) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a JSON array of {name, key, scopes}: ${(error as Error).message}`,
+        });
+        return z.NEVER;
+      }
+    }),
   GRAPHIQL: bool.optional(),
   DEMO_API_KEY: z.string().min(16).default("demo-dev-key-0000000000"),
   DEMO_BOT_TOKEN: z.string().min(1).default("123456:demo-bot-token"),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be redis://…").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be redis://…")
+    .optional(),
   RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(30),
   RECOVERY_STALE_SECONDS: z.coerce.number().int().min(0).default(30),
   IDEMPOTENCY_TAKEOVER_SECONDS: z.coerce.number().int().min(1).default(30),
   STATUS_SYNC_SECONDS: z.coerce.number().int().min(0).default(10),
   /** Shared secrets of providers that push webhooks, as JSON: {"posiflora": "..."}. */
-  WEBHOOK_SECRETS: z.string().default("{}").transform((text, ctx) => {
-    try {
-      return z.record(z.string(), z.string().min(16)).parse(JSON.parse(text));
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: `must be a JSON object of provider → secret (16+ characters): ${(error as Error).message}` });
-      return z.NEVER;
-    }
-  }),
+  WEBHOOK_SECRETS: z
+    .string()
+    .default("{}")
+    .transform((text, ctx) => {
+      try {
+        return z.record(z.string(), z.string().min(16)).parse(JSON.parse(text));
+      } catch (error) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a JSON object of provider → secret (16+ characters): ${(error as Error).message}`,
+        });
+        return z.NEVER;
+      }
+    }),
   /** Catalog and stores: fresh for CATALOG_TTL_SECONDS, then served stale while one call refreshes them. */
   CATALOG_TTL_SECONDS: z.coerce.number().int().min(0).default(60),
   CATALOG_STALE_SECONDS: z.coerce.number().int().min(0).default(600),
@@ -58,7 +76,10 @@ const envSchema = z.object({
   WEBHOOK_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
   DEMO_WEBHOOK_SECRET: z.string().min(16).default("demo-webhook-secret-000"),
   /** Crash test only: `<point>:<n>` kills the process the n-th time it reaches that point. */
-  CRASH_AT: z.string().regex(/^(ledger-written|provider-called|before-status):\d+$/).optional()
+  CRASH_AT: z
+    .string()
+    .regex(/^(ledger-written|provider-called|before-status):\d+$/)
+    .optional()
     .transform((v) => (v ? { point: v.split(":")[0] as "ledger-written", nth: Number(v.split(":")[1]) } : null)),
 });
 
@@ -69,7 +90,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!parsed.success) throw new ConfigError(`Invalid environment:\n${formatIssues(parsed.error.issues)}`);
   const env = parsed.data;
   const demo = !env.SHOPS_CONFIG;
-  if (env.NODE_ENV === "production" && env.CRASH_AT) throw new ConfigError("Invalid environment:\nCRASH_AT: not allowed in production");
+  if (env.NODE_ENV === "production" && env.CRASH_AT)
+    throw new ConfigError("Invalid environment:\nCRASH_AT: not allowed in production");
   if (!demo && env.NODE_ENV === "production" && !env.TELEGRAM_BOT_TOKEN) {
     throw new ConfigError("Invalid environment:\nTELEGRAM_BOT_TOKEN: required in production");
   }

@@ -4,8 +4,10 @@ import type { z } from "zod";
 export function formatIssues(issues: z.core.$ZodIssue[], root = ""): string {
   return issues
     .map((issue) => {
-      const path = issue.path.reduce<string>((acc, key) =>
-        typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key), root);
+      const path = issue.path.reduce<string>(
+        (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+        root,
+      );
       return `${path || "(root)"}: ${issue.message}`;
     })
     .join("\n");

@@ -27,18 +27,32 @@ export function createOrderSystem(
 
 interface Buildable {
   options: { safeParse(v: unknown): { success: true; data: any } | { success: false; error: { issues: any[] } } };
-  credentials: { safeParse(v: unknown): { success: true; data: Record<string, string> } | { success: false; error: { issues: any[] } } };
+  credentials: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: Record<string, string> } | { success: false; error: { issues: any[] } };
+  };
   create(instance: any, deps: ProviderDeps): unknown;
 }
 
-function build(modules: Record<string, Buildable>, input: ProviderInstanceInput, path: string, env: Record<string, string | undefined>, deps: ProviderDeps) {
+function build(
+  modules: Record<string, Buildable>,
+  input: ProviderInstanceInput,
+  path: string,
+  env: Record<string, string | undefined>,
+  deps: ProviderDeps,
+) {
   const module = modules[input.adapter];
   if (!module) {
-    throw new ConfigError(`Invalid shops config:\n${path}.adapter: unknown adapter "${input.adapter}" (known: ${Object.keys(modules).join(", ")})`);
+    throw new ConfigError(
+      `Invalid shops config:\n${path}.adapter: unknown adapter "${input.adapter}" (known: ${Object.keys(modules).join(", ")})`,
+    );
   }
   const options = module.options.safeParse(input.options);
-  if (!options.success) throw new ConfigError(`Invalid shops config:\n${formatIssues(options.error.issues, `${path}.options`)}`);
+  if (!options.success)
+    throw new ConfigError(`Invalid shops config:\n${formatIssues(options.error.issues, `${path}.options`)}`);
   const credentials = module.credentials.safeParse(resolveCredentials(input, env, path));
-  if (!credentials.success) throw new ConfigError(`Invalid shops config:\n${formatIssues(credentials.error.issues, `${path}.credentials`)}`);
+  if (!credentials.success)
+    throw new ConfigError(`Invalid shops config:\n${formatIssues(credentials.error.issues, `${path}.credentials`)}`);
   return module.create({ ...input, options: options.data, credentials: credentials.data }, deps);
 }

@@ -25,7 +25,10 @@ describe("shops config", () => {
     [{ shops: [] }, "shops: "],
     [{ shops: [{ ...valid.shops[0], loyalty: [{ ...instance, baseUrl: "nope" }] }] }, "shops[0].loyalty[0].baseUrl"],
     [{ shops: [{ ...valid.shops[0], currency: "rub" }] }, "shops[0].currency"],
-    [{ shops: [{ ...valid.shops[0], loyalty: [{ ...instance, credentials: { apiKey: "plain-secret" } }] }] }, "shops[0].loyalty[0].credentials.apiKey"],
+    [
+      { shops: [{ ...valid.shops[0], loyalty: [{ ...instance, credentials: { apiKey: "plain-secret" } }] }] },
+      "shops[0].loyalty[0].credentials.apiKey",
+    ],
     [{ shops: [valid.shops[0], valid.shops[0]] }, "shops[1].id: duplicate id shop"],
   ])("names the bad key (%#)", (raw, key) => {
     expect(() => parseShopsConfig(raw)).toThrow(ConfigError);
@@ -34,13 +37,28 @@ describe("shops config", () => {
 
   it("validates adapter options and credentials at boot", () => {
     const env = { BP_KEY: "k" };
-    expect(() => createLoyaltyProvider({ ...parseShopsConfig(valid).shops[0]!.loyalty[0]!, adapter: "nope" }, "shops[0].loyalty[0]", env, deps))
-      .toThrow('shops[0].loyalty[0].adapter: unknown adapter "nope"');
-    expect(() => createLoyaltyProvider({ ...parseShopsConfig(valid).shops[0]!.loyalty[0]!, options: {} }, "shops[0].loyalty[0]", env, deps))
-      .toThrow("shops[0].loyalty[0].options.store");
-    expect(() => createLoyaltyProvider(parseShopsConfig(valid).shops[0]!.loyalty[0]!, "shops[0].loyalty[0]", {}, deps))
-      .toThrow("shops[0].loyalty[0].credentials.apiKey: environment variable BP_KEY is not set");
-    expect(createLoyaltyProvider(parseShopsConfig(valid).shops[0]!.loyalty[0]!, "shops[0].loyalty[0]", env, deps).adapter).toBe("bonusplus");
+    expect(() =>
+      createLoyaltyProvider(
+        { ...parseShopsConfig(valid).shops[0]!.loyalty[0]!, adapter: "nope" },
+        "shops[0].loyalty[0]",
+        env,
+        deps,
+      ),
+    ).toThrow('shops[0].loyalty[0].adapter: unknown adapter "nope"');
+    expect(() =>
+      createLoyaltyProvider(
+        { ...parseShopsConfig(valid).shops[0]!.loyalty[0]!, options: {} },
+        "shops[0].loyalty[0]",
+        env,
+        deps,
+      ),
+    ).toThrow("shops[0].loyalty[0].options.store");
+    expect(() =>
+      createLoyaltyProvider(parseShopsConfig(valid).shops[0]!.loyalty[0]!, "shops[0].loyalty[0]", {}, deps),
+    ).toThrow("shops[0].loyalty[0].credentials.apiKey: environment variable BP_KEY is not set");
+    expect(
+      createLoyaltyProvider(parseShopsConfig(valid).shops[0]!.loyalty[0]!, "shops[0].loyalty[0]", env, deps).adapter,
+    ).toBe("bonusplus");
   });
 });
 
@@ -51,7 +69,7 @@ describe("environment", () => {
   it.each([
     [{ PORT: "abc" }, "PORT"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
-    [{ API_KEYS: "[{\"name\":\"x\"}]" }, "API_KEYS"],
+    [{ API_KEYS: '[{"name":"x"}]' }, "API_KEYS"],
     [{ SHOPS_CONFIG: "./shops.json", NODE_ENV: "production" }, "TELEGRAM_BOT_TOKEN"],
   ])("names the bad key (%#)", (env, key) => {
     expect(() => parseEnv(env)).toThrow(key);

@@ -12,14 +12,19 @@ const providerInstanceSchema = z.object({
   maxRetries: z.number().int().min(0).max(5).default(2),
   options: z.record(z.string(), z.unknown()).default({}),
   /** Each value names an environment variable: `"env:BONUSPLUS_API_KEY"`. */
-  credentials: z.record(z.string(), z.string().regex(/^env:[A-Z_][A-Z0-9_]*$/, 'must be "env:VARIABLE_NAME"')).default({}),
+  credentials: z
+    .record(z.string(), z.string().regex(/^env:[A-Z_][A-Z0-9_]*$/, 'must be "env:VARIABLE_NAME"'))
+    .default({}),
 });
 export type ProviderInstanceInput = z.infer<typeof providerInstanceSchema>;
 
 const shopSchema = z.object({
   id,
   name: z.string().min(1),
-  currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as RUB").default("RUB"),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as RUB")
+    .default("RUB"),
   loyalty: z.array(providerInstanceSchema).min(1),
   /** The shop's order system (Posiflora), if orders should be created there. */
   orders: providerInstanceSchema.optional(),
@@ -28,14 +33,17 @@ const shopSchema = z.object({
 export const shopsConfigSchema = z.object({ shops: z.array(shopSchema).min(1) }).superRefine((cfg, ctx) => {
   const seen = new Set<string>();
   cfg.shops.forEach((shop, s) => {
-    if (seen.has(shop.id)) ctx.addIssue({ code: "custom", path: ["shops", s, "id"], message: `duplicate id ${shop.id}` });
+    if (seen.has(shop.id))
+      ctx.addIssue({ code: "custom", path: ["shops", s, "id"], message: `duplicate id ${shop.id}` });
     seen.add(shop.id);
     shop.loyalty.forEach((p, i) => {
-      if (seen.has(p.id)) ctx.addIssue({ code: "custom", path: ["shops", s, "loyalty", i, "id"], message: `duplicate id ${p.id}` });
+      if (seen.has(p.id))
+        ctx.addIssue({ code: "custom", path: ["shops", s, "loyalty", i, "id"], message: `duplicate id ${p.id}` });
       seen.add(p.id);
     });
     if (shop.orders) {
-      if (seen.has(shop.orders.id)) ctx.addIssue({ code: "custom", path: ["shops", s, "orders", "id"], message: `duplicate id ${shop.orders.id}` });
+      if (seen.has(shop.orders.id))
+        ctx.addIssue({ code: "custom", path: ["shops", s, "orders", "id"], message: `duplicate id ${shop.orders.id}` });
       seen.add(shop.orders.id);
     }
   });
@@ -61,11 +69,20 @@ export function parseShopsConfig(raw: unknown, source = "shops config"): ShopsCo
 }
 
 /** Replaces `env:NAME` references with the variables' values; a missing one is a config error. */
-export function resolveCredentials(instance: ProviderInstanceInput, env: Record<string, string | undefined>, path: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(instance.credentials).map(([key, ref]) => {
-    const name = ref.slice("env:".length);
-    const value = env[name];
-    if (!value) throw new ConfigError(`Invalid shops config:\n${path}.credentials.${key}: environment variable ${name} is not set`);
-    return [key, value];
-  }));
+export function resolveCredentials(
+  instance: ProviderInstanceInput,
+  env: Record<string, string | undefined>,
+  path: string,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(instance.credentials).map(([key, ref]) => {
+      const name = ref.slice("env:".length);
+      const value = env[name];
+      if (!value)
+        throw new ConfigError(
+          `Invalid shops config:\n${path}.credentials.${key}: environment variable ${name} is not set`,
+        );
+      return [key, value];
+    }),
+  );
 }

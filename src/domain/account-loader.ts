@@ -18,19 +18,19 @@ export interface AccountKey {
  * degrades only its own account.
  */
 export function createAccountLoader(): DataLoader<AccountKey, AccountResult, string> {
-  return new DataLoader<AccountKey, AccountResult, string>(
-    (keys) => Promise.all(keys.map((key) => lookup(key))),
-    { cacheKeyFn: (k) => `${k.provider.instanceId}\u0000${k.phone}` },
-  );
+  return new DataLoader<AccountKey, AccountResult, string>((keys) => Promise.all(keys.map((key) => lookup(key))), {
+    cacheKeyFn: (k) => `${k.provider.instanceId}\u0000${k.phone}`,
+  });
 }
 
 async function lookup({ provider, phone }: AccountKey): Promise<AccountResult> {
   try {
     return { provider, account: await provider.findCustomer({ phone }) };
   } catch (error) {
-    const typed = error instanceof ProviderError
-      ? error
-      : new ProviderError("PROVIDER_UNAVAILABLE", `${provider.instanceId} failed`, provider.instanceId, "INTERNAL");
+    const typed =
+      error instanceof ProviderError
+        ? error
+        : new ProviderError("PROVIDER_UNAVAILABLE", `${provider.instanceId} failed`, provider.instanceId, "INTERNAL");
     return { provider, error: typed };
   }
 }

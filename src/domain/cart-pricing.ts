@@ -13,7 +13,13 @@ import type { Shop } from "./shop-directory.ts";
 export class CartPricing {
   constructor(private readonly catalog: CatalogService) {}
 
-  async price(scope: RequestScope, shop: Shop, lines: CartLineInput[], storeId: string | null, opts: { checkStock: boolean; path?: string }): Promise<PricedLineInput[]> {
+  async price(
+    scope: RequestScope,
+    shop: Shop,
+    lines: CartLineInput[],
+    storeId: string | null,
+    opts: { checkStock: boolean; path?: string },
+  ): Promise<PricedLineInput[]> {
     const path = opts.path ?? "lines";
     assertCurrency(lines, shop.currency);
     if (!shop.catalog) return lines.map((l, i) => asSent(l, i, shop.id, path));
@@ -24,14 +30,22 @@ export class CartPricing {
     ]);
     const priced = lines.map((l, i): PricedLineInput => {
       const product = index.get(l.productId);
-      if (!product) throw new CatalogError("UNKNOWN_PRODUCT", `no product "${l.productId}" in the catalog`, i, l.productId);
+      if (!product)
+        throw new CatalogError("UNKNOWN_PRODUCT", `no product "${l.productId}" in the catalog`, i, l.productId);
       const storePrice = offers?.get(l.productId);
       if (offers && storePrice === undefined) {
-        throw new CatalogError("NOT_SOLD_AT_STORE", `"${product.title}" is not sold at store ${storeId}`, i, l.productId, storeId);
+        throw new CatalogError(
+          "NOT_SOLD_AT_STORE",
+          `"${product.title}" is not sold at store ${storeId}`,
+          i,
+          l.productId,
+          storeId,
+        );
       }
       // Without a store, a price that varies by store is the highest: the client can never pay less than the shop asks.
       const price = storePrice ?? product.maxPrice;
-      if (l.unitPrice && l.unitPrice.amount !== price) throw new PriceChangedError(i, l.productId, price, shop.currency);
+      if (l.unitPrice && l.unitPrice.amount !== price)
+        throw new PriceChangedError(i, l.productId, price, shop.currency);
       return { productId: l.productId, name: product.title, quantity: l.quantity, unitPrice: price };
     });
     if (opts.checkStock && storeId) await this.checkStock(scope, shop, priced, storeId);
@@ -45,11 +59,20 @@ export class CartPricing {
       const w = wanted.get(l.productId);
       wanted.set(l.productId, { quantity: (w?.quantity ?? 0) + l.quantity, lineIndex: w?.lineIndex ?? i });
     });
-    const counts = await Promise.all([...wanted.keys()].map((id) => this.catalog.stock(scope, shop, id, storeId, true)));
+    const counts = await Promise.all(
+      [...wanted.keys()].map((id) => this.catalog.stock(scope, shop, id, storeId, true)),
+    );
     [...wanted.entries()].forEach(([productId, w], k) => {
       const left = counts[k];
       if (left != null && w.quantity > left) {
-        throw new CatalogError("INSUFFICIENT_STOCK", `only ${left} of "${productId}" left at store ${storeId}`, w.lineIndex, productId, storeId, left);
+        throw new CatalogError(
+          "INSUFFICIENT_STOCK",
+          `only ${left} of "${productId}" left at store ${storeId}`,
+          w.lineIndex,
+          productId,
+          storeId,
+          left,
+        );
       }
     });
   }
@@ -57,7 +80,9 @@ export class CartPricing {
 
 function asSent(l: CartLineInput, i: number, shopId: string, path: string): PricedLineInput {
   if (!l.unitPrice) {
-    throw new InvalidInputError(`shop ${shopId} has no catalog: every line needs a unitPrice`, [{ path: `${path}.${i}.unitPrice`, message: "required for this shop" }]);
+    throw new InvalidInputError(`shop ${shopId} has no catalog: every line needs a unitPrice`, [
+      { path: `${path}.${i}.unitPrice`, message: "required for this shop" },
+    ]);
   }
   return { productId: l.productId, name: l.name ?? null, quantity: l.quantity, unitPrice: l.unitPrice.amount };
 }

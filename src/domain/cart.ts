@@ -10,10 +10,16 @@ export const cartLineSchema = z.object({
   name: z.string().max(200).nullish(),
   quantity: z.number().int("quantity must be a whole number").min(1, "quantity must be at least 1").max(MAX_QUANTITY),
   /** Optional where the shop has a catalog: the gateway prices the line, and a different price is PRICE_CHANGED. */
-  unitPrice: z.object({
-    amount: z.number().int("amounts are integer minor units").min(1, "price must be positive").max(MAX_UNIT_PRICE, "price must be below 10^9 minor units"),
-    currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as RUB"),
-  }).nullish(),
+  unitPrice: z
+    .object({
+      amount: z
+        .number()
+        .int("amounts are integer minor units")
+        .min(1, "price must be positive")
+        .max(MAX_UNIT_PRICE, "price must be below 10^9 minor units"),
+      currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as RUB"),
+    })
+    .nullish(),
 });
 
 export const calculationInputSchema = z.object({
@@ -41,12 +47,22 @@ export interface PricedLineInput {
 export function assertCurrency(lines: CartLineInput[], currency: string): void {
   lines.forEach((l, i) => {
     if (l.unitPrice && l.unitPrice.currency !== currency) {
-      throw new InvalidInputError(`prices must be in ${currency}`, [{ path: `lines.${i}.unitPrice.currency`, message: `must be ${currency}` }]);
+      throw new InvalidInputError(`prices must be in ${currency}`, [
+        { path: `lines.${i}.unitPrice.currency`, message: `must be ${currency}` },
+      ]);
     }
   });
 }
 
 /** Input lines as stored and priced: numbered from 1, the unit price in minor units. */
-export function toLines(lines: PricedLineInput[]): Array<{ lineId: string; productId: string; name: string | null; quantity: number; unitPrice: number }> {
-  return lines.map((l, i) => ({ lineId: String(i + 1), productId: l.productId, name: l.name, quantity: l.quantity, unitPrice: l.unitPrice }));
+export function toLines(
+  lines: PricedLineInput[],
+): Array<{ lineId: string; productId: string; name: string | null; quantity: number; unitPrice: number }> {
+  return lines.map((l, i) => ({
+    lineId: String(i + 1),
+    productId: l.productId,
+    name: l.name,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+  }));
 }

@@ -18,21 +18,26 @@ export class CatalogWatch {
   /** One probe of every window; returns the ids of the windows found changed. */
   async runOnce(): Promise<string[]> {
     const changed: string[] = [];
-    await Promise.all(this.catalog.sources().map(async (source) => {
-      try {
-        const revision = await source.revision();
-        if (revision === null) return;
-        const before = this.seen.get(source.instanceId);
-        this.seen.set(source.instanceId, revision);
-        if (before !== undefined && before !== revision) {
-          await this.catalog.invalidate((c) => c.instanceId === source.instanceId);
-          changed.push(source.instanceId);
-          this.logger.info("catalog changed; cache dropped", { provider: source.instanceId, revision });
+    await Promise.all(
+      this.catalog.sources().map(async (source) => {
+        try {
+          const revision = await source.revision();
+          if (revision === null) return;
+          const before = this.seen.get(source.instanceId);
+          this.seen.set(source.instanceId, revision);
+          if (before !== undefined && before !== revision) {
+            await this.catalog.invalidate((c) => c.instanceId === source.instanceId);
+            changed.push(source.instanceId);
+            this.logger.info("catalog changed; cache dropped", { provider: source.instanceId, revision });
+          }
+        } catch (error) {
+          this.logger.warn("catalog probe failed", {
+            provider: source.instanceId,
+            error: error instanceof Error ? error.message : String(error),
+          });
         }
-      } catch (error) {
-        this.logger.warn("catalog probe failed", { provider: source.instanceId, error: error instanceof Error ? error.message : String(error) });
-      }
-    }));
+      }),
+    );
     return changed;
   }
 

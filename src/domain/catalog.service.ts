@@ -1,6 +1,12 @@
 import type { Freshness, ReadThroughCache } from "./ports/cache.port.ts";
 import type { ProductExport } from "./ports/loyalty-provider.port.ts";
-import type { CatalogCategory, CatalogProduct, CatalogProductDetail, CatalogProvider, CatalogStore } from "./ports/catalog.port.ts";
+import type {
+  CatalogCategory,
+  CatalogProduct,
+  CatalogProductDetail,
+  CatalogProvider,
+  CatalogStore,
+} from "./ports/catalog.port.ts";
 import { InvalidInputError, NotFoundError, ProviderError } from "./errors.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
@@ -33,7 +39,12 @@ export class CatalogService {
 
   /** The shop's catalog source, or UNSUPPORTED_BY_PROVIDER for a shop whose systems have no shop window. */
   source(shop: Shop): CatalogProvider {
-    if (!shop.catalog) throw new ProviderError("UNSUPPORTED_BY_PROVIDER", `shop ${shop.id} has no catalog (no order system with one)`, shop.id);
+    if (!shop.catalog)
+      throw new ProviderError(
+        "UNSUPPORTED_BY_PROVIDER",
+        `shop ${shop.id} has no catalog (no order system with one)`,
+        shop.id,
+      );
     return shop.catalog;
   }
 
@@ -44,18 +55,28 @@ export class CatalogService {
 
   async products(scope: RequestScope, shop: Shop, categoryId: string): Promise<CatalogProduct[]> {
     const c = this.source(shop);
-    const found = await this.read(scope, c, `products:${categoryId}`, this.freshness.catalog, async () => (await c.products(categoryId))?.products ?? null);
+    const found = await this.read(
+      scope,
+      c,
+      `products:${categoryId}`,
+      this.freshness.catalog,
+      async () => (await c.products(categoryId))?.products ?? null,
+    );
     if (!found) throw new NotFoundError("NOT_FOUND", `category ${categoryId} not found`);
     return found;
   }
 
   /** Every product of every category, by id. */
   async index(scope: RequestScope, shop: Shop): Promise<Map<string, CatalogProduct>> {
-    const lists = await Promise.all((await this.categories(scope, shop)).map((cat) => this.products(scope, shop, cat.id).catch((error: unknown) => {
-      // A category removed between the two reads has no products; any other failure is the caller's.
-      if (error instanceof NotFoundError) return [];
-      throw error;
-    })));
+    const lists = await Promise.all(
+      (await this.categories(scope, shop)).map((cat) =>
+        this.products(scope, shop, cat.id).catch((error: unknown) => {
+          // A category removed between the two reads has no products; any other failure is the caller's.
+          if (error instanceof NotFoundError) return [];
+          throw error;
+        }),
+      ),
+    );
     return new Map(lists.flat().map((p) => [p.id, p]));
   }
 
@@ -75,7 +96,8 @@ export class CatalogService {
 
   async store(scope: RequestScope, shop: Shop, storeId: string, path = "storeId"): Promise<CatalogStore> {
     const store = (await this.stores(scope, shop)).find((s) => s.id === storeId);
-    if (!store) throw new InvalidInputError(`shop ${shop.id} has no store "${storeId}"`, [{ path, message: "no such store" }]);
+    if (!store)
+      throw new InvalidInputError(`shop ${shop.id} has no store "${storeId}"`, [{ path, message: "no such store" }]);
     return store;
   }
 
@@ -100,7 +122,9 @@ export class CatalogService {
   stock(scope: RequestScope, shop: Shop, productId: string, storeId: string, live = false): Promise<number | null> {
     const c = this.source(shop);
     if (live) return c.stock(productId, storeId);
-    return this.read(scope, c, `stock:${productId}:${storeId}`, this.freshness.stock, () => c.stock(productId, storeId));
+    return this.read(scope, c, `stock:${productId}:${storeId}`, this.freshness.stock, () =>
+      c.stock(productId, storeId),
+    );
   }
 
   /** The whole catalog read now, past the cache, as products to export (name, category title, price). */
@@ -110,12 +134,21 @@ export class CatalogService {
     const titles = new Map(categories.map((cat) => [cat.id, cat.title]));
     const lists = await Promise.all(categories.map(async (cat) => (await c.products(cat.id))?.products ?? []));
     const byId = new Map(lists.flat().map((p) => [p.id, p]));
-    return [...byId.values()].map((p) => ({ id: p.id, name: p.title, category: titles.get(p.categoryId) ?? null, price: p.maxPrice }));
+    return [...byId.values()].map((p) => ({
+      id: p.id,
+      name: p.title,
+      category: titles.get(p.categoryId) ?? null,
+      price: p.maxPrice,
+    }));
   }
 
   /** Every distinct shop window the configured shops read from. */
   sources(): CatalogProvider[] {
-    return [...new Map(this.shops.shops.flatMap((s) => (s.catalog ? [[s.catalog.instanceId, s.catalog] as const] : []))).values()];
+    return [
+      ...new Map(
+        this.shops.shops.flatMap((s) => (s.catalog ? [[s.catalog.instanceId, s.catalog] as const] : [])),
+      ).values(),
+    ];
   }
 
   /** Drops everything cached for these shop windows, on every instance sharing the cache; returns their ids. */
@@ -125,7 +158,13 @@ export class CatalogService {
     return hit.map((c) => c.instanceId);
   }
 
-  private read<T>(scope: RequestScope, c: CatalogProvider, key: string, freshness: Freshness, load: () => Promise<T>): Promise<T> {
+  private read<T>(
+    scope: RequestScope,
+    c: CatalogProvider,
+    key: string,
+    freshness: Freshness,
+    load: () => Promise<T>,
+  ): Promise<T> {
     const memoKey = `catalog:${c.instanceId}:${key}`;
     let hit = scope.memo.get(memoKey) as Promise<T> | undefined;
     if (!hit) {

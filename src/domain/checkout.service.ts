@@ -73,9 +73,12 @@ export class CheckoutService {
   /** Recalculates with `points` redeemed, checks them against the provider's maximum, and holds them. */
   applyBonuses(scope: RequestScope, orderId: string, points: number): Promise<OrderRecord> {
     return this.access.change(scope, orderId, async (order, shop) => {
-      if (order.status !== "CALCULATED" && order.status !== "BONUSES_HELD") assertTransition(order.status, "BONUSES_HELD");
+      if (order.status !== "CALCULATED" && order.status !== "BONUSES_HELD")
+        assertTransition(order.status, "BONUSES_HELD");
       if (points > 0 && !order.phone) {
-        throw new InvalidInputError("points can be redeemed only for a known customer", [{ path: "points", message: "link a phone first" }]);
+        throw new InvalidInputError("points can be redeemed only for a known customer", [
+          { path: "points", message: "link a phone first" },
+        ]);
       }
       if (points === order.pointsHeld && order.calculation?.redeemedPoints === points) return order;
       const provider = this.provider(shop, order);
@@ -149,7 +152,12 @@ export class CheckoutService {
         const receipt = await this.loyalty.commit(current, provider);
         current = await this.transitions.amend(
           current,
-          { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, pointsEarned: receipt.pointsEarned, pointsHeld: 0 },
+          {
+            loyaltyRef: receipt.reference,
+            pointsRedeemed: receipt.pointsRedeemed,
+            pointsEarned: receipt.pointsEarned,
+            pointsHeld: 0,
+          },
           "confirmOrder: commit",
         );
       }
@@ -176,7 +184,12 @@ export class CheckoutService {
       }
       let vendorStatus = order.vendorStatus;
       if (shop.orders && order.orderRef) vendorStatus = (await shop.orders.cancelOrder(order.id, reason)).vendorStatus;
-      return this.transitions.transition(order, "CANCELLED", { pointsHeld: 0, holdId: null, vendorStatus }, `${cause}: ${reason}`);
+      return this.transitions.transition(
+        order,
+        "CANCELLED",
+        { pointsHeld: 0, holdId: null, vendorStatus },
+        `${cause}: ${reason}`,
+      );
     });
   }
 
@@ -188,13 +201,19 @@ export class CheckoutService {
     fulfilment: { kind: string; storeId?: string | null },
     path = "input.lines",
   ) {
-    const storeId = fulfilment.kind === "PICKUP" ? (fulfilment.storeId ?? null) : (shop.orders?.deliveryStoreId ?? null);
+    const storeId =
+      fulfilment.kind === "PICKUP" ? (fulfilment.storeId ?? null) : (shop.orders?.deliveryStoreId ?? null);
     return this.cartPricing.price(scope, shop, lines, storeId, { checkStock: true, path });
   }
 
   private async releaseHold(order: OrderRecord, provider: LoyaltyProvider, cause: string): Promise<OrderRecord> {
     await this.loyalty.release(order, provider);
-    return this.transitions.transition(order, "CALCULATED", { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 }, cause);
+    return this.transitions.transition(
+      order,
+      "CALCULATED",
+      { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
+      cause,
+    );
   }
 
   /** A hold that ran out before confirmation is made again, or the order answers HOLD_EXPIRED. */
@@ -203,11 +222,26 @@ export class CheckoutService {
     try {
       await this.loyalty.release(order, provider);
       const hold = await this.loyalty.hold(order, provider, order.pointsHeld);
-      return this.transitions.amend(order, { holdId: hold.holdId, holdExpiresAt: hold.expiresAt }, "confirmOrder: hold renewed");
+      return this.transitions.amend(
+        order,
+        { holdId: hold.holdId, holdExpiresAt: hold.expiresAt },
+        "confirmOrder: hold renewed",
+      );
     } catch (error) {
-      if (error instanceof ProviderError && (error.code === "INSUFFICIENT_BONUSES" || error.code === "REDEEM_LIMIT_EXCEEDED")) {
-        await this.transitions.transition(order, "CALCULATED", { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 }, "hold expired");
-        throw new ConflictError("HOLD_EXPIRED", "the points hold expired and the points are no longer available; apply bonuses again");
+      if (
+        error instanceof ProviderError &&
+        (error.code === "INSUFFICIENT_BONUSES" || error.code === "REDEEM_LIMIT_EXCEEDED")
+      ) {
+        await this.transitions.transition(
+          order,
+          "CALCULATED",
+          { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
+          "hold expired",
+        );
+        throw new ConflictError(
+          "HOLD_EXPIRED",
+          "the points hold expired and the points are no longer available; apply bonuses again",
+        );
       }
       throw error;
     }

@@ -38,12 +38,18 @@ export class CustomerService {
    */
   async findByToken(scope: RequestScope, shopId: string, token: string): Promise<Customer> {
     if (!hasScope(scope.viewer, SCOPES.customersRead)) {
-      throw new AccessError(scope.viewer.kind === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN", `needs the ${SCOPES.customersRead} scope`);
+      throw new AccessError(
+        scope.viewer.kind === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN",
+        `needs the ${SCOPES.customersRead} scope`,
+      );
     }
     const shop = this.shops.get(shopId);
     const capable = shop.loyalty.filter((p) => p.capabilities.lookupBy.includes("QR") && p.findCustomerByToken);
-    const found = (await Promise.all(capable.map(async (provider) => ({ provider, account: await provider.findCustomerByToken!(token) }))))
-      .find((r) => r.account?.phone);
+    const found = (
+      await Promise.all(
+        capable.map(async (provider) => ({ provider, account: await provider.findCustomerByToken!(token) })),
+      )
+    ).find((r) => r.account?.phone);
     if (!found?.account) throw new NotFoundError("CUSTOMER_NOT_FOUND", "no customer has this token");
     const phone = normalizePhone(found.account.phone);
     const customer = await this.ensure(shop.id, phone);
@@ -64,16 +70,24 @@ export class CustomerService {
   async byIds(scope: RequestScope, ids: readonly string[]): Promise<Array<Customer | null>> {
     const rows = await this.links.findByIds(ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return Promise.all(ids.map(async (id) => {
-      const row = byId.get(id);
-      if (!row) return null;
-      return (await this.canRead(scope, row.shopId, row.phone)) ? row : null;
-    }));
+    return Promise.all(
+      ids.map(async (id) => {
+        const row = byId.get(id);
+        if (!row) return null;
+        return (await this.canRead(scope, row.shopId, row.phone)) ? row : null;
+      }),
+    );
   }
 
   /** Links a Telegram user to a phone: the shop's bot calls this after the user shared their contact. */
-  async linkTelegramUser(scope: RequestScope, shopId: string, rawPhone: string, telegramUserId: string): Promise<Customer> {
-    if (!hasScope(scope.viewer, SCOPES.customersLink)) throw new AccessError("FORBIDDEN", `needs the ${SCOPES.customersLink} scope`);
+  async linkTelegramUser(
+    scope: RequestScope,
+    shopId: string,
+    rawPhone: string,
+    telegramUserId: string,
+  ): Promise<Customer> {
+    if (!hasScope(scope.viewer, SCOPES.customersLink))
+      throw new AccessError("FORBIDDEN", `needs the ${SCOPES.customersLink} scope`);
     const shop = this.shops.get(shopId);
     const row = await this.links.linkTelegramUser(shop.id, normalizePhone(rawPhone), telegramUserId);
     this.known.set(`${row.shopId}\u0000${row.phone}`, row);
@@ -86,12 +100,18 @@ export class CustomerService {
   }
 
   /** The phone a request may act for: the viewer's own for a Mini App user, the given one for a service. */
-  async actingPhone(scope: RequestScope, shopId: string, rawPhone: string | null | undefined, scopeNeeded: string): Promise<string | null> {
+  async actingPhone(
+    scope: RequestScope,
+    shopId: string,
+    rawPhone: string | null | undefined,
+    scopeNeeded: string,
+  ): Promise<string | null> {
     const phone = rawPhone ? normalizePhone(rawPhone) : null;
     const { viewer } = scope;
     if (viewer.kind === "telegram") {
       const link = await this.viewerLink(scope, shopId);
-      if (phone && phone !== link?.phone) throw new AccessError("FORBIDDEN", "a Mini App user may act only for their own linked phone");
+      if (phone && phone !== link?.phone)
+        throw new AccessError("FORBIDDEN", "a Mini App user may act only for their own linked phone");
       return link?.phone ?? null;
     }
     if (phone && viewer.kind === "anonymous") throw new AccessError("UNAUTHENTICATED", "sign in to act for a customer");
@@ -101,7 +121,8 @@ export class CustomerService {
 
   private async authorize(scope: RequestScope, shopId: string, phone: string): Promise<void> {
     if (scope.viewer.kind === "anonymous") throw new AccessError("UNAUTHENTICATED", "sign in to look up customers");
-    if (!(await this.canRead(scope, shopId, phone))) throw new AccessError("FORBIDDEN", "you may not read this customer");
+    if (!(await this.canRead(scope, shopId, phone)))
+      throw new AccessError("FORBIDDEN", "you may not read this customer");
   }
 
   private async canRead(scope: RequestScope, shopId: string, phone: string): Promise<boolean> {

@@ -53,10 +53,7 @@ export class AccessError extends GatewayError {
 }
 
 export class NotFoundError extends GatewayError {
-  constructor(
-    code: "NOT_FOUND" | "CUSTOMER_NOT_FOUND",
-    message: string,
-  ) {
+  constructor(code: "NOT_FOUND" | "CUSTOMER_NOT_FOUND", message: string) {
     super(code, message);
   }
 }

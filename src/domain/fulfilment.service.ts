@@ -37,7 +37,13 @@ export class FulfilmentService {
           const receipt = await this.loyalty.commit(order, provider);
           current = await this.transitions.amend(
             order,
-            { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, pointsEarned: receipt.pointsEarned, pointsHeld: 0, holdId: null },
+            {
+              loyaltyRef: receipt.reference,
+              pointsRedeemed: receipt.pointsRedeemed,
+              pointsEarned: receipt.pointsEarned,
+              pointsHeld: 0,
+              holdId: null,
+            },
             `${cause}: commit`,
           );
         }
@@ -48,7 +54,11 @@ export class FulfilmentService {
   }
 
   /** Returns the whole order (what is left of it), or some lines by quantity, where the provider can. */
-  refund(scope: RequestScope, orderId: string, lines: Array<{ lineId: string; quantity: number }> | null | undefined): Promise<OrderRecord> {
+  refund(
+    scope: RequestScope,
+    orderId: string,
+    lines: Array<{ lineId: string; quantity: number }> | null | undefined,
+  ): Promise<OrderRecord> {
     return this.access.change(
       scope,
       orderId,
@@ -57,7 +67,10 @@ export class FulfilmentService {
         const provider = this.provider(shop, order);
         const amounts = refundAmounts(order, lines);
         const refunded = amounts.reduce((a, l) => a + l.amount, 0);
-        if (refunded === 0) throw new InvalidInputError("nothing is left to refund on these lines", [{ path: "lines", message: "already refunded" }]);
+        if (refunded === 0)
+          throw new InvalidInputError("nothing is left to refund on these lines", [
+            { path: "lines", message: "already refunded" },
+          ]);
         if (order.loyaltyRef) {
           const partial = provider.capabilities.refund === "PARTIAL";
           if (provider.capabilities.refund === "NONE" || (lines && !partial)) {
@@ -90,7 +103,12 @@ export class FulfilmentService {
    * the unified one follows where the lifecycle allows, with loyalty following it (completion commits,
    * cancellation releases or refunds, a return refunds). Repeating the same report changes nothing.
    */
-  async applyVendorStatus(orderId: string, vendorStatus: string, unified: OrderStatus | undefined, source: string): Promise<OrderRecord | null> {
+  async applyVendorStatus(
+    orderId: string,
+    vendorStatus: string,
+    unified: OrderStatus | undefined,
+    source: string,
+  ): Promise<OrderRecord | null> {
     const order = await this.orders.get(orderId);
     if (!order) return null;
     const scope = systemScope(source);
@@ -100,11 +118,13 @@ export class FulfilmentService {
     const placed = !["DRAFT", "CALCULATED", "BONUSES_HELD"].includes(order.status);
     if (!placed && unified !== "CANCELLED") unified = undefined;
     const note = (o: OrderRecord) => this.noteVendor(o, vendorStatus, cause);
-    if (unified === "COMPLETED" && canTransition(order.status, "COMPLETED")) return this.complete(scope, orderId, cause).then(note);
+    if (unified === "COMPLETED" && canTransition(order.status, "COMPLETED"))
+      return this.complete(scope, orderId, cause).then(note);
     if (unified === "CANCELLED" && canTransition(order.status, "CANCELLED")) {
       return this.checkout.cancel(scope, orderId, `${source} ${vendorStatus}`, "sync").then(note);
     }
-    if (unified === "REFUNDED" && canTransition(order.status, "REFUNDED")) return this.refund(scope, orderId, null).then(note);
+    if (unified === "REFUNDED" && canTransition(order.status, "REFUNDED"))
+      return this.refund(scope, orderId, null).then(note);
     return this.access.locked(orderId, async () => {
       const fresh = (await this.orders.get(orderId))!;
       const to = unified && unified !== fresh.status && canTransition(fresh.status, unified) ? unified : fresh.status;
@@ -138,9 +158,14 @@ function refundAmounts(order: OrderRecord, lines: Array<{ lineId: string; quanti
   return wanted
     .map(({ lineId, quantity }, i) => {
       const line = order.lines.find((l) => l.lineId === lineId);
-      if (!line) throw new InvalidInputError(`no line ${lineId}`, [{ path: `lines.${i}.lineId`, message: "not a line of this order" }]);
+      if (!line)
+        throw new InvalidInputError(`no line ${lineId}`, [
+          { path: `lines.${i}.lineId`, message: "not a line of this order" },
+        ]);
       if (quantity > line.quantity) {
-        throw new InvalidInputError(`line ${lineId} has ${line.quantity}`, [{ path: `lines.${i}.quantity`, message: "more than was ordered" }]);
+        throw new InvalidInputError(`line ${lineId} has ${line.quantity}`, [
+          { path: `lines.${i}.quantity`, message: "more than was ordered" },
+        ]);
       }
       const paid = linePaid(order, lineId);
       const left = paid - (line.refunded ?? 0);

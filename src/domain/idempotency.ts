@@ -1,13 +1,30 @@
 import { createHash } from "node:crypto";
 import {
-  AccessError, ConflictError, GatewayError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError, type ErrorCode, type ProviderErrorCode,
+  AccessError,
+  ConflictError,
+  GatewayError,
+  InvalidInputError,
+  LoyaltyRuleError,
+  NotFoundError,
+  ProviderError,
+  type ErrorCode,
+  type ProviderErrorCode,
 } from "./errors.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 
 /** Errors that are the answer to a request, so a repeat gets them again; transient ones are not kept. */
 const LASTING: ErrorCode[] = [
-  "INVALID_INPUT", "NOT_FOUND", "CUSTOMER_NOT_FOUND", "INSUFFICIENT_BONUSES", "REDEEM_LIMIT_EXCEEDED", "REDEEM_BLOCKED",
-  "UNSUPPORTED_BY_PROVIDER", "PROVIDER_REJECTED", "INVALID_STATE", "HOLD_EXPIRED", "FORBIDDEN",
+  "INVALID_INPUT",
+  "NOT_FOUND",
+  "CUSTOMER_NOT_FOUND",
+  "INSUFFICIENT_BONUSES",
+  "REDEEM_LIMIT_EXCEEDED",
+  "REDEEM_BLOCKED",
+  "UNSUPPORTED_BY_PROVIDER",
+  "PROVIDER_REJECTED",
+  "INVALID_STATE",
+  "HOLD_EXPIRED",
+  "FORBIDDEN",
 ];
 
 interface Stored {
@@ -29,16 +46,23 @@ export class Idempotency {
     private readonly waitMs = 15_000,
   ) {}
 
-  async once<T>(key: string, input: unknown, run: () => Promise<T>, codec: { encode(v: T): string; decode(s: string): Promise<T> }): Promise<T> {
+  async once<T>(
+    key: string,
+    input: unknown,
+    run: () => Promise<T>,
+    codec: { encode(v: T): string; decode(s: string): Promise<T> },
+  ): Promise<T> {
     const hash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
     return this.local.run(key, async () => {
       const deadline = Date.now() + this.waitMs;
       for (;;) {
         const claim = await this.repo.claim(key, hash, this.takeOverMs);
-        if (claim.kind === "conflict") throw new ConflictError("IDEMPOTENCY_CONFLICT", "this idempotency key was used with different input");
+        if (claim.kind === "conflict")
+          throw new ConflictError("IDEMPOTENCY_CONFLICT", "this idempotency key was used with different input");
         if (claim.kind === "done") return replay(JSON.parse(claim.response) as Stored, codec);
         if (claim.kind === "new") return this.first(key, run, codec);
-        if (Date.now() > deadline) throw new ConflictError("IDEMPOTENCY_CONFLICT", "a request with this idempotency key is still running");
+        if (Date.now() > deadline)
+          throw new ConflictError("IDEMPOTENCY_CONFLICT", "a request with this idempotency key is still running");
         await new Promise((r) => setTimeout(r, 50));
       }
     });
@@ -73,22 +97,35 @@ async function replay<T>(stored: Stored, codec: { decode(s: string): Promise<T> 
   const e = stored.error!;
   const x = e.extra ?? {};
   switch (e.kind) {
-    case "InvalidInputError": throw new InvalidInputError(e.message, (x.issues as InvalidInputError["issues"]) ?? []);
-    case "LoyaltyRuleError": throw new LoyaltyRuleError(e.code as LoyaltyRuleError["code"] & "INSUFFICIENT_BONUSES", e.message, (x.max as number | null) ?? null);
-    case "ProviderError": throw new ProviderError(e.code as ProviderErrorCode, e.message, String(x.provider), (x.vendorCode as string | null) ?? null);
-    case "NotFoundError": throw new NotFoundError(e.code as "NOT_FOUND", e.message);
-    case "AccessError": throw new AccessError(e.code as "FORBIDDEN", e.message);
+    case "InvalidInputError":
+      throw new InvalidInputError(e.message, (x.issues as InvalidInputError["issues"]) ?? []);
+    case "LoyaltyRuleError":
+      throw new LoyaltyRuleError(
+        e.code as LoyaltyRuleError["code"] & "INSUFFICIENT_BONUSES",
+        e.message,
+        (x.max as number | null) ?? null,
+      );
+    case "ProviderError":
+      throw new ProviderError(
+        e.code as ProviderErrorCode,
+        e.message,
+        String(x.provider),
+        (x.vendorCode as string | null) ?? null,
+      );
+    case "NotFoundError":
+      throw new NotFoundError(e.code as "NOT_FOUND", e.message);
+    case "AccessError":
+      throw new AccessError(e.code as "FORBIDDEN", e.message);
     case "ConflictError":
-    case "InvalidStateError": throw new ConflictError(e.code as "INVALID_STATE", e.message);
-    default: throw new GatewayError(e.code, e.message);
+    case "InvalidStateError":
+      throw new ConflictError(e.code as "INVALID_STATE", e.message);
+    default:
+      throw new GatewayError(e.code, e.message);
   }
 }
 
 export type Claim =
-  | { kind: "new" }
-  | { kind: "done"; response: string }
-  | { kind: "conflict" }
-  | { kind: "busy"; since: Date };
+  { kind: "new" } | { kind: "done"; response: string } | { kind: "conflict" } | { kind: "busy"; since: Date };
 
 /** Idempotency keys: the first request under a key claims it; its result is stored for every repeat. */
 export interface IdempotencyRepository {

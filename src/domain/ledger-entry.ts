@@ -28,7 +28,11 @@ export interface LedgerEntryInput {
 export interface LedgerRepository {
   /** Writes the PENDING row, or returns the row already written under this key (`created: false`). */
   begin(entry: LedgerEntryInput): Promise<{ row: LedgerRecord; created: boolean }>;
-  settle(id: string, state: Exclude<LedgerState, "PENDING">, details?: { providerRef?: string | null; error?: string | null }): Promise<void>;
+  settle(
+    id: string,
+    state: Exclude<LedgerState, "PENDING">,
+    details?: { providerRef?: string | null; error?: string | null },
+  ): Promise<void>;
   retrying(id: string): Promise<void>;
   forOrder(orderId: string): Promise<LedgerRecord[]>;
   /** UNKNOWN rows, and PENDING rows untouched for `staleMs` (their process died mid-call). */

@@ -28,7 +28,12 @@ export class LoyaltyLedger {
       if (row.state === "SUCCEEDED") return row.providerRef;
       if (row.state === "FAILED") continue;
       if (!created) {
-        throw new ProviderError("PROVIDER_UNAVAILABLE", "an earlier attempt of this operation has an unknown outcome; it is being reconciled", entry.providerInstanceId, "RECONCILING");
+        throw new ProviderError(
+          "PROVIDER_UNAVAILABLE",
+          "an earlier attempt of this operation has an unknown outcome; it is being reconciled",
+          entry.providerInstanceId,
+          "RECONCILING",
+        );
       }
       this.crash.reach("ledger-written");
       try {
@@ -45,7 +50,13 @@ export class LoyaltyLedger {
   }
 
   /** A hold the gateway keeps itself (providers without one): recorded, nothing is called. */
-  async record(entry: { orderId: string; providerInstanceId: string; kind: LedgerKind; points: number; idempotencyKey: string }): Promise<void> {
+  async record(entry: {
+    orderId: string;
+    providerInstanceId: string;
+    kind: LedgerKind;
+    points: number;
+    idempotencyKey: string;
+  }): Promise<void> {
     const { row } = await this.repo.begin(entry);
     if (row.state !== "SUCCEEDED") await this.repo.settle(row.id, "SUCCEEDED", { providerRef: "ledger" });
   }

@@ -28,7 +28,9 @@ export class LoyaltyService {
     const phone = await this.customers.actingPhone(scope, shop.id, input.phone, SCOPES.loyaltyCalculate);
     const redeemPoints = input.redeemPoints ?? 0;
     if (redeemPoints > 0 && !phone) {
-      throw new InvalidInputError("points can be redeemed only for a known customer", [{ path: "redeemPoints", message: "link a phone first" }]);
+      throw new InvalidInputError("points can be redeemed only for a known customer", [
+        { path: "redeemPoints", message: "link a phone first" },
+      ]);
     }
     const cart: Cart = {
       customer: phone ? { phone } : null,
@@ -47,21 +49,31 @@ export class LoyaltyService {
       const result = await provider.calculate(cart);
       assertRedeemable(cart, result);
       if (result.redeemedPoints > cart.redeemPoints) {
-        throw new ProviderError("PROVIDER_REJECTED", `${provider.instanceId} redeemed more points than asked`, provider.instanceId, "OVER_REDEEM");
+        throw new ProviderError(
+          "PROVIDER_REJECTED",
+          `${provider.instanceId} redeemed more points than asked`,
+          provider.instanceId,
+          "OVER_REDEEM",
+        );
       }
       return result;
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      if (error.code === "CUSTOMER_NOT_FOUND") throw new NotFoundError("CUSTOMER_NOT_FOUND", "the provider does not know this customer");
+      if (error.code === "CUSTOMER_NOT_FOUND")
+        throw new NotFoundError("CUSTOMER_NOT_FOUND", "the provider does not know this customer");
       if (cart.redeemPoints === 0 || !isRedemptionRefusal(error)) throw error;
       const max = (await provider.calculate({ ...cart, redeemPoints: 0 })).maxRedeemablePoints;
-      if (error.code === "REDEEM_BLOCKED") throw new LoyaltyRuleError("REDEEM_BLOCKED", "this customer may not redeem points", 0);
-      if (error.code === "INSUFFICIENT_BONUSES") throw new LoyaltyRuleError("INSUFFICIENT_BONUSES", "not enough points on the balance", max);
+      if (error.code === "REDEEM_BLOCKED")
+        throw new LoyaltyRuleError("REDEEM_BLOCKED", "this customer may not redeem points", 0);
+      if (error.code === "INSUFFICIENT_BONUSES")
+        throw new LoyaltyRuleError("INSUFFICIENT_BONUSES", "not enough points on the balance", max);
       throw new LoyaltyRuleError("REDEEM_LIMIT_EXCEEDED", `at most ${max} points can be redeemed on this cart`, max);
     }
   }
 }
 
 function isRedemptionRefusal(error: ProviderError): boolean {
-  return error.code === "INSUFFICIENT_BONUSES" || error.code === "REDEEM_BLOCKED" || error.code === "REDEEM_LIMIT_EXCEEDED";
+  return (
+    error.code === "INSUFFICIENT_BONUSES" || error.code === "REDEEM_BLOCKED" || error.code === "REDEEM_LIMIT_EXCEEDED"
+  );
 }

@@ -30,7 +30,9 @@ export function decimalToMinor(value: string | number, scale = 2, rounding: Roun
 export function minorToDecimal(minor: MinorUnits, scale = 2): string {
   assertInteger(minor);
   const neg = minor < 0;
-  const digits = Math.abs(minor).toString().padStart(scale + 1, "0");
+  const digits = Math.abs(minor)
+    .toString()
+    .padStart(scale + 1, "0");
   const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
   return neg ? `-${text}` : text;
 }
@@ -53,7 +55,7 @@ export function mulDivFloor(amount: MinorUnits, numerator: number, denominator: 
   const n = BigInt(amount) * BigInt(numerator);
   const d = BigInt(denominator);
   let q = n / d;
-  if (n % d !== 0n && (n < 0n) !== (d < 0n)) q -= 1n;
+  if (n % d !== 0n && n < 0n !== d < 0n) q -= 1n;
   return toSafe(q);
 }
 

@@ -22,7 +22,11 @@ export class OrderAccess {
   canRead(scope: RequestScope, order: OrderRecord): boolean {
     const { viewer } = scope;
     if (viewer.kind === "telegram") return order.telegramUserId === viewer.telegramUserId;
-    return hasScope(viewer, SCOPES.ordersRead) || hasScope(viewer, SCOPES.ordersWrite) || hasScope(viewer, SCOPES.ordersManage);
+    return (
+      hasScope(viewer, SCOPES.ordersRead) ||
+      hasScope(viewer, SCOPES.ordersWrite) ||
+      hasScope(viewer, SCOPES.ordersManage)
+    );
   }
 
   /** Placing an order needs a signed-in Mini App user or a service with `orders:write`. */

@@ -5,14 +5,24 @@ const phoneText = z.string().trim().min(5).max(32);
 
 export const fulfilmentSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("PICKUP"), storeId: z.string().min(1, "a pickup order needs a store") }),
-  z.object({
-    kind: z.literal("DELIVERY"),
-    address: z.object({ city: z.string().trim().min(1), street: z.string().trim().min(1), house: z.string().trim().min(1), apartment: z.string().trim().max(20).nullish() }),
-    windowFrom: z.string().datetime({ offset: true }).nullish(),
-    windowTo: z.string().datetime({ offset: true }).nullish(),
-    recipientName: z.string().trim().min(1).max(100),
-    recipientPhone: phoneText,
-  }).refine((d) => !d.windowFrom || !d.windowTo || d.windowFrom < d.windowTo, { message: "the window must end after it starts", path: ["windowTo"] }),
+  z
+    .object({
+      kind: z.literal("DELIVERY"),
+      address: z.object({
+        city: z.string().trim().min(1),
+        street: z.string().trim().min(1),
+        house: z.string().trim().min(1),
+        apartment: z.string().trim().max(20).nullish(),
+      }),
+      windowFrom: z.string().datetime({ offset: true }).nullish(),
+      windowTo: z.string().datetime({ offset: true }).nullish(),
+      recipientName: z.string().trim().min(1).max(100),
+      recipientPhone: phoneText,
+    })
+    .refine((d) => !d.windowFrom || !d.windowTo || d.windowFrom < d.windowTo, {
+      message: "the window must end after it starts",
+      path: ["windowTo"],
+    }),
 ]);
 
 export const createOrderSchema = z.object({
@@ -25,7 +35,12 @@ export const createOrderSchema = z.object({
 });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;
 
-export const refundLinesSchema = z.array(z.object({
-  lineId: z.string().min(1),
-  quantity: z.number().int("quantity must be a whole number").min(1),
-})).min(1).nullish();
+export const refundLinesSchema = z
+  .array(
+    z.object({
+      lineId: z.string().min(1),
+      quantity: z.number().int("quantity must be a whole number").min(1),
+    }),
+  )
+  .min(1)
+  .nullish();

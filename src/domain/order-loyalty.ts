@@ -16,16 +16,28 @@ export class OrderLoyalty {
       customer: order.phone ? { phone: order.phone } : null,
       currency: order.currency,
       redeemPoints,
-      lines: order.lines.map((l) => ({ lineId: l.lineId, productId: l.productId, name: l.name ?? undefined, quantity: l.quantity, unitPrice: l.unitPrice })),
+      lines: order.lines.map((l) => ({
+        lineId: l.lineId,
+        productId: l.productId,
+        name: l.name ?? undefined,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+      })),
     };
   }
 
   async customer(order: OrderRecord, provider: LoyaltyProvider): Promise<CustomerQuery> {
-    const externalId = order.customerId ? await this.customers.providerRef(order.customerId, provider.instanceId) : undefined;
+    const externalId = order.customerId
+      ? await this.customers.providerRef(order.customerId, provider.instanceId)
+      : undefined;
     return { phone: order.phone!, ...(externalId ? { externalId } : {}) };
   }
 
-  async hold(order: OrderRecord, provider: LoyaltyProvider, points: number): Promise<{ holdId: string; expiresAt: Date | null }> {
+  async hold(
+    order: OrderRecord,
+    provider: LoyaltyProvider,
+    points: number,
+  ): Promise<{ holdId: string; expiresAt: Date | null }> {
     const entry = await this.entry(order, provider, "HOLD", points);
     if (provider.capabilities.hold !== "NATIVE") {
       await this.ledger.record(entry);
@@ -34,7 +46,13 @@ export class OrderLoyalty {
     let expiresAt: Date | null = null;
     const customer = await this.customer(order, provider);
     const holdId = await this.ledger.run(entry, async (key) => {
-      const receipt = await provider.hold({ orderId: order.id, customer, cart: this.cart(order, points), points, idempotencyKey: key });
+      const receipt = await provider.hold({
+        orderId: order.id,
+        customer,
+        cart: this.cart(order, points),
+        points,
+        idempotencyKey: key,
+      });
       expiresAt = receipt.expiresAt;
       return receipt.holdId;
     });
@@ -47,17 +65,30 @@ export class OrderLoyalty {
     if (order.holdId.startsWith("ledger:")) return this.ledger.record(entry);
     const customer = await this.customer(order, provider);
     await this.ledger.run(entry, async (key) => {
-      await provider.release({ orderId: order.id, customer, holdId: order.holdId!, points: order.pointsHeld, idempotencyKey: key });
+      await provider.release({
+        orderId: order.id,
+        customer,
+        holdId: order.holdId!,
+        points: order.pointsHeld,
+        idempotencyKey: key,
+      });
       return null;
     });
   }
 
   /** Records the purchase: points spent and earned. */
-  async commit(order: OrderRecord, provider: LoyaltyProvider): Promise<{ reference: string; pointsRedeemed: number; pointsEarned: number }> {
+  async commit(
+    order: OrderRecord,
+    provider: LoyaltyProvider,
+  ): Promise<{ reference: string; pointsRedeemed: number; pointsEarned: number }> {
     if (provider.behaviour.flow.releaseBeforeCommit) await this.release(order, provider);
     const entry = await this.entry(order, provider, "COMMIT", order.redeemPoints);
     const customer = await this.customer(order, provider);
-    let receipt = { reference: "", pointsRedeemed: order.redeemPoints, pointsEarned: order.calculation?.pointsEarned ?? 0 };
+    let receipt = {
+      reference: "",
+      pointsRedeemed: order.redeemPoints,
+      pointsEarned: order.calculation?.pointsEarned ?? 0,
+    };
     const reference = await this.ledger.run(entry, async (key) => {
       const r = await provider.commit({
         orderId: order.id,
@@ -72,10 +103,17 @@ export class OrderLoyalty {
     return { ...receipt, reference: reference ?? receipt.reference };
   }
 
-  async refund(order: OrderRecord, provider: LoyaltyProvider, lines: Array<{ lineId: string; amount: number }> | undefined): Promise<void> {
+  async refund(
+    order: OrderRecord,
+    provider: LoyaltyProvider,
+    lines: Array<{ lineId: string; amount: number }> | undefined,
+  ): Promise<void> {
     const entry = await this.entry(order, provider, "REFUND", lines ? 0 : order.pointsRedeemed);
     const customer = await this.customer(order, provider);
-    await this.ledger.run(entry, async (key) => (await provider.refund({ orderId: order.id, customer, lines, idempotencyKey: key })).reference);
+    await this.ledger.run(
+      entry,
+      async (key) => (await provider.refund({ orderId: order.id, customer, lines, idempotencyKey: key })).reference,
+    );
   }
 
   /**
@@ -83,6 +121,12 @@ export class OrderLoyalty {
    * the order update finds the same key and reuses the call's result instead of repeating it.
    */
   private async entry(order: OrderRecord, provider: LoyaltyProvider, kind: LedgerKind, points: number) {
-    return { orderId: order.id, providerInstanceId: provider.instanceId, kind, points, idempotencyKey: `${order.id}:${kind}:v${order.version}` };
+    return {
+      orderId: order.id,
+      providerInstanceId: provider.instanceId,
+      kind,
+      points,
+      idempotencyKey: `${order.id}:${kind}:v${order.version}`,
+    };
   }
 }

@@ -31,7 +31,11 @@ export class OrderQueries {
     const shop = this.shops.get(shopId);
     if (scope.viewer.kind !== "telegram") throw new AccessError("UNAUTHENTICATED", "myOrders needs Mini App initData");
     const me = await this.customers.me(scope, shop.id);
-    const rows = await this.orders.listFor({ customerIds: me ? [me.id] : [], telegramUserId: scope.viewer.telegramUserId }, first, before);
+    const rows = await this.orders.listFor(
+      { customerIds: me ? [me.id] : [], telegramUserId: scope.viewer.telegramUserId },
+      first,
+      before,
+    );
     return { orders: rows.slice(0, first).filter((o) => o.shopId === shop.id), hasMore: rows.length > first };
   }
 }

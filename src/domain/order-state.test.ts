@@ -1,10 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { assertTransition, canTransition, InvalidStateError, isOpen, ORDER_STATUSES, ORDER_TRANSITIONS } from "./order-state.ts";
+import {
+  assertTransition,
+  canTransition,
+  InvalidStateError,
+  isOpen,
+  ORDER_STATUSES,
+  ORDER_TRANSITIONS,
+} from "./order-state.ts";
 
 describe("order state table", () => {
   it("walks the happy path and the refund path", () => {
-    const path = ["DRAFT", "CALCULATED", "BONUSES_HELD", "PLACED", "ASSEMBLING", "READY", "IN_DELIVERY", "COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"] as const;
-    for (let i = 1; i < path.length; i++) expect(canTransition(path[i - 1]!, path[i]!), `${path[i - 1]} → ${path[i]}`).toBe(true);
+    const path = [
+      "DRAFT",
+      "CALCULATED",
+      "BONUSES_HELD",
+      "PLACED",
+      "ASSEMBLING",
+      "READY",
+      "IN_DELIVERY",
+      "COMPLETED",
+      "PARTIALLY_REFUNDED",
+      "REFUNDED",
+    ] as const;
+    for (let i = 1; i < path.length; i++)
+      expect(canTransition(path[i - 1]!, path[i]!), `${path[i - 1]} → ${path[i]}`).toBe(true);
   });
   it("cancels from every open state and from no other", () => {
     for (const s of ORDER_STATUSES) expect(canTransition(s, "CANCELLED"), s).toBe(isOpen(s));

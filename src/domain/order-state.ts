@@ -1,8 +1,17 @@
 import { ConflictError } from "./errors.ts";
 
 export const ORDER_STATUSES = [
-  "DRAFT", "CALCULATED", "BONUSES_HELD", "PLACED", "ASSEMBLING", "READY", "IN_DELIVERY",
-  "COMPLETED", "CANCELLED", "PARTIALLY_REFUNDED", "REFUNDED",
+  "DRAFT",
+  "CALCULATED",
+  "BONUSES_HELD",
+  "PLACED",
+  "ASSEMBLING",
+  "READY",
+  "IN_DELIVERY",
+  "COMPLETED",
+  "CANCELLED",
+  "PARTIALLY_REFUNDED",
+  "REFUNDED",
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 

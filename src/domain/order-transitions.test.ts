@@ -17,13 +17,23 @@ function memoryRepo(order: OrderRecord) {
   return { repo, writes };
 }
 
-const order = { id: "o1", status: "PLACED", vendorStatus: "new", loyaltyRef: null, refundedAmount: 0, version: 1 } as OrderRecord;
+const order = {
+  id: "o1",
+  status: "PLACED",
+  vendorStatus: "new",
+  loyaltyRef: null,
+  refundedAmount: 0,
+  version: 1,
+} as OrderRecord;
 
 describe("OrderTransitions", () => {
   it("refuses a move the table does not allow, writing and announcing nothing", async () => {
     const { repo, writes } = memoryRepo(order);
     const events: string[] = [];
-    const t = new OrderTransitions(repo, { statusChanged: () => events.push("status"), balanceChanged: () => events.push("balance") });
+    const t = new OrderTransitions(repo, {
+      statusChanged: () => events.push("status"),
+      balanceChanged: () => events.push("balance"),
+    });
     await expect(t.transition(order, "BONUSES_HELD", {}, "test")).rejects.toMatchObject({ code: "INVALID_STATE" });
     expect(writes).toEqual([]);
     expect(events).toEqual([]);
@@ -32,7 +42,10 @@ describe("OrderTransitions", () => {
   it("stores a legal move in the history and announces it; an amend leaves the history alone", async () => {
     const { repo, writes } = memoryRepo(order);
     const events: string[] = [];
-    const t = new OrderTransitions(repo, { statusChanged: () => events.push("status"), balanceChanged: () => events.push("balance") });
+    const t = new OrderTransitions(repo, {
+      statusChanged: () => events.push("status"),
+      balanceChanged: () => events.push("balance"),
+    });
     const done = await t.transition(order, "COMPLETED", {}, "completeOrder");
     expect(done.status).toBe("COMPLETED");
     await t.amend(order, { loyaltyRef: "r1" }, "commit");

@@ -27,7 +27,12 @@ export class OrderTransitions {
    * Moves the order to `to` with `patch`; the move goes into the order's history. Staying in the same
    * status is no move: the patch is stored, and a changed vendor status is still announced.
    */
-  async transition(order: OrderRecord, to: OrderStatus, patch: Omit<OrderPatch, "status">, cause: string): Promise<OrderRecord> {
+  async transition(
+    order: OrderRecord,
+    to: OrderStatus,
+    patch: Omit<OrderPatch, "status">,
+    cause: string,
+  ): Promise<OrderRecord> {
     if (to === order.status) return this.store(order, patch, cause, false);
     assertTransition(order.status, to);
     return this.store(order, { ...patch, status: to }, cause, true);
@@ -53,7 +58,8 @@ export class OrderTransitions {
     this.crash.reach("before-status");
     const saved = await this.orders.update(order, patch, cause, history);
     if (saved.status !== order.status || saved.vendorStatus !== order.vendorStatus) this.events.statusChanged(saved);
-    if (saved.loyaltyRef !== order.loyaltyRef || saved.refundedAmount !== order.refundedAmount) this.events.balanceChanged(saved);
+    if (saved.loyaltyRef !== order.loyaltyRef || saved.refundedAmount !== order.refundedAmount)
+      this.events.balanceChanged(saved);
     return saved;
   }
 }

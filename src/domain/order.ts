@@ -81,5 +81,9 @@ export interface OrderRepository {
   update(order: OrderRecord, patch: OrderPatch, cause: string, transition: boolean): Promise<OrderRecord>;
   transitions(orderId: string): Promise<TransitionRecord[]>;
   /** Newest first, `limit + 1` rows so the caller knows whether there is a next page. */
-  listFor(owner: { customerIds: string[]; telegramUserId: string | null }, limit: number, before?: { createdAt: Date; id: string }): Promise<OrderRecord[]>;
+  listFor(
+    owner: { customerIds: string[]; telegramUserId: string | null },
+    limit: number,
+    before?: { createdAt: Date; id: string },
+  ): Promise<OrderRecord[]>;
 }

@@ -36,26 +36,51 @@ export class ProductSync {
     return this.running.run(shopId, async () => {
       const shop = this.catalog.shop(shopId);
       const importers = shop.loyalty.filter((p) => p.capabilities.productImport && p.importProducts);
-      if (importers.length === 0) throw new ProviderError("UNSUPPORTED_BY_PROVIDER", `no loyalty provider of shop ${shopId} imports products`, shopId);
+      if (importers.length === 0)
+        throw new ProviderError(
+          "UNSUPPORTED_BY_PROVIDER",
+          `no loyalty provider of shop ${shopId} imports products`,
+          shopId,
+        );
       const products = await this.catalog.liveProducts(shop);
       const reports: ProductSyncProgress[] = [];
-      for (const provider of importers) reports.push(await this.export(shopId, provider, products, { batchSize: opts.batchSize, force: opts.force ?? false }));
+      for (const provider of importers)
+        reports.push(
+          await this.export(shopId, provider, products, { batchSize: opts.batchSize, force: opts.force ?? false }),
+        );
       return reports;
     });
   }
 
-  private async export(shopId: string, provider: LoyaltyProvider, products: ProductExport[], opts: { batchSize?: number | undefined; force: boolean }): Promise<ProductSyncProgress> {
+  private async export(
+    shopId: string,
+    provider: LoyaltyProvider,
+    products: ProductExport[],
+    opts: { batchSize?: number | undefined; force: boolean },
+  ): Promise<ProductSyncProgress> {
     const known = opts.force ? new Map<string, string>() : await this.exports.hashes(provider.instanceId);
-    const changed = products.map((p) => ({ product: p, hash: hashOf(p) })).filter((p) => known.get(p.product.id) !== p.hash);
+    const changed = products
+      .map((p) => ({ product: p, hash: hashOf(p) }))
+      .filter((p) => known.get(p.product.id) !== p.hash);
     const size = Math.max(1, Math.min(opts.batchSize ?? Number.MAX_SAFE_INTEGER, provider.importBatchLimit ?? 100));
     const progress: ProductSyncProgress = {
-      shopId, providerId: provider.instanceId, total: products.length, changed: changed.length, sent: 0, batch: 0, batches: Math.ceil(changed.length / size), done: false,
+      shopId,
+      providerId: provider.instanceId,
+      total: products.length,
+      changed: changed.length,
+      sent: 0,
+      batch: 0,
+      batches: Math.ceil(changed.length / size),
+      done: false,
     };
     this.publish({ ...progress });
     for (let i = 0; i < changed.length; i += size) {
       const batch = changed.slice(i, i + size);
       await provider.importProducts!(batch.map((b) => b.product));
-      await this.exports.record(provider.instanceId, batch.map((b) => ({ productId: b.product.id, hash: b.hash })));
+      await this.exports.record(
+        provider.instanceId,
+        batch.map((b) => ({ productId: b.product.id, hash: b.hash })),
+      );
       progress.sent += batch.length;
       progress.batch += 1;
       this.publish({ ...progress });
@@ -67,7 +92,10 @@ export class ProductSync {
 }
 
 function hashOf(p: ProductExport): string {
-  return createHash("sha256").update(JSON.stringify([p.id, p.name, p.category, p.price])).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(JSON.stringify([p.id, p.name, p.category, p.price]))
+    .digest("hex")
+    .slice(0, 32);
 }
 
 /** What the product sync last sent to each loyalty provider instance, as a hash per product. */

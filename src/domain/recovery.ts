@@ -64,21 +64,46 @@ export class LedgerRecovery {
       case "HOLD":
         // The order never recorded this hold, so whatever the provider made of it is released.
         if (provider.capabilities.hold === "NATIVE") {
-          await provider.release({ orderId: order.id, customer, holdId: order.id, points: entry.points, idempotencyKey: `${entry.idempotencyKey}:compensate` })
-            .catch((error: unknown) => this.logger.warn("hold compensation: release refused", { entry: entry.id, err: error }));
+          await provider
+            .release({
+              orderId: order.id,
+              customer,
+              holdId: order.id,
+              points: entry.points,
+              idempotencyKey: `${entry.idempotencyKey}:compensate`,
+            })
+            .catch((error: unknown) =>
+              this.logger.warn("hold compensation: release refused", { entry: entry.id, err: error }),
+            );
         }
         await this.ledger.settle(entry.id, "FAILED", { error: "compensated by recovery" });
         return true;
       case "RELEASE":
-        await provider.release({ orderId: order.id, customer, holdId: order.holdId ?? order.id, points: entry.points, idempotencyKey: entry.idempotencyKey });
+        await provider.release({
+          orderId: order.id,
+          customer,
+          holdId: order.holdId ?? order.id,
+          points: entry.points,
+          idempotencyKey: entry.idempotencyKey,
+        });
         await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
         return true;
       case "COMMIT": {
         if (!provider.behaviour.replay.commit) return this.leave(entry, "the provider does not deduplicate purchases");
         await this.ledger.retrying(entry.id);
-        const receipt = await provider.commit({ orderId: order.id, customer, cart: this.loyalty.cart(order, order.redeemPoints), idempotencyKey: entry.idempotencyKey });
+        const receipt = await provider.commit({
+          orderId: order.id,
+          customer,
+          cart: this.loyalty.cart(order, order.redeemPoints),
+          idempotencyKey: entry.idempotencyKey,
+        });
         await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: receipt.reference });
-        if (!order.loyaltyRef) await this.transitions.amend(order, { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, pointsHeld: 0 }, "recovery: commit replayed");
+        if (!order.loyaltyRef)
+          await this.transitions.amend(
+            order,
+            { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, pointsHeld: 0 },
+            "recovery: commit replayed",
+          );
         return true;
       }
       case "REFUND":
@@ -92,7 +117,12 @@ export class LedgerRecovery {
 
   private async leave(entry: LedgerRecord, why: string): Promise<boolean> {
     await this.ledger.settle(entry.id, "UNKNOWN", { error: `needs reconciliation: ${why}` });
-    this.logger.error("ledger entry needs reconciliation", { entry: entry.id, order: entry.orderId, kind: entry.kind, why });
+    this.logger.error("ledger entry needs reconciliation", {
+      entry: entry.id,
+      order: entry.orderId,
+      kind: entry.kind,
+      why,
+    });
     return false;
   }
 

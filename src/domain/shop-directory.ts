@@ -31,7 +31,10 @@ export class ShopDirectory {
   loyaltyProvider(shop: Shop, providerId?: string | null): LoyaltyProvider {
     if (!providerId) return shop.loyalty[0]!;
     const provider = shop.loyalty.find((p) => p.instanceId === providerId);
-    if (!provider) throw new InvalidInputError(`shop ${shop.id} has no provider "${providerId}"`, [{ path: "providerId", message: "not a provider of this shop" }]);
+    if (!provider)
+      throw new InvalidInputError(`shop ${shop.id} has no provider "${providerId}"`, [
+        { path: "providerId", message: "not a provider of this shop" },
+      ]);
     return provider;
   }
 }

@@ -37,7 +37,11 @@ export class StatusSync {
       } catch (error) {
         const level = Math.min((b?.level ?? 0) + 1, 4);
         this.backoff.set(provider.instanceId, { skip: 2 ** level - 1, level });
-        this.logger.warn("status sync failed; backing off", { provider: provider.instanceId, intervals: 2 ** level, err: error });
+        this.logger.warn("status sync failed; backing off", {
+          provider: provider.instanceId,
+          intervals: 2 ** level,
+          err: error,
+        });
       }
     }
     return totals;
@@ -57,11 +61,16 @@ export class StatusSync {
     let cursor = since;
     let seen = 0;
     let applied = 0;
-    for (let page: number | null = 1; page !== null; ) {
+    for (let page: number | null = 1; page !== null;) {
       const { orders, next } = await provider.listChanged(since, page);
       for (const change of orders) {
         seen += 1;
-        const result = await this.orders.applyVendorStatus(change.id, change.vendorStatus, provider.statusMap[change.vendorStatus], provider.adapter);
+        const result = await this.orders.applyVendorStatus(
+          change.id,
+          change.vendorStatus,
+          provider.statusMap[change.vendorStatus],
+          provider.adapter,
+        );
         if (result) applied += 1;
         if (!cursor || change.updatedAt > cursor) cursor = change.updatedAt;
       }

@@ -35,10 +35,12 @@ export function orderEventsOn(pubsub: GatewayPubSub): OrderEvents {
   return {
     statusChanged: (order: OrderRecord) => {
       pubsub.publish("order:status", order.id, { orderId: order.id, status: order.status });
-      if (order.telegramUserId) pubsub.publish("orders:viewer", order.telegramUserId, { orderId: order.id, shopId: order.shopId });
+      if (order.telegramUserId)
+        pubsub.publish("orders:viewer", order.telegramUserId, { orderId: order.id, shopId: order.shopId });
     },
     balanceChanged: (order: OrderRecord) => {
-      if (order.customerId) pubsub.publish("balance:customer", order.customerId, { customerId: order.customerId, shopId: order.shopId });
+      if (order.customerId)
+        pubsub.publish("balance:customer", order.customerId, { customerId: order.customerId, shopId: order.shopId });
     },
   };
 }

@@ -22,7 +22,9 @@ const pageArgs = {
 async function listProducts(ctx: GraphQLContext, view: CatalogView, categoryId: string | null): Promise<ProductView[]> {
   const { catalog } = ctx.services;
   const { scope } = ctx;
-  const products = categoryId ? await catalog.products(scope, view.shop, categoryId) : [...(await catalog.index(scope, view.shop)).values()];
+  const products = categoryId
+    ? await catalog.products(scope, view.shop, categoryId)
+    : [...(await catalog.index(scope, view.shop)).values()];
   if (!view.storeId) return products.map((product) => ({ shop: view.shop, product, storePrice: null }));
   const offers = await catalog.offers(scope, view.shop, view.storeId);
   return products.flatMap((product) => {
@@ -39,7 +41,8 @@ const CategoryRef = builder.objectRef<CatalogCategory & { view: CatalogView }>("
     products: t.field({
       type: ProductConnection,
       args: { first: t.arg.int({ defaultValue: 20, validate: pageArgs.first }), after: t.arg.string() },
-      resolve: async (c, { first, after }, ctx) => offsetPage(await listProducts(ctx, c.view, c.id), first ?? 20, after),
+      resolve: async (c, { first, after }, ctx) =>
+        offsetPage(await listProducts(ctx, c.view, c.id), first ?? 20, after),
     }),
   }),
 });
@@ -50,18 +53,29 @@ const CatalogRef = builder.objectRef<CatalogView>("Catalog").implement({
     storeId: t.exposeID("storeId", { nullable: true }),
     categories: t.field({
       type: [CategoryRef],
-      resolve: async (v, _a, ctx) => (await ctx.services.catalog.categories(ctx.scope, v.shop)).map((c) => ({ ...c, view: v })),
+      resolve: async (v, _a, ctx) =>
+        (await ctx.services.catalog.categories(ctx.scope, v.shop)).map((c) => ({ ...c, view: v })),
     }),
     products: t.field({
       type: ProductConnection,
       description: "Products of one category, or of all; only what the store sells when the catalog is for a store.",
-      args: { categoryId: t.arg.id(), first: t.arg.int({ defaultValue: 20, validate: pageArgs.first }), after: t.arg.string() },
-      resolve: async (v, { categoryId, first, after }, ctx) => offsetPage(await listProducts(ctx, v, categoryId == null ? null : String(categoryId)), first ?? 20, after),
+      args: {
+        categoryId: t.arg.id(),
+        first: t.arg.int({ defaultValue: 20, validate: pageArgs.first }),
+        after: t.arg.string(),
+      },
+      resolve: async (v, { categoryId, first, after }, ctx) =>
+        offsetPage(await listProducts(ctx, v, categoryId == null ? null : String(categoryId)), first ?? 20, after),
     }),
   }),
 });
 
-async function catalogView(ctx: GraphQLContext, shopId: string, storeId: string | null, withCategories = false): Promise<CatalogView> {
+async function catalogView(
+  ctx: GraphQLContext,
+  shopId: string,
+  storeId: string | null,
+  withCategories = false,
+): Promise<CatalogView> {
   const shop = ctx.services.catalog.shop(shopId);
   ctx.services.catalog.source(shop); // a shop without a catalog answers UNSUPPORTED_BY_PROVIDER here
   // The categories, when asked for, are read here, so a vendor that is down (with nothing cached) is this
@@ -78,9 +92,14 @@ builder.queryField("catalog", (t) =>
     type: CatalogRef,
     description: "Categories with their products. Open to anonymous viewers: browsing needs no sign-in.",
     errors: { types: [InvalidInputError, ProviderError] },
-    args: { shopId: t.arg.id({ required: true }), storeId: t.arg.id({ description: "List for this pickup store: its range and prices." }) },
-    resolve: (_r, { shopId, storeId }, ctx, info) => catalogView(ctx, String(shopId), storeId == null ? null : String(storeId), selects(info, "categories")),
-  }));
+    args: {
+      shopId: t.arg.id({ required: true }),
+      storeId: t.arg.id({ description: "List for this pickup store: its range and prices." }),
+    },
+    resolve: (_r, { shopId, storeId }, ctx, info) =>
+      catalogView(ctx, String(shopId), storeId == null ? null : String(storeId), selects(info, "categories")),
+  }),
+);
 
 builder.queryField("product", (t) =>
   t.field({
@@ -91,8 +110,12 @@ builder.queryField("product", (t) =>
       const view = await catalogView(ctx, String(shopId), storeId == null ? null : String(storeId));
       const product = await ctx.services.catalog.product(ctx.scope, view.shop, String(id));
       if (!product) throw new NotFoundError("NOT_FOUND", `product ${id} not found`);
-      const storePrice = view.storeId ? (await ctx.services.catalog.offers(ctx.scope, view.shop, view.storeId)).get(product.id) ?? null : null;
-      if (view.storeId && storePrice === null) throw new NotFoundError("NOT_FOUND", `product ${id} is not sold at store ${view.storeId}`);
+      const storePrice = view.storeId
+        ? ((await ctx.services.catalog.offers(ctx.scope, view.shop, view.storeId)).get(product.id) ?? null)
+        : null;
+      if (view.storeId && storePrice === null)
+        throw new NotFoundError("NOT_FOUND", `product ${id} is not sold at store ${view.storeId}`);
       return { shop: view.shop, product, storePrice };
     },
-  }));
+  }),
+);

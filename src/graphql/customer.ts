@@ -42,7 +42,8 @@ builder.asEntity(CustomerRef, {
 builder.queryField("customer", (t) =>
   t.field({
     type: CustomerRef,
-    description: "A customer by phone, with every loyalty account. Services need customers:read; a Mini App user may ask only for their own phone.",
+    description:
+      "A customer by phone, with every loyalty account. Services need customers:read; a Mini App user may ask only for their own phone.",
     authScopes: { authenticated: true },
     errors: { types: [InvalidInputError, NotFoundError, ProviderError] },
     args: {
@@ -50,12 +51,14 @@ builder.queryField("customer", (t) =>
       phone: t.arg.string({ required: true, validate: z.string().trim().min(1, "phone is required").max(32) }),
     },
     resolve: (_r, { shopId, phone }, ctx) => ctx.services.customers.findByPhone(ctx.scope, String(shopId), phone),
-  }));
+  }),
+);
 
 builder.queryField("customerByQrToken", (t) =>
   t.field({
     type: CustomerRef,
-    description: "A customer by the token of their loyalty QR code or app (providers with lookupBy QR). Services with customers:read.",
+    description:
+      "A customer by the token of their loyalty QR code or app (providers with lookupBy QR). Services with customers:read.",
     authScopes: { authenticated: true },
     errors: { types: [InvalidInputError, NotFoundError, ProviderError] },
     args: {
@@ -63,7 +66,8 @@ builder.queryField("customerByQrToken", (t) =>
       token: t.arg.string({ required: true, validate: z.string().trim().min(1, "token is required").max(256) }),
     },
     resolve: (_r, { shopId, token }, ctx) => ctx.services.customers.findByToken(ctx.scope, String(shopId), token),
-  }));
+  }),
+);
 
 builder.queryField("me", (t) =>
   t.field({
@@ -74,7 +78,8 @@ builder.queryField("me", (t) =>
     errors: { types: [InvalidInputError] },
     args: { shopId: t.arg.id({ required: true }) },
     resolve: (_r, { shopId }, ctx) => ctx.services.customers.me(ctx.scope, String(shopId)),
-  }));
+  }),
+);
 
 const LinkTelegramUserInput = builder.inputType("LinkTelegramUserInput", {
   fields: (t) => ({
@@ -92,5 +97,11 @@ builder.mutationField("linkTelegramUser", (t) =>
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: LinkTelegramUserInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      ctx.services.customers.linkTelegramUser(ctx.scope, String(input.shopId), input.phone, String(input.telegramUserId)),
-  }));
+      ctx.services.customers.linkTelegramUser(
+        ctx.scope,
+        String(input.shopId),
+        input.phone,
+        String(input.telegramUserId),
+      ),
+  }),
+);

@@ -1,4 +1,14 @@
-import { CatalogError, ConflictError, ERROR_CODES, GatewayError, InvalidInputError, LoyaltyRuleError, NotFoundError, PriceChangedError, ProviderError } from "../domain/errors.ts";
+import {
+  CatalogError,
+  ConflictError,
+  ERROR_CODES,
+  GatewayError,
+  InvalidInputError,
+  LoyaltyRuleError,
+  NotFoundError,
+  PriceChangedError,
+  ProviderError,
+} from "../domain/errors.ts";
 import { Money, money } from "./money.ts";
 import { builder } from "./builder.ts";
 
@@ -62,7 +72,8 @@ builder.objectType(ConflictError, {
 
 builder.objectType(CatalogError, {
   name: "CatalogError",
-  description: "A cart line the shop cannot sell: UNKNOWN_PRODUCT, NOT_SOLD_AT_STORE, or INSUFFICIENT_STOCK (with `available`).",
+  description:
+    "A cart line the shop cannot sell: UNKNOWN_PRODUCT, NOT_SOLD_AT_STORE, or INSUFFICIENT_STOCK (with `available`).",
   interfaces: [ErrorInterface],
   isTypeOf: (e) => e instanceof CatalogError,
   fields: (t) => ({
@@ -75,7 +86,8 @@ builder.objectType(CatalogError, {
 
 builder.objectType(PriceChangedError, {
   name: "PriceChangedError",
-  description: "PRICE_CHANGED: the price sent is not the catalog's. Show `currentPrice` and ask again; nothing was created.",
+  description:
+    "PRICE_CHANGED: the price sent is not the catalog's. Show `currentPrice` and ask again; nothing was created.",
   interfaces: [ErrorInterface],
   isTypeOf: (e) => e instanceof PriceChangedError,
   fields: (t) => ({

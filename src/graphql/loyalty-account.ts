@@ -22,12 +22,19 @@ export const LoyaltyAccountRef = builder.objectRef<AccountView>("LoyaltyAccount"
     pendingBalance: t.int({ description: "Accrued, not yet spendable", resolve: (v) => v.account.pendingBalance }),
     tier: t.string({ nullable: true, resolve: (v) => v.account.tier }),
     nextTier: t.string({ nullable: true, resolve: (v) => v.account.nextTier }),
-    amountToNextTier: t.field({ type: Money, nullable: true, resolve: (v) => (v.account.amountToNextTier == null ? null : money(v.account.amountToNextTier, v.currency)) }),
+    amountToNextTier: t.field({
+      type: Money,
+      nullable: true,
+      resolve: (v) => (v.account.amountToNextTier == null ? null : money(v.account.amountToNextTier, v.currency)),
+    }),
     earnRateBasisPoints: t.int({ nullable: true, resolve: (v) => v.account.earnRateBp }),
     discountRateBasisPoints: t.int({ nullable: true, resolve: (v) => v.account.discountRateBp }),
     maxRedeemRateBasisPoints: t.int({ nullable: true, resolve: (v) => v.account.maxRedeemRateBp }),
     redeemBlocked: t.boolean({ resolve: (v) => v.account.redeemBlocked }),
-    redeemMultiple: t.int({ description: "Points are redeemed in multiples of this", resolve: (v) => v.account.redeemMultiple }),
+    redeemMultiple: t.int({
+      description: "Points are redeemed in multiples of this",
+      resolve: (v) => v.account.redeemMultiple,
+    }),
   }),
 });
 
@@ -47,7 +54,8 @@ const LoyaltyAccountErrorRef = builder.objectRef<AccountFailure>("LoyaltyAccount
 });
 
 export const LoyaltyAccountResult = builder.unionType("LoyaltyAccountResult", {
-  description: "One provider's account, or why that provider could not answer. One failing provider never fails the query.",
+  description:
+    "One provider's account, or why that provider could not answer. One failing provider never fails the query.",
   types: [LoyaltyAccountRef, LoyaltyAccountErrorRef],
   resolveType: (value) => ("failure" in value ? "LoyaltyAccountError" : "LoyaltyAccount"),
 });

@@ -1,5 +1,12 @@
 import { calculationInputSchema, cartLineSchema } from "../domain/cart.ts";
-import { CatalogError, InvalidInputError, LoyaltyRuleError, NotFoundError, PriceChangedError, ProviderError } from "../domain/errors.ts";
+import {
+  CatalogError,
+  InvalidInputError,
+  LoyaltyRuleError,
+  NotFoundError,
+  PriceChangedError,
+  ProviderError,
+} from "../domain/errors.ts";
 import type { PricedCart } from "../domain/loyalty.service.ts";
 import type { CalculatedLine } from "../domain/ports/loyalty-provider.port.ts";
 import { builder } from "./builder.ts";
@@ -13,7 +20,8 @@ export const CartLineInput = builder.inputType("CartLineInput", {
     quantity: t.int({ required: true }),
     unitPrice: t.field({
       type: MoneyInput,
-      description: "Optional where the shop has a catalog: the gateway prices the line, and a price that differs from the catalog's is PRICE_CHANGED. Required where it has none.",
+      description:
+        "Optional where the shop has a catalog: the gateway prices the line, and a price that differs from the catalog's is PRICE_CHANGED. Required where it has none.",
     }),
   }),
   validate: cartLineSchema,
@@ -22,8 +30,13 @@ export const CartLineInput = builder.inputType("CartLineInput", {
 const LoyaltyCalculationInput = builder.inputType("LoyaltyCalculationInput", {
   fields: (t) => ({
     shopId: t.id({ required: true }),
-    storeId: t.id({ description: "The pickup store: its prices and what it sells apply. Without it, a price that varies by store is the highest." }),
-    phone: t.string({ description: "Whose cart. A Mini App user's own linked phone is used when omitted; none means anonymous." }),
+    storeId: t.id({
+      description:
+        "The pickup store: its prices and what it sells apply. Without it, a price that varies by store is the highest.",
+    }),
+    phone: t.string({
+      description: "Whose cart. A Mini App user's own linked phone is used when omitted; none means anonymous.",
+    }),
     providerId: t.id({ description: "Which of the shop's loyalty providers; its first when omitted." }),
     lines: t.field({ type: [CartLineInput], required: true }),
     redeemPoints: t.int({ defaultValue: 0 }),
@@ -40,8 +53,16 @@ const CalculatedLineRef = builder.objectRef<LineView>("CalculatedLine").implemen
     productId: t.exposeID("productId"),
     quantity: t.exposeInt("quantity"),
     subtotal: t.field({ type: Money, resolve: (l) => money(l.subtotal, l.currency) }),
-    discount: t.field({ type: Money, description: "Loyalty discount, not counting redeemed points", resolve: (l) => money(l.discount, l.currency) }),
-    redeemed: t.field({ type: Money, description: "Redeemed points applied to this line", resolve: (l) => money(l.redeemed, l.currency) }),
+    discount: t.field({
+      type: Money,
+      description: "Loyalty discount, not counting redeemed points",
+      resolve: (l) => money(l.discount, l.currency),
+    }),
+    redeemed: t.field({
+      type: Money,
+      description: "Redeemed points applied to this line",
+      resolve: (l) => money(l.redeemed, l.currency),
+    }),
     total: t.field({ type: Money, resolve: (l) => money(l.subtotal - l.discount - l.redeemed, l.currency) }),
     pointsEarned: t.exposeInt("pointsEarned"),
     messages: t.exposeStringList("messages"),
@@ -55,7 +76,11 @@ export const LoyaltyCalculationRef = builder.objectRef<PricedCart>("LoyaltyCalcu
     subtotal: t.field({ type: Money, resolve: (c) => money(c.subtotal, c.currency) }),
     discount: t.field({ type: Money, resolve: (c) => money(c.discount, c.currency) }),
     redeemedPoints: t.exposeInt("redeemedPoints"),
-    redeemed: t.field({ type: Money, description: "What the redeemed points pay", resolve: (c) => money(c.redeemed, c.currency) }),
+    redeemed: t.field({
+      type: Money,
+      description: "What the redeemed points pay",
+      resolve: (c) => money(c.redeemed, c.currency),
+    }),
     pointsEarned: t.exposeInt("pointsEarned"),
     maxRedeemablePoints: t.exposeInt("maxRedeemablePoints"),
     total: t.field({ type: Money, description: "The amount to pay", resolve: (c) => money(c.total, c.currency) }),
@@ -65,8 +90,11 @@ export const LoyaltyCalculationRef = builder.objectRef<PricedCart>("LoyaltyCalcu
 builder.queryField("loyaltyCalculation", (t) =>
   t.field({
     type: LoyaltyCalculationRef,
-    description: "Prices a cart: line discounts, points earned, the most points redeemable and the total to pay. Moves no points.",
-    errors: { types: [InvalidInputError, NotFoundError, ProviderError, LoyaltyRuleError, CatalogError, PriceChangedError] },
+    description:
+      "Prices a cart: line discounts, points earned, the most points redeemable and the total to pay. Moves no points.",
+    errors: {
+      types: [InvalidInputError, NotFoundError, ProviderError, LoyaltyRuleError, CatalogError, PriceChangedError],
+    },
     args: { input: t.arg({ type: LoyaltyCalculationInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       ctx.services.loyalty.calculate(ctx.scope, {
@@ -76,4 +104,5 @@ builder.queryField("loyaltyCalculation", (t) =>
         providerId: input.providerId == null ? null : String(input.providerId),
         lines: input.lines.map((l) => ({ ...l, productId: String(l.productId) })),
       }),
-  }));
+  }),
+);

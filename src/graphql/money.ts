@@ -13,7 +13,8 @@ builder.scalarType("MinorUnits", {
 });
 
 function assertSafeInteger(value: unknown): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value)) throw new TypeError("MinorUnits must be a safe integer");
+  if (typeof value !== "number" || !Number.isSafeInteger(value))
+    throw new TypeError("MinorUnits must be a safe integer");
   return value;
 }
 
@@ -22,7 +23,10 @@ export const Money = builder.objectRef<MoneyShape>("Money").implement({
   fields: (t) => ({
     amount: t.field({ type: "MinorUnits", resolve: (m) => m.amount }),
     currency: t.exposeString("currency", { description: "ISO 4217 code" }),
-    decimal: t.string({ description: 'The amount as a decimal string, "1234.50"', resolve: (m) => minorToDecimal(m.amount) }),
+    decimal: t.string({
+      description: 'The amount as a decimal string, "1234.50"',
+      resolve: (m) => minorToDecimal(m.amount),
+    }),
   }),
 });
 

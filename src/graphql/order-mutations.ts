@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { ConflictError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError, CatalogError, PriceChangedError } from "../domain/errors.ts";
+import {
+  ConflictError,
+  InvalidInputError,
+  LoyaltyRuleError,
+  NotFoundError,
+  ProviderError,
+  CatalogError,
+  PriceChangedError,
+} from "../domain/errors.ts";
 import { createOrderSchema, fulfilmentSchema, refundLinesSchema } from "../domain/order-input.ts";
 import type { OrderRecord } from "../domain/order.ts";
 import { builder } from "./builder.ts";
@@ -7,12 +15,25 @@ import type { GraphQLContext } from "./context.ts";
 import { CartLineInput } from "./loyalty-calculation.ts";
 import { OrderRef } from "./order.ts";
 
-const ERRORS = [InvalidInputError, NotFoundError, ProviderError, LoyaltyRuleError, ConflictError, CatalogError, PriceChangedError];
+const ERRORS = [
+  InvalidInputError,
+  NotFoundError,
+  ProviderError,
+  LoyaltyRuleError,
+  ConflictError,
+  CatalogError,
+  PriceChangedError,
+];
 const idempotencyKey = z.string().trim().min(8, "idempotency keys are at least 8 characters").max(128);
 const orderId = z.string().uuid("order ids are UUIDs");
 
 const AddressInput = builder.inputType("AddressInput", {
-  fields: (t) => ({ city: t.string({ required: true }), street: t.string({ required: true }), house: t.string({ required: true }), apartment: t.string() }),
+  fields: (t) => ({
+    city: t.string({ required: true }),
+    street: t.string({ required: true }),
+    house: t.string({ required: true }),
+    apartment: t.string(),
+  }),
 });
 
 const FulfilmentInput = builder.inputType("FulfilmentInput", {
@@ -54,7 +75,13 @@ function keyOf(ctx: GraphQLContext, mutation: string, key: string): string {
   return `${mutation}:${who}:${key}`;
 }
 
-function once(ctx: GraphQLContext, mutation: string, key: string, input: unknown, run: () => Promise<OrderRecord>): Promise<OrderRecord> {
+function once(
+  ctx: GraphQLContext,
+  mutation: string,
+  key: string,
+  input: unknown,
+  run: () => Promise<OrderRecord>,
+): Promise<OrderRecord> {
   return ctx.services.idempotency.once(keyOf(ctx, mutation, key), input, run, {
     encode: (order) => order.id,
     decode: (id) => ctx.services.orders.get(ctx.scope, id),
@@ -70,23 +97,36 @@ builder.mutationField("createOrder", (t) =>
     description: "Creates an order from a cart and prices it. Points are applied with applyBonuses.",
     authScopes: { authenticated: true },
     errors: { types: ERRORS },
-    args: { input: t.arg({ type: CreateOrderInput, required: true }), idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }) },
-    resolve: (_r, { input, idempotencyKey: key }, ctx) => once(ctx, "createOrder", key, plain(input), () => ctx.services.checkout.create(ctx.scope, plain(input))),
-  }));
+    args: {
+      input: t.arg({ type: CreateOrderInput, required: true }),
+      idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
+    },
+    resolve: (_r, { input, idempotencyKey: key }, ctx) =>
+      once(ctx, "createOrder", key, plain(input), () => ctx.services.checkout.create(ctx.scope, plain(input))),
+  }),
+);
 
 builder.mutationField("applyBonuses", (t) =>
   t.field({
     type: OrderRef,
-    description: "Recalculates with `points` redeemed, checks the provider's maximum, and holds the points where the provider can.",
+    description:
+      "Recalculates with `points` redeemed, checks the provider's maximum, and holds the points where the provider can.",
     authScopes: { authenticated: true },
     errors: { types: ERRORS },
     args: {
       orderId: t.arg.id({ required: true, validate: orderId }),
-      points: t.arg.int({ required: true, validate: z.number().int().min(0, "points cannot be negative").max(1_000_000_000) }),
+      points: t.arg.int({
+        required: true,
+        validate: z.number().int().min(0, "points cannot be negative").max(1_000_000_000),
+      }),
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
-    resolve: (_r, a, ctx) => once(ctx, "applyBonuses", a.idempotencyKey, [a.orderId, a.points], () => ctx.services.checkout.applyBonuses(ctx.scope, String(a.orderId), a.points)),
-  }));
+    resolve: (_r, a, ctx) =>
+      once(ctx, "applyBonuses", a.idempotencyKey, [a.orderId, a.points], () =>
+        ctx.services.checkout.applyBonuses(ctx.scope, String(a.orderId), a.points),
+      ),
+  }),
+);
 
 builder.mutationField("confirmOrder", (t) =>
   t.field({
@@ -94,29 +134,45 @@ builder.mutationField("confirmOrder", (t) =>
     description: "Places the order: creates it in the shop's order system and moves loyalty to its confirmation step.",
     authScopes: { authenticated: true },
     errors: { types: ERRORS },
-    args: { orderId: t.arg.id({ required: true, validate: orderId }), idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }) },
-    resolve: (_r, a, ctx) => once(ctx, "confirmOrder", a.idempotencyKey, [a.orderId], () => ctx.services.checkout.confirm(ctx.scope, String(a.orderId))),
-  }));
+    args: {
+      orderId: t.arg.id({ required: true, validate: orderId }),
+      idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
+    },
+    resolve: (_r, a, ctx) =>
+      once(ctx, "confirmOrder", a.idempotencyKey, [a.orderId], () =>
+        ctx.services.checkout.confirm(ctx.scope, String(a.orderId)),
+      ),
+  }),
+);
 
 builder.mutationField("updateOrderItems", (t) =>
   t.field({
     type: OrderRef,
-    description: "Replaces the cart: the hold is released (r_keeper: reset), the cart recalculated and the points held again.",
+    description:
+      "Replaces the cart: the hold is released (r_keeper: reset), the cart recalculated and the points held again.",
     authScopes: { authenticated: true },
     errors: { types: ERRORS },
     args: {
       orderId: t.arg.id({ required: true, validate: orderId }),
-      lines: t.arg({ type: [CartLineInput], required: true, validate: z.array(z.unknown()).min(1, "an order needs at least one line").max(200) }),
+      lines: t.arg({
+        type: [CartLineInput],
+        required: true,
+        validate: z.array(z.unknown()).min(1, "an order needs at least one line").max(200),
+      }),
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
-    resolve: (_r, a, ctx) => once(ctx, "updateOrderItems", a.idempotencyKey, [a.orderId, plain(a.lines)], () =>
-      ctx.services.checkout.updateItems(ctx.scope, String(a.orderId), plain(a.lines))),
-  }));
+    resolve: (_r, a, ctx) =>
+      once(ctx, "updateOrderItems", a.idempotencyKey, [a.orderId, plain(a.lines)], () =>
+        ctx.services.checkout.updateItems(ctx.scope, String(a.orderId), plain(a.lines)),
+      ),
+  }),
+);
 
 builder.mutationField("cancelOrder", (t) =>
   t.field({
     type: OrderRef,
-    description: "Cancels an open order: held points are released (or a committed purchase refunded) and the order system is told.",
+    description:
+      "Cancels an open order: held points are released (or a committed purchase refunded) and the order system is told.",
     authScopes: { authenticated: true },
     errors: { types: ERRORS },
     args: {
@@ -124,23 +180,36 @@ builder.mutationField("cancelOrder", (t) =>
       reason: t.arg.string({ required: true, validate: z.string().trim().min(1, "give a reason").max(500) }),
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
-    resolve: (_r, a, ctx) => once(ctx, "cancelOrder", a.idempotencyKey, [a.orderId, a.reason], () => ctx.services.checkout.cancel(ctx.scope, String(a.orderId), a.reason)),
-  }));
+    resolve: (_r, a, ctx) =>
+      once(ctx, "cancelOrder", a.idempotencyKey, [a.orderId, a.reason], () =>
+        ctx.services.checkout.cancel(ctx.scope, String(a.orderId), a.reason),
+      ),
+  }),
+);
 
 builder.mutationField("completeOrder", (t) =>
   t.field({
     type: OrderRef,
-    description: "For the shop (orders:manage), or the status sync: the order is done; held points are committed and earned points accrue.",
+    description:
+      "For the shop (orders:manage), or the status sync: the order is done; held points are committed and earned points accrue.",
     authScopes: { authenticated: true },
     errors: { types: ERRORS },
-    args: { orderId: t.arg.id({ required: true, validate: orderId }), idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }) },
-    resolve: (_r, a, ctx) => once(ctx, "completeOrder", a.idempotencyKey, [a.orderId], () => ctx.services.fulfilment.complete(ctx.scope, String(a.orderId))),
-  }));
+    args: {
+      orderId: t.arg.id({ required: true, validate: orderId }),
+      idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
+    },
+    resolve: (_r, a, ctx) =>
+      once(ctx, "completeOrder", a.idempotencyKey, [a.orderId], () =>
+        ctx.services.fulfilment.complete(ctx.scope, String(a.orderId)),
+      ),
+  }),
+);
 
 builder.mutationField("refund", (t) =>
   t.field({
     type: OrderRef,
-    description: "For the shop (orders:manage): returns a completed order, or some of its lines by quantity, where the provider supports it.",
+    description:
+      "For the shop (orders:manage): returns a completed order, or some of its lines by quantity, where the provider supports it.",
     authScopes: { authenticated: true },
     errors: { types: ERRORS },
     args: {
@@ -148,6 +217,13 @@ builder.mutationField("refund", (t) =>
       lines: t.arg({ type: [RefundLineInput], validate: refundLinesSchema as z.ZodType<unknown> }),
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
-    resolve: (_r, a, ctx) => once(ctx, "refund", a.idempotencyKey, [a.orderId, plain(a.lines ?? null)], () =>
-      ctx.services.fulfilment.refund(ctx.scope, String(a.orderId), a.lines?.map((l) => ({ lineId: String(l.lineId), quantity: l.quantity })))),
-  }));
+    resolve: (_r, a, ctx) =>
+      once(ctx, "refund", a.idempotencyKey, [a.orderId, plain(a.lines ?? null)], () =>
+        ctx.services.fulfilment.refund(
+          ctx.scope,
+          String(a.orderId),
+          a.lines?.map((l) => ({ lineId: String(l.lineId), quantity: l.quantity })),
+        ),
+      ),
+  }),
+);

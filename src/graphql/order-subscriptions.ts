@@ -11,12 +11,14 @@ import type { Customer } from "../domain/customer.service.ts";
 builder.subscriptionField("orderStatusChanged", (t) =>
   t.field({
     type: OrderRef,
-    description: "The order now, then again after every status change. Over SSE (Accept: text/event-stream) with the same auth as queries.",
+    description:
+      "The order now, then again after every status change. Over SSE (Accept: text/event-stream) with the same auth as queries.",
     authScopes: { authenticated: true },
     args: { orderId: t.arg.id({ required: true, validate: z.string().uuid("order ids are UUIDs") }) },
     subscribe: (_root, { orderId }, ctx) => stream(ctx, String(orderId)),
     resolve: (order) => order,
-  }));
+  }),
+);
 
 async function* stream(ctx: GraphQLContext, orderId: string): AsyncGenerator<OrderRecord> {
   const events = ctx.services.pubsub.subscribe("order:status", orderId);
@@ -37,7 +39,8 @@ builder.subscriptionField("myOrderUpdates", (t) =>
     args: { shopId: t.arg.id({ required: true }) },
     subscribe: (_root, { shopId }, ctx) => viewerOrders(ctx, String(shopId)),
     resolve: (order) => order,
-  }));
+  }),
+);
 
 async function* viewerOrders(ctx: GraphQLContext, shopId: string): AsyncGenerator<OrderRecord> {
   if (ctx.scope.viewer.kind !== "telegram") return;
@@ -52,12 +55,14 @@ async function* viewerOrders(ctx: GraphQLContext, shopId: string): AsyncGenerato
 builder.subscriptionField("loyaltyBalanceChanged", (t) =>
   t.field({
     type: CustomerRef,
-    description: "The Mini App user's customer, with fresh loyalty accounts, now and whenever a purchase or refund moves their points.",
+    description:
+      "The Mini App user's customer, with fresh loyalty accounts, now and whenever a purchase or refund moves their points.",
     authScopes: { miniApp: true },
     args: { shopId: t.arg.id({ required: true }) },
     subscribe: (_root, { shopId }, ctx) => balances(ctx, String(shopId)),
     resolve: (customer) => customer,
-  }));
+  }),
+);
 
 async function* balances(ctx: GraphQLContext, shopId: string): AsyncGenerator<Customer> {
   const me = await ctx.services.customers.me(ctx.scope, shopId);

@@ -11,7 +11,8 @@ export const OrderStatusEnum = builder.enumType("OrderStatus", { values: ORDER_S
 const OrderLineRef = builder.objectRef<{ order: OrderRecord; lineId: string }>("OrderLine").implement({
   fields: (t) => {
     const line = (v: { order: OrderRecord; lineId: string }) => v.order.lines.find((l) => l.lineId === v.lineId)!;
-    const calc = (v: { order: OrderRecord; lineId: string }) => v.order.calculation?.lines.find((l) => l.lineId === v.lineId);
+    const calc = (v: { order: OrderRecord; lineId: string }) =>
+      v.order.calculation?.lines.find((l) => l.lineId === v.lineId);
     const m = (v: { order: OrderRecord }, amount: number) => money(amount, v.order.currency);
     return {
       lineId: t.id({ resolve: (v) => v.lineId }),
@@ -22,27 +23,47 @@ const OrderLineRef = builder.objectRef<{ order: OrderRecord; lineId: string }>("
       subtotal: t.field({ type: Money, resolve: (v) => m(v, line(v).unitPrice * line(v).quantity) }),
       discount: t.field({ type: Money, resolve: (v) => m(v, calc(v)?.discount ?? 0) }),
       redeemed: t.field({ type: Money, resolve: (v) => m(v, calc(v)?.redeemed ?? 0) }),
-      total: t.field({ type: Money, resolve: (v) => { const c = calc(v); return m(v, c ? c.subtotal - c.discount - c.redeemed : line(v).unitPrice * line(v).quantity); } }),
+      total: t.field({
+        type: Money,
+        resolve: (v) => {
+          const c = calc(v);
+          return m(v, c ? c.subtotal - c.discount - c.redeemed : line(v).unitPrice * line(v).quantity);
+        },
+      }),
       pointsEarned: t.int({ resolve: (v) => calc(v)?.pointsEarned ?? 0 }),
     };
   },
 });
 
-const TransitionRef = builder.objectRef<{ from: string | null; to: string; cause: string; vendorStatus: string | null; at: Date }>("OrderStatusChange").implement({
-  fields: (t) => ({
-    from: t.field({ type: OrderStatusEnum, nullable: true, resolve: (x) => x.from as (typeof ORDER_STATUSES)[number] | null }),
-    to: t.field({ type: OrderStatusEnum, resolve: (x) => x.to as (typeof ORDER_STATUSES)[number] }),
-    cause: t.exposeString("cause"),
-    vendorStatus: t.exposeString("vendorStatus", { nullable: true }),
-    at: t.string({ description: "ISO 8601", resolve: (x) => x.at.toISOString() }),
-  }),
-});
+const TransitionRef = builder
+  .objectRef<{ from: string | null; to: string; cause: string; vendorStatus: string | null; at: Date }>(
+    "OrderStatusChange",
+  )
+  .implement({
+    fields: (t) => ({
+      from: t.field({
+        type: OrderStatusEnum,
+        nullable: true,
+        resolve: (x) => x.from as (typeof ORDER_STATUSES)[number] | null,
+      }),
+      to: t.field({ type: OrderStatusEnum, resolve: (x) => x.to as (typeof ORDER_STATUSES)[number] }),
+      cause: t.exposeString("cause"),
+      vendorStatus: t.exposeString("vendorStatus", { nullable: true }),
+      at: t.string({ description: "ISO 8601", resolve: (x) => x.at.toISOString() }),
+    }),
+  });
 
 const FulfilmentRef = builder.objectRef<OrderRecord["fulfilment"]>("Fulfilment").implement({
   fields: (t) => ({
     kind: t.exposeString("kind", { description: "PICKUP or DELIVERY" }),
     storeId: t.string({ nullable: true, resolve: (f) => f.storeId ?? null }),
-    address: t.string({ nullable: true, resolve: (f) => (f.address ? [f.address.city, f.address.street, f.address.house, f.address.apartment].filter(Boolean).join(", ") : null) }),
+    address: t.string({
+      nullable: true,
+      resolve: (f) =>
+        f.address
+          ? [f.address.city, f.address.street, f.address.house, f.address.apartment].filter(Boolean).join(", ")
+          : null,
+    }),
     windowFrom: t.string({ nullable: true, resolve: (f) => f.windowFrom ?? null }),
     windowTo: t.string({ nullable: true, resolve: (f) => f.windowTo ?? null }),
     recipientName: t.string({ nullable: true, resolve: (f) => f.recipientName ?? null }),
@@ -66,17 +87,31 @@ export const OrderRef = builder.objectRef<OrderRecord>("Order").implement({
     id: t.exposeID("id"),
     shopId: t.exposeID("shopId"),
     status: t.field({ type: OrderStatusEnum, resolve: (o) => o.status }),
-    vendorStatus: t.exposeString("vendorStatus", { nullable: true, description: "The order system's own status (Posiflora's), as it said it" }),
+    vendorStatus: t.exposeString("vendorStatus", {
+      nullable: true,
+      description: "The order system's own status (Posiflora's), as it said it",
+    }),
     lines: t.field({ type: [OrderLineRef], resolve: (o) => o.lines.map((l) => ({ order: o, lineId: l.lineId })) }),
-    subtotal: t.field({ type: Money, resolve: (o) => money(o.calculation?.subtotal ?? o.lines.reduce((a, l) => a + l.unitPrice * l.quantity, 0), o.currency) }),
+    subtotal: t.field({
+      type: Money,
+      resolve: (o) =>
+        money(o.calculation?.subtotal ?? o.lines.reduce((a, l) => a + l.unitPrice * l.quantity, 0), o.currency),
+    }),
     discount: t.field({ type: Money, resolve: (o) => money(o.calculation?.discount ?? 0, o.currency) }),
     redeemed: t.field({ type: Money, resolve: (o) => money(o.calculation?.redeemed ?? 0, o.currency) }),
-    total: t.field({ type: Money, description: "To pay", resolve: (o) => money(o.calculation?.total ?? 0, o.currency) }),
+    total: t.field({
+      type: Money,
+      description: "To pay",
+      resolve: (o) => money(o.calculation?.total ?? 0, o.currency),
+    }),
     refunded: t.field({ type: Money, resolve: (o) => money(o.refundedAmount, o.currency) }),
     redeemPoints: t.exposeInt("redeemPoints", { description: "Points the customer chose to spend" }),
     pointsHeld: t.exposeInt("pointsHeld"),
     pointsRedeemed: t.exposeInt("pointsRedeemed", { description: "Points spent at the provider (after the commit)" }),
-    pointsEarned: t.int({ description: "Points earned, or expected to be earned before the commit", resolve: (o) => o.pointsEarned || (o.calculation?.pointsEarned ?? 0) }),
+    pointsEarned: t.int({
+      description: "Points earned, or expected to be earned before the commit",
+      resolve: (o) => o.pointsEarned || (o.calculation?.pointsEarned ?? 0),
+    }),
     maxRedeemablePoints: t.int({ resolve: (o) => o.calculation?.maxRedeemablePoints ?? 0 }),
     fulfilment: t.field({ type: FulfilmentRef, resolve: (o) => o.fulfilment }),
     contactName: t.string({ nullable: true, resolve: (o) => o.contact.name ?? null }),
@@ -102,20 +137,30 @@ builder.queryField("order", (t) =>
     errors: { types: [NotFoundError, InvalidInputError] },
     args: { id: t.arg.id({ required: true, validate: z.string().uuid("order ids are UUIDs") }) },
     resolve: (_r, { id }, ctx) => ctx.services.orders.get(ctx.scope, String(id)),
-  }));
+  }),
+);
 
 const OrderEdge = builder.objectRef<{ cursor: string; node: OrderRecord }>("OrderEdge").implement({
   fields: (t) => ({ cursor: t.exposeString("cursor"), node: t.field({ type: OrderRef, resolve: (e) => e.node }) }),
 });
-const OrderConnection = builder.objectRef<{ edges: Array<{ cursor: string; node: OrderRecord }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>("OrderConnection").implement({
-  fields: (t) => ({ edges: t.field({ type: [OrderEdge], resolve: (c) => c.edges }), pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }) }),
-});
+const OrderConnection = builder
+  .objectRef<{
+    edges: Array<{ cursor: string; node: OrderRecord }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  }>("OrderConnection")
+  .implement({
+    fields: (t) => ({
+      edges: t.field({ type: [OrderEdge], resolve: (c) => c.edges }),
+      pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
+    }),
+  });
 
 const cursorOf = (o: OrderRecord) => Buffer.from(`${o.createdAt.toISOString()}|${o.id}`).toString("base64url");
 function parseCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
   const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) throw new InvalidInputError("not a cursor from this API", [{ path: "after", message: "invalid cursor" }]);
+  if (!id || Number.isNaN(createdAt.getTime()))
+    throw new InvalidInputError("not a cursor from this API", [{ path: "after", message: "invalid cursor" }]);
   return { createdAt, id };
 }
 
@@ -131,8 +176,14 @@ builder.queryField("myOrders", (t) =>
       after: t.arg.string(),
     },
     resolve: async (_r, { shopId, first, after }, ctx) => {
-      const { orders, hasMore } = await ctx.services.orders.list(ctx.scope, String(shopId), first ?? 20, after ? parseCursor(after) : undefined);
+      const { orders, hasMore } = await ctx.services.orders.list(
+        ctx.scope,
+        String(shopId),
+        first ?? 20,
+        after ? parseCursor(after) : undefined,
+      );
       const edges = orders.map((node) => ({ cursor: cursorOf(node), node }));
       return { edges, pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } };
     },
-  }));
+  }),
+);

@@ -32,4 +32,9 @@ export const ShopRef = builder.objectRef<Shop>("Shop").implement({
 });
 
 builder.queryField("shops", (t) =>
-  t.field({ type: [ShopRef], description: "The shops this gateway serves.", resolve: (_r, _a, ctx) => ctx.services.shops.shops }));
+  t.field({
+    type: [ShopRef],
+    description: "The shops this gateway serves.",
+    resolve: (_r, _a, ctx) => ctx.services.shops.shops,
+  }),
+);

@@ -9,7 +9,10 @@ export const StoreRef = builder.objectRef<CatalogStore>("Store").implement({
     title: t.exposeString("title"),
     city: t.exposeString("city", { nullable: true }),
     address: t.exposeString("address", { nullable: true }),
-    hours: t.exposeString("hours", { nullable: true, description: "Opening hours, where the order system has them (Posiflora's store has none)." }),
+    hours: t.exposeString("hours", {
+      nullable: true,
+      description: "Opening hours, where the order system has them (Posiflora's store has none).",
+    }),
   }),
 });
 
@@ -20,4 +23,5 @@ builder.queryField("stores", (t) =>
     errors: { types: [InvalidInputError, ProviderError] },
     args: { shopId: t.arg.id({ required: true }) },
     resolve: (_r, { shopId }, ctx) => ctx.services.catalog.stores(ctx.scope, ctx.services.catalog.shop(String(shopId))),
-  }));
+  }),
+);

@@ -44,7 +44,10 @@ export class PrismaCustomerLinkRepository implements CustomerLinkRepository {
   /** Links the Telegram user to the phone, moving the link off any other phone of the same shop. */
   async linkTelegramUser(shopId: string, phone: string, telegramUserId: string): Promise<CustomerLinkRecord> {
     return this.db.$transaction(async (tx) => {
-      await tx.customerLink.updateMany({ where: { shopId, telegramUserId, NOT: { phone } }, data: { telegramUserId: null } });
+      await tx.customerLink.updateMany({
+        where: { shopId, telegramUserId, NOT: { phone } },
+        data: { telegramUserId: null },
+      });
       return tx.customerLink.upsert({
         where: { shopId_phone: { shopId, phone } },
         create: { id: `cus_${randomUUID()}`, shopId, phone, telegramUserId },

@@ -15,11 +15,17 @@ export function isPostgresUrl(url: string): boolean {
 /** Opens Prisma with the driver adapter the URL calls for. */
 export async function createDb(url: string): Promise<Db> {
   if (isPostgresUrl(url)) {
-    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([import("../../generated/pg/client.ts"), import("@prisma/adapter-pg")]);
+    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
+      import("../../generated/pg/client.ts"),
+      import("@prisma/adapter-pg"),
+    ]);
     return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
   }
   const file = url.replace(/^file:/, "");
   if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([import("../../generated/sqlite/client.ts"), import("@prisma/adapter-better-sqlite3")]);
+  const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
+    import("../../generated/sqlite/client.ts"),
+    import("@prisma/adapter-better-sqlite3"),
+  ]);
   return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) });
 }

@@ -16,7 +16,10 @@ export class PrismaIdempotencyRepository implements IdempotencyRepository {
       if (row.state === "DONE" && row.response !== null) return { kind: "done", response: row.response };
       // A claim whose process died is taken over, atomically, by the first request that sees it stale.
       if (Date.now() - row.updatedAt.getTime() > takeOverAfterMs) {
-        const { count } = await this.db.idempotencyRecord.updateMany({ where: { key, state: "IN_PROGRESS", updatedAt: row.updatedAt }, data: { requestHash } });
+        const { count } = await this.db.idempotencyRecord.updateMany({
+          where: { key, state: "IN_PROGRESS", updatedAt: row.updatedAt },
+          data: { requestHash },
+        });
         if (count === 1) return { kind: "new" };
       }
       return { kind: "busy", since: row.updatedAt };

@@ -10,11 +10,22 @@ export class PrismaLedgerRepository implements LedgerRepository {
   constructor(private readonly db: Db) {}
 
   /** Writes the PENDING row, or returns the row already written under this key (`created: false`). */
-  async begin(entry: { orderId: string; providerInstanceId: string; kind: LedgerKind; points: number; idempotencyKey: string }): Promise<{ row: LedgerRecord; created: boolean }> {
+  async begin(entry: {
+    orderId: string;
+    providerInstanceId: string;
+    kind: LedgerKind;
+    points: number;
+    idempotencyKey: string;
+  }): Promise<{ row: LedgerRecord; created: boolean }> {
     const existing = await this.db.ledgerEntry.findUnique({ where: { idempotencyKey: entry.idempotencyKey } });
     if (existing) return { row: toRecord(existing), created: false };
     try {
-      return { row: toRecord(await this.db.ledgerEntry.create({ data: { id: randomUUID(), ...entry, state: "PENDING", attempts: 1 } })), created: true };
+      return {
+        row: toRecord(
+          await this.db.ledgerEntry.create({ data: { id: randomUUID(), ...entry, state: "PENDING", attempts: 1 } }),
+        ),
+        created: true,
+      };
     } catch (error) {
       const raced = await this.db.ledgerEntry.findUnique({ where: { idempotencyKey: entry.idempotencyKey } });
       if (raced) return { row: toRecord(raced), created: false };
@@ -22,8 +33,15 @@ export class PrismaLedgerRepository implements LedgerRepository {
     }
   }
 
-  async settle(id: string, state: Exclude<LedgerState, "PENDING">, details: { providerRef?: string | null; error?: string | null } = {}): Promise<void> {
-    await this.db.ledgerEntry.update({ where: { id }, data: { state, providerRef: details.providerRef ?? undefined, error: details.error ?? null } });
+  async settle(
+    id: string,
+    state: Exclude<LedgerState, "PENDING">,
+    details: { providerRef?: string | null; error?: string | null } = {},
+  ): Promise<void> {
+    await this.db.ledgerEntry.update({
+      where: { id },
+      data: { state, providerRef: details.providerRef ?? undefined, error: details.error ?? null },
+    });
   }
 
   async retrying(id: string): Promise<void> {
@@ -31,7 +49,9 @@ export class PrismaLedgerRepository implements LedgerRepository {
   }
 
   forOrder(orderId: string): Promise<LedgerRecord[]> {
-    return this.db.ledgerEntry.findMany({ where: { orderId }, orderBy: { createdAt: "asc" } }).then((rows) => rows.map(toRecord));
+    return this.db.ledgerEntry
+      .findMany({ where: { orderId }, orderBy: { createdAt: "asc" } })
+      .then((rows) => rows.map(toRecord));
   }
 
   /** UNKNOWN rows, and PENDING rows untouched for `staleMs` (their process died mid-call). */

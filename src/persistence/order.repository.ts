@@ -1,6 +1,15 @@
 import type { Calculation } from "../domain/ports/loyalty-provider.port.ts";
 import type { OrderStatus } from "../domain/order-state.ts";
-import { ConcurrentUpdateError, type Contact, type Fulfilment, type OrderLine, type OrderPatch, type OrderRecord, type OrderRepository, type TransitionRecord } from "../domain/order.ts";
+import {
+  ConcurrentUpdateError,
+  type Contact,
+  type Fulfilment,
+  type OrderLine,
+  type OrderPatch,
+  type OrderRecord,
+  type OrderRepository,
+  type TransitionRecord,
+} from "../domain/order.ts";
 import type { Db } from "./db.ts";
 
 type Row = Awaited<ReturnType<Db["order"]["findUniqueOrThrow"]>>;
@@ -60,7 +69,13 @@ export class PrismaOrderRepository implements OrderRepository {
       if (count === 0) throw new ConcurrentUpdateError(order.id);
       if (transition) {
         await tx.orderTransition.create({
-          data: { orderId: order.id, from: order.status, to: patch.status ?? order.status, cause, vendorStatus: patch.vendorStatus ?? null },
+          data: {
+            orderId: order.id,
+            from: order.status,
+            to: patch.status ?? order.status,
+            cause,
+            vendorStatus: patch.vendorStatus ?? null,
+          },
         });
       }
       return toRecord(await tx.order.findUniqueOrThrow({ where: { id: order.id } }));
@@ -68,18 +83,33 @@ export class PrismaOrderRepository implements OrderRepository {
   }
 
   async transitions(orderId: string): Promise<TransitionRecord[]> {
-    const rows = await this.db.orderTransition.findMany({ where: { orderId }, orderBy: [{ at: "asc" }, { id: "asc" }] });
-    return rows.map((r) => ({ from: r.from as OrderStatus | null, to: r.to as OrderStatus, cause: r.cause, vendorStatus: r.vendorStatus, at: r.at }));
+    const rows = await this.db.orderTransition.findMany({
+      where: { orderId },
+      orderBy: [{ at: "asc" }, { id: "asc" }],
+    });
+    return rows.map((r) => ({
+      from: r.from as OrderStatus | null,
+      to: r.to as OrderStatus,
+      cause: r.cause,
+      vendorStatus: r.vendorStatus,
+      at: r.at,
+    }));
   }
 
   /** Newest first, `limit + 1` rows so the caller knows whether there is a next page. */
-  async listFor(owner: { customerIds: string[]; telegramUserId: string | null }, limit: number, before?: { createdAt: Date; id: string }): Promise<OrderRecord[]> {
+  async listFor(
+    owner: { customerIds: string[]; telegramUserId: string | null },
+    limit: number,
+    before?: { createdAt: Date; id: string },
+  ): Promise<OrderRecord[]> {
     const who = [
       ...(owner.customerIds.length ? [{ customerId: { in: owner.customerIds } }] : []),
       ...(owner.telegramUserId ? [{ telegramUserId: owner.telegramUserId }] : []),
     ];
     if (!who.length) return [];
-    const after = before ? [{ OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] }] : [];
+    const after = before
+      ? [{ OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] }]
+      : [];
     const rows = await this.db.order.findMany({
       where: { AND: [{ OR: who }, ...after] },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -12,12 +12,23 @@ const bare: LoyaltyAdapter = {
   commit: async () => ({ reference: "r", pointsRedeemed: 0, pointsEarned: 0 }),
 };
 
-function spec(capabilities: Partial<LoyaltyModuleSpec<object>["capabilities"]>, adapter: LoyaltyAdapter): LoyaltyModuleSpec<object> {
+function spec(
+  capabilities: Partial<LoyaltyModuleSpec<object>["capabilities"]>,
+  adapter: LoyaltyAdapter,
+): LoyaltyModuleSpec<object> {
   return {
     id: "test-vendor",
     options: z.object({}),
     credentials: z.object({}),
-    capabilities: { lookupBy: ["PHONE"], calculation: "LINES", hold: "LEDGER", refund: "NONE", phoneVerification: false, productImport: false, ...capabilities },
+    capabilities: {
+      lookupBy: ["PHONE"],
+      calculation: "LINES",
+      hold: "LEDGER",
+      refund: "NONE",
+      phoneVerification: false,
+      productImport: false,
+      ...capabilities,
+    },
     behaviour: {
       flow: { commitAt: "CONFIRM", releaseBeforeCommit: false, commitOnlyToRedeem: false, reason: "test" },
       replay: { commit: false, refund: false, reason: "test" },
@@ -27,8 +38,19 @@ function spec(capabilities: Partial<LoyaltyModuleSpec<object>["capabilities"]>, 
   };
 }
 
-const instance = { id: "x", adapter: "test-vendor", baseUrl: "http://x", timeoutMs: 1, maxRetries: 0, options: {}, credentials: {} };
-const deps = { fetch: globalThis.fetch, logger: { debug() {}, info() {}, warn() {}, error() {}, child: () => deps.logger } };
+const instance = {
+  id: "x",
+  adapter: "test-vendor",
+  baseUrl: "http://x",
+  timeoutMs: 1,
+  maxRetries: 0,
+  options: {},
+  credentials: {},
+};
+const deps = {
+  fetch: globalThis.fetch,
+  logger: { debug() {}, info() {}, warn() {}, error() {}, child: () => deps.logger },
+};
 
 describe("defineLoyaltyModule", () => {
   it("binds the module's id, capabilities and behaviour, and answers absent methods as unsupported", async () => {
@@ -40,7 +62,11 @@ describe("defineLoyaltyModule", () => {
   });
 
   it("refuses at boot a module whose capabilities promise a method its adapter lacks", () => {
-    expect(() => defineLoyaltyModule(spec({ hold: "NATIVE" }, { ...bare })).create(instance, deps)).toThrow(/capabilities.hold is NATIVE/);
-    expect(() => defineLoyaltyModule(spec({ refund: "FULL" }, { ...bare })).create(instance, deps)).toThrow(/capabilities.refund is FULL/);
+    expect(() => defineLoyaltyModule(spec({ hold: "NATIVE" }, { ...bare })).create(instance, deps)).toThrow(
+      /capabilities.hold is NATIVE/,
+    );
+    expect(() => defineLoyaltyModule(spec({ refund: "FULL" }, { ...bare })).create(instance, deps)).toThrow(
+      /capabilities.refund is FULL/,
+    );
   });
 });

@@ -103,10 +103,14 @@ export function defineOrderSystemModule<Options>(spec: OrderSystemModuleSpec<Opt
 function assertMethods(spec: LoyaltyModuleSpec<unknown>, adapter: LoyaltyAdapter): void {
   const holds = spec.capabilities.hold === "NATIVE";
   if (holds !== Boolean(adapter.hold) || holds !== Boolean(adapter.release)) {
-    throw new Error(`${spec.id}: capabilities.hold is ${spec.capabilities.hold}, but hold/release are ${adapter.hold ? "" : "not "}implemented`);
+    throw new Error(
+      `${spec.id}: capabilities.hold is ${spec.capabilities.hold}, but hold/release are ${adapter.hold ? "" : "not "}implemented`,
+    );
   }
   if ((spec.capabilities.refund !== "NONE") !== Boolean(adapter.refund)) {
-    throw new Error(`${spec.id}: capabilities.refund is ${spec.capabilities.refund}, but refund is ${adapter.refund ? "" : "not "}implemented`);
+    throw new Error(
+      `${spec.id}: capabilities.refund is ${spec.capabilities.refund}, but refund is ${adapter.refund ? "" : "not "}implemented`,
+    );
   }
   if (spec.capabilities.productImport !== Boolean(adapter.importProducts)) {
     throw new Error(`${spec.id}: capabilities.productImport disagrees with importProducts`);

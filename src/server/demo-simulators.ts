@@ -14,7 +14,11 @@ export function useDemoSimulators(simulators: Record<string, { host: string; han
       const sim = simulators[m[1]!];
       if (!sim) return endResponse(Response.json({ error: "no such simulator" }, { status: 404 }));
       const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
-      endResponse(await sim.handler(new Request(`http://${sim.host}/__sim${m[2]}${url.search}`, { method: request.method, body })));
+      endResponse(
+        await sim.handler(
+          new Request(`http://${sim.host}/__sim${m[2]}${url.search}`, { method: request.method, body }),
+        ),
+      );
     },
   };
 }

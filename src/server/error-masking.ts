@@ -4,24 +4,25 @@ import { GatewayError, ProviderError } from "../domain/errors.ts";
 import type { GraphQLContext } from "../graphql/context.ts";
 
 /** A gateway error that escaped the result unions keeps its stable code; anything else is masked. */
-export const maskError: NonNullable<Exclude<YogaServerOptions<object, object>["maskedErrors"], boolean | undefined>>["maskError"] =
-  (error, message, isDev) => {
-    // Duck-typed: graphql's CJS and ESM builds may both be loaded, each with its own GraphQLError.
-    const base = isGraphQLError(error) ? error : undefined;
-    const original = base ? base.originalError : error;
-    if (original instanceof GatewayError) {
-      return new GraphQLError(original.message, {
-        nodes: base?.nodes,
-        path: base?.path,
-        extensions: {
-          code: original.code,
-          ...(original.code === "UNAUTHENTICATED" ? { http: { status: 401 } } : {}),
-          ...(original instanceof ProviderError ? { provider: original.provider, vendorCode: original.vendorCode } : {}),
-        },
-      });
-    }
-    return yogaMaskError(error, message, isDev);
-  };
+export const maskError: NonNullable<
+  Exclude<YogaServerOptions<object, object>["maskedErrors"], boolean | undefined>
+>["maskError"] = (error, message, isDev) => {
+  // Duck-typed: graphql's CJS and ESM builds may both be loaded, each with its own GraphQLError.
+  const base = isGraphQLError(error) ? error : undefined;
+  const original = base ? base.originalError : error;
+  if (original instanceof GatewayError) {
+    return new GraphQLError(original.message, {
+      nodes: base?.nodes,
+      path: base?.path,
+      extensions: {
+        code: original.code,
+        ...(original.code === "UNAUTHENTICATED" ? { http: { status: 401 } } : {}),
+        ...(original instanceof ProviderError ? { provider: original.provider, vendorCode: original.vendorCode } : {}),
+      },
+    });
+  }
+  return yogaMaskError(error, message, isDev);
+};
 
 /** Logs every unexpected error with the request id before it is masked, so support can find it. */
 export function useUnexpectedErrorLog(): Plugin<GraphQLContext> {

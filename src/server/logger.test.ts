@@ -9,6 +9,12 @@ describe("createLogger", () => {
     log.warn("shown", { err: new Error("boom") });
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0]!);
-    expect(entry).toMatchObject({ level: "warn", msg: "shown", service: "gw", requestId: "r1", err: { message: "boom" } });
+    expect(entry).toMatchObject({
+      level: "warn",
+      msg: "shown",
+      service: "gw",
+      requestId: "r1",
+      err: { message: "boom" },
+    });
   });
 });

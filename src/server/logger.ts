@@ -27,13 +27,19 @@ function batchedStdout(): (line: string) => void {
 let stdoutWriter: ((line: string) => void) | null = null;
 
 /** One JSON object per line on stdout, so that log shippers need no parsing rules. */
-export function createLogger(level: LogLevel, base: Fields = {}, write: (line: string) => void = (stdoutWriter ??= batchedStdout())): Logger {
+export function createLogger(
+  level: LogLevel,
+  base: Fields = {},
+  write: (line: string) => void = (stdoutWriter ??= batchedStdout()),
+): Logger {
   const emit = (lvl: Exclude<LogLevel, "silent">, msg: unknown, fields?: Fields) => {
     if (RANK[lvl] < RANK[level]) return;
     // Yoga logs errors by passing the error itself as the message.
     const text = typeof msg === "string" ? msg : msg instanceof Error ? msg.message : "log";
     const extra = typeof msg === "string" ? fields : { err: msg, ...fields };
-    write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), msg: text, ...base, ...extra }, errorReplacer)}\n`);
+    write(
+      `${JSON.stringify({ level: lvl, time: new Date().toISOString(), msg: text, ...base, ...extra }, errorReplacer)}\n`,
+    );
   };
   return {
     debug: (m, f) => emit("debug", m, f),

@@ -8,9 +8,18 @@ import type { WebhookEventRepository } from "../persistence/webhook-event.reposi
 import type { Logger } from "./logger.ts";
 
 const eventSchema = z.discriminatedUnion("type", [
-  z.object({ id: z.string().min(1).max(200), type: z.literal("order.status"), orderId: z.string().uuid(), status: z.string().min(1).max(50) }),
+  z.object({
+    id: z.string().min(1).max(200),
+    type: z.literal("order.status"),
+    orderId: z.string().uuid(),
+    status: z.string().min(1).max(50),
+  }),
   /** The shop window changed: drop the cached catalog (of one provider instance, or of every one of this adapter). */
-  z.object({ id: z.string().min(1).max(200), type: z.literal("catalog.changed"), instanceId: z.string().min(1).max(200).nullish() }),
+  z.object({
+    id: z.string().min(1).max(200),
+    type: z.literal("catalog.changed"),
+    instanceId: z.string().min(1).max(200).nullish(),
+  }),
 ]);
 
 /**
@@ -18,7 +27,15 @@ const eventSchema = z.discriminatedUnion("type", [
  * by event id). An order status goes to the same pipeline as the status sync; a catalog change drops
  * the cached shop window.
  */
-export function useWebhooks(deps: { secrets: Record<string, string>; windowSeconds: number; orders: FulfilmentService; shops: ShopDirectory; catalog: CatalogService; events: WebhookEventRepository; logger: Logger }): Plugin {
+export function useWebhooks(deps: {
+  secrets: Record<string, string>;
+  windowSeconds: number;
+  orders: FulfilmentService;
+  shops: ShopDirectory;
+  catalog: CatalogService;
+  events: WebhookEventRepository;
+  logger: Logger;
+}): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       const m = /^\/webhooks\/([\w-]+)$/.exec(url.pathname);
@@ -30,7 +47,15 @@ export function useWebhooks(deps: { secrets: Record<string, string>; windowSecon
       const statusMap = statusMapOf(deps.shops, provider);
       if (!secret || !statusMap) return reply(404, { error: "unknown provider" });
       const body = await request.text();
-      const problem = verifyWebhook(secret, { signature: request.headers.get("x-webhook-signature"), timestamp: request.headers.get("x-webhook-timestamp") }, body, deps.windowSeconds);
+      const problem = verifyWebhook(
+        secret,
+        {
+          signature: request.headers.get("x-webhook-signature"),
+          timestamp: request.headers.get("x-webhook-timestamp"),
+        },
+        body,
+        deps.windowSeconds,
+      );
       if (problem) return reply(401, { error: problem });
       let event: z.infer<typeof eventSchema>;
       try {
@@ -42,10 +67,17 @@ export function useWebhooks(deps: { secrets: Record<string, string>; windowSecon
       if (!(await deps.events.remember(key))) return reply(200, { duplicate: true });
       try {
         if (event.type === "catalog.changed") {
-          const dropped = await deps.catalog.invalidate((c) => c.adapter === provider && (!event.instanceId || c.instanceId === event.instanceId));
+          const dropped = await deps.catalog.invalidate(
+            (c) => c.adapter === provider && (!event.instanceId || c.instanceId === event.instanceId),
+          );
           return reply(202, { accepted: true, invalidated: dropped });
         }
-        const order = await deps.orders.applyVendorStatus(event.orderId, event.status, statusMap[event.status], `${provider}-webhook`);
+        const order = await deps.orders.applyVendorStatus(
+          event.orderId,
+          event.status,
+          statusMap[event.status],
+          `${provider}-webhook`,
+        );
         return reply(202, { accepted: true, order: order ? { id: order.id, status: order.status } : null });
       } catch (error) {
         // Not taken in: the sender may deliver it again.

@@ -8,7 +8,11 @@ import type { FetchHandler } from "./kit/router.ts";
 import type { Faults } from "./kit/faults.ts";
 import type { RequestLog } from "./kit/simulator.ts";
 
-export type Simulator = FetchHandler & { faults: Faults; requests: RequestLog; state: { reset(): void; snapshot(): unknown } };
+export type Simulator = FetchHandler & {
+  faults: Faults;
+  requests: RequestLog;
+  state: { reset(): void; snapshot(): unknown };
+};
 
 /** Every simulator, by the host the demo config gives it, and the port `npm run simulators` serves it on. */
 export function createSimulators() {
@@ -26,7 +30,10 @@ export function createSimulators() {
     rkeeper: {
       host: "rkeeper.sim",
       port: 4103,
-      handler: createRkeeperSimulator({ apiKey: DEMO_ACCOUNTS.rkeeper.apiKey, password: DEMO_ACCOUNTS.rkeeper.password }),
+      handler: createRkeeperSimulator({
+        apiKey: DEMO_ACCOUNTS.rkeeper.apiKey,
+        password: DEMO_ACCOUNTS.rkeeper.password,
+      }),
     },
     integrations: {
       host: "integrations.sim",
@@ -36,7 +43,10 @@ export function createSimulators() {
     posiflora: {
       host: "posiflora.sim",
       port: 4105,
-      handler: createPosifloraSimulator({ username: DEMO_ACCOUNTS.posiflora.username, password: DEMO_ACCOUNTS.posiflora.password }),
+      handler: createPosifloraSimulator({
+        username: DEMO_ACCOUNTS.posiflora.username,
+        password: DEMO_ACCOUNTS.posiflora.password,
+      }),
     },
   } satisfies Record<string, { host: string; port: number; handler: Simulator }>;
 }

@@ -10,5 +10,7 @@ const simulators = Object.entries(createSimulators());
 for (const [index, [id, sim]] of simulators.entries()) {
   const port = base === "random" ? 0 : base ? Number(base) + index : sim.port;
   const { url } = await listen(sim.handler, port);
-  process.stdout.write(`${JSON.stringify({ level: "info", msg: "simulator listening", provider: id, url, control: `${url}/__sim` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: "info", msg: "simulator listening", provider: id, url, control: `${url}/__sim` })}\n`,
+  );
 }

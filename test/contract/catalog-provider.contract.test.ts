@@ -17,14 +17,23 @@ const SUBJECTS = [
       const sim = createPosifloraSimulator({ username: "u", password: "p" });
       const server = await listen(sim);
       const system = createOrderSystem(
-        { id: "contract-catalog", adapter: "posiflora", baseUrl: `${server.url}/api`, timeoutMs: TIMEOUT_MS, maxRetries: 2, options: { imageUrlTemplate: "https://img.test/{id}.jpg" }, credentials: { username: "env:U", password: "env:P" } },
-        "contract", { U: "u", P: "p" }, { fetch: globalThis.fetch, logger: createLogger("silent") },
+        {
+          id: "contract-catalog",
+          adapter: "posiflora",
+          baseUrl: `${server.url}/api`,
+          timeoutMs: TIMEOUT_MS,
+          maxRetries: 2,
+          options: { imageUrlTemplate: "https://img.test/{id}.jpg" },
+          credentials: { username: "env:U", password: "env:P" },
+        },
+        "contract",
+        { U: "u", P: "p" },
+        { fetch: globalThis.fetch, logger: createLogger("silent") },
       );
       return { catalog: system.catalog!, sim, close: server.close };
     },
   },
 ];
-
 
 describe.each(SUBJECTS)("catalog provider contract: $id", (subject) => {
   let catalog: CatalogProvider;
@@ -44,12 +53,24 @@ describe.each(SUBJECTS)("catalog provider contract: $id", (subject) => {
     const roses = categories[0]!;
     for (let i = 0; i < 150; i++) {
       const id = `extra-${i}`;
-      sim.state.catalog.items.set(id, { ...sim.state.catalog.items.get(demoItemId("rose"))!, id, title: `Роза ${i}`, price: 10_050 + i });
+      sim.state.catalog.items.set(id, {
+        ...sim.state.catalog.items.get(demoItemId("rose"))!,
+        id,
+        title: `Роза ${i}`,
+        price: 10_050 + i,
+      });
     }
     const listed = await catalog.products(roses.id);
     expect(listed!.products).toHaveLength(DEMO_ITEMS.filter((i) => i.category === roses.id).length + 150);
-    expect(listed!.products.find((p) => p.id === "extra-3")).toMatchObject({ minPrice: 10_053, maxPrice: 10_053, categoryId: roses.id });
-    expect(listed!.products.find((p) => p.id === demoItemId("rose-51"))).toMatchObject({ minPrice: 990_000, maxPrice: 1_050_000 });
+    expect(listed!.products.find((p) => p.id === "extra-3")).toMatchObject({
+      minPrice: 10_053,
+      maxPrice: 10_053,
+      categoryId: roses.id,
+    });
+    expect(listed!.products.find((p) => p.id === demoItemId("rose-51"))).toMatchObject({
+      minPrice: 990_000,
+      maxPrice: 1_050_000,
+    });
     expect(await catalog.products("no-such-category")).toBeNull();
   });
 
@@ -85,9 +106,15 @@ describe.each(SUBJECTS)("catalog provider contract: $id", (subject) => {
     expect((await catalog.categories()).length).toBeGreaterThan(0);
     expect(sim.requests.count("GET", "/catalog/categories")).toBe(2);
     sim.faults.add({ kind: "timeout", times: 5 });
-    expect(await providerError(() => catalog.stores())).toMatchObject({ code: "PROVIDER_UNAVAILABLE", vendorCode: "TIMEOUT" });
+    expect(await providerError(() => catalog.stores())).toMatchObject({
+      code: "PROVIDER_UNAVAILABLE",
+      vendorCode: "TIMEOUT",
+    });
     sim.faults.clear();
     sim.faults.add({ kind: "malformed", times: 1 });
-    expect(await providerError(() => catalog.categories())).toMatchObject({ code: "PROVIDER_UNAVAILABLE", vendorCode: "BAD_RESPONSE" });
+    expect(await providerError(() => catalog.categories())).toMatchObject({
+      code: "PROVIDER_UNAVAILABLE",
+      vendorCode: "BAD_RESPONSE",
+    });
   });
 });

@@ -9,11 +9,20 @@ const TIMEOUT_MS = 400;
 
 /** Successful point-moving writes the simulator recorded. */
 function vendorOperations(sim: Simulator): number {
-  const snapshot = sim.state.snapshot() as { retail?: unknown[]; operations?: Array<{ kind: string }>; bonuses?: unknown[]; orders?: Array<{ payments?: unknown[] }> };
-  return snapshot.operations?.filter((o) => o.kind === "close").length ?? snapshot.bonuses?.length ?? snapshot.retail?.length
-    ?? snapshot.orders?.flatMap((o) => o.payments ?? []).length ?? 0;
+  const snapshot = sim.state.snapshot() as {
+    retail?: unknown[];
+    operations?: Array<{ kind: string }>;
+    bonuses?: unknown[];
+    orders?: Array<{ payments?: unknown[] }>;
+  };
+  return (
+    snapshot.operations?.filter((o) => o.kind === "close").length ??
+    snapshot.bonuses?.length ??
+    snapshot.retail?.length ??
+    snapshot.orders?.flatMap((o) => o.payments ?? []).length ??
+    0
+  );
 }
-
 
 describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
   let provider: LoyaltyProvider;
@@ -48,7 +57,9 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
     expect(account!.balance).toBeGreaterThan(0);
     expect(await find(subject.unknownPhone)).toBeNull();
     if (!provider.capabilities.lookupBy.includes("PHONE")) {
-      expect((await providerError(() => provider.findCustomer({ phone: subject.knownPhone }))).code).toBe("UNSUPPORTED_BY_PROVIDER");
+      expect((await providerError(() => provider.findCustomer({ phone: subject.knownPhone }))).code).toBe(
+        "UNSUPPORTED_BY_PROVIDER",
+      );
     }
   });
 
@@ -59,7 +70,8 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
     expect(c.total).toBe(c.subtotal - c.discount - c.redeemed);
     expect(c.redeemedPoints).toBe(0);
     expect(c.maxRedeemablePoints).toBeGreaterThan(0);
-    for (const v of [c.subtotal, c.discount, c.total, c.pointsEarned, c.maxRedeemablePoints]) expect(Number.isSafeInteger(v)).toBe(true);
+    for (const v of [c.subtotal, c.discount, c.total, c.pointsEarned, c.maxRedeemablePoints])
+      expect(Number.isSafeInteger(v)).toBe(true);
   });
 
   it("calculates a cart with points: what is redeemed lowers the total", async () => {
@@ -72,7 +84,13 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
   });
 
   it("holds and releases points, or says the hold is unsupported", async () => {
-    const hold = { orderId: randomUUID(), customer: { phone: subject.knownPhone }, cart: cartFor(subject, subject.knownPhone, 40), points: 40, idempotencyKey: "o1:hold" };
+    const hold = {
+      orderId: randomUUID(),
+      customer: { phone: subject.knownPhone },
+      cart: cartFor(subject, subject.knownPhone, 40),
+      points: 40,
+      idempotencyKey: "o1:hold",
+    };
     if (provider.capabilities.hold !== "NATIVE") {
       expect((await providerError(() => provider.hold(hold))).code).toBe("UNSUPPORTED_BY_PROVIDER");
       return;
@@ -92,7 +110,15 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
     if (provider.capabilities.hold !== "NATIVE") return;
     const poor = await balance(subject.poorPhone);
     const cart = cartFor(subject, subject.poorPhone);
-    const error = await providerError(() => provider.hold({ orderId: randomUUID(), customer: { phone: subject.poorPhone }, cart, points: poor + 1, idempotencyKey: "o2:hold" }));
+    const error = await providerError(() =>
+      provider.hold({
+        orderId: randomUUID(),
+        customer: { phone: subject.poorPhone },
+        cart,
+        points: poor + 1,
+        idempotencyKey: "o2:hold",
+      }),
+    );
     expect(["INSUFFICIENT_BONUSES", "REDEEM_LIMIT_EXCEEDED"]).toContain(error.code);
     expect(error.vendorCode).toBeTruthy();
   });
@@ -103,7 +129,12 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
     const max = (await provider.calculate(cartFor(subject, subject.knownPhone))).maxRedeemablePoints;
     const cart = cartFor(subject, subject.knownPhone, max);
     const priced = await provider.calculate(cart);
-    const receipt = await commit({ orderId: randomUUID(), customer: await customer(), cart, idempotencyKey: "o3:commit" });
+    const receipt = await commit({
+      orderId: randomUUID(),
+      customer: await customer(),
+      cart,
+      idempotencyKey: "o3:commit",
+    });
     expect(receipt.reference).toBeTruthy();
     expect(receipt.pointsRedeemed).toBe(max);
     expect(await balance()).toBe(before - max + (subject.accruesAtCommit === false ? 0 : priced.pointsEarned));
@@ -132,18 +163,47 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
       expect(await balance()).toBe(before + sale.pointsRedeemed - sale.pointsEarned);
       const again = await provider.refund({ orderId, customer: await customer(), idempotencyKey: "o5:refund" });
       expect(again.reference).toBe(receipt.reference);
-      expect((await providerError(() => provider.refund({ orderId, customer: { phone: subject.knownPhone }, lines: [{ lineId: subject.refundLineId, amount: 100 }], idempotencyKey: "o5:part" }))).code).toBe("UNSUPPORTED_BY_PROVIDER");
+      expect(
+        (
+          await providerError(() =>
+            provider.refund({
+              orderId,
+              customer: { phone: subject.knownPhone },
+              lines: [{ lineId: subject.refundLineId, amount: 100 }],
+              idempotencyKey: "o5:part",
+            }),
+          )
+        ).code,
+      ).toBe("UNSUPPORTED_BY_PROVIDER");
       return;
     }
     if (provider.capabilities.refund === "NONE") {
-      expect((await providerError(() => provider.refund({ orderId, customer: { phone: subject.knownPhone }, idempotencyKey: "o5:refund" }))).code).toBe("UNSUPPORTED_BY_PROVIDER");
+      expect(
+        (
+          await providerError(() =>
+            provider.refund({ orderId, customer: { phone: subject.knownPhone }, idempotencyKey: "o5:refund" }),
+          )
+        ).code,
+      ).toBe("UNSUPPORTED_BY_PROVIDER");
       return;
     }
     const before = await balance();
-    const receipt = await provider.refund({ orderId, customer: { phone: subject.knownPhone }, lines: [{ lineId: subject.refundLineId, amount: 10_000 }], idempotencyKey: "o5:refund" });
+    const receipt = await provider.refund({
+      orderId,
+      customer: { phone: subject.knownPhone },
+      lines: [{ lineId: subject.refundLineId, amount: 10_000 }],
+      idempotencyKey: "o5:refund",
+    });
     expect(receipt.refunded).toBe(10_000);
     expect(await balance()).not.toBe(before);
-    const tooMuch = await providerError(() => provider.refund({ orderId, customer: { phone: subject.knownPhone }, lines: [{ lineId: subject.refundLineId, amount: 10_000_000 }], idempotencyKey: "o5:refund2" }));
+    const tooMuch = await providerError(() =>
+      provider.refund({
+        orderId,
+        customer: { phone: subject.knownPhone },
+        lines: [{ lineId: subject.refundLineId, amount: 10_000_000 }],
+        idempotencyKey: "o5:refund2",
+      }),
+    );
     expect(tooMuch.code).toBe("PROVIDER_REJECTED");
   });
 
@@ -151,7 +211,9 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
     const who = await customer();
     sim.faults.add({ kind: "status", status: 500, times: 5, path: subject.commitPath });
     const cart = cartFor(subject, subject.knownPhone);
-    const error = await providerError(() => commit({ orderId: randomUUID(), customer: who, cart, idempotencyKey: "o6:commit" }));
+    const error = await providerError(() =>
+      commit({ orderId: randomUUID(), customer: who, cart, idempotencyKey: "o6:commit" }),
+    );
     expect(error.code).toBe("PROVIDER_UNAVAILABLE");
     expect(error.uncertain).toBe(true);
     // A write is repeated only where the vendor deduplicates it by our key.
@@ -179,7 +241,9 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
 
   it("rejects a malformed answer as PROVIDER_UNAVAILABLE", async () => {
     sim.faults.add({ kind: "malformed", times: 1 });
-    expect((await providerError(() => provider.calculate(cartFor(subject, subject.knownPhone)))).vendorCode).toBe("BAD_RESPONSE");
+    expect((await providerError(() => provider.calculate(cartFor(subject, subject.knownPhone)))).vendorCode).toBe(
+      "BAD_RESPONSE",
+    );
   });
 
   it("imports products where it declares productImport, and a repeated batch changes nothing", async () => {

@@ -33,7 +33,10 @@ export interface ContractSubject {
   tokens?: Record<string, string>;
   /** Scenarios this adapter cannot run, with the reason. */
   skip: Partial<Record<Scenario, string>>;
-  start(options: { timeoutMs: number; maxRetries: number }): Promise<{ provider: LoyaltyProvider; sim: Simulator; close(): Promise<void> }>;
+  start(options: {
+    timeoutMs: number;
+    maxRetries: number;
+  }): Promise<{ provider: LoyaltyProvider; sim: Simulator; close(): Promise<void> }>;
 }
 
 const lines: CartLine[] = [
@@ -49,13 +52,23 @@ export const cartFor = (s: ContractSubject, phone: string | null, redeemPoints =
 });
 
 /** Serves the simulator on a free loopback port and builds the adapter against it, as production would. */
-function starter(adapter: string, simulator: (apiKey: string) => Simulator, options: Record<string, unknown>, basePath = "") {
+function starter(
+  adapter: string,
+  simulator: (apiKey: string) => Simulator,
+  options: Record<string, unknown>,
+  basePath = "",
+) {
   return async ({ timeoutMs, maxRetries }: { timeoutMs: number; maxRetries: number }) => {
     const sim = simulator("contract-key");
     const server = await listen(sim);
     const provider = createLoyaltyProvider(
       {
-        id: `contract-${adapter}`, adapter, baseUrl: `${server.url}${basePath}`, timeoutMs, maxRetries, options,
+        id: `contract-${adapter}`,
+        adapter,
+        baseUrl: `${server.url}${basePath}`,
+        timeoutMs,
+        maxRetries,
+        options,
         credentials: { apiKey: "env:KEY", password: "env:PASSWORD", username: "env:USERNAME" },
       },
       "contract",
@@ -79,9 +92,15 @@ export const SUBJECTS: ContractSubject[] = [
     calculatePath: "/retail/calc",
     skip: {
       sessionRenewal: `BonusPlus ${staticKey}`,
-      vendorDedupe: "POST /retail is not documented as idempotent; repeats are stopped by the gateway's ledger, not the vendor",
+      vendorDedupe:
+        "POST /retail is not documented as idempotent; repeats are stopped by the gateway's ledger, not the vendor",
     },
-    start: starter("bonusplus", (apiKey) => createBonusPlusSimulator({ apiKey, stores: ["Main"] }), { store: "Main" }, "/api"),
+    start: starter(
+      "bonusplus",
+      (apiKey) => createBonusPlusSimulator({ apiKey, stores: ["Main"] }),
+      { store: "Main" },
+      "/api",
+    ),
   },
   {
     id: "loyalclient",
@@ -104,7 +123,12 @@ export const SUBJECTS: ContractSubject[] = [
     commitPath: "/orders/close",
     calculatePath: "/orders/calculate",
     skip: {},
-    start: starter("rkeeper", (apiKey) => createRkeeperSimulator({ apiKey, password: "contract-password" }), { rkObjectId: "4174244" }, "/pub"),
+    start: starter(
+      "rkeeper",
+      (apiKey) => createRkeeperSimulator({ apiKey, password: "contract-password" }),
+      { rkObjectId: "4174244" },
+      "/pub",
+    ),
   },
   {
     id: "integrations",
@@ -115,7 +139,12 @@ export const SUBJECTS: ContractSubject[] = [
     commitPath: "/integrations/bonus",
     calculatePath: "/calculate/bonus",
     skip: { sessionRenewal: `Integrations ${staticKey}` },
-    start: starter("integrations", (apiKey) => createIntegrationsSimulator({ apiKey }), { outletId: "outlet-1" }, "/api/integrations"),
+    start: starter(
+      "integrations",
+      (apiKey) => createIntegrationsSimulator({ apiKey }),
+      { outletId: "outlet-1" },
+      "/api/integrations",
+    ),
   },
   {
     id: "posiflora",
@@ -130,9 +159,22 @@ export const SUBJECTS: ContractSubject[] = [
       if (state.orders.has(orderId)) return;
       const customer = state.search(phone)[0]!;
       const totalAmount = cart.lines.reduce((a, l) => a + l.unitPrice * l.quantity, 0);
-      state.createOrder({ id: orderId, status: "new", customerId: customer.id, totalAmount, byBonuses: false, attributes: {}, relationships: {} });
+      state.createOrder({
+        id: orderId,
+        status: "new",
+        customerId: customer.id,
+        totalAmount,
+        byBonuses: false,
+        attributes: {},
+        relationships: {},
+      });
     },
     skip: { vendorDedupe: undefined },
-    start: starter("posiflora", () => createPosifloraSimulator({ username: "contract-user", password: "contract-password" }), {}, "/api"),
+    start: starter(
+      "posiflora",
+      () => createPosifloraSimulator({ username: "contract-user", password: "contract-password" }),
+      {},
+      "/api",
+    ),
   },
 ];

@@ -55,9 +55,13 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)("checkouts survive SIGKILL at e
           body: JSON.stringify({ query, variables }),
         });
         const body = await res.json();
-        const result = Object.values(body.data ?? {})[0] as { __typename?: string; code?: string; vendorCode?: string } | undefined;
+        const result = Object.values(body.data ?? {})[0] as
+          { __typename?: string; code?: string; vendorCode?: string } | undefined;
         // Still being reconciled, or still claimed by the killed process: ask again shortly.
-        if (result?.vendorCode === "RECONCILING" || (result?.code === "IDEMPOTENCY_CONFLICT" && /still running/.test(JSON.stringify(body)))) {
+        if (
+          result?.vendorCode === "RECONCILING" ||
+          (result?.code === "IDEMPOTENCY_CONFLICT" && /still running/.test(JSON.stringify(body)))
+        ) {
           await new Promise((r) => setTimeout(r, 300));
           continue;
         }
@@ -78,19 +82,50 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)("checkouts survive SIGKILL at e
       const s = SHOPS[random(SHOPS.length)]!;
       // Product ids alone: the gateway prices them from the catalog (shops without one take the catalog price as sent).
       const item = BOUQUETS[random(BOUQUETS.length)]!;
-      const lines = [{ productId: demoItemId(item.slug), quantity: 1 + random(2), unitPrice: { amount: item.price, currency: "RUB" } }];
-      const created = await call(`mutation C($i: CreateOrderInput!, $k: String!) { createOrder(input: $i, idempotencyKey: $k) { __typename ... on MutationCreateOrderSuccess { data { id } } } }`,
-        { i: { shopId: s.shop, phone: PHONE, lines, fulfilment: { kind: "PICKUP", storeId: "store-1" }, contact: { name: "Crash" } }, k: `c${i}-create` });
+      const lines = [
+        {
+          productId: demoItemId(item.slug),
+          quantity: 1 + random(2),
+          unitPrice: { amount: item.price, currency: "RUB" },
+        },
+      ];
+      const created = await call(
+        `mutation C($i: CreateOrderInput!, $k: String!) { createOrder(input: $i, idempotencyKey: $k) { __typename ... on MutationCreateOrderSuccess { data { id } } } }`,
+        {
+          i: {
+            shopId: s.shop,
+            phone: PHONE,
+            lines,
+            fulfilment: { kind: "PICKUP", storeId: "store-1" },
+            contact: { name: "Crash" },
+          },
+          k: `c${i}-create`,
+        },
+      );
       const orderId = created.data.createOrder.data.id as string;
       const points = 1 + random(s.maxPoints);
       const steps: Array<[string, string, Record<string, unknown>]> = [
-        ["apply", `mutation A($o: ID!, $p: Int!, $k: String!) { applyBonuses(orderId: $o, points: $p, idempotencyKey: $k) { __typename } }`, { o: orderId, p: points, k: `c${i}-apply` }],
-        ["confirm", `mutation F($o: ID!, $k: String!) { confirmOrder(orderId: $o, idempotencyKey: $k) { __typename } }`, { o: orderId, k: `c${i}-confirm` }],
+        [
+          "apply",
+          `mutation A($o: ID!, $p: Int!, $k: String!) { applyBonuses(orderId: $o, points: $p, idempotencyKey: $k) { __typename } }`,
+          { o: orderId, p: points, k: `c${i}-apply` },
+        ],
+        [
+          "confirm",
+          `mutation F($o: ID!, $k: String!) { confirmOrder(orderId: $o, idempotencyKey: $k) { __typename } }`,
+          { o: orderId, k: `c${i}-confirm` },
+        ],
       ];
-      if (random(10) < 4) steps.push(["cancel", `mutation X($o: ID!, $k: String!) { cancelOrder(orderId: $o, reason: "crash test", idempotencyKey: $k) { __typename } }`, { o: orderId, k: `c${i}-cancel` }]);
+      if (random(10) < 4)
+        steps.push([
+          "cancel",
+          `mutation X($o: ID!, $k: String!) { cancelOrder(orderId: $o, reason: "crash test", idempotencyKey: $k) { __typename } }`,
+          { o: orderId, k: `c${i}-cancel` },
+        ]);
       for (const [name, query, vars] of steps) {
         const body = await call(query, vars);
-        const typename = (Object.values(body.data ?? {})[0] as { __typename: string } | undefined)?.__typename ?? "error";
+        const typename =
+          (Object.values(body.data ?? {})[0] as { __typename: string } | undefined)?.__typename ?? "error";
         outcomes[`${name}:${typename}`] = (outcomes[`${name}:${typename}`] ?? 0) + 1;
       }
     }
@@ -111,7 +146,9 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)("checkouts survive SIGKILL at e
 async function compare(urls: Record<string, string>, dbFile: string): Promise<string[]> {
   const db = new Database(dbFile, { readonly: true });
   const orders = db.prepare(`select * from "Order"`).all() as Array<Record<string, any>>;
-  const open = db.prepare(`select count(*) as n from LedgerEntry where state in ('PENDING','UNKNOWN')`).get() as { n: number };
+  const open = db.prepare(`select count(*) as n from LedgerEntry where state in ('PENDING','UNKNOWN')`).get() as {
+    n: number;
+  };
   db.close();
   const state = async (p: string) => (await fetch(`${urls[p]}/__sim/state`)).json() as Promise<any>;
   const mine = (shop: string) => orders.filter((o) => o.shopId === shop);
@@ -119,17 +156,25 @@ async function compare(urls: Record<string, string>, dbFile: string): Promise<st
   if (open.n) out.push(`${open.n} ledger rows unsettled`);
 
   const bp = await state("bonusplus");
-  const reserves = new Map<string, number>(bp.reserves.flatMap((r: any) => Object.entries(r.byOrder)) as Array<[string, number]>);
-  for (const o of mine("crash-bonusplus")) if ((reserves.get(o.id) ?? 0) !== o.pointsHeld) out.push(`bonusplus ${o.id}: vendor holds ${reserves.get(o.id) ?? 0}, gateway ${o.pointsHeld}`);
-  for (const id of reserves.keys()) if (!mine("crash-bonusplus").some((o) => o.id === id)) out.push(`bonusplus: dangling reserve ${id}`);
+  const reserves = new Map<string, number>(
+    bp.reserves.flatMap((r: any) => Object.entries(r.byOrder)) as Array<[string, number]>,
+  );
+  for (const o of mine("crash-bonusplus"))
+    if ((reserves.get(o.id) ?? 0) !== o.pointsHeld)
+      out.push(`bonusplus ${o.id}: vendor holds ${reserves.get(o.id) ?? 0}, gateway ${o.pointsHeld}`);
+  for (const id of reserves.keys())
+    if (!mine("crash-bonusplus").some((o) => o.id === id)) out.push(`bonusplus: dangling reserve ${id}`);
   if (bp.retail.length) out.push(`bonusplus: ${bp.retail.length} unexpected sales`);
 
   const rk = await state("rkeeper");
   for (const o of mine("crash-rkeeper")) {
     const v = rk.orders.find((x: any) => x.id === o.id && x.status === "CONFIRMED");
-    if ((v?.payment ?? 0) !== o.pointsHeld) out.push(`rkeeper ${o.id}: vendor holds ${v?.payment ?? 0}, gateway ${o.pointsHeld}`);
+    if ((v?.payment ?? 0) !== o.pointsHeld)
+      out.push(`rkeeper ${o.id}: vendor holds ${v?.payment ?? 0}, gateway ${o.pointsHeld}`);
   }
-  for (const v of rk.orders) if (v.status === "CONFIRMED" && !mine("crash-rkeeper").some((o) => o.id === v.id)) out.push(`rkeeper: dangling confirm ${v.id}`);
+  for (const v of rk.orders)
+    if (v.status === "CONFIRMED" && !mine("crash-rkeeper").some((o) => o.id === v.id))
+      out.push(`rkeeper: dangling confirm ${v.id}`);
 
   const int = await state("integrations");
   const anna = int.clients.find((c: any) => c.id_client === "cl-501");
@@ -137,9 +182,11 @@ async function compare(urls: Record<string, string>, dbFile: string): Promise<st
   for (const o of mine("crash-integrations")) {
     const ops = int.bonuses.filter((b: any) => b.invoice_num === o.id);
     if (ops.length > 1) out.push(`integrations ${o.id}: ${ops.length} purchases`);
-    if (!!o.loyaltyRef !== (ops.length === 1)) out.push(`integrations ${o.id}: gateway ref ${o.loyaltyRef}, vendor purchases ${ops.length}`);
+    if (!!o.loyaltyRef !== (ops.length === 1))
+      out.push(`integrations ${o.id}: gateway ref ${o.loyaltyRef}, vendor purchases ${ops.length}`);
     for (const op of ops) {
-      if (op.paid !== o.pointsRedeemed) out.push(`integrations ${o.id}: vendor spent ${op.paid}, gateway ${o.pointsRedeemed}`);
+      if (op.paid !== o.pointsRedeemed)
+        out.push(`integrations ${o.id}: vendor spent ${op.paid}, gateway ${o.pointsRedeemed}`);
       if (o.status === "CANCELLED" && !op.refund) out.push(`integrations ${o.id}: cancelled but not refunded`);
       if (!op.refund) expected += op.earned - op.paid;
     }
@@ -153,10 +200,13 @@ async function compare(urls: Record<string, string>, dbFile: string): Promise<st
     const v = pf.orders.find((x: any) => x.id === o.id);
     const spent = v ? v.payments.reduce((a: number, p: any) => a + p.bonusAmount, 0) : 0;
     if (spent !== o.pointsRedeemed) out.push(`posiflora ${o.id}: vendor spent ${spent}, gateway ${o.pointsRedeemed}`);
-    if (o.status === "CANCELLED" && v && v.status !== "canceled") out.push(`posiflora ${o.id}: cancelled here, ${v.status} there`);
-    if (o.status === "CANCELLED" && spent > 0 && !v?.returned) out.push(`posiflora ${o.id}: cancelled, points not given back`);
+    if (o.status === "CANCELLED" && v && v.status !== "canceled")
+      out.push(`posiflora ${o.id}: cancelled here, ${v.status} there`);
+    if (o.status === "CANCELLED" && spent > 0 && !v?.returned)
+      out.push(`posiflora ${o.id}: cancelled, points not given back`);
     if (v && !v.returned) pfExpected -= spent;
   }
-  if (customer.currentPoints !== pfExpected) out.push(`posiflora: balance ${customer.currentPoints}, expected ${pfExpected}`);
+  if (customer.currentPoints !== pfExpected)
+    out.push(`posiflora: balance ${customer.currentPoints}, expected ${pfExpected}`);
   return out;
 }

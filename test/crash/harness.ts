@@ -16,20 +16,58 @@ export function writeShops(urls: Record<string, string>): string {
     int: { apiKey: "env:DEMO_INTEGRATIONS_API_KEY" },
     pf: { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" },
   };
-  const inst = (id: string, adapter: string, baseUrl: string, options: object, credentials: object) => ({ id, adapter, baseUrl, timeoutMs: 3000, maxRetries: 1, options, credentials });
+  const inst = (id: string, adapter: string, baseUrl: string, options: object, credentials: object) => ({
+    id,
+    adapter,
+    baseUrl,
+    timeoutMs: 3000,
+    maxRetries: 1,
+    options,
+    credentials,
+  });
   const file = path.join(mkdtempSync(path.join(tmpdir(), "lg-crash-")), "shops.json");
-  writeFileSync(file, JSON.stringify({
-    shops: [
-      { id: "crash-bonusplus", name: "BP", loyalty: [inst("crash-bp", "bonusplus", `${urls.bonusplus}/api`, { store: "Main" }, creds.bp)] },
-      { id: "crash-rkeeper", name: "RK", loyalty: [inst("crash-rk", "rkeeper", `${urls.rkeeper}/pub`, { rkObjectId: "4174244" }, creds.rk)] },
-      { id: "crash-integrations", name: "INT", loyalty: [inst("crash-int", "integrations", `${urls.integrations}/api/integrations`, { outletId: "outlet-1" }, creds.int)] },
-      {
-        id: "crash-posiflora", name: "PF",
-        loyalty: [inst("crash-pf", "posiflora", `${urls.posiflora}/api`, {}, creds.pf)],
-        orders: inst("crash-pf-orders", "posiflora", `${urls.posiflora}/api`, { sourceId: "telegram_mini_app", storeId: "store-1" }, creds.pf),
-      },
-    ],
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      shops: [
+        {
+          id: "crash-bonusplus",
+          name: "BP",
+          loyalty: [inst("crash-bp", "bonusplus", `${urls.bonusplus}/api`, { store: "Main" }, creds.bp)],
+        },
+        {
+          id: "crash-rkeeper",
+          name: "RK",
+          loyalty: [inst("crash-rk", "rkeeper", `${urls.rkeeper}/pub`, { rkObjectId: "4174244" }, creds.rk)],
+        },
+        {
+          id: "crash-integrations",
+          name: "INT",
+          loyalty: [
+            inst(
+              "crash-int",
+              "integrations",
+              `${urls.integrations}/api/integrations`,
+              { outletId: "outlet-1" },
+              creds.int,
+            ),
+          ],
+        },
+        {
+          id: "crash-posiflora",
+          name: "PF",
+          loyalty: [inst("crash-pf", "posiflora", `${urls.posiflora}/api`, {}, creds.pf)],
+          orders: inst(
+            "crash-pf-orders",
+            "posiflora",
+            `${urls.posiflora}/api`,
+            { sourceId: "telegram_mini_app", storeId: "store-1" },
+            creds.pf,
+          ),
+        },
+      ],
+    }),
+  );
   return file;
 }
 
@@ -43,7 +81,13 @@ export function gatewayEnv(shops: string, templateDb: string): Record<string, st
     MIGRATE_ON_START: "false",
     LOG_LEVEL: "info",
     NODE_ENV: "test",
-    API_KEYS: JSON.stringify([{ name: "crash", key: CRASH_KEY, scopes: ["customers:read", "customers:link", "orders:write", "orders:manage", "orders:read"] }]),
+    API_KEYS: JSON.stringify([
+      {
+        name: "crash",
+        key: CRASH_KEY,
+        scopes: ["customers:read", "customers:link", "orders:write", "orders:manage", "orders:read"],
+      },
+    ]),
     // Whatever a killed process left is settled at the next start, and its claims are taken over at once.
     RECOVERY_STALE_SECONDS: "0",
     RECOVERY_INTERVAL_SECONDS: "0",
@@ -69,7 +113,9 @@ export class GatewayUnderTest {
     this.gw = gw;
     this.dead = false;
     this.restarts += 1;
-    gw.child.on("exit", () => { this.dead = true; });
+    gw.child.on("exit", () => {
+      this.dead = true;
+    });
     return gw;
   }
 

@@ -15,8 +15,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const link = (telegramUserId: string, phone: string, headers = asService()) =>
-  t.post(`mutation L($i: LinkTelegramUserInput!) { linkTelegramUser(input: $i) { __typename ... on MutationLinkTelegramUserSuccess { data { id phone } } ... on Error { code } } }`,
-    { i: { shopId: SHOP, phone, telegramUserId } }, headers).then((r) => r.json());
+  t
+    .post(
+      `mutation L($i: LinkTelegramUserInput!) { linkTelegramUser(input: $i) { __typename ... on MutationLinkTelegramUserSuccess { data { id phone } } ... on Error { code } } }`,
+      { i: { shopId: SHOP, phone, telegramUserId } },
+      headers,
+    )
+    .then((r) => r.json());
 
 describe("who is calling", () => {
   it("rejects a forged, expired or foreign-bot initData with 401 UNAUTHENTICATED", async () => {
@@ -69,7 +74,10 @@ describe("who is calling", () => {
     await link("3001", "+79007654321");
     const lines = [{ productId: demoItemId("rose"), quantity: 1, unitPrice: { amount: 100_000, currency: "RUB" } }];
     const own = await t.run(CalculateCartDocument, { input: { shopId: SHOP, lines, redeemPoints: 10 } }, me);
-    expect(own.data?.loyaltyCalculation).toMatchObject({ __typename: "QueryLoyaltyCalculationSuccess", data: { redeemedPoints: 10 } });
+    expect(own.data?.loyaltyCalculation).toMatchObject({
+      __typename: "QueryLoyaltyCalculationSuccess",
+      data: { redeemedPoints: 10 },
+    });
     const foreign = await t.run(CalculateCartDocument, { input: { shopId: SHOP, phone: "+79001234567", lines } }, me);
     expect(foreign.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
@@ -81,7 +89,11 @@ describe("who is calling", () => {
     const linkTry = await link("4001", "+79001234567", limited);
     expect(linkTry.errors[0].extensions.code).toBe("FORBIDDEN");
     const lines = [{ productId: demoItemId("rose"), quantity: 1, unitPrice: { amount: 100_000, currency: "RUB" } }];
-    const priced = await t.run(CalculateCartDocument, { input: { shopId: SHOP, phone: "+79001234567", lines } }, limited);
+    const priced = await t.run(
+      CalculateCartDocument,
+      { input: { shopId: SHOP, phone: "+79001234567", lines } },
+      limited,
+    );
     expect(priced.data?.loyaltyCalculation.__typename).toBe("QueryLoyaltyCalculationSuccess");
   });
 

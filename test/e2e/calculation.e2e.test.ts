@@ -16,7 +16,8 @@ const cart = (over: Partial<LoyaltyCalculationInput> = {}): LoyaltyCalculationIn
   ],
   ...over,
 });
-const calc = (input: LoyaltyCalculationInput, headers: Record<string, string> = asService()) => gw.t.run(CalculateCartDocument, { input }, headers);
+const calc = (input: LoyaltyCalculationInput, headers: Record<string, string> = asService()) =>
+  gw.t.run(CalculateCartDocument, { input }, headers);
 
 describe("loyaltyCalculation", () => {
   it("prices a cart without points: Silver discount per line, points earned, max redeemable", async () => {
@@ -53,23 +54,45 @@ describe("loyaltyCalculation", () => {
   });
 
   it("refuses more points than allowed with REDEEM_LIMIT_EXCEEDED and the maximum", async () => {
-    const small = await calc(cart({ lines: [{ productId: demoItemId("mimosa"), quantity: 1, unitPrice: { amount: 50_000, currency: "RUB" } }], redeemPoints: 400 }));
-    expect(small.data?.loyaltyCalculation).toMatchObject({ __typename: "LoyaltyRuleError", code: "REDEEM_LIMIT_EXCEEDED", maxRedeemablePoints: 242 });
+    const small = await calc(
+      cart({
+        lines: [{ productId: demoItemId("mimosa"), quantity: 1, unitPrice: { amount: 50_000, currency: "RUB" } }],
+        redeemPoints: 400,
+      }),
+    );
+    expect(small.data?.loyaltyCalculation).toMatchObject({
+      __typename: "LoyaltyRuleError",
+      code: "REDEEM_LIMIT_EXCEEDED",
+      maxRedeemablePoints: 242,
+    });
   });
 
   it("refuses more points than the balance with INSUFFICIENT_BONUSES", async () => {
     const res = await calc(cart({ phone: "+79007654321", redeemPoints: 51 }));
-    expect(res.data?.loyaltyCalculation).toMatchObject({ __typename: "LoyaltyRuleError", code: "INSUFFICIENT_BONUSES", maxRedeemablePoints: 50 });
+    expect(res.data?.loyaltyCalculation).toMatchObject({
+      __typename: "LoyaltyRuleError",
+      code: "INSUFFICIENT_BONUSES",
+      maxRedeemablePoints: 50,
+    });
   });
 
   it("refuses redemption for a customer whose redemptions are blocked (BonusPlus 412)", async () => {
     const res = await calc(cart({ phone: "+79000000003", redeemPoints: 10 }));
-    expect(res.data?.loyaltyCalculation).toMatchObject({ __typename: "LoyaltyRuleError", code: "REDEEM_BLOCKED", maxRedeemablePoints: 0 });
+    expect(res.data?.loyaltyCalculation).toMatchObject({
+      __typename: "LoyaltyRuleError",
+      code: "REDEEM_BLOCKED",
+      maxRedeemablePoints: 0,
+    });
   });
 
   it("keeps the vendor's code for a 412 it has no gateway code for", async () => {
     const res = await calc(cart({ phone: "+79000000004", redeemPoints: 15 }));
-    expect(res.data?.loyaltyCalculation).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_REJECTED", vendorCode: "BONUS_DEBIT_MULTIPLICITY", providerId: SHOP });
+    expect(res.data?.loyaltyCalculation).toMatchObject({
+      __typename: "ProviderError",
+      code: "PROVIDER_REJECTED",
+      vendorCode: "BONUS_DEBIT_MULTIPLICITY",
+      providerId: SHOP,
+    });
   });
 
   it("prices anonymously without a phone and refuses points then", async () => {
@@ -105,23 +128,37 @@ describe("loyaltyCalculation", () => {
   });
 
   it("rejects a fractional quantity at the GraphQL layer with a clear error", async () => {
-    const res = await calc(cart({ lines: [{ productId: "x", quantity: 1.5 as number, unitPrice: { amount: 100, currency: "RUB" } }] }));
+    const res = await calc(
+      cart({ lines: [{ productId: "x", quantity: 1.5 as number, unitPrice: { amount: 100, currency: "RUB" } }] }),
+    );
     expect(res.data).toBeUndefined();
     expect(res.errors?.[0]?.message).toMatch(/Int cannot represent non-integer value: 1.5/);
     expect(bonusplus().requests.entries).toHaveLength(0);
   });
 
   it("rejects a currency other than the shop's and negative points", async () => {
-    const eur = await calc(cart({ lines: [{ productId: "x", quantity: 1, unitPrice: { amount: 100, currency: "EUR" } }] }));
-    expect(eur.data?.loyaltyCalculation).toMatchObject({ __typename: "InvalidInputError", issues: [{ path: "lines.0.unitPrice.currency" }] });
+    const eur = await calc(
+      cart({ lines: [{ productId: "x", quantity: 1, unitPrice: { amount: 100, currency: "EUR" } }] }),
+    );
+    expect(eur.data?.loyaltyCalculation).toMatchObject({
+      __typename: "InvalidInputError",
+      issues: [{ path: "lines.0.unitPrice.currency" }],
+    });
     const negative = await calc(cart({ redeemPoints: -5 }));
-    expect(negative.data?.loyaltyCalculation).toMatchObject({ __typename: "InvalidInputError", issues: [{ path: "input.redeemPoints" }] });
+    expect(negative.data?.loyaltyCalculation).toMatchObject({
+      __typename: "InvalidInputError",
+      issues: [{ path: "input.redeemPoints" }],
+    });
   });
 
   it("maps a BonusPlus 500 to PROVIDER_UNAVAILABLE without leaking vendor text", async () => {
     bonusplus().faults.add({ kind: "status", status: 500, times: 5 });
     const res = await calc(cart());
-    expect(res.data?.loyaltyCalculation).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE", vendorCode: "500" });
+    expect(res.data?.loyaltyCalculation).toMatchObject({
+      __typename: "ProviderError",
+      code: "PROVIDER_UNAVAILABLE",
+      vendorCode: "500",
+    });
     expect(JSON.stringify(res)).not.toContain("simulated");
   });
 
@@ -129,7 +166,11 @@ describe("loyaltyCalculation", () => {
     bonusplus().faults.add({ kind: "timeout", times: 5 });
     const started = Date.now();
     const res = await calc(cart());
-    expect(res.data?.loyaltyCalculation).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE", vendorCode: "TIMEOUT" });
+    expect(res.data?.loyaltyCalculation).toMatchObject({
+      __typename: "ProviderError",
+      code: "PROVIDER_UNAVAILABLE",
+      vendorCode: "TIMEOUT",
+    });
     // The demo instance's deadline is 3 s; generous upper bound, as this is not a timing test.
     expect(Date.now() - started).toBeLessThan(8_000);
   });
@@ -144,12 +185,20 @@ describe("loyaltyCalculation", () => {
   it("reports RATE_LIMITED with the wait when the vendor asks for longer than the deadline", async () => {
     bonusplus().faults.add({ kind: "rateLimit", retryAfterSeconds: 30, times: 1 });
     const res = await calc(cart());
-    expect(res.data?.loyaltyCalculation).toMatchObject({ __typename: "ProviderError", code: "RATE_LIMITED", retryAfterSeconds: 30 });
+    expect(res.data?.loyaltyCalculation).toMatchObject({
+      __typename: "ProviderError",
+      code: "RATE_LIMITED",
+      retryAfterSeconds: 30,
+    });
   });
 
   it("treats a malformed vendor answer as PROVIDER_UNAVAILABLE", async () => {
     bonusplus().faults.add({ kind: "malformed", times: 1 });
     const res = await calc(cart());
-    expect(res.data?.loyaltyCalculation).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE", vendorCode: "BAD_RESPONSE" });
+    expect(res.data?.loyaltyCalculation).toMatchObject({
+      __typename: "ProviderError",
+      code: "PROVIDER_UNAVAILABLE",
+      vendorCode: "BAD_RESPONSE",
+    });
   });
 });

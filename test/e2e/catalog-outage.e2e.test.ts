@@ -5,7 +5,11 @@ import { startTestGateway } from "../support/test-gateway.ts";
 describe("the shop window when Posiflora fails", () => {
   it("answers PROVIDER_UNAVAILABLE with nothing cached, and serves the last catalog once it has one", async () => {
     // Every entry expires at once, so each read asks Posiflora again.
-    const t = await startTestGateway({ CATALOG_TTL_SECONDS: "0", CATALOG_STALE_SECONDS: "0", STATUS_SYNC_SECONDS: "0" });
+    const t = await startTestGateway({
+      CATALOG_TTL_SECONDS: "0",
+      CATALOG_STALE_SECONDS: "0",
+      STATUS_SYNC_SECONDS: "0",
+    });
     try {
       const posiflora = t.gateway.simulators!.posiflora.handler;
       const query = { shopId: "demo-posiflora", first: 5 };

@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { CalculateCartDocument, CatalogDocument, CreateOrderDocument, ProductDocument, StoresDocument } from "../../generated/graphql/graphql.ts";
+import {
+  CalculateCartDocument,
+  CatalogDocument,
+  CreateOrderDocument,
+  ProductDocument,
+  StoresDocument,
+} from "../../generated/graphql/graphql.ts";
 import { signWebhook } from "../../src/auth/webhook-signature.ts";
 import { DEMO_ITEMS, demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { count } from "../support/db.ts";
@@ -10,11 +16,19 @@ import { asService, useDemoGateway } from "../support/test-gateway.ts";
 const SHOP = "demo-posiflora";
 const gw = useDemoGateway({ STATUS_SYNC_SECONDS: "0" });
 const posiflora = () => gw.t.gateway.simulators!.posiflora.handler;
-const catalogCalls = () => posiflora().requests.entries.filter((e) => e.path.startsWith("/api/v1/catalog") || e.path.startsWith("/api/v1/stores") || e.path === "/api/v1/inventory-items").length;
+const catalogCalls = () =>
+  posiflora().requests.entries.filter(
+    (e) =>
+      e.path.startsWith("/api/v1/catalog") ||
+      e.path.startsWith("/api/v1/stores") ||
+      e.path === "/api/v1/inventory-items",
+  ).length;
 const seed = (slug: string) => DEMO_ITEMS.find((i) => i.slug === slug)!;
 
 async function simControl(path: string, body: object) {
-  const res = await posiflora()(new Request(`http://posiflora.sim/__sim${path}`, { method: "POST", body: JSON.stringify(body) }));
+  const res = await posiflora()(
+    new Request(`http://posiflora.sim/__sim${path}`, { method: "POST", body: JSON.stringify(body) }),
+  );
   expect(res.status).toBe(200);
 }
 
@@ -27,7 +41,11 @@ describe("catalog, products and stores from Posiflora", () => {
     expect(cats.reduce((a, c) => a + c.products.totalCount, 0)).toBe(DEMO_ITEMS.length);
     const roses = cats[0]!.products;
     expect(roses.edges).toHaveLength(4);
-    expect(roses.edges[1]!.node).toMatchObject({ id: demoItemId("rose-15"), name: "Букет из 15 роз", price: { amount: 350_000, currency: "RUB" } });
+    expect(roses.edges[1]!.node).toMatchObject({
+      id: demoItemId("rose-15"),
+      name: "Букет из 15 роз",
+      price: { amount: 350_000, currency: "RUB" },
+    });
     expect(roses.edges[1]!.node.thumbnailUrl).toMatch(/^\/__sim\/posiflora\/images\/.+\.svg$/);
 
     const next = await gw.t.run(CatalogDocument, { shopId: SHOP, first: 4, after: roses.pageInfo.endCursor });
@@ -35,7 +53,10 @@ describe("catalog, products and stores from Posiflora", () => {
     expect(next.data.catalog.data.categories[0]!.products.edges[0]!.node.id).toBe(demoItemId("rose-101"));
 
     const stores = await gw.t.run(StoresDocument, { shopId: SHOP });
-    expect(stores.data?.stores).toMatchObject({ __typename: "QueryStoresSuccess", data: [{ id: "store-1", city: "Москва", hours: null }, { id: "store-2" }] });
+    expect(stores.data?.stores).toMatchObject({
+      __typename: "QueryStoresSuccess",
+      data: [{ id: "store-1", city: "Москва", hours: null }, { id: "store-2" }],
+    });
   });
 
   it("lists a store's own range and prices", async () => {
@@ -53,7 +74,10 @@ describe("catalog, products and stores from Posiflora", () => {
     if (res.data?.product.__typename !== "QueryProductSuccess") throw new Error(JSON.stringify(res));
     const p = res.data.product.data;
     expect(p.photoUrls).toHaveLength(2);
-    expect(p.availability.map((a) => [a.store.id, a.price.amount, a.inStock])).toEqual([["store-1", 320_000, 3], ["store-2", 320_000, 1]]);
+    expect(p.availability.map((a) => [a.store.id, a.price.amount, a.inStock])).toEqual([
+      ["store-1", 320_000, 3],
+      ["store-2", 320_000, 1],
+    ]);
     const missing = await gw.t.run(ProductDocument, { shopId: SHOP, id: "no-such-product" });
     expect(missing.data?.product).toMatchObject({ __typename: "NotFoundError", code: "NOT_FOUND" });
     const noCatalog = await gw.t.run(StoresDocument, { shopId: "demo-rkeeper" });
@@ -75,7 +99,9 @@ describe("catalog, products and stores from Posiflora", () => {
     posiflora().requests.clear();
     await Promise.all(Array.from({ length: 100 }, () => gw.t.run(CatalogDocument, query)));
     expect(catalogCalls()).toBe(0);
-    console.log(`[figures] 100 concurrent catalog queries: cold ${coldCalls} Posiflora calls (categories + 4 categories), warm 0`);
+    console.log(
+      `[figures] 100 concurrent catalog queries: cold ${coldCalls} Posiflora calls (categories + 4 categories), warm 0`,
+    );
   });
 
   it("feeds 100 concurrent queries of one category from exactly one Posiflora call", async () => {
@@ -83,7 +109,9 @@ describe("catalog, products and stores from Posiflora", () => {
     posiflora().requests.clear();
     const query = `{ catalog(shopId: "${SHOP}") { ... on QueryCatalogSuccess { data { products(categoryId: "cat-spring", first: 5) { totalCount } } } } }`;
     const answers = await Promise.all(Array.from({ length: 100 }, async () => (await gw.t.post(query)).json()));
-    expect(new Set(answers.map((a) => a.data.catalog.data.products.totalCount))).toEqual(new Set([DEMO_ITEMS.filter((i) => i.category === "cat-spring").length]));
+    expect(new Set(answers.map((a) => a.data.catalog.data.products.totalCount))).toEqual(
+      new Set([DEMO_ITEMS.filter((i) => i.category === "cat-spring").length]),
+    );
     expect(catalogCalls()).toBe(1);
   });
 
@@ -96,9 +124,18 @@ describe("catalog, products and stores from Posiflora", () => {
     const body = JSON.stringify({ id: randomUUID(), type: "catalog.changed" });
     const ts = Math.floor(Date.now() / 1000);
     const hook = await gw.t.gateway.yoga.fetch("http://gateway.test/webhooks/posiflora", {
-      method: "POST", headers: { "content-type": "application/json", "x-webhook-timestamp": String(ts), "x-webhook-signature": signWebhook("demo-webhook-secret-000", ts, body) }, body,
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-webhook-timestamp": String(ts),
+        "x-webhook-signature": signWebhook("demo-webhook-secret-000", ts, body),
+      },
+      body,
     });
-    expect(await hook.json()).toMatchObject({ accepted: true, invalidated: expect.arrayContaining(["demo-posiflora-orders"]) });
+    expect(await hook.json()).toMatchObject({
+      accepted: true,
+      invalidated: expect.arrayContaining(["demo-posiflora-orders"]),
+    });
     expect(await price()).toMatchObject({ data: { price: { amount: 345_000 } } });
 
     await gw.t.gateway.catalogWatch.runOnce(); // the probe's baseline
@@ -112,39 +149,80 @@ describe("catalog, products and stores from Posiflora", () => {
 
 describe("carts from catalog ids", () => {
   const calc = (lines: object[], storeId?: string) =>
-    gw.t.run(CalculateCartDocument, { input: { shopId: SHOP, phone: "+79001234567", storeId: storeId ?? null, lines } as never }, asService());
+    gw.t.run(
+      CalculateCartDocument,
+      { input: { shopId: SHOP, phone: "+79001234567", storeId: storeId ?? null, lines } as never },
+      asService(),
+    );
 
   it("prices product ids alone from the catalog, at the store's price", async () => {
-    const res = await calc([{ productId: demoItemId("rose-51"), quantity: 1 }, { productId: demoItemId("card"), quantity: 2 }], "store-2");
-    expect(res.data?.loyaltyCalculation).toMatchObject({ __typename: "QueryLoyaltyCalculationSuccess", data: { subtotal: { amount: 990_000 + 2 * 15_000 } } });
+    const res = await calc(
+      [
+        { productId: demoItemId("rose-51"), quantity: 1 },
+        { productId: demoItemId("card"), quantity: 2 },
+      ],
+      "store-2",
+    );
+    expect(res.data?.loyaltyCalculation).toMatchObject({
+      __typename: "QueryLoyaltyCalculationSuccess",
+      data: { subtotal: { amount: 990_000 + 2 * 15_000 } },
+    });
   });
 
   it("refuses a lower (or any other) price with PRICE_CHANGED and the current price", async () => {
-    const res = await calc([{ productId: demoItemId("card"), quantity: 1 }, { productId: demoItemId("rose-15"), quantity: 1, unitPrice: { amount: 100, currency: "RUB" } }]);
-    expect(res.data?.loyaltyCalculation).toMatchObject({ __typename: "PriceChangedError", code: "PRICE_CHANGED", lineIndex: 1, productId: demoItemId("rose-15"), currentPrice: { amount: 350_000, currency: "RUB" } });
+    const res = await calc([
+      { productId: demoItemId("card"), quantity: 1 },
+      { productId: demoItemId("rose-15"), quantity: 1, unitPrice: { amount: 100, currency: "RUB" } },
+    ]);
+    expect(res.data?.loyaltyCalculation).toMatchObject({
+      __typename: "PriceChangedError",
+      code: "PRICE_CHANGED",
+      lineIndex: 1,
+      productId: demoItemId("rose-15"),
+      currentPrice: { amount: 350_000, currency: "RUB" },
+    });
   });
 
   it("refuses unknown products and products the store does not sell", async () => {
-    expect((await calc([{ productId: "no-such", quantity: 1 }])).data?.loyaltyCalculation).toMatchObject({ __typename: "CatalogError", code: "UNKNOWN_PRODUCT", lineIndex: 0 });
-    expect((await calc([{ productId: demoItemId("rose-101"), quantity: 1 }], "store-1")).data?.loyaltyCalculation)
-      .toMatchObject({ __typename: "CatalogError", code: "NOT_SOLD_AT_STORE", storeId: "store-1" });
+    expect((await calc([{ productId: "no-such", quantity: 1 }])).data?.loyaltyCalculation).toMatchObject({
+      __typename: "CatalogError",
+      code: "UNKNOWN_PRODUCT",
+      lineIndex: 0,
+    });
+    expect(
+      (await calc([{ productId: demoItemId("rose-101"), quantity: 1 }], "store-1")).data?.loyaltyCalculation,
+    ).toMatchObject({ __typename: "CatalogError", code: "NOT_SOLD_AT_STORE", storeId: "store-1" });
   });
 
   it("orders a cart of ids end to end at catalog prices, and refuses more than the store has without creating anything", async () => {
     const c = await miniAppCustomer(gw.t, SHOP, "+79001234567");
-    const ids = [{ productId: demoItemId("rose-15"), quantity: 1 }, { productId: demoItemId("rose-bush"), quantity: 2 }];
+    const ids = [
+      { productId: demoItemId("rose-15"), quantity: 1 },
+      { productId: demoItemId("rose-bush"), quantity: 2 },
+    ];
     const order = c.ok(await c.create(ids as never));
     expect(order.subtotal.amount).toBe(350_000 + 2 * 480_000);
     const placed = c.ok(await c.confirm(order.id));
     expect(placed.status).toBe("PLACED");
-    const atVendor = posiflora().state.snapshot().orders.find((o) => o.id === order.id)!;
+    const atVendor = posiflora()
+      .state.snapshot()
+      .orders.find((o) => o.id === order.id)!;
     expect(atVendor.totalAmount).toBe(350_000 + 2 * 480_000);
 
     const before = await count(gw.t.databaseUrl, "Order");
     const vendorOrders = posiflora().state.snapshot().orders.length;
     // The first order took both counted pieces off store-1's showcase.
-    const over = await gw.t.run(CreateOrderDocument, { input: pickup(SHOP, [{ productId: demoItemId("rose-bush"), quantity: 1 }] as never), key: randomUUID() }, c.headers);
-    expect(over.data?.createOrder).toMatchObject({ __typename: "CatalogError", code: "INSUFFICIENT_STOCK", available: 0, storeId: "store-1" });
+    const over = await gw.t.run(
+      CreateOrderDocument,
+      { input: pickup(SHOP, [{ productId: demoItemId("rose-bush"), quantity: 1 }] as never), key: randomUUID() },
+      c.headers,
+    );
+    expect(over.data?.createOrder).toMatchObject({
+      __typename: "CatalogError",
+      code: "INSUFFICIENT_STOCK",
+      available: 0,
+      storeId: "store-1",
+    });
     expect(await count(gw.t.databaseUrl, "Order")).toBe(before);
     expect(posiflora().state.snapshot().orders.length).toBe(vendorOrders);
   });

@@ -17,13 +17,21 @@ describe("customer query through GraphQL", () => {
     expect(customer.data.phone).toBe("79001234567");
     expect(customer.data.name).toBe("Анна Петрова");
     const [account] = customer.data.loyalty;
-    expect(account).toMatchObject({ __typename: "LoyaltyAccount", balance: 500, pendingBalance: 40, tier: "Silver", discountRateBasisPoints: 300, redeemBlocked: false });
+    expect(account).toMatchObject({
+      __typename: "LoyaltyAccount",
+      balance: 500,
+      pendingBalance: 40,
+      tier: "Silver",
+      discountRateBasisPoints: 300,
+      redeemBlocked: false,
+    });
   });
 
   it("keeps one customer id per shop and phone across lookups", async () => {
     const a = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "89001234567" }, asService());
     const b = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79001234567" }, asService());
-    const id = (r: typeof a) => (r.data?.customer.__typename === "QueryCustomerSuccess" ? r.data.customer.data.id : null);
+    const id = (r: typeof a) =>
+      r.data?.customer.__typename === "QueryCustomerSuccess" ? r.data.customer.data.id : null;
     expect(id(a)).toMatch(/^cus_/);
     expect(id(a)).toBe(id(b));
   });
@@ -67,7 +75,12 @@ describe("customer query through GraphQL", () => {
     const customer = res.data?.customer;
     expect(customer?.__typename).toBe("QueryCustomerSuccess");
     if (customer?.__typename !== "QueryCustomerSuccess") return;
-    expect(customer.data.loyalty[0]).toMatchObject({ __typename: "LoyaltyAccountError", code: "PROVIDER_UNAVAILABLE", providerId: SHOP, vendorCode: "500" });
+    expect(customer.data.loyalty[0]).toMatchObject({
+      __typename: "LoyaltyAccountError",
+      code: "PROVIDER_UNAVAILABLE",
+      providerId: SHOP,
+      vendorCode: "500",
+    });
     expect(bonusplus().requests.count("GET", "/api/customer")).toBe(3); // 1 try + 2 retries
     expect(JSON.stringify(res)).not.toContain("simulated");
   });

@@ -28,7 +28,10 @@ function barrierFetch(width: number, giveUpMs = 3_000) {
           waiting.forEach((r) => r());
           waiting = [];
         } else {
-          setTimeout(() => { seen.sequential = true; resolve(); }, giveUpMs);
+          setTimeout(() => {
+            seen.sequential = true;
+            resolve();
+          }, giveUpMs);
         }
       });
     }
@@ -49,19 +52,55 @@ describe("a shop with several loyalty programmes", () => {
     for (const sim of [bonusplus, loyalclient, rkeeper]) servers.push(await listen(sim));
     const [bp, lc, rk] = servers.map((s) => s.url);
     const file = path.join(mkdtempSync(path.join(tmpdir(), "lg-multi-")), "shops.json");
-    writeFileSync(file, JSON.stringify({
-      shops: [{
-        id: "multi",
-        name: "Three programmes",
-        loyalty: [
-          { id: "multi-bp", adapter: "bonusplus", baseUrl: `${bp}/api`, timeoutMs: 5000, maxRetries: 0, options: { store: "Main" }, credentials: { apiKey: "env:BP_KEY" } },
-          { id: "multi-lc", adapter: "loyalclient", baseUrl: lc, timeoutMs: 5000, maxRetries: 0, options: { point: "point-1" }, credentials: { apiKey: "env:LC_KEY" } },
-          { id: "multi-rk", adapter: "rkeeper", baseUrl: `${rk}/pub`, timeoutMs: 5000, maxRetries: 0, options: { rkObjectId: "4174244" }, credentials: { apiKey: "env:RK_KEY", password: "env:RK_PASSWORD" } },
+    writeFileSync(
+      file,
+      JSON.stringify({
+        shops: [
+          {
+            id: "multi",
+            name: "Three programmes",
+            loyalty: [
+              {
+                id: "multi-bp",
+                adapter: "bonusplus",
+                baseUrl: `${bp}/api`,
+                timeoutMs: 5000,
+                maxRetries: 0,
+                options: { store: "Main" },
+                credentials: { apiKey: "env:BP_KEY" },
+              },
+              {
+                id: "multi-lc",
+                adapter: "loyalclient",
+                baseUrl: lc,
+                timeoutMs: 5000,
+                maxRetries: 0,
+                options: { point: "point-1" },
+                credentials: { apiKey: "env:LC_KEY" },
+              },
+              {
+                id: "multi-rk",
+                adapter: "rkeeper",
+                baseUrl: `${rk}/pub`,
+                timeoutMs: 5000,
+                maxRetries: 0,
+                options: { rkObjectId: "4174244" },
+                credentials: { apiKey: "env:RK_KEY", password: "env:RK_PASSWORD" },
+              },
+            ],
+          },
         ],
-      }],
-    }));
+      }),
+    );
     t = await startTestGateway(
-      { SHOPS_CONFIG: file, BP_KEY: "bp", LC_KEY: "lc", RK_KEY: "rk", RK_PASSWORD: "rkp", API_KEYS: JSON.stringify([{ name: "crm", key: KEY, scopes: ["customers:read"] }]) },
+      {
+        SHOPS_CONFIG: file,
+        BP_KEY: "bp",
+        LC_KEY: "lc",
+        RK_KEY: "rk",
+        RK_PASSWORD: "rkp",
+        API_KEYS: JSON.stringify([{ name: "crm", key: KEY, scopes: ["customers:read"] }]),
+      },
       barrier.fetch,
     );
   });
@@ -74,7 +113,9 @@ describe("a shop with several loyalty programmes", () => {
     const res = await t.run(CustomerByPhoneDocument, { shopId: "multi", phone: "+79001234567" }, asService(KEY));
     if (res.data?.customer.__typename !== "QueryCustomerSuccess") throw new Error(JSON.stringify(res));
     const accounts = res.data.customer.data.loyalty;
-    expect(accounts.map((a) => (a.__typename === "LoyaltyAccount" ? `${a.provider.adapter}:${a.balance}` : a.__typename))).toEqual(["bonusplus:500", "loyalclient:878", "rkeeper:100"]);
+    expect(
+      accounts.map((a) => (a.__typename === "LoyaltyAccount" ? `${a.provider.adapter}:${a.balance}` : a.__typename)),
+    ).toEqual(["bonusplus:500", "loyalclient:878", "rkeeper:100"]);
     expect(barrier.seen).toEqual({ parallel: true, sequential: false });
   });
 
@@ -82,7 +123,11 @@ describe("a shop with several loyalty programmes", () => {
     loyalclient.faults.add({ kind: "status", status: 503, times: 5 });
     const res = await t.run(CustomerByPhoneDocument, { shopId: "multi", phone: "+79001234567" }, asService(KEY));
     if (res.data?.customer.__typename !== "QueryCustomerSuccess") throw new Error(JSON.stringify(res));
-    expect(res.data.customer.data.loyalty.map((a) => a.__typename)).toEqual(["LoyaltyAccount", "LoyaltyAccountError", "LoyaltyAccount"]);
+    expect(res.data.customer.data.loyalty.map((a) => a.__typename)).toEqual([
+      "LoyaltyAccount",
+      "LoyaltyAccountError",
+      "LoyaltyAccount",
+    ]);
     expect(res.data.customer.data.loyalty[1]).toMatchObject({ code: "PROVIDER_UNAVAILABLE", providerId: "multi-lc" });
   });
 });

@@ -7,7 +7,6 @@ import { useDemoGateway } from "../support/test-gateway.ts";
 
 const gw = useDemoGateway();
 
-
 describe("myOrders", () => {
   it("pages through the viewer's own orders, newest first, and shows no one else's", async () => {
     const me = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
@@ -22,7 +21,11 @@ describe("myOrders", () => {
     expect(p1.edges.map((e) => e.node.id)).toEqual([ids[2], ids[1]]);
     expect(p1.pageInfo.hasNextPage).toBe(true);
 
-    const page2 = await gw.t.run(MyOrdersDocument, { shopId: "demo-bonusplus", first: 2, after: p1.pageInfo.endCursor }, me.headers);
+    const page2 = await gw.t.run(
+      MyOrdersDocument,
+      { shopId: "demo-bonusplus", first: 2, after: p1.pageInfo.endCursor },
+      me.headers,
+    );
     if (page2.data?.myOrders.__typename !== "QueryMyOrdersSuccess") throw new Error(JSON.stringify(page2));
     expect(page2.data.myOrders.data.edges.map((e) => e.node.id)).toEqual([ids[0]]);
     expect(page2.data.myOrders.data.pageInfo.hasNextPage).toBe(false);
@@ -40,7 +43,12 @@ describe("an expired hold", () => {
     // Time passes: the vendor's hold runs out, and so does the gateway's record of it.
     const state = gw.t.gateway.simulators!.loyalclient.handler.state as LoyalClientState;
     for (const hold of state.holds.values()) hold.until = 0;
-    await sql(gw.t.databaseUrl, `update "Order" set "holdExpiresAt" = ? where "id" = ?`, new Date(Date.now() - 60_000).toISOString(), order.id);
+    await sql(
+      gw.t.databaseUrl,
+      `update "Order" set "holdExpiresAt" = ? where "id" = ?`,
+      new Date(Date.now() - 60_000).toISOString(),
+      order.id,
+    );
     return { c, order, state };
   }
 
@@ -48,7 +56,11 @@ describe("an expired hold", () => {
     const { c, order } = await heldOrder();
     const placed = c.ok(await c.confirm(order.id));
     expect(placed).toMatchObject({ status: "PLACED", pointsRedeemed: 100 });
-    const kinds = await sql<{ kind: string }>(gw.t.databaseUrl, `select "kind" from "LedgerEntry" where "orderId" = ? and "state" = 'SUCCEEDED' order by "createdAt"`, order.id);
+    const kinds = await sql<{ kind: string }>(
+      gw.t.databaseUrl,
+      `select "kind" from "LedgerEntry" where "orderId" = ? and "state" = 'SUCCEEDED' order by "createdAt"`,
+      order.id,
+    );
     expect(kinds.map((k) => k.kind)).toEqual(["HOLD", "RELEASE", "HOLD", "COMMIT"]);
   });
 

@@ -16,7 +16,11 @@ describe("order rules", () => {
     ["a negative quantity", line("rose", -1, 100), "input.lines.0.quantity"],
     ["a zero quantity", line("rose", 0, 100), "input.lines.0.quantity"],
     ["a price of 0", line("rose", 1, 0), "input.lines.0.unitPrice.amount"],
-    ["a price of 10^9 minor units", { ...line("rose", 1, 1), unitPrice: { amount: 1_000_000_000, currency: "RUB" } }, "input.lines.0.unitPrice.amount"],
+    [
+      "a price of 10^9 minor units",
+      { ...line("rose", 1, 1), unitPrice: { amount: 1_000_000_000, currency: "RUB" } },
+      "input.lines.0.unitPrice.amount",
+    ],
   ])("rejects %s with INVALID_INPUT and stores nothing", async (_name, bad, path) => {
     const c = await miniAppCustomer(gw.t, SHOP, "+79001234567");
     const before = await rows("Order");
@@ -30,7 +34,11 @@ describe("order rules", () => {
   it("rejects a fractional quantity before anything runs", async () => {
     const c = await miniAppCustomer(gw.t, SHOP, "+79001234567");
     const before = await rows("Order");
-    const res = await gw.t.run(CreateOrderDocument, { input: pickup(SHOP, [{ ...line("rose", 1, 100), quantity: 1.5 }]), key: randomUUID() }, c.headers);
+    const res = await gw.t.run(
+      CreateOrderDocument,
+      { input: pickup(SHOP, [{ ...line("rose", 1, 100), quantity: 1.5 }]), key: randomUUID() },
+      c.headers,
+    );
     expect(res.data).toBeUndefined();
     expect(res.errors?.[0]?.message).toMatch(/Int cannot represent non-integer value: 1.5/);
     expect(await rows("Order")).toBe(before);
@@ -48,7 +56,10 @@ describe("order rules", () => {
     expect(read.data?.order).toMatchObject({ __typename: "NotFoundError" });
     expect(bonusplus().requests.entries).toHaveLength(0);
     const mine = await gw.t.run(OrderByIdDocument, { id: order.id }, owner.headers);
-    expect(mine.data?.order).toMatchObject({ __typename: "QueryOrderSuccess", data: { status: "CALCULATED", pointsHeld: 0 } });
+    expect(mine.data?.order).toMatchObject({
+      __typename: "QueryOrderSuccess",
+      data: { status: "CALCULATED", pointsHeld: 0 },
+    });
   });
 
   it("rejects an order id that is not a UUID and negative points", async () => {
@@ -76,7 +87,10 @@ describe("order rules", () => {
     const again = c.ok(await c.create([line("rose", 1)], key));
     expect(again.id).toBe(first.id);
     expect(await rows("Order")).toBe(before + 1);
-    expect(await c.create([line("rose", 2)], key)).toMatchObject({ __typename: "ConflictError", code: "IDEMPOTENCY_CONFLICT" });
+    expect(await c.create([line("rose", 2)], key)).toMatchObject({
+      __typename: "ConflictError",
+      code: "IDEMPOTENCY_CONFLICT",
+    });
   });
 
   it("turns two concurrent identical requests into one provider operation", async () => {

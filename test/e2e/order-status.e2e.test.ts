@@ -10,7 +10,12 @@ const SHOP = "demo-bonusplus";
 
 async function moveInPosiflora(orderId: string, status: string) {
   const sim = gw.t.gateway.simulators!.posiflora.handler;
-  const res = await sim(new Request(`http://posiflora.sim/__sim/orders/${orderId}/status`, { method: "POST", body: JSON.stringify({ status }) }));
+  const res = await sim(
+    new Request(`http://posiflora.sim/__sim/orders/${orderId}/status`, {
+      method: "POST",
+      body: JSON.stringify({ status }),
+    }),
+  );
   expect(res.status).toBe(200);
 }
 
@@ -24,11 +29,18 @@ describe("order status from Posiflora to a subscriber", () => {
     const query = `subscription S($id: ID!) { orderStatusChanged(orderId: $id) { id status vendorStatus pointsRedeemed } }`;
     const url = `http://gateway.test/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify({ id: order.id }))}`;
     const controller = new AbortController();
-    const res = await gw.t.gateway.yoga.fetch(url, { headers: { accept: "text/event-stream", ...c.headers }, signal: controller.signal });
+    const res = await gw.t.gateway.yoga.fetch(url, {
+      headers: { accept: "text/event-stream", ...c.headers },
+      signal: controller.signal,
+    });
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const next = events(res);
 
-    expect((await next()).data.orderStatusChanged).toMatchObject({ id: order.id, status: "PLACED", vendorStatus: "new" });
+    expect((await next()).data.orderStatusChanged).toMatchObject({
+      id: order.id,
+      status: "PLACED",
+      vendorStatus: "new",
+    });
 
     await moveInPosiflora(order.id, "assembled");
     await gw.t.gateway.statusSync.runOnce();
@@ -41,7 +53,11 @@ describe("order status from Posiflora to a subscriber", () => {
     while (done.vendorStatus !== "done") done = (await next()).data.orderStatusChanged;
     expect(done).toMatchObject({ status: "COMPLETED", pointsRedeemed: 50 });
     const after = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: "+79001234567" }, asService());
-    const balance = (r: typeof before) => (r.data?.customer.__typename === "QueryCustomerSuccess" && r.data.customer.data.loyalty[0]?.__typename === "LoyaltyAccount" ? r.data.customer.data.loyalty[0].balance : NaN);
+    const balance = (r: typeof before) =>
+      r.data?.customer.__typename === "QueryCustomerSuccess" &&
+      r.data.customer.data.loyalty[0]?.__typename === "LoyaltyAccount"
+        ? r.data.customer.data.loyalty[0].balance
+        : NaN;
     // The reserve became a sale: the 50 held points are spent, and the earned points accrued.
     expect(balance(after)).toBeGreaterThan(balance(before));
 
@@ -64,12 +80,27 @@ describe("order status from Posiflora to a subscriber", () => {
 
 describe("the viewer's streams", () => {
   const sse = (query: string, variables: object, headers: Record<string, string>) =>
-    gw.t.gateway.yoga.fetch(`http://gateway.test/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify(variables))}`, { headers: { accept: "text/event-stream", ...headers } });
+    gw.t.gateway.yoga.fetch(
+      `http://gateway.test/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify(variables))}`,
+      { headers: { accept: "text/event-stream", ...headers } },
+    );
 
   it("loyaltyBalanceChanged sends the balance now and after a purchase; myOrderUpdates sends the order", async () => {
     const c = await miniAppCustomer(gw.t, "demo-posiflora", "+79001234567");
-    const balances = events(await sse(`subscription B($s: ID!) { loyaltyBalanceChanged(shopId: $s) { phone loyalty { ... on LoyaltyAccount { balance } } } }`, { s: "demo-posiflora" }, c.headers));
-    const orders = events(await sse(`subscription O($s: ID!) { myOrderUpdates(shopId: $s) { id status pointsRedeemed } }`, { s: "demo-posiflora" }, c.headers));
+    const balances = events(
+      await sse(
+        `subscription B($s: ID!) { loyaltyBalanceChanged(shopId: $s) { phone loyalty { ... on LoyaltyAccount { balance } } } }`,
+        { s: "demo-posiflora" },
+        c.headers,
+      ),
+    );
+    const orders = events(
+      await sse(
+        `subscription O($s: ID!) { myOrderUpdates(shopId: $s) { id status pointsRedeemed } }`,
+        { s: "demo-posiflora" },
+        c.headers,
+      ),
+    );
     const first = (await balances()).data.loyaltyBalanceChanged;
     expect(first.phone).toBe("79001234567");
     const before = first.loyalty[0].balance as number;
@@ -94,7 +125,10 @@ describe("status sync rules", () => {
     const reserves = () => (gw.t.gateway.simulators!.bonusplus.handler.state as BonusPlusState).reserved("79001234567");
     expect(reserves()).toBe(25);
     // Through the demo gateway's own door to its simulators, as a developer would use it.
-    const moved = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${order.id}/status`, { method: "POST", body: JSON.stringify({ status: "canceled" }) });
+    const moved = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${order.id}/status`, {
+      method: "POST",
+      body: JSON.stringify({ status: "canceled" }),
+    });
     expect(moved.status).toBe(200);
     await gw.t.gateway.statusSync.runOnce();
     const read = await gw.t.run(OrderByIdDocument, { id: order.id }, c.headers);
@@ -108,7 +142,10 @@ describe("status sync rules", () => {
     c.ok(await c.apply(order.id, 30));
     c.ok(await c.confirm(order.id));
     for (const status of ["done", "returned"]) {
-      await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${order.id}/status`, { method: "POST", body: JSON.stringify({ status }) });
+      await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${order.id}/status`, {
+        method: "POST",
+        body: JSON.stringify({ status }),
+      });
       await gw.t.gateway.statusSync.runOnce();
     }
     const read = await gw.t.run(OrderByIdDocument, { id: order.id }, c.headers);

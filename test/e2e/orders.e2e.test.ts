@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { CustomerByPhoneDocument, CustomerByQrTokenDocument, OrderByIdDocument } from "../../generated/graphql/graphql.ts";
+import {
+  CustomerByPhoneDocument,
+  CustomerByQrTokenDocument,
+  OrderByIdDocument,
+} from "../../generated/graphql/graphql.ts";
 import type { Simulator } from "../../src/simulators/registry.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
@@ -19,11 +23,51 @@ interface Flow {
 }
 
 const FLOWS: Flow[] = [
-  { shopId: "demo-bonusplus", adapter: "bonusplus", phone: "+79001234567", commitAt: "COMPLETE", refund: "PARTIAL", nativeHold: true, blocked: { phone: "+79000000003" } },
-  { shopId: "demo-rkeeper", adapter: "rkeeper", phone: "+79001234567", commitAt: "COMPLETE", refund: "NONE", nativeHold: true },
-  { shopId: "demo-loyalclient", adapter: "loyalclient", phone: "+79001234567", commitAt: "CONFIRM", refund: "NONE", nativeHold: true, blocked: { phone: "+79000000003" } },
-  { shopId: "demo-integrations", adapter: "integrations", phone: "+79001234567", qr: "qr-anna-501", commitAt: "CONFIRM", refund: "FULL", nativeHold: false, blocked: { phone: "+79000000003", qr: "qr-oleg-503" } },
-  { shopId: "demo-posiflora", adapter: "posiflora", phone: "+79001234567", commitAt: "CONFIRM", refund: "FULL", nativeHold: false, blocked: { phone: "+79000000003" } },
+  {
+    shopId: "demo-bonusplus",
+    adapter: "bonusplus",
+    phone: "+79001234567",
+    commitAt: "COMPLETE",
+    refund: "PARTIAL",
+    nativeHold: true,
+    blocked: { phone: "+79000000003" },
+  },
+  {
+    shopId: "demo-rkeeper",
+    adapter: "rkeeper",
+    phone: "+79001234567",
+    commitAt: "COMPLETE",
+    refund: "NONE",
+    nativeHold: true,
+  },
+  {
+    shopId: "demo-loyalclient",
+    adapter: "loyalclient",
+    phone: "+79001234567",
+    commitAt: "CONFIRM",
+    refund: "NONE",
+    nativeHold: true,
+    blocked: { phone: "+79000000003" },
+  },
+  {
+    shopId: "demo-integrations",
+    adapter: "integrations",
+    phone: "+79001234567",
+    qr: "qr-anna-501",
+    commitAt: "CONFIRM",
+    refund: "FULL",
+    nativeHold: false,
+    blocked: { phone: "+79000000003", qr: "qr-oleg-503" },
+  },
+  {
+    shopId: "demo-posiflora",
+    adapter: "posiflora",
+    phone: "+79001234567",
+    commitAt: "CONFIRM",
+    refund: "FULL",
+    nativeHold: false,
+    blocked: { phone: "+79000000003" },
+  },
 ];
 
 const sim = (f: Flow): Simulator => gw.t.gateway.simulators![f.adapter].handler as Simulator;
@@ -42,11 +86,18 @@ async function balance(f: Flow, phone = f.phone, qr = f.qr): Promise<number> {
 function earnedAtProvider(f: Flow, orderId: string): number {
   const s = sim(f).state.snapshot() as Record<string, any>;
   switch (f.adapter) {
-    case "bonusplus": return (s.retail as any[]).filter((r) => r.externalId === orderId).reduce((a, r) => a + r.earned, 0);
-    case "rkeeper": return (s.orders as any[]).filter((o) => o.id === orderId && o.status === "CLOSED").reduce((a, o) => a + o.accrual, 0);
-    case "loyalclient": return (s.retail as any[]).reduce((a, r) => a + r.earn, 0);
-    case "integrations": return (s.bonuses as any[]).filter((b) => b.invoice_num === orderId).reduce((a, b) => a + b.earned, 0);
-    case "posiflora": return (s.orders as any[]).filter((o) => o.id === orderId).reduce((a, o) => a + o.accrued, 0);
+    case "bonusplus":
+      return (s.retail as any[]).filter((r) => r.externalId === orderId).reduce((a, r) => a + r.earned, 0);
+    case "rkeeper":
+      return (s.orders as any[])
+        .filter((o) => o.id === orderId && o.status === "CLOSED")
+        .reduce((a, o) => a + o.accrual, 0);
+    case "loyalclient":
+      return (s.retail as any[]).reduce((a, r) => a + r.earn, 0);
+    case "integrations":
+      return (s.bonuses as any[]).filter((b) => b.invoice_num === orderId).reduce((a, b) => a + b.earned, 0);
+    case "posiflora":
+      return (s.orders as any[]).filter((o) => o.id === orderId).reduce((a, o) => a + o.accrued, 0);
   }
 }
 
@@ -71,11 +122,15 @@ describe.each(FLOWS)("orders through GraphQL: $adapter", (f) => {
     if (f.adapter === "posiflora" || f.adapter === "bonusplus") expect(placed.providerRefs.orderReference).toBeTruthy();
 
     const done = await c.complete(created.id);
-    expect(done).toMatchObject({ __typename: "MutationCompleteOrderSuccess", data: { status: "COMPLETED", pointsRedeemed: 50 } });
+    expect(done).toMatchObject({
+      __typename: "MutationCompleteOrderSuccess",
+      data: { status: "COMPLETED", pointsRedeemed: 50 },
+    });
     expect(done.data.providerRefs.loyaltyReference).toBeTruthy();
     expect(await balance(f)).toBe(before - 50 + earnedAtProvider(f, created.id));
     const read = await gw.t.run(OrderByIdDocument, { id: created.id }, c.headers);
-    const history = read.data?.order.__typename === "QueryOrderSuccess" ? read.data.order.data.history.map((h) => h.to) : [];
+    const history =
+      read.data?.order.__typename === "QueryOrderSuccess" ? read.data.order.data.history.map((h) => h.to) : [];
     expect(history).toEqual(["CALCULATED", "BONUSES_HELD", "PLACED", "COMPLETED"]);
   });
 
@@ -118,7 +173,10 @@ describe.each(FLOWS)("orders through GraphQL: $adapter", (f) => {
       expect(part).toMatchObject({ __typename: "MutationRefundSuccess", data: { status: "PARTIALLY_REFUNDED" } });
       expect(part.data.refunded.amount).toBeGreaterThan(0);
     } else {
-      expect(await c.refund(order.id, [{ lineId: "2", quantity: 1 }])).toMatchObject({ __typename: "ProviderError", code: "UNSUPPORTED_BY_PROVIDER" });
+      expect(await c.refund(order.id, [{ lineId: "2", quantity: 1 }])).toMatchObject({
+        __typename: "ProviderError",
+        code: "UNSUPPORTED_BY_PROVIDER",
+      });
     }
     const full = await c.refund(order.id);
     expect(full).toMatchObject({ __typename: "MutationRefundSuccess", data: { status: "REFUNDED" } });

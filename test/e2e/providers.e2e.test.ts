@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
-import { CalculateCartDocument, CustomerByPhoneDocument, CustomerByQrTokenDocument, ShopsDocument } from "../../generated/graphql/graphql.ts";
+import {
+  CalculateCartDocument,
+  CustomerByPhoneDocument,
+  CustomerByQrTokenDocument,
+  ShopsDocument,
+} from "../../generated/graphql/graphql.ts";
 import { DEMO_PHONES, DEMO_QR_TOKENS, DEMO_SHOPS } from "../../src/config/demo.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
@@ -10,15 +15,20 @@ const demo = DEMO_SHOPS.shops.map((s) => ({ shopId: s.id, adapter: s.loyalty[0]!
 describe("every provider through the same GraphQL API (demo mode)", () => {
   it("lists a demo shop per built adapter, with declared capabilities", async () => {
     const res = await gw.t.run(ShopsDocument, {}, {});
-    expect(res.data?.shops.map((s) => s.loyaltyProviders[0]!.adapter).sort()).toEqual(demo.map((d) => d.adapter).sort());
-    for (const shop of res.data!.shops) expect(shop.loyaltyProviders[0]!.capabilities.calculation).toMatch(/LINES|CHEQUE|NONE/);
+    expect(res.data?.shops.map((s) => s.loyaltyProviders[0]!.adapter).sort()).toEqual(
+      demo.map((d) => d.adapter).sort(),
+    );
+    for (const shop of res.data!.shops)
+      expect(shop.loyaltyProviders[0]!.capabilities.calculation).toMatch(/LINES|CHEQUE|NONE/);
   });
 
   it.each(demo)("$adapter answers a customer query with a balance", async ({ shopId, adapter }) => {
     const phone = DEMO_PHONES[adapter as keyof typeof DEMO_PHONES].regular;
     const token = DEMO_QR_TOKENS[adapter as keyof typeof DEMO_QR_TOKENS]?.regular;
     const res = token
-      ? await gw.t.run(CustomerByQrTokenDocument, { shopId, token }, asService()).then((r) => ({ ...r, data: r.data && { customer: r.data.customerByQrToken } }))
+      ? await gw.t
+          .run(CustomerByQrTokenDocument, { shopId, token }, asService())
+          .then((r) => ({ ...r, data: r.data && { customer: r.data.customerByQrToken } }))
       : await gw.t.run(CustomerByPhoneDocument, { shopId, phone }, asService());
     const customer = res.data?.customer;
     if (!customer || !("data" in customer)) throw new Error(JSON.stringify(res));
@@ -32,15 +42,27 @@ describe("every provider through the same GraphQL API (demo mode)", () => {
   });
 
   it("says UNSUPPORTED_BY_PROVIDER on the account of a provider that cannot look up by phone", async () => {
-    const res = await gw.t.run(CustomerByPhoneDocument, { shopId: "demo-integrations", phone: DEMO_PHONES.integrations.regular }, asService());
+    const res = await gw.t.run(
+      CustomerByPhoneDocument,
+      { shopId: "demo-integrations", phone: DEMO_PHONES.integrations.regular },
+      asService(),
+    );
     if (res.data?.customer.__typename !== "QueryCustomerSuccess") throw new Error(JSON.stringify(res));
-    expect(res.data.customer.data.loyalty[0]).toMatchObject({ __typename: "LoyaltyAccountError", code: "UNSUPPORTED_BY_PROVIDER", providerId: "demo-integrations" });
+    expect(res.data.customer.data.loyalty[0]).toMatchObject({
+      __typename: "LoyaltyAccountError",
+      code: "UNSUPPORTED_BY_PROVIDER",
+      providerId: "demo-integrations",
+    });
   });
 
   it.each(demo)("$adapter prices a cart with points", async ({ shopId, adapter }) => {
     const phone = DEMO_PHONES[adapter as keyof typeof DEMO_PHONES].regular;
     const lines = [{ productId: demoItemId("rose-15"), quantity: 2, unitPrice: { amount: 350_000, currency: "RUB" } }];
-    const res = await gw.t.run(CalculateCartDocument, { input: { shopId, phone, lines, redeemPoints: 20 } }, asService());
+    const res = await gw.t.run(
+      CalculateCartDocument,
+      { input: { shopId, phone, lines, redeemPoints: 20 } },
+      asService(),
+    );
     const r = res.data?.loyaltyCalculation;
     if (r?.__typename !== "QueryLoyaltyCalculationSuccess") throw new Error(JSON.stringify(res));
     expect(r.data.redeemedPoints).toBe(20);

@@ -8,7 +8,11 @@ import { useDemoGateway } from "../support/test-gateway.ts";
 const gw = useDemoGateway({ RECOVERY_INTERVAL_SECONDS: "0" });
 
 const ledger = (orderId: string) =>
-  sql<{ kind: string; state: string; error: string | null }>(gw.t.databaseUrl, `select "kind", "state", "error" from "LedgerEntry" where "orderId" = ? order by "createdAt"`, orderId);
+  sql<{ kind: string; state: string; error: string | null }>(
+    gw.t.databaseUrl,
+    `select "kind", "state", "error" from "LedgerEntry" where "orderId" = ? order by "createdAt"`,
+    orderId,
+  );
 
 describe("ledger recovery", () => {
   it("replays a purchase whose answer was lost, where the provider deduplicates it: one operation at the vendor", async () => {
@@ -47,7 +51,10 @@ describe("ledger recovery", () => {
 
     await gw.t.gateway.recovery.runOnce(0);
     expect(state.reserved("79001234567")).toBe(0);
-    expect((await ledger(order.id)).find((e) => e.kind === "HOLD")).toMatchObject({ state: "FAILED", error: "compensated by recovery" });
+    expect((await ledger(order.id)).find((e) => e.kind === "HOLD")).toMatchObject({
+      state: "FAILED",
+      error: "compensated by recovery",
+    });
     // A fresh attempt works.
     expect(c.ok(await c.apply(order.id, 70))).toMatchObject({ status: "BONUSES_HELD", pointsHeld: 70 });
     expect(state.reserved("79001234567")).toBe(70);
@@ -67,6 +74,9 @@ describe("ledger recovery", () => {
     const report = await gw.t.gateway.recovery.runOnce(0);
     expect(report.unresolved).toBeGreaterThanOrEqual(1);
     expect(sales()).toBe(1);
-    expect((await ledger(order.id)).find((e) => e.kind === "COMMIT")).toMatchObject({ state: "UNKNOWN", error: expect.stringMatching(/needs reconciliation/) });
+    expect((await ledger(order.id)).find((e) => e.kind === "COMMIT")).toMatchObject({
+      state: "UNKNOWN",
+      error: expect.stringMatching(/needs reconciliation/),
+    });
   });
 });

@@ -15,10 +15,11 @@ const PHONE = "+79001234567";
  */
 describe("r_keeper seed scenario (004)", () => {
   it("runs guest → calculate → confirm → reset → calculate → confirm → close", async () => {
-    const rkeeper = () => (gw.t.gateway.simulators!.rkeeper.handler.state as RkeeperState);
+    const rkeeper = () => gw.t.gateway.simulators!.rkeeper.handler.state as RkeeperState;
     const balance = async () => {
       const res = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: PHONE }, asService());
-      const account = res.data?.customer.__typename === "QueryCustomerSuccess" ? res.data.customer.data.loyalty[0] : undefined;
+      const account =
+        res.data?.customer.__typename === "QueryCustomerSuccess" ? res.data.customer.data.loyalty[0] : undefined;
       return account?.__typename === "LoyaltyAccount" ? account.balance : NaN;
     };
 
@@ -28,8 +29,13 @@ describe("r_keeper seed scenario (004)", () => {
     // 2. A hot dish and a drink: the drink is a gift, and the hot dish may be half paid in bonuses.
     const hot = line("hot-1", 1, 500, "Горячее");
     const drink = line("drink-1", 1, 200, "Напиток");
-    const priced = await gw.t.run(CalculateCartDocument, { input: { shopId: SHOP, phone: PHONE, lines: [hot, drink] } }, asService());
-    if (priced.data?.loyaltyCalculation.__typename !== "QueryLoyaltyCalculationSuccess") throw new Error(JSON.stringify(priced));
+    const priced = await gw.t.run(
+      CalculateCartDocument,
+      { input: { shopId: SHOP, phone: PHONE, lines: [hot, drink] } },
+      asService(),
+    );
+    if (priced.data?.loyaltyCalculation.__typename !== "QueryLoyaltyCalculationSuccess")
+      throw new Error(JSON.stringify(priced));
     const calc = priced.data.loyaltyCalculation.data;
     expect(calc.lines.map((l) => l.discount.amount)).toEqual([0, 20_000]);
     expect(calc.lines[1]!.messages).toContain("Подарок на напиток");
@@ -53,11 +59,23 @@ describe("r_keeper seed scenario (004)", () => {
     c.ok(await c.confirm(order.id));
     const done = await c.complete(order.id);
     expect(done).toMatchObject({ data: { status: "COMPLETED", pointsRedeemed: 100 } });
-    expect(rkeeper().operations.filter((o) => o.id === order.id).map((o) => o.kind)).toEqual(["confirm", "reset", "confirm", "close"]);
+    expect(
+      rkeeper()
+        .operations.filter((o) => o.id === order.id)
+        .map((o) => o.kind),
+    ).toEqual(["confirm", "reset", "confirm", "close"]);
     expect(await balance()).toBe(35);
 
     const read = await gw.t.run(OrderByIdDocument, { id: order.id }, c.headers);
     if (read.data?.order.__typename !== "QueryOrderSuccess") throw new Error(JSON.stringify(read));
-    expect(read.data.order.data.history.map((h) => h.cause)).toEqual(expect.arrayContaining(["applyBonuses", "updateOrderItems: release", "updateOrderItems", "confirmOrder", "completeOrder"]));
+    expect(read.data.order.data.history.map((h) => h.cause)).toEqual(
+      expect.arrayContaining([
+        "applyBonuses",
+        "updateOrderItems: release",
+        "updateOrderItems",
+        "confirmOrder",
+        "completeOrder",
+      ]),
+    );
   });
 });

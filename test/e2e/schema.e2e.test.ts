@@ -7,7 +7,9 @@ import { derivePgSchema } from "../../src/persistence/pg-schema.ts";
 import { asService, startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
-beforeAll(async () => { t = await startTestGateway(); });
+beforeAll(async () => {
+  t = await startTestGateway();
+});
 afterAll(() => t.close());
 
 describe("generated files stay in step with the code", () => {
@@ -16,7 +18,9 @@ describe("generated files stay in step with the code", () => {
   });
 
   it("prisma/pg/schema.prisma is derived from the SQLite schema (run `npm run prisma:derive-pg`)", () => {
-    expect(readFileSync("prisma/pg/schema.prisma", "utf8")).toBe(derivePgSchema(readFileSync("prisma/sqlite/schema.prisma", "utf8")));
+    expect(readFileSync("prisma/pg/schema.prisma", "utf8")).toBe(
+      derivePgSchema(readFileSync("prisma/sqlite/schema.prisma", "utf8")),
+    );
   });
 
   it("every Mini App operation is valid against the schema built from code", () => {
@@ -24,7 +28,10 @@ describe("generated files stay in step with the code", () => {
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
       const doc = parse(readFileSync(`schema/operations/${file}`, "utf8"));
-      expect(validate(schema, doc).map((e) => e.message), file).toEqual([]);
+      expect(
+        validate(schema, doc).map((e) => e.message),
+        file,
+      ).toEqual([]);
     }
   });
 });
@@ -38,21 +45,44 @@ describe("federation", () => {
   });
 
   it("resolves Customer entities by id for a service", async () => {
-    const found = await (await t.post(`{ customer(shopId: "demo-bonusplus", phone: "+79001234567") { ... on QueryCustomerSuccess { data { id } } } }`, undefined, asService())).json();
+    const found = await (
+      await t.post(
+        `{ customer(shopId: "demo-bonusplus", phone: "+79001234567") { ... on QueryCustomerSuccess { data { id } } } }`,
+        undefined,
+        asService(),
+      )
+    ).json();
     const id = found.data.customer.data.id;
     const query = `query E($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id phone loyalty { ... on LoyaltyAccount { balance } } } } }`;
-    const res = await (await t.post(query, { r: [{ __typename: "Customer", id }, { __typename: "Customer", id }] }, asService())).json();
+    const res = await (
+      await t.post(
+        query,
+        {
+          r: [
+            { __typename: "Customer", id },
+            { __typename: "Customer", id },
+          ],
+        },
+        asService(),
+      )
+    ).json();
     expect(res.data._entities).toEqual([
       { id, phone: "79001234567", loyalty: [{ balance: 500 }] },
       { id, phone: "79001234567", loyalty: [{ balance: 500 }] },
     ]);
-    const unknown = await (await t.post(query, { r: [{ __typename: "Customer", id: "cus_missing" }] }, asService())).json();
+    const unknown = await (
+      await t.post(query, { r: [{ __typename: "Customer", id: "cus_missing" }] }, asService())
+    ).json();
     expect(unknown.data._entities).toEqual([null]);
     expect(unknown.errors[0].extensions.code).toBe("NOT_FOUND");
   });
 
   it("does not resolve entities for an anonymous caller", async () => {
-    const res = await (await t.post(`query { _entities(representations: [{__typename: "Customer", id: "x"}]) { ... on Customer { id } } }`)).json();
+    const res = await (
+      await t.post(
+        `query { _entities(representations: [{__typename: "Customer", id: "x"}]) { ... on Customer { id } } }`,
+      )
+    ).json();
     expect(res.data._entities).toEqual([null]);
     expect(res.errors[0].extensions.code).toBe("NOT_FOUND");
   });

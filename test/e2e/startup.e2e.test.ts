@@ -16,23 +16,41 @@ describe("the gateway process", () => {
       const res = await fetch(`${gw.url}/graphql`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${DEMO_KEY}` },
-        body: JSON.stringify({ query: '{ customer(shopId: "demo-bonusplus", phone: "+79001234567") { ... on QueryCustomerSuccess { data { loyalty { ... on LoyaltyAccount { balance } } } } } }' }),
+        body: JSON.stringify({
+          query:
+            '{ customer(shopId: "demo-bonusplus", phone: "+79001234567") { ... on QueryCustomerSuccess { data { loyalty { ... on LoyaltyAccount { balance } } } } } }',
+        }),
       });
       expect((await res.json()).data.customer.data.loyalty[0].balance).toBe(500);
     } finally {
       expect(await gw.stop("SIGTERM")).toBe(0);
     }
     // Read after exit, when every line has been flushed.
-    const lines = gw.stdout().trim().split("\n").map((line) => JSON.parse(line));
-    expect(lines.find((l) => l.msg === "request" && l.path === "/graphql")).toMatchObject({ method: "POST", status: 200, requestId: expect.any(String) });
+    const lines = gw
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.find((l) => l.msg === "request" && l.path === "/graphql")).toMatchObject({
+      method: "POST",
+      status: 200,
+      requestId: expect.any(String),
+    });
     expect(lines.some((l) => l.msg === "shutting down")).toBe(true);
   });
 
   it("refuses to start on a bad shops config and names the bad key", async () => {
     const file = path.join(dir, "shops.json");
-    writeFileSync(file, JSON.stringify({ shops: [{ id: "s", name: "S", loyalty: [{ id: "p", adapter: "bonusplus", baseUrl: "not a url" }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        shops: [{ id: "s", name: "S", loyalty: [{ id: "p", adapter: "bonusplus", baseUrl: "not a url" }] }],
+      }),
+    );
     const failure = await spawnGateway({ SHOPS_CONFIG: file, DATABASE_URL: `file:${path.join(dir, "bad.db")}` }).then(
-      () => { throw new Error("started"); },
+      () => {
+        throw new Error("started");
+      },
       (error: { code: number; stderr: string }) => error,
     );
     expect(failure.code).toBe(1);

@@ -30,27 +30,53 @@ describe.skipIf(!PG || !REDIS)("two gateway instances on PostgreSQL and Redis", 
   });
 
   const post = async (gw: SpawnedGateway, query: string, headers: Record<string, string>) =>
-    (await fetch(`${gw.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query }) })).json();
+    (
+      await fetch(`${gw.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ query }),
+      })
+    ).json();
 
   const hook = (gw: SpawnedGateway, orderId: string, status: string) => {
     const body = JSON.stringify({ id: randomUUID(), type: "order.status", orderId, status });
     const ts = Math.floor(Date.now() / 1000);
     return fetch(`${gw.url}/webhooks/posiflora`, {
-      method: "POST", headers: { "x-webhook-timestamp": String(ts), "x-webhook-signature": signWebhook("demo-webhook-secret-000", ts, body) }, body,
+      method: "POST",
+      headers: {
+        "x-webhook-timestamp": String(ts),
+        "x-webhook-signature": signWebhook("demo-webhook-secret-000", ts, body),
+      },
+      body,
     });
   };
 
   it("delivers a change taken in by B to A's subscriber exactly once, and measures the latency", async () => {
     const userId = 990_001;
     const me = tmaHeader(userId);
-    await post(a, `mutation { linkTelegramUser(input: { shopId: "demo-posiflora", phone: "+79001234567", telegramUserId: "${userId}" }) { __typename } }`, { authorization: `Bearer ${DEMO_KEY}` });
-    const created = await post(a, `mutation { createOrder(idempotencyKey: "two-create-1", input: { shopId: "demo-posiflora", lines: [{ productId: "${demoItemId("rose-15")}", quantity: 1, unitPrice: { amount: 350000, currency: "RUB" } }], fulfilment: { kind: "PICKUP", storeId: "store-1" }, contact: { name: "Two" } }) { ... on MutationCreateOrderSuccess { data { id } } } }`, me);
+    await post(
+      a,
+      `mutation { linkTelegramUser(input: { shopId: "demo-posiflora", phone: "+79001234567", telegramUserId: "${userId}" }) { __typename } }`,
+      { authorization: `Bearer ${DEMO_KEY}` },
+    );
+    const created = await post(
+      a,
+      `mutation { createOrder(idempotencyKey: "two-create-1", input: { shopId: "demo-posiflora", lines: [{ productId: "${demoItemId("rose-15")}", quantity: 1, unitPrice: { amount: 350000, currency: "RUB" } }], fulfilment: { kind: "PICKUP", storeId: "store-1" }, contact: { name: "Two" } }) { ... on MutationCreateOrderSuccess { data { id } } } }`,
+      me,
+    );
     const orderId = created.data.createOrder.data.id as string;
-    await post(a, `mutation { confirmOrder(orderId: "${orderId}", idempotencyKey: "two-confirm-1") { __typename } }`, me);
+    await post(
+      a,
+      `mutation { confirmOrder(orderId: "${orderId}", idempotencyKey: "two-confirm-1") { __typename } }`,
+      me,
+    );
 
     const query = `subscription { orderStatusChanged(orderId: "${orderId}") { status vendorStatus } }`;
     const controller = new AbortController();
-    const res = await fetch(`${a.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: "text/event-stream", ...me }, signal: controller.signal });
+    const res = await fetch(`${a.url}/graphql?query=${encodeURIComponent(query)}`, {
+      headers: { accept: "text/event-stream", ...me },
+      signal: controller.signal,
+    });
     const next = sseEvents(res);
     expect((await next()).data.orderStatusChanged).toEqual({ status: "PLACED", vendorStatus: "new" });
 
@@ -70,6 +96,8 @@ describe.skipIf(!PG || !REDIS)("two gateway instances on PostgreSQL and Redis", 
     controller.abort();
     latencies.sort((x, y) => x - y);
     const p = (q: number) => +latencies[Math.floor((latencies.length - 1) * q)]!.toFixed(1);
-    process.stdout.write(`TWO INSTANCES ${JSON.stringify({ changes: latencies.length, p50Ms: p(0.5), p99Ms: p(0.99), maxMs: p(1) })}\n`);
+    process.stdout.write(
+      `TWO INSTANCES ${JSON.stringify({ changes: latencies.length, p50Ms: p(0.5), p99Ms: p(0.99), maxMs: p(1) })}\n`,
+    );
   }, 120_000);
 });

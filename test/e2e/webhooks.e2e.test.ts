@@ -13,7 +13,11 @@ function send(provider: string, event: object, opts: { secret?: string; timestam
   const ts = opts.timestamp ?? Math.floor(Date.now() / 1000);
   return gw.t.gateway.yoga.fetch(`http://gateway.test/webhooks/${provider}`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-webhook-timestamp": String(ts), "x-webhook-signature": signWebhook(opts.secret ?? SECRET, ts, body) },
+    headers: {
+      "content-type": "application/json",
+      "x-webhook-timestamp": String(ts),
+      "x-webhook-signature": signWebhook(opts.secret ?? SECRET, ts, body),
+    },
     body,
   });
 }

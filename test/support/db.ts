@@ -5,13 +5,22 @@ import pg from "pg";
  * Plain SQL against a test gateway's database, SQLite or PostgreSQL, for checks that look under the
  * API. Write identifiers in double quotes and parameters as `?`.
  */
-export async function sql<T = Record<string, unknown>>(databaseUrl: string, statement: string, ...params: unknown[]): Promise<T[]> {
+export async function sql<T = Record<string, unknown>>(
+  databaseUrl: string,
+  statement: string,
+  ...params: unknown[]
+): Promise<T[]> {
   if (/^postgres/.test(databaseUrl)) {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       let n = 0;
-      return (await client.query(statement.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+      return (
+        await client.query(
+          statement.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows as T[];
     } finally {
       await client.end();
     }

@@ -4,10 +4,13 @@ import { DEMO_BOT_TOKEN } from "./test-gateway.ts";
 /** `Authorization: tma <initData>` for a Telegram user, signed with the demo bot token. */
 export function tmaHeader(userId: number, options: { authDate?: number; token?: string } = {}): Record<string, string> {
   const authDate = options.authDate ?? Math.floor(Date.now() / 1000) - 5;
-  const initData = signInitData({
-    query_id: `q${userId}`,
-    user: JSON.stringify({ id: userId, first_name: "Test", username: `user${userId}` }),
-    auth_date: String(authDate),
-  }, options.token ?? DEMO_BOT_TOKEN);
+  const initData = signInitData(
+    {
+      query_id: `q${userId}`,
+      user: JSON.stringify({ id: userId, first_name: "Test", username: `user${userId}` }),
+      auth_date: String(authDate),
+    },
+    options.token ?? DEMO_BOT_TOKEN,
+  );
   return { authorization: `tma ${initData}` };
 }

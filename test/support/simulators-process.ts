@@ -6,7 +6,9 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 /** The simulators as their own process on free loopback ports. */
 export async function startSimulators(): Promise<{ urls: Record<string, string>; child: ChildProcess }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/simulators/serve.ts"], {
-    cwd: ROOT, env: { ...process.env, SIMULATOR_BASE_PORT: "random" }, stdio: ["ignore", "pipe", "inherit"],
+    cwd: ROOT,
+    env: { ...process.env, SIMULATOR_BASE_PORT: "random" },
+    stdio: ["ignore", "pipe", "inherit"],
   });
   const urls: Record<string, string> = {};
   await new Promise<void>((resolve, reject) => {

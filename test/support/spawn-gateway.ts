@@ -21,11 +21,18 @@ export function spawnGateway(env: Record<string, string>): Promise<SpawnedGatewa
   });
   let out = "";
   let err = "";
-  child.stdout!.on("data", (d) => { out += d; });
-  child.stderr!.on("data", (d) => { err += d; });
+  child.stdout!.on("data", (d) => {
+    out += d;
+  });
+  child.stderr!.on("data", (d) => {
+    err += d;
+  });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`gateway did not start:\n${out}\n${err}`)); }, 45_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`gateway did not start:\n${out}\n${err}`));
+    }, 45_000);
     const onData = () => {
       const m = /"msg":"gateway listening"[^\n]*"url":"(http:\/\/localhost:\d+)\/graphql"/.exec(out);
       if (!m) return;
@@ -35,11 +42,24 @@ export function spawnGateway(env: Record<string, string>): Promise<SpawnedGatewa
         child,
         url: m[1]!,
         stdout: () => out,
-        stop: (signal = "SIGTERM") => { child.kill(signal); return exited; },
+        stop: (signal = "SIGTERM") => {
+          child.kill(signal);
+          return exited;
+        },
       });
     };
     child.stdout!.on("data", onData);
     // "close" comes after the last output has been read, so the error carries all of it.
-    child.on("close", (code, signal) => { clearTimeout(timer); reject(Object.assign(new Error(`gateway exited with ${code ?? signal}:\n${err}`), { code, signal, stderr: err, stdout: out })); });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        Object.assign(new Error(`gateway exited with ${code ?? signal}:\n${err}`), {
+          code,
+          signal,
+          stderr: err,
+          stdout: out,
+        }),
+      );
+    });
   });
 }

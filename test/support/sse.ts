@@ -8,7 +8,11 @@ export function sseEvents(res: Response): () => Promise<any> {
       if (end >= 0) {
         const chunk = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const data = chunk.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("");
+        const data = chunk
+          .split("\n")
+          .filter((l) => l.startsWith("data:"))
+          .map((l) => l.slice(5).trim())
+          .join("");
         if (data) return JSON.parse(data);
         continue;
       }

@@ -16,7 +16,11 @@ export interface TestGateway {
   gateway: Gateway;
   databaseUrl: string;
   /** Runs a typed operation through yoga.fetch and returns the parsed body. */
-  run<R, V>(doc: TypedDocumentNode<R, V>, variables: V, headers?: Record<string, string>): Promise<{ data?: R; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
+  run<R, V>(
+    doc: TypedDocumentNode<R, V>,
+    variables: V,
+    headers?: Record<string, string>,
+  ): Promise<{ data?: R; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
   /** Posts raw GraphQL. */
   post(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -27,9 +31,13 @@ export async function startTestGateway(env: Record<string, string> = {}, fetch?:
   const database = databaseForTest();
   const gateway = await createGateway({
     env: {
-      DATABASE_URL: database.url, MIGRATE_ON_START: database.migrate, LOG_LEVEL: "silent", NODE_ENV: "test",
+      DATABASE_URL: database.url,
+      MIGRATE_ON_START: database.migrate,
+      LOG_LEVEL: "silent",
+      NODE_ENV: "test",
       // Each test gateway has its own simulators, so its own cache (unless a test shares one on purpose); the catalog probe runs when a test asks.
-      CACHE_PREFIX: `lg-test:${randomUUID()}:`, CATALOG_POLL_SECONDS: "0",
+      CACHE_PREFIX: `lg-test:${randomUUID()}:`,
+      CATALOG_POLL_SECONDS: "0",
       ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
       ...env,
     },
@@ -37,16 +45,19 @@ export async function startTestGateway(env: Record<string, string> = {}, fetch?:
     ...(fetch ? { fetch } : {}),
   });
   const post = (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    Promise.resolve(gateway.yoga.fetch("http://gateway.test/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify({ query, variables }),
-    }));
+    Promise.resolve(
+      gateway.yoga.fetch("http://gateway.test/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ query, variables }),
+      }),
+    );
   return {
     gateway,
     databaseUrl: database.url,
     post,
-    run: async (doc, variables, headers) => (await post(print(doc), variables as Record<string, unknown>, headers)).json(),
+    run: async (doc, variables, headers) =>
+      (await post(print(doc), variables as Record<string, unknown>, headers)).json(),
     close: () => gateway.close(),
   };
 }
@@ -74,7 +85,9 @@ export const asService = (key = DEMO_KEY) => ({ authorization: `Bearer ${key}` }
 /** Registers a shared demo gateway for a test file; the simulators are reset before every test. */
 export function useDemoGateway(env: Record<string, string> = {}): { readonly t: TestGateway } {
   const holder = {} as { t: TestGateway };
-  beforeAll(async () => { holder.t = await startTestGateway(env); });
+  beforeAll(async () => {
+    holder.t = await startTestGateway(env);
+  });
   afterAll(() => holder.t.close());
   beforeEach(() => {
     for (const sim of Object.values(holder.t.gateway.simulators ?? {})) {

@@ -13,7 +13,6 @@ export const options = z.object({
 export type Options = z.infer<typeof options>;
 
 export class BonusPlusAdapter implements Port.LoyaltyAdapter {
-
   constructor(
     readonly instanceId: string,
     private readonly http: ProviderHttp,
@@ -22,7 +21,12 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
 
   async findCustomer({ phone }: Port.CustomerQuery): Promise<Port.LoyaltyAccount | null> {
     const wire = await this.http.request({
-      method: "GET", path: "customer", query: { phone }, schema: customerWire, idempotent: true, nullWhen: "CUSTOMER_NOT_FOUND",
+      method: "GET",
+      path: "customer",
+      query: { phone },
+      schema: customerWire,
+      idempotent: true,
+      nullWhen: "CUSTOMER_NOT_FOUND",
     });
     return wire && toAccount(wire);
   }
@@ -31,7 +35,13 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
     // BonusPlus requires a phone; an anonymous cart is priced without loyalty, as documented.
     if (!cart.customer) return toCalculation({ ...cart, redeemPoints: 0 }, { maxDebitBonuses: 0, discount: [] });
     const body = toCalcRequest({ ...cart, customer: cart.customer }, this.opts.store);
-    const wire = await this.http.request({ method: "PUT", path: "retail/calc", body, schema: calcWire, idempotent: true });
+    const wire = await this.http.request({
+      method: "PUT",
+      path: "retail/calc",
+      body,
+      schema: calcWire,
+      idempotent: true,
+    });
     return toCalculation(cart, wire);
   }
 
@@ -45,15 +55,28 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
   }
 
   async commit(req: Port.CommitRequest): Promise<Port.CommitReceipt> {
-    const body = { ...toCalcRequest({ ...req.cart, customer: req.customer }, this.opts.store), externalId: req.orderId };
+    const body = {
+      ...toCalcRequest({ ...req.cart, customer: req.customer }, this.opts.store),
+      externalId: req.orderId,
+    };
     // POST /retail is not documented as deduplicated, so it is never retried here: the ledger decides.
-    const wire = await this.http.request({ method: "POST", path: "retail", body, schema: retailWire, idempotent: false });
+    const wire = await this.http.request({
+      method: "POST",
+      path: "retail",
+      body,
+      schema: retailWire,
+      idempotent: false,
+    });
     return { reference: wire.id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: 0 };
   }
 
   async refund(req: Port.RefundRequest): Promise<Port.RefundReceipt> {
     if (!req.lines) {
-      throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "BonusPlus returns line by line; name the lines", this.instanceId);
+      throw new ProviderError(
+        "UNSUPPORTED_BY_PROVIDER",
+        "BonusPlus returns line by line; name the lines",
+        this.instanceId,
+      );
     }
     let refunded = 0;
     for (const line of req.lines) {
@@ -68,9 +91,21 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
 
   /** `POST /product/import?store=…` (seed 001 §3.1): the store in the request's parameters, the products in the body. */
   async importProducts(products: Port.ProductExport[]): Promise<void> {
-    const body = products.map((p) => ({ product: p.id, name: p.name, cat: p.category, price: minorToJsonNumber(p.price) }));
+    const body = products.map((p) => ({
+      product: p.id,
+      name: p.name,
+      cat: p.category,
+      price: minorToJsonNumber(p.price),
+    }));
     // An upsert by product id, so a repeat (a retry, a resumed sync) changes nothing.
-    await this.http.request({ method: "POST", path: "product/import", query: { store: this.opts.store }, body, schema: anyBody, idempotent: true });
+    await this.http.request({
+      method: "POST",
+      path: "product/import",
+      query: { store: this.opts.store },
+      body,
+      schema: anyBody,
+      idempotent: true,
+    });
   }
 
   /** A positive amount reserves, a negative one releases (`PATCH /customer/{phone}/balance/reserve`). */

@@ -87,9 +87,15 @@ export function mapBonusPlusError(provider: string, failure: VendorFailure): Pro
   const parsed = errorWire.safeParse(failure.body);
   const vendorCode = parsed.success ? parsed.data.code : String(failure.status);
   if (failure.status === 401 || failure.status === 403) {
-    return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, vendorCode);
+    return new ProviderError(
+      "PROVIDER_UNAVAILABLE",
+      `${provider} refused the gateway's credentials`,
+      provider,
+      vendorCode,
+    );
   }
   const mapped = BUSINESS_CODES[vendorCode] ?? (failure.status === 404 ? "CUSTOMER_NOT_FOUND" : "PROVIDER_REJECTED");
-  const message = mapped === "PROVIDER_REJECTED" ? `${provider} rejected the request (${vendorCode})` : `${provider}: ${vendorCode}`;
+  const message =
+    mapped === "PROVIDER_REJECTED" ? `${provider} rejected the request (${vendorCode})` : `${provider}: ${vendorCode}`;
   return new ProviderError(mapped, message, provider, vendorCode);
 }

@@ -67,7 +67,12 @@ export class ProviderHttp {
   private async send<T>(spec: RequestSpec<T>): Promise<T> {
     const { provider, timeoutMs, maxRetries } = this.options;
     if (!this.breaker.tryAcquire()) {
-      throw new ProviderError("PROVIDER_UNAVAILABLE", `${provider} is failing; calls are paused`, provider, "CIRCUIT_OPEN");
+      throw new ProviderError(
+        "PROVIDER_UNAVAILABLE",
+        `${provider} is failing; calls are paused`,
+        provider,
+        "CIRCUIT_OPEN",
+      );
     }
     const deadline = Date.now() + timeoutMs;
     let reauthenticated = false;
@@ -86,9 +91,10 @@ export class ProviderHttp {
       const transient = outcome.kind !== "status" || outcome.status === 429 || outcome.status >= 500;
       if (outcome.kind !== "status" || outcome.status >= 500) this.breaker.onFailure();
       else this.breaker.onSuccess();
-      const delay = transient && spec.idempotent && attempt < maxRetries
-        ? retryDelayMs(attempt, outcome.kind === "status" ? outcome.retryAfter : null, this.options.retryBaseMs)
-        : null;
+      const delay =
+        transient && spec.idempotent && attempt < maxRetries
+          ? retryDelayMs(attempt, outcome.kind === "status" ? outcome.retryAfter : null, this.options.retryBaseMs)
+          : null;
       if (delay !== null && Date.now() + delay < deadline) {
         await sleep(delay);
         continue;
@@ -131,26 +137,58 @@ export class ProviderHttp {
       path: spec.path,
       issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`),
     });
-    throw new ProviderError("PROVIDER_UNAVAILABLE", `${this.options.provider} sent an answer the gateway cannot read`,
-      this.options.provider, "BAD_RESPONSE", null, spec.method !== "GET");
+    throw new ProviderError(
+      "PROVIDER_UNAVAILABLE",
+      `${this.options.provider} sent an answer the gateway cannot read`,
+      this.options.provider,
+      "BAD_RESPONSE",
+      null,
+      spec.method !== "GET",
+    );
   }
 
   private toError(spec: RequestSpec<unknown>, outcome: Exclude<Outcome, { kind: "ok" }>): ProviderError {
     const { provider, logger } = this.options;
     const write = spec.method !== "GET";
-    logger?.warn("provider call failed", { provider, path: spec.path, outcome: outcome.kind, status: outcome.kind === "status" ? outcome.status : undefined });
+    logger?.warn("provider call failed", {
+      provider,
+      path: spec.path,
+      outcome: outcome.kind,
+      status: outcome.kind === "status" ? outcome.status : undefined,
+    });
     if (outcome.kind === "timeout") {
-      return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} did not answer in time`, provider, "TIMEOUT", null, write);
+      return new ProviderError(
+        "PROVIDER_UNAVAILABLE",
+        `${provider} did not answer in time`,
+        provider,
+        "TIMEOUT",
+        null,
+        write,
+      );
     }
     if (outcome.kind === "network") {
-      return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} could not be reached`, provider, "NETWORK", null, write);
+      return new ProviderError(
+        "PROVIDER_UNAVAILABLE",
+        `${provider} could not be reached`,
+        provider,
+        "NETWORK",
+        null,
+        write,
+      );
     }
     if (outcome.status === 429) {
       const seconds = outcome.retryAfter ? Math.max(0, Math.ceil(Number(outcome.retryAfter))) || null : null;
       return new ProviderError("RATE_LIMITED", `${provider} is rate limiting the gateway`, provider, "429", seconds);
     }
     if (outcome.status >= 500) {
-      return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} failed (HTTP ${outcome.status})`, provider, String(outcome.status), null, write);
+      return new ProviderError(
+        "PROVIDER_UNAVAILABLE",
+        `${provider} failed (HTTP ${outcome.status})`,
+        provider,
+        String(outcome.status),
+        null,
+        write,
+      );
     }
     return this.options.mapError({ status: outcome.status, body: outcome.body, path: spec.path });
   }

@@ -5,7 +5,11 @@ describe("SessionToken", () => {
   it("shares one fetch between concurrent callers and renews ahead of expiry", async () => {
     let now = 0;
     let fetches = 0;
-    const session = new SessionToken(async () => ({ token: `t${++fetches}`, expiresAt: now + 900_000 }), 60_000, () => now);
+    const session = new SessionToken(
+      async () => ({ token: `t${++fetches}`, expiresAt: now + 900_000 }),
+      60_000,
+      () => now,
+    );
     expect(await Promise.all([session.get(), session.get(), session.get()])).toEqual(["t1", "t1", "t1"]);
     now = 800_000;
     expect(await session.get()).toBe("t1");

@@ -17,7 +17,6 @@ export type Options = z.infer<typeof options>;
  * It has no hold: the gateway keeps one in its ledger (capabilities.hold = LEDGER).
  */
 export class IntegrationsAdapter implements Port.LoyaltyAdapter {
-
   constructor(
     readonly instanceId: string,
     private readonly http: ProviderHttp,
@@ -26,12 +25,21 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
 
   /** No documented call returns a profile for a phone; customers are found by their QR token. */
   async findCustomer(): Promise<Port.LoyaltyAccount | null> {
-    throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "this provider finds customers by QR token only (customerByQrToken)", this.instanceId);
+    throw new ProviderError(
+      "UNSUPPORTED_BY_PROVIDER",
+      "this provider finds customers by QR token only (customerByQrToken)",
+      this.instanceId,
+    );
   }
 
   async findCustomerByToken(token: string): Promise<Port.LoyaltyAccount | null> {
     const wire = await this.http.request({
-      method: "POST", path: "code", body: { user_token: token }, schema: codeWire, idempotent: true, nullWhen: "CUSTOMER_NOT_FOUND",
+      method: "POST",
+      path: "code",
+      body: { user_token: token },
+      schema: codeWire,
+      idempotent: true,
+      nullWhen: "CUSTOMER_NOT_FOUND",
     });
     return wire && toAccount(wire.client, null);
   }
@@ -39,7 +47,11 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
     const items = this.items(cart);
     if (!cart.customer) {
-      return toCalculation({ ...cart, redeemPoints: 0 }, { status: "ok", positions: [], info: [] }, { status: "ok", max_pay_bonus: 0, bonus_value: 0, final_payable: 0 });
+      return toCalculation(
+        { ...cart, redeemPoints: 0 },
+        { status: "ok", positions: [], info: [] },
+        { status: "ok", max_pay_bonus: 0, bonus_value: 0, final_payable: 0 },
+      );
     }
     const who = this.who(cart.customer);
     const actions = await this.promotions(who, items);
@@ -56,7 +68,12 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
   /** `bonus`: the vendor deduplicates by `idempotency_key`, so this write is safe to retry. */
   async commit(req: Port.CommitRequest): Promise<Port.CommitReceipt> {
     if (!req.customer.externalId) {
-      throw new ProviderError("PROVIDER_REJECTED", "the customer must be identified by QR token before a purchase", this.instanceId, "CLIENT_ID_REQUIRED");
+      throw new ProviderError(
+        "PROVIDER_REJECTED",
+        "the customer must be identified by QR token before a purchase",
+        this.instanceId,
+        "CLIENT_ID_REQUIRED",
+      );
     }
     // Promotions count at `bonus` only when their actions are passed, so the positions come from calculate/action.
     const actions = await this.promotions({ id_client: req.customer.externalId }, this.items(req.cart));
@@ -74,21 +91,34 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
       schema: bonusWire,
       idempotent: true,
     });
-    return { reference: wire.order_id ?? req.orderId, pointsRedeemed: Math.floor(wire.redeem_applied), pointsEarned: Math.floor(wire.earn_applied) };
+    return {
+      reference: wire.order_id ?? req.orderId,
+      pointsRedeemed: Math.floor(wire.redeem_applied),
+      pointsEarned: Math.floor(wire.earn_applied),
+    };
   }
 
   /** `refund` cancels the whole purchase; a replay returns the stored result, so it is retried. */
   async refund(req: Port.RefundRequest): Promise<Port.RefundReceipt> {
-    if (req.lines) throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "this provider refunds whole purchases only", this.instanceId);
+    if (req.lines)
+      throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "this provider refunds whole purchases only", this.instanceId);
     const wire = await this.http.request({
-      method: "POST", path: "refund", body: { invoice_num: req.orderId, outlet_id: this.opts.outletId }, schema: refundWire, idempotent: true,
+      method: "POST",
+      path: "refund",
+      body: { invoice_num: req.orderId, outlet_id: this.opts.outletId },
+      schema: refundWire,
+      idempotent: true,
     });
     return { reference: wire.order_id, refunded: null };
   }
 
   private promotions(who: Record<string, string>, items: ReturnType<IntegrationsAdapter["items"]>) {
     return this.http.request({
-      method: "POST", path: "calculate/action", body: { ...who, outlet_id: this.opts.outletId, items }, schema: actionWire, idempotent: true,
+      method: "POST",
+      path: "calculate/action",
+      body: { ...who, outlet_id: this.opts.outletId, items },
+      schema: actionWire,
+      idempotent: true,
     });
   }
 
@@ -97,10 +127,21 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
   }
 
   private items(cart: Port.Cart) {
-    return cart.lines.map((l) => ({ id_product: l.productId, name: l.name ?? l.productId, qty: l.quantity, price: toRubles(this.instanceId, l.unitPrice) }));
+    return cart.lines.map((l) => ({
+      id_product: l.productId,
+      name: l.name ?? l.productId,
+      qty: l.quantity,
+      price: toRubles(this.instanceId, l.unitPrice),
+    }));
   }
 }
 
 function positionsAsItems(actions: ActionWire) {
-  return actions.positions.map((p) => ({ id_product: p.id_product, qty: p.qty, price: p.price, actions: p.actions, action_names: p.actions_names }));
+  return actions.positions.map((p) => ({
+    id_product: p.id_product,
+    qty: p.qty,
+    price: p.price,
+    actions: p.actions,
+    action_names: p.actions_names,
+  }));
 }

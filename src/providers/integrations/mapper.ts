@@ -51,12 +51,20 @@ export function toCalculation(cart: Cart, actions: ActionWire, bonus: BonusCalcW
   const discounts = cart.lines.map(() => 0);
   for (const [product, total] of discountByProduct) {
     const idx = cart.lines.flatMap((l, i) => (l.productId === product ? [i] : []));
-    allocate(total, idx.map((i) => subtotals[i]!)).forEach((v, n) => { discounts[idx[n]!] = v; });
+    allocate(
+      total,
+      idx.map((i) => subtotals[i]!),
+    ).forEach((v, n) => {
+      discounts[idx[n]!] = v;
+    });
   }
   const nets = subtotals.map((s, i) => s - discounts[i]!);
   const redeemed = allocate(cart.redeemPoints * POINT_VALUE_MINOR, nets);
   const earned = Math.floor(bonus.bonus_value);
-  const earns = allocate(earned, nets.map((n, i) => n - redeemed[i]!));
+  const earns = allocate(
+    earned,
+    nets.map((n, i) => n - redeemed[i]!),
+  );
   const lines = cart.lines.map((l, i) => ({
     lineId: l.lineId,
     productId: l.productId,
@@ -91,9 +99,13 @@ export function mapIntegrationsError(provider: string, failure: VendorFailure): 
   if (failure.status === 401 || failure.status === 403) {
     return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, code);
   }
-  if (code === "NotFound" || /client not found/i.test(message)) return new ProviderError("CUSTOMER_NOT_FOUND", `${provider}: client not found`, provider, code);
-  if (/not enough|insufficient/i.test(message)) return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points`, provider, code);
-  if (/exceeds max_pay_bonus/i.test(message)) return new ProviderError("REDEEM_LIMIT_EXCEEDED", `${provider}: ${message}`, provider, code);
-  if (/redemptions? (are )?blocked/i.test(message)) return new ProviderError("REDEEM_BLOCKED", `${provider}: redemptions blocked`, provider, code);
+  if (code === "NotFound" || /client not found/i.test(message))
+    return new ProviderError("CUSTOMER_NOT_FOUND", `${provider}: client not found`, provider, code);
+  if (/not enough|insufficient/i.test(message))
+    return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points`, provider, code);
+  if (/exceeds max_pay_bonus/i.test(message))
+    return new ProviderError("REDEEM_LIMIT_EXCEEDED", `${provider}: ${message}`, provider, code);
+  if (/redemptions? (are )?blocked/i.test(message))
+    return new ProviderError("REDEEM_BLOCKED", `${provider}: redemptions blocked`, provider, code);
   return new ProviderError("PROVIDER_REJECTED", `${provider} rejected the request (${code})`, provider, code);
 }

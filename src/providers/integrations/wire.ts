@@ -17,15 +17,17 @@ export const codeWire = z.object({ type: z.literal("bonus"), client: clientWire 
 
 export const actionWire = z.object({
   status: z.literal("ok"),
-  positions: z.array(z.object({
-    id_product: z.string(),
-    name: z.string().nullish(),
-    qty: z.number(),
-    price: z.number(),
-    base_price: z.number().nullish(),
-    actions: z.array(z.string()),
-    actions_names: z.array(z.string()),
-  })),
+  positions: z.array(
+    z.object({
+      id_product: z.string(),
+      name: z.string().nullish(),
+      qty: z.number(),
+      price: z.number(),
+      base_price: z.number().nullish(),
+      actions: z.array(z.string()),
+      actions_names: z.array(z.string()),
+    }),
+  ),
   info: z.array(z.string()).nullish(),
 });
 export type ActionWire = z.infer<typeof actionWire>;
@@ -35,13 +37,17 @@ export const bonusCalcWire = z.object({
   max_pay_bonus: z.number(),
   bonus_value: z.number(),
   final_payable: z.number(),
-  items: z.array(z.object({
-    id_product: z.string().nullish(),
-    price: z.number(),
-    quantity: z.number(),
-    max_pay_bonus: z.number(),
-    earn_bonus: z.number(),
-  })).nullish(),
+  items: z
+    .array(
+      z.object({
+        id_product: z.string().nullish(),
+        price: z.number(),
+        quantity: z.number(),
+        max_pay_bonus: z.number(),
+        earn_bonus: z.number(),
+      }),
+    )
+    .nullish(),
 });
 export type BonusCalcWire = z.infer<typeof bonusCalcWire>;
 

@@ -40,11 +40,18 @@ export class LoyalClientAdapter implements Port.LoyaltyAdapter {
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
     const amount = cart.lines.reduce((a, l) => a + l.unitPrice * l.quantity, 0);
-    if (!cart.customer) return toCalculation({ ...cart, redeemPoints: 0 }, { amount: 0, percent: 0, type: "cashback", spend: 0, earn: 0 });
+    if (!cart.customer)
+      return toCalculation(
+        { ...cart, redeemPoints: 0 },
+        { amount: 0, percent: 0, type: "cashback", spend: 0, earn: 0 },
+      );
     const client = await this.clientId(cart.customer.phone);
     const wire = await this.http.request({
-      method: "POST", path: "integration/general/recalc",
-      body: { client, point: this.opts.point, amount: minorToJsonNumber(amount) }, schema: recalcWire, idempotent: true,
+      method: "POST",
+      path: "integration/general/recalc",
+      body: { client, point: this.opts.point, amount: minorToJsonNumber(amount) },
+      schema: recalcWire,
+      idempotent: true,
     });
     return toCalculation(cart, wire.recalc);
   }
@@ -52,15 +59,24 @@ export class LoyalClientAdapter implements Port.LoyaltyAdapter {
   async hold(req: Port.HoldRequest): Promise<Port.HoldReceipt> {
     const client = await this.clientId(req.customer.phone);
     const wire = await this.http.request({
-      method: "POST", path: "integration/general/bonuses/hold",
-      body: { client, point: this.opts.point, amount: req.points, duration: this.opts.holdMinutes }, schema: heldWire, idempotent: false,
+      method: "POST",
+      path: "integration/general/bonuses/hold",
+      body: { client, point: this.opts.point, amount: req.points, duration: this.opts.holdMinutes },
+      schema: heldWire,
+      idempotent: false,
     });
     return { holdId: wire.held.id, points: req.points, expiresAt: new Date(wire.held.until * 1000) };
   }
 
   /** The vendor answers success even for a hold that no longer exists, so a release can be repeated. */
   async release(req: Port.ReleaseRequest): Promise<void> {
-    await this.http.request({ method: "POST", path: "integration/general/bonuses/release", body: { id: req.holdId }, schema: okWire, idempotent: true });
+    await this.http.request({
+      method: "POST",
+      path: "integration/general/bonuses/release",
+      body: { id: req.holdId },
+      schema: okWire,
+      idempotent: true,
+    });
   }
 
   async commit(req: Port.CommitRequest): Promise<Port.CommitReceipt> {
@@ -72,7 +88,13 @@ export class LoyalClientAdapter implements Port.LoyaltyAdapter {
       spend: req.cart.redeemPoints,
       ...(req.holdId ? { hold: [req.holdId] } : {}),
     };
-    const wire = await this.http.request({ method: "POST", path: "integration/general/retail", body, schema: retailWire, idempotent: false });
+    const wire = await this.http.request({
+      method: "POST",
+      path: "integration/general/retail",
+      body,
+      schema: retailWire,
+      idempotent: false,
+    });
     return {
       reference: `${req.orderId}`,
       pointsRedeemed: wire.retail.spend == null ? 0 : decimalToPoints(wire.retail.spend),

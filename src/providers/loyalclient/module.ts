@@ -24,7 +24,11 @@ export const loyalClientModule = defineLoyaltyModule({
       commitOnlyToRedeem: false,
       reason: "holds last 30 minutes at most and end on any new operation at the point, too short for delivery",
     },
-    replay: { commit: false, refund: false, reason: "`retail` is not documented as deduplicated; no refund is documented" },
+    replay: {
+      commit: false,
+      refund: false,
+      reason: "`retail` is not documented as deduplicated; no refund is documented",
+    },
     pointValue: POINT_VALUE_MINOR,
   },
   create: (instance, deps) =>

@@ -23,7 +23,13 @@ export const clientWire = z.object({
 
 export const recalcWire = z.object({
   success: z.literal(true),
-  recalc: z.object({ amount: decimal, percent: decimal, type: z.enum(["cashback", "discount"]), spend: decimal, earn: decimal.nullish() }),
+  recalc: z.object({
+    amount: decimal,
+    percent: decimal,
+    type: z.enum(["cashback", "discount"]),
+    spend: decimal,
+    earn: decimal.nullish(),
+  }),
 });
 
 export const heldWire = z.object({
@@ -35,7 +41,14 @@ export const okWire = z.object({ success: z.literal(true) });
 
 export const retailWire = z.object({
   success: z.literal(true),
-  retail: z.object({ amount: decimal, total: decimal, percent: decimal.nullish(), type: z.string().nullish(), spend: decimal.nullish(), earn: decimal.nullish() }),
+  retail: z.object({
+    amount: decimal,
+    total: decimal,
+    percent: decimal.nullish(),
+    type: z.string().nullish(),
+    spend: decimal.nullish(),
+    earn: decimal.nullish(),
+  }),
 });
 
 /** Every LoyalClient error is HTTP 422 with `{ "<field>": "<message>" }`. */

@@ -3,7 +3,15 @@ import { ProviderError } from "../../domain/errors.ts";
 import { minorToJsonNumber } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
-import { calculateByRules, type GroupRules, phoneMatches, POINT_VALUE_MINOR, stableId, toAccount, toRules } from "./mapper.ts";
+import {
+  calculateByRules,
+  type GroupRules,
+  phoneMatches,
+  POINT_VALUE_MINOR,
+  stableId,
+  toAccount,
+  toRules,
+} from "./mapper.ts";
 import { anyDocument, bonusGroupWire, customersWire, JSON_API } from "./wire.ts";
 
 export const options = z.object({
@@ -34,7 +42,13 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
     const found = cart.customer ? await this.customer(cart.customer.phone) : null;
-    if (cart.customer && !found) throw new ProviderError("CUSTOMER_NOT_FOUND", "no Posiflora customer with this phone", this.instanceId, "NOT_FOUND");
+    if (cart.customer && !found)
+      throw new ProviderError(
+        "CUSTOMER_NOT_FOUND",
+        "no Posiflora customer with this phone",
+        this.instanceId,
+        "NOT_FOUND",
+      );
     const account = found ? toAccount(found.customer, cart.customer!.phone, found.rules) : null;
     const rules = found?.rules ?? { title: null, earnBp: 0, redeemBp: 0 };
     const calculation = calculateByRules(cart, account?.redeemBlocked ? 0 : (account?.balance ?? 0), rules);
@@ -53,11 +67,23 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
       data: {
         type: "order-payments",
         id,
-        attributes: { paymentType: "payment", amount: minorToJsonNumber(payable - req.cart.redeemPoints * POINT_VALUE_MINOR), bonusAmount: req.cart.redeemPoints, prepayment: true },
+        attributes: {
+          paymentType: "payment",
+          amount: minorToJsonNumber(payable - req.cart.redeemPoints * POINT_VALUE_MINOR),
+          bonusAmount: req.cart.redeemPoints,
+          prepayment: true,
+        },
       },
     };
     try {
-      await this.http.request({ method: "POST", path: `v1/orders/${encodeURIComponent(req.orderId)}/payments`, body, schema: anyDocument, idempotent: true, contentType: JSON_API });
+      await this.http.request({
+        method: "POST",
+        path: `v1/orders/${encodeURIComponent(req.orderId)}/payments`,
+        body,
+        schema: anyDocument,
+        idempotent: true,
+        contentType: JSON_API,
+      });
     } catch (error) {
       if (!(error instanceof ProviderError && error.vendorCode === "DUPLICATE_ID")) throw error;
     }
@@ -66,15 +92,33 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
 
   /** `PATCH /v1/orders/{id}/return`: the whole order; Posiflora gives the spent points back. Repeating it is harmless. */
   async refund(req: Port.RefundRequest): Promise<Port.RefundReceipt> {
-    if (req.lines) throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "Posiflora returns whole orders only", this.instanceId);
-    const body = { data: { type: "orders", id: req.orderId, attributes: { returnedAt: new Date().toISOString(), withWriteOff: false } } };
-    await this.http.request({ method: "PATCH", path: `v1/orders/${encodeURIComponent(req.orderId)}/return`, body, schema: anyDocument, idempotent: true, contentType: JSON_API });
+    if (req.lines)
+      throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "Posiflora returns whole orders only", this.instanceId);
+    const body = {
+      data: {
+        type: "orders",
+        id: req.orderId,
+        attributes: { returnedAt: new Date().toISOString(), withWriteOff: false },
+      },
+    };
+    await this.http.request({
+      method: "PATCH",
+      path: `v1/orders/${encodeURIComponent(req.orderId)}/return`,
+      body,
+      schema: anyDocument,
+      idempotent: true,
+      contentType: JSON_API,
+    });
     return { reference: req.orderId, refunded: null };
   }
 
   private async customer(phone: string) {
     const wire = await this.http.request({
-      method: "GET", path: "v1/customers", query: { search: phone, include: "bonusGroup" }, schema: customersWire, idempotent: true,
+      method: "GET",
+      path: "v1/customers",
+      query: { search: phone, include: "bonusGroup" },
+      schema: customersWire,
+      idempotent: true,
     });
     const customer = wire.data.find((c) => c.attributes.status !== "deleted" && phoneMatches(c, phone));
     if (!customer) return null;
@@ -89,7 +133,14 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
     const parsed = bonusGroupWire.shape.data.safeParse(included);
     const group = parsed.success
       ? parsed.data
-      : (await this.http.request({ method: "GET", path: `v1/bonus-groups/${encodeURIComponent(groupId)}`, schema: bonusGroupWire, idempotent: true })).data;
+      : (
+          await this.http.request({
+            method: "GET",
+            path: `v1/bonus-groups/${encodeURIComponent(groupId)}`,
+            schema: bonusGroupWire,
+            idempotent: true,
+          })
+        ).data;
     const rules = toRules(group);
     this.groups.set(groupId, { rules, until: Date.now() + this.opts.rulesTtlSeconds * 1000 });
     return rules;

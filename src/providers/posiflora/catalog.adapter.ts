@@ -3,7 +3,14 @@ import { decimalToMinor, decimalToPoints } from "../../domain/money.ts";
 import { ProviderError } from "../../domain/errors.ts";
 import type * as Port from "../../domain/ports/catalog.port.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
-import { catalogItemsWire, categoriesWire, inventoryItemsWire, inventoryItemWire, movementsWire, storesWire } from "./catalog.wire.ts";
+import {
+  catalogItemsWire,
+  categoriesWire,
+  inventoryItemsWire,
+  inventoryItemWire,
+  movementsWire,
+  storesWire,
+} from "./catalog.wire.ts";
 
 export const posifloraCatalogOptions = z.object({
   /**
@@ -18,7 +25,6 @@ const MAX_PAGES = 50;
 
 /** Posiflora's catalog API (`/v1/catalog/...`, `/v1/stores`, the store-filtered `/v1/inventory-items`). */
 export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
-
   constructor(
     readonly instanceId: string,
     private readonly http: ProviderHttp,
@@ -26,7 +32,12 @@ export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
   ) {}
 
   async categories(): Promise<Port.CatalogCategory[]> {
-    const wire = await this.http.request({ method: "GET", path: "v1/catalog/categories", schema: categoriesWire, idempotent: true });
+    const wire = await this.http.request({
+      method: "GET",
+      path: "v1/catalog/categories",
+      schema: categoriesWire,
+      idempotent: true,
+    });
     return wire.data
       .filter((c) => c.attributes.status !== "off" && !c.attributes.deleted)
       .map((c) => ({ id: c.id, title: c.attributes.title, parentId: c.relationships?.parent?.data?.id ?? null }));
@@ -35,9 +46,15 @@ export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
   async products(categoryId: string) {
     let revision: number | null = null;
     const items = await this.pages(async (page) => {
-      const wire = await this.notFoundAsNull(this.http.request({
-        method: "GET", path: `v1/catalog/${encodeURIComponent(categoryId)}`, query: { "page[number]": page, "page[size]": PAGE }, schema: catalogItemsWire, idempotent: true,
-      }));
+      const wire = await this.notFoundAsNull(
+        this.http.request({
+          method: "GET",
+          path: `v1/catalog/${encodeURIComponent(categoryId)}`,
+          query: { "page[number]": page, "page[size]": PAGE },
+          schema: catalogItemsWire,
+          idempotent: true,
+        }),
+      );
       if (!wire) return null;
       revision = wire.meta?.revision ?? revision;
       return { rows: wire.data, total: wire.meta?.total ?? null };
@@ -59,9 +76,14 @@ export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
   }
 
   async productDetail(productId: string): Promise<Port.CatalogProductDetail | null> {
-    const wire = await this.notFoundAsNull(this.http.request({
-      method: "GET", path: `v1/catalog/inventory-items/${encodeURIComponent(productId)}`, schema: inventoryItemWire, idempotent: true,
-    }));
+    const wire = await this.notFoundAsNull(
+      this.http.request({
+        method: "GET",
+        path: `v1/catalog/inventory-items/${encodeURIComponent(productId)}`,
+        schema: inventoryItemWire,
+        idempotent: true,
+      }),
+    );
     if (!wire || wire.data.attributes.public === false) return null;
     const r = wire.data.relationships;
     const ids = [...(r?.images?.data ?? []).map((i) => i.id), ...(r?.logo?.data ? [r.logo.data.id] : [])];
@@ -73,27 +95,53 @@ export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
   }
 
   async stores(): Promise<Port.CatalogStore[]> {
-    const wire = await this.http.request({ method: "GET", path: "v1/stores", query: { loadAll: "true" }, schema: storesWire, idempotent: true });
-    return wire.data.map((s) => ({ id: s.id, title: s.attributes.title, city: s.attributes.addressCity ?? null, address: s.attributes.address ?? null, hours: null }));
+    const wire = await this.http.request({
+      method: "GET",
+      path: "v1/stores",
+      query: { loadAll: "true" },
+      schema: storesWire,
+      idempotent: true,
+    });
+    return wire.data.map((s) => ({
+      id: s.id,
+      title: s.attributes.title,
+      city: s.attributes.addressCity ?? null,
+      address: s.attributes.address ?? null,
+      hours: null,
+    }));
   }
 
   async storeOffers(storeId: string): Promise<Port.StoreOffer[]> {
     const rows = await this.pages(async (page) => {
       const wire = await this.http.request({
-        method: "GET", path: "v1/inventory-items",
-        query: { "filter[store]": storeId, "filter[available]": "true", public: "true", "page[number]": page, "page[size]": PAGE },
-        schema: inventoryItemsWire, idempotent: true,
+        method: "GET",
+        path: "v1/inventory-items",
+        query: {
+          "filter[store]": storeId,
+          "filter[available]": "true",
+          public: "true",
+          "page[number]": page,
+          "page[size]": PAGE,
+        },
+        schema: inventoryItemsWire,
+        idempotent: true,
       });
       return { rows: wire.data, total: wire.meta?.total ?? null };
     });
     // With a store filter the item's prices are that store's; the highest is what the store charges.
-    return (rows ?? []).map((i) => ({ productId: i.id, price: decimalToMinor(i.attributes.priceMax ?? i.attributes.priceMin ?? 0) }));
+    return (rows ?? []).map((i) => ({
+      productId: i.id,
+      price: decimalToMinor(i.attributes.priceMax ?? i.attributes.priceMin ?? 0),
+    }));
   }
 
   async stock(productId: string, storeId: string): Promise<number | null> {
     const wire = await this.http.request({
-      method: "GET", path: `v1/inventory-items/${encodeURIComponent(productId)}/warehouse-movement/${encodeURIComponent(storeId)}`,
-      query: { sort: "-date", "page[size]": 1 }, schema: movementsWire, idempotent: true,
+      method: "GET",
+      path: `v1/inventory-items/${encodeURIComponent(productId)}/warehouse-movement/${encodeURIComponent(storeId)}`,
+      query: { sort: "-date", "page[size]": 1 },
+      schema: movementsWire,
+      idempotent: true,
     });
     if (wire.data.length === 0) return null;
     const last = wire.data.reduce((a, m) => (m.attributes.date > a.attributes.date ? m : a));
@@ -103,9 +151,15 @@ export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
   async revision(): Promise<number | null> {
     const first = (await this.categories())[0];
     if (!first) return null;
-    const wire = await this.notFoundAsNull(this.http.request({
-      method: "GET", path: `v1/catalog/${encodeURIComponent(first.id)}`, query: { "page[size]": 1 }, schema: catalogItemsWire, idempotent: true,
-    }));
+    const wire = await this.notFoundAsNull(
+      this.http.request({
+        method: "GET",
+        path: `v1/catalog/${encodeURIComponent(first.id)}`,
+        query: { "page[size]": 1 },
+        schema: catalogItemsWire,
+        idempotent: true,
+      }),
+    );
     return wire?.meta?.revision ?? null;
   }
 
@@ -113,7 +167,9 @@ export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
     return id && this.opts.imageUrlTemplate ? this.opts.imageUrlTemplate.replace("{id}", encodeURIComponent(id)) : null;
   }
 
-  private async pages<T>(fetchPage: (page: number) => Promise<{ rows: T[]; total: number | null } | null>): Promise<T[] | null> {
+  private async pages<T>(
+    fetchPage: (page: number) => Promise<{ rows: T[]; total: number | null } | null>,
+  ): Promise<T[] | null> {
     const all: T[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
       const got = await fetchPage(page);

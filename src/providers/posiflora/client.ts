@@ -11,19 +11,31 @@ import { JSON_API, sessionWire } from "./wire.ts";
  * login or refresh (SessionToken's single flight).
  */
 export function createPosifloraHttp(instance: ProviderInstanceConfig, deps: ProviderDeps): ProviderHttp {
-  const common = { ...httpSettings(instance, deps), mapError: (failure: Parameters<typeof mapPosifloraError>[1]) => mapPosifloraError(instance.id, failure) };
+  const common = {
+    ...httpSettings(instance, deps),
+    mapError: (failure: Parameters<typeof mapPosifloraError>[1]) => mapPosifloraError(instance.id, failure),
+  };
   const auth = new ProviderHttp({ ...common, headers: () => ({ accept: JSON_API }) });
   let refresh: { token: string; expiresAt: number } | null = null;
 
   const open = async (method: "POST" | "PATCH", attributes: Record<string, string>) => {
     const wire = await auth.request({
-      method, path: "v1/sessions", body: { data: { type: "sessions", attributes } }, schema: sessionWire, idempotent: true, contentType: JSON_API,
+      method,
+      path: "v1/sessions",
+      body: { data: { type: "sessions", attributes } },
+      schema: sessionWire,
+      idempotent: true,
+      contentType: JSON_API,
     });
     const a = wire.data.attributes;
-    refresh = { token: a.refreshToken, expiresAt: a.refreshExpireAt ? Date.parse(a.refreshExpireAt) : Number.POSITIVE_INFINITY };
+    refresh = {
+      token: a.refreshToken,
+      expiresAt: a.refreshExpireAt ? Date.parse(a.refreshExpireAt) : Number.POSITIVE_INFINITY,
+    };
     return { token: a.accessToken, expiresAt: Date.parse(a.expireAt) };
   };
-  const login = () => open("POST", { username: instance.credentials.username!, password: instance.credentials.password! });
+  const login = () =>
+    open("POST", { username: instance.credentials.username!, password: instance.credentials.password! });
 
   const session = new SessionToken(async () => {
     if (!refresh || refresh.expiresAt <= Date.now()) return login();

@@ -16,7 +16,8 @@ export interface GroupRules {
 }
 
 export function toRules(group: BonusGroupResource | null): GroupRules {
-  if (!group || group.attributes.status === "off") return { title: group?.attributes.title ?? null, earnBp: 0, redeemBp: 0 };
+  if (!group || group.attributes.status === "off")
+    return { title: group?.attributes.title ?? null, earnBp: 0, redeemBp: 0 };
   return {
     title: group.attributes.title ?? null,
     earnBp: decimalToMinor(group.attributes.bonusRate, 2),
@@ -59,9 +60,19 @@ export function calculateByRules(cart: Cart, balance: number, rules: GroupRules)
   const redeemedTotal = cart.redeemPoints * POINT_VALUE_MINOR;
   const redeemed = allocate(redeemedTotal, nets);
   const earned = Math.floor(mulDivFloor(net - redeemedTotal, rules.earnBp, 10_000) / POINT_VALUE_MINOR);
-  const earns = allocate(earned, nets.map((n, i) => n - redeemed[i]!));
+  const earns = allocate(
+    earned,
+    nets.map((n, i) => n - redeemed[i]!),
+  );
   const lines = cart.lines.map((l, i) => ({
-    lineId: l.lineId, productId: l.productId, quantity: l.quantity, subtotal: subtotals[i]!, discount: shop[i]!, redeemed: redeemed[i]!, pointsEarned: earns[i]!, messages: [],
+    lineId: l.lineId,
+    productId: l.productId,
+    quantity: l.quantity,
+    subtotal: subtotals[i]!,
+    discount: shop[i]!,
+    redeemed: redeemed[i]!,
+    pointsEarned: earns[i]!,
+    messages: [],
   }));
   const subtotal = subtotals.reduce((a, b) => a + b, 0);
   return {
@@ -88,10 +99,27 @@ export function mapPosifloraError(provider: string, failure: VendorFailure): Pro
   const parsed = errorsWire.safeParse(failure.body);
   const first = parsed.success ? parsed.data.errors[0] : undefined;
   if (failure.status === 401 || failure.status === 403) {
-    return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, String(failure.status));
+    return new ProviderError(
+      "PROVIDER_UNAVAILABLE",
+      `${provider} refused the gateway's credentials`,
+      provider,
+      String(failure.status),
+    );
   }
   const vendorCode = first?.code ?? String(failure.status);
-  if (failure.status === 404) return new ProviderError("PROVIDER_REJECTED", `${provider}: not found (${vendorCode})`, provider, vendorCode === "404" ? "NOT_FOUND" : vendorCode);
-  if (/not enough|insufficient/i.test(first?.detail ?? "")) return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points`, provider, vendorCode);
-  return new ProviderError("PROVIDER_REJECTED", `${provider} rejected the request (${vendorCode})`, provider, vendorCode);
+  if (failure.status === 404)
+    return new ProviderError(
+      "PROVIDER_REJECTED",
+      `${provider}: not found (${vendorCode})`,
+      provider,
+      vendorCode === "404" ? "NOT_FOUND" : vendorCode,
+    );
+  if (/not enough|insufficient/i.test(first?.detail ?? ""))
+    return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points`, provider, vendorCode);
+  return new ProviderError(
+    "PROVIDER_REJECTED",
+    `${provider} rejected the request (${vendorCode})`,
+    provider,
+    vendorCode,
+  );
 }

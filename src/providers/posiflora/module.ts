@@ -31,11 +31,13 @@ export const posifloraLoyaltyModule = defineLoyaltyModule({
     replay: {
       commit: true,
       refund: true,
-      reason: "the payment id is derived from our key, so a repeat is refused as existing; a return of a returned order is harmless",
+      reason:
+        "the payment id is derived from our key, so a repeat is refused as existing; a return of a returned order is harmless",
     },
     pointValue: POINT_VALUE_MINOR,
   },
-  create: (instance, deps) => new PosifloraLoyaltyAdapter(instance.id, createPosifloraHttp(instance, deps), instance.options),
+  create: (instance, deps) =>
+    new PosifloraLoyaltyAdapter(instance.id, createPosifloraHttp(instance, deps), instance.options),
 });
 
 /** Posiflora as the shop's order system and shop window; orders and catalog share one session. */

@@ -7,12 +7,14 @@ import { posifloraCatalogOptions } from "./catalog.adapter.ts";
 import { phoneMatches } from "./mapper.ts";
 import { customersWire, JSON_API, orderListWire, orderWire } from "./wire.ts";
 
-export const posifloraOrderOptions = z.object({
-  /** The order source (`/v1/order-sources`) that marks orders from the Mini App. */
-  sourceId: z.string().min(1).default("telegram_mini_app"),
-  /** The store that takes delivery orders; pickup orders use the chosen store. */
-  storeId: z.string().min(1).optional(),
-}).merge(posifloraCatalogOptions);
+export const posifloraOrderOptions = z
+  .object({
+    /** The order source (`/v1/order-sources`) that marks orders from the Mini App. */
+    sourceId: z.string().min(1).default("telegram_mini_app"),
+    /** The store that takes delivery orders; pickup orders use the chosen store. */
+    storeId: z.string().min(1).optional(),
+  })
+  .merge(posifloraCatalogOptions);
 export type PosifloraOrderOptions = z.infer<typeof posifloraOrderOptions>;
 
 /** Posiflora as the shop's order system: JSON:API orders created under our UUID. */
@@ -42,11 +44,18 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
           externalId: order.id,
           byBonuses: order.byBonuses,
           delivery: d !== null,
-          ...(d ? {
-            deliveryCity: d.city, deliveryStreet: d.street, deliveryHouse: d.house, deliveryApartment: d.apartment ?? undefined,
-            deliveryTimeFrom: d.from ?? undefined, deliveryTimeTo: d.to ?? undefined,
-            deliveryContact: d.recipientName ?? undefined, deliveryPhoneNumber: d.recipientPhone ?? undefined,
-          } : {}),
+          ...(d
+            ? {
+                deliveryCity: d.city,
+                deliveryStreet: d.street,
+                deliveryHouse: d.house,
+                deliveryApartment: d.apartment ?? undefined,
+                deliveryTimeFrom: d.from ?? undefined,
+                deliveryTimeTo: d.to ?? undefined,
+                deliveryContact: d.recipientName ?? undefined,
+                deliveryPhoneNumber: d.recipientPhone ?? undefined,
+              }
+            : {}),
         },
         relationships: {
           source: { data: { type: "order-sources", id: this.opts.sourceId } },
@@ -63,19 +72,39 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
       },
     };
     try {
-      const wire = await this.http.request({ method: "POST", path: "v1/orders", body, schema: orderWire, idempotent: true, contentType: JSON_API });
-      return { reference: String(wire.data.attributes.docNo ?? wire.data.id), vendorStatus: wire.data.attributes.status };
+      const wire = await this.http.request({
+        method: "POST",
+        path: "v1/orders",
+        body,
+        schema: orderWire,
+        idempotent: true,
+        contentType: JSON_API,
+      });
+      return {
+        reference: String(wire.data.attributes.docNo ?? wire.data.id),
+        vendorStatus: wire.data.attributes.status,
+      };
     } catch (error) {
       // Created by an earlier attempt whose answer was lost: read it back.
       if (!(error instanceof ProviderError && error.vendorCode === "DUPLICATE_ID")) throw error;
       const wire = await this.fetch(order.id);
-      return { reference: String(wire.data.attributes.docNo ?? wire.data.id), vendorStatus: wire.data.attributes.status };
+      return {
+        reference: String(wire.data.attributes.docNo ?? wire.data.id),
+        vendorStatus: wire.data.attributes.status,
+      };
     }
   }
 
   async cancelOrder(orderId: string, reason: string): Promise<{ vendorStatus: string }> {
     const body = { data: { type: "orders", id: orderId, attributes: { status: "canceled", cancelComment: reason } } };
-    const wire = await this.http.request({ method: "PATCH", path: `v1/orders/${encodeURIComponent(orderId)}`, body, schema: orderWire, idempotent: true, contentType: JSON_API });
+    const wire = await this.http.request({
+      method: "PATCH",
+      path: `v1/orders/${encodeURIComponent(orderId)}`,
+      body,
+      schema: orderWire,
+      idempotent: true,
+      contentType: JSON_API,
+    });
     return { vendorStatus: wire.data.attributes.status };
   }
 
@@ -89,21 +118,42 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
     const wire = await this.http.request({
       method: "GET",
       path: "v1/orders",
-      query: { ...(since ? { "filter[updatedAt][from]": since } : {}), "page[number]": page, "page[size]": size, sort: "updatedAt" },
+      query: {
+        ...(since ? { "filter[updatedAt][from]": since } : {}),
+        "page[number]": page,
+        "page[size]": size,
+        sort: "updatedAt",
+      },
       schema: orderListWire,
       idempotent: true,
     });
-    const orders = wire.data.map((o) => ({ id: o.id, vendorStatus: o.attributes.status, updatedAt: o.attributes.updatedAt, revision: o.attributes.revision ?? null }));
+    const orders = wire.data.map((o) => ({
+      id: o.id,
+      vendorStatus: o.attributes.status,
+      updatedAt: o.attributes.updatedAt,
+      revision: o.attributes.revision ?? null,
+    }));
     const last = wire.meta?.page?.last;
     return { orders, next: (last != null ? page < last : orders.length === size) ? page + 1 : null };
   }
 
   private fetch(orderId: string) {
-    return this.http.request({ method: "GET", path: `v1/orders/${encodeURIComponent(orderId)}`, schema: orderWire, idempotent: true });
+    return this.http.request({
+      method: "GET",
+      path: `v1/orders/${encodeURIComponent(orderId)}`,
+      schema: orderWire,
+      idempotent: true,
+    });
   }
 
   private async customerId(phone: string): Promise<string | null> {
-    const wire = await this.http.request({ method: "GET", path: "v1/customers", query: { search: phone }, schema: customersWire, idempotent: true });
+    const wire = await this.http.request({
+      method: "GET",
+      path: "v1/customers",
+      query: { search: phone },
+      schema: customersWire,
+      idempotent: true,
+    });
     return wire.data.find((c) => c.attributes.status !== "deleted" && phoneMatches(c, phone))?.id ?? null;
   }
 }

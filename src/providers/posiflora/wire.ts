@@ -49,7 +49,9 @@ export type BonusGroupResource = z.infer<typeof bonusGroupResource>;
 
 export const customersWire = z.object({
   data: z.array(customerResource),
-  included: z.array(z.union([bonusGroupResource, z.object({ type: z.string(), id: z.string() }).passthrough()])).nullish(),
+  included: z
+    .array(z.union([bonusGroupResource, z.object({ type: z.string(), id: z.string() }).passthrough()]))
+    .nullish(),
 });
 
 export const bonusGroupWire = z.object({ data: bonusGroupResource });
@@ -57,21 +59,40 @@ export const bonusGroupWire = z.object({ data: bonusGroupResource });
 export const orderResource = z.object({
   id: z.string(),
   type: z.literal("orders"),
-  attributes: z.object({
-    status: z.string(),
-    docNo: z.union([z.string(), z.number()]).nullish(),
-    totalAmount: decimal.nullish(),
-    byBonuses: z.union([z.boolean(), decimal]).nullish(),
-    revision: z.number().int().nullish(),
-  }).passthrough(),
+  attributes: z
+    .object({
+      status: z.string(),
+      docNo: z.union([z.string(), z.number()]).nullish(),
+      totalAmount: decimal.nullish(),
+      byBonuses: z.union([z.boolean(), decimal]).nullish(),
+      revision: z.number().int().nullish(),
+    })
+    .passthrough(),
 });
 export const orderWire = z.object({ data: orderResource });
 export const orderListWire = z.object({
   data: z.array(orderResource.extend({ attributes: orderResource.shape.attributes.extend({ updatedAt: z.string() }) })),
-  meta: z.object({ page: z.object({ number: z.number().int(), size: z.number().int(), last: z.number().int().nullish() }).partial().nullish() }).passthrough().nullish(),
+  meta: z
+    .object({
+      page: z
+        .object({ number: z.number().int(), size: z.number().int(), last: z.number().int().nullish() })
+        .partial()
+        .nullish(),
+    })
+    .passthrough()
+    .nullish(),
 });
 export const anyDocument = z.unknown();
 
 export const errorsWire = z.object({
-  errors: z.array(z.object({ status: z.string().nullish(), code: z.string().nullish(), title: z.string().nullish(), detail: z.string().nullish() })).min(1),
+  errors: z
+    .array(
+      z.object({
+        status: z.string().nullish(),
+        code: z.string().nullish(),
+        title: z.string().nullish(),
+        detail: z.string().nullish(),
+      }),
+    )
+    .min(1),
 });

@@ -33,8 +33,16 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
     const guest = this.guest(phone);
     // The balance and rank come only with a calculation; an empty order asks for just those, in parallel.
     const [found, progress] = await Promise.all([
-      this.http.request({ method: "POST", path: `${PATH}/guests/get`, body: { guest, organization: this.organization }, schema: guestWire, idempotent: true }),
-      this.calculateOrder({ openedAt: new Date().toISOString(), items: [] }, guest).catch((error: unknown) => error as Error),
+      this.http.request({
+        method: "POST",
+        path: `${PATH}/guests/get`,
+        body: { guest, organization: this.organization },
+        schema: guestWire,
+        idempotent: true,
+      }),
+      this.calculateOrder({ openedAt: new Date().toISOString(), items: [] }, guest).catch(
+        (error: unknown) => error as Error,
+      ),
     ]);
     if (!found.guest) return null;
     if (progress instanceof Error) throw progress;
@@ -42,7 +50,10 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
   }
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
-    const wire = await this.calculateOrder(toOrder(cart, new Date()), cart.customer ? this.guest(cart.customer.phone) : null);
+    const wire = await this.calculateOrder(
+      toOrder(cart, new Date()),
+      cart.customer ? this.guest(cart.customer.phone) : null,
+    );
     return toCalculation(cart, wire);
   }
 
@@ -53,10 +64,23 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
     const order = toOrder(req.cart, new Date());
     const wire = await this.calculateOrder(order, guest);
     const max = toCalculation({ ...req.cart, redeemPoints: 0 }, wire).maxRedeemablePoints;
-    if (req.points > max) throw new ProviderError("REDEEM_LIMIT_EXCEEDED", `at most ${max} points`, this.instanceId, "BONUS_PAYMENT_EXCEEDS_MAX");
-    const loyalty = { pattern: "fingerprint", fingerprint: { value: wire.loyalty.fingerprint, options: { bonuses: { payment: req.points } } } };
+    if (req.points > max)
+      throw new ProviderError(
+        "REDEEM_LIMIT_EXCEEDED",
+        `at most ${max} points`,
+        this.instanceId,
+        "BONUS_PAYMENT_EXCEEDS_MAX",
+      );
+    const loyalty = {
+      pattern: "fingerprint",
+      fingerprint: { value: wire.loyalty.fingerprint, options: { bonuses: { payment: req.points } } },
+    };
     await this.http.request({
-      method: "POST", path: `${PATH}/orders/confirm`, body: { id, order, organization: this.organization, guest, loyalty }, schema: idWire, idempotent: false,
+      method: "POST",
+      path: `${PATH}/orders/confirm`,
+      body: { id, order, organization: this.organization, guest, loyalty },
+      schema: idWire,
+      idempotent: false,
     });
     return { holdId: id, points: req.points, expiresAt: null };
   }
@@ -65,7 +89,13 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
   async release(req: Port.ReleaseRequest): Promise<void> {
     const id = this.orderId(req.orderId);
     try {
-      await this.http.request({ method: "POST", path: `${PATH}/orders/reset`, body: { id, resetAt: new Date().toISOString() }, schema: idWire, idempotent: true });
+      await this.http.request({
+        method: "POST",
+        path: `${PATH}/orders/reset`,
+        body: { id, resetAt: new Date().toISOString() },
+        schema: idWire,
+        idempotent: true,
+      });
     } catch (error) {
       // Nothing was confirmed under this id, so there is nothing to release.
       if (error instanceof ProviderError && error.vendorCode === "ORDER_NOT_FOUND") return;
@@ -80,10 +110,17 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
       await this.close(id);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      if (error.vendorCode === "ORDER_ALREADY_CLOSED") return { reference: id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: 0 };
+      if (error.vendorCode === "ORDER_ALREADY_CLOSED")
+        return { reference: id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: 0 };
       if (error.vendorCode !== "ORDER_NOT_CONFIRMED" && error.vendorCode !== "ORDER_NOT_FOUND") throw error;
       // A commit-only flow: confirm first, then close.
-      await this.hold({ orderId: id, customer: req.customer, cart: req.cart, points: req.cart.redeemPoints, idempotencyKey: req.idempotencyKey });
+      await this.hold({
+        orderId: id,
+        customer: req.customer,
+        cart: req.cart,
+        points: req.cart.redeemPoints,
+        idempotencyKey: req.idempotencyKey,
+      });
       await this.close(id);
     }
     return { reference: id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: 0 };
@@ -91,13 +128,25 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
 
   /** Safe to repeat: a second close answers ORDER_ALREADY_CLOSED, which commit treats as done. */
   private close(id: string) {
-    return this.http.request({ method: "POST", path: `${PATH}/orders/close`, body: { id, closedAt: new Date().toISOString() }, schema: idWire, idempotent: true });
+    return this.http.request({
+      method: "POST",
+      path: `${PATH}/orders/close`,
+      body: { id, closedAt: new Date().toISOString() },
+      schema: idWire,
+      idempotent: true,
+    });
   }
 
   private calculateOrder(order: OrderDto, guest: { type: "phone"; phone: string } | null) {
     // An anonymous order leaves `guest` out: the OpenAPI document does not allow it to be null.
     const body = { order, organization: this.organization, ...(guest ? { guest } : {}) };
-    return this.http.request({ method: "POST", path: `${PATH}/orders/calculate`, body, schema: calculateWire, idempotent: true });
+    return this.http.request({
+      method: "POST",
+      path: `${PATH}/orders/calculate`,
+      body,
+      schema: calculateWire,
+      idempotent: true,
+    });
   }
 
   private guest(phone: string) {
@@ -105,7 +154,8 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
   }
 
   private orderId(id: string): string {
-    if (!UUID.test(id)) throw new ProviderError("PROVIDER_REJECTED", "r_keeper order ids must be UUIDs", this.instanceId, "ORDER_ID");
+    if (!UUID.test(id))
+      throw new ProviderError("PROVIDER_REJECTED", "r_keeper order ids must be UUIDs", this.instanceId, "ORDER_ID");
     return id;
   }
 }

@@ -13,11 +13,18 @@ const MAX_TOKEN_LIFE_MS = 15 * 60_000;
  */
 export function createRkeeperHttp(instance: ProviderInstanceConfig, deps: ProviderDeps): ProviderHttp {
   const apiKey = instance.credentials.apiKey!;
-  const common = { ...httpSettings(instance, deps), mapError: (failure: Parameters<typeof mapRkeeperError>[1]) => mapRkeeperError(instance.id, failure) };
+  const common = {
+    ...httpSettings(instance, deps),
+    mapError: (failure: Parameters<typeof mapRkeeperError>[1]) => mapRkeeperError(instance.id, failure),
+  };
   const auth = new ProviderHttp({ ...common, headers: () => ({ apikey: apiKey }) });
   const session = new SessionToken(async () => {
     const wire = await auth.request({
-      method: "POST", path: "b2b/v1/auth/gentoken", body: { password: instance.credentials.password }, schema: tokenWire, idempotent: true,
+      method: "POST",
+      path: "b2b/v1/auth/gentoken",
+      body: { password: instance.credentials.password },
+      schema: tokenWire,
+      idempotent: true,
     });
     return { token: wire.token, expiresAt: Date.now() + Math.min(wire.aliveSecondsTtl * 1000, MAX_TOKEN_LIFE_MS) };
   });

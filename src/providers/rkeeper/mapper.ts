@@ -30,8 +30,13 @@ function perLine(cart: Cart, totals: Array<{ code: string; total: string | numbe
   for (const { code, total } of totals) {
     const idx = cart.lines.flatMap((l, i) => (l.productId === code ? [i] : []));
     if (!idx.length) continue;
-    const parts = allocate(decimalToMinor(total), idx.map((i) => cart.lines[i]!.unitPrice * cart.lines[i]!.quantity));
-    idx.forEach((i, n) => { out[i]! += parts[n]!; });
+    const parts = allocate(
+      decimalToMinor(total),
+      idx.map((i) => cart.lines[i]!.unitPrice * cart.lines[i]!.quantity),
+    );
+    idx.forEach((i, n) => {
+      out[i]! += parts[n]!;
+    });
   }
   return out;
 }
@@ -45,17 +50,22 @@ export function toCalculation(cart: Cart, wire: CalculateWire): Calculation {
   const max = decimalToPoints(summary.bonuses?.max.payments?.total ?? 0);
   const accrualNone = decimalToPoints(summary.bonuses?.min.accruals?.total ?? 0);
   const accrualMax = decimalToPoints(summary.bonuses?.max.accruals?.total ?? 0);
-  const earned = cart.redeemPoints === 0 ? accrualNone : cart.redeemPoints === max ? accrualMax : Math.min(accrualNone, accrualMax);
+  const earned =
+    cart.redeemPoints === 0 ? accrualNone : cart.redeemPoints === max ? accrualMax : Math.min(accrualNone, accrualMax);
   const subtotals = cart.lines.map((l) => l.unitPrice * l.quantity);
   const discounts = perLine(cart, summary.discounts.totalByCode);
   const shop = cart.lines.map((l) => l.shopDiscount ?? 0);
   const maxByLine = perLine(cart, summary.bonuses?.max.payments?.totalByCode ?? []);
-  const redeemed = allocate(cart.redeemPoints * POINT_VALUE_MINOR, maxByLine.some((v) => v > 0) ? maxByLine : subtotals);
+  const redeemed = allocate(
+    cart.redeemPoints * POINT_VALUE_MINOR,
+    maxByLine.some((v) => v > 0) ? maxByLine : subtotals,
+  );
   const nets = subtotals.map((s, i) => Math.max(0, s - shop[i]! - discounts[i]! - redeemed[i]!));
   const earns = allocate(earned, nets);
-  const messages = (code: string) => details.programs
-    .filter((p) => p.discounts?.totalByCode.some((d) => d.code === code))
-    .flatMap((p) => [p.program.name, ...p.notifications.map((n) => n.primary)]);
+  const messages = (code: string) =>
+    details.programs
+      .filter((p) => p.discounts?.totalByCode.some((d) => d.code === code))
+      .flatMap((p) => [p.program.name, ...p.notifications.map((n) => n.primary)]);
   const lines = cart.lines.map((l, i) => ({
     lineId: l.lineId,
     productId: l.productId,
@@ -80,7 +90,11 @@ export function toCalculation(cart: Cart, wire: CalculateWire): Calculation {
   };
 }
 
-export function toAccount(phone: string, guest: { firstName?: string | null; lastName?: string | null }, wire: CalculateWire): LoyaltyAccount {
+export function toAccount(
+  phone: string,
+  guest: { firstName?: string | null; lastName?: string | null },
+  wire: CalculateWire,
+): LoyaltyAccount {
   const progress = wire.loyalty.details.bonuses?.progress;
   const name = [guest.firstName, guest.lastName].filter(Boolean).join(" ");
   return {
@@ -112,7 +126,12 @@ export function mapRkeeperError(provider: string, failure: VendorFailure): Provi
   const parsed = errorWire.safeParse(failure.body);
   const vendorCode = parsed.success ? parsed.data.error.code : String(failure.status);
   if (failure.status === 401 || failure.status === 403) {
-    return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, vendorCode);
+    return new ProviderError(
+      "PROVIDER_UNAVAILABLE",
+      `${provider} refused the gateway's credentials`,
+      provider,
+      vendorCode,
+    );
   }
   const code = CODES[vendorCode] ?? "PROVIDER_REJECTED";
   return new ProviderError(code, `${provider}: ${vendorCode}`, provider, vendorCode);

@@ -2,13 +2,35 @@ import { z } from "zod";
 import { decimal } from "../decimal-wire.ts";
 
 /** Requests are typed to the OpenAPI DTOs exactly: the vendor rejects any extra property. */
-export interface ProductDto { code: string; name: string }
-export interface OrderItemDto { product: ProductDto; price: number; cost: number; discount?: number; quantity: number }
-export interface OrderDto { openedAt: string; items: OrderItemDto[] }
-export interface OrganizationDto { type: "rkObjectId"; id: string }
-export interface GuestIdentityDto { type: "phone"; phone: string }
+export interface ProductDto {
+  code: string;
+  name: string;
+}
+export interface OrderItemDto {
+  product: ProductDto;
+  price: number;
+  cost: number;
+  discount?: number;
+  quantity: number;
+}
+export interface OrderDto {
+  openedAt: string;
+  items: OrderItemDto[];
+}
+export interface OrganizationDto {
+  type: "rkObjectId";
+  id: string;
+}
+export interface GuestIdentityDto {
+  type: "phone";
+  phone: string;
+}
 
-export const tokenWire = z.object({ token: z.string().min(1), refreshToken: z.string().nullish(), aliveSecondsTtl: z.number().int().positive() });
+export const tokenWire = z.object({
+  token: z.string().min(1),
+  refreshToken: z.string().nullish(),
+  aliveSecondsTtl: z.number().int().positive(),
+});
 
 export const guestWire = z.object({
   guest: z.object({ phone: z.string(), firstName: z.string().nullish(), lastName: z.string().nullish() }).nullish(),
@@ -29,17 +51,21 @@ export const calculateWire = z.object({
       bonuses: z.object({ min: bonuses, max: bonuses }).nullish(),
     }),
     details: z.object({
-      programs: z.array(z.object({
-        program: z.object({ id: z.string(), name: z.string() }),
-        discounts: z.object({ total: decimal, totalByCode: byCode }).nullish(),
-        notifications: z.array(notification),
-      })),
-      bonuses: z.object({
-        progress: z.object({
-          balance: decimal,
-          rank: z.object({ name: z.string(), index: z.number().int(), cashbackPercentage: decimal }),
+      programs: z.array(
+        z.object({
+          program: z.object({ id: z.string(), name: z.string() }),
+          discounts: z.object({ total: decimal, totalByCode: byCode }).nullish(),
+          notifications: z.array(notification),
         }),
-      }).nullish(),
+      ),
+      bonuses: z
+        .object({
+          progress: z.object({
+            balance: decimal,
+            rank: z.object({ name: z.string(), index: z.number().int(), cashbackPercentage: decimal }),
+          }),
+        })
+        .nullish(),
     }),
   }),
 });

@@ -55,6 +55,9 @@ export class ProductBook {
   }
 
   snapshot() {
-    return { imports: this.imports, stores: Object.fromEntries([...this.stores].map(([s, book]) => [s, Object.fromEntries(book)])) };
+    return {
+      imports: this.imports,
+      stores: Object.fromEntries([...this.stores].map(([s, book]) => [s, Object.fromEntries(book)])),
+    };
   }
 }

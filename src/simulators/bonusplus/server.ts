@@ -5,13 +5,17 @@ import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.
 import { json, noContent, Router } from "../kit/router.ts";
 import { BonusPlusState, BusinessError, type Item, LEVELS, type SimCustomer } from "./state.ts";
 
-const itemsSchema = z.array(z.object({
-  sum: decimal,
-  qnt: z.number().positive(),
-  product: z.string().optional(),
-  ds: decimal.default(0),
-  ext: z.string().optional(),
-})).min(1);
+const itemsSchema = z
+  .array(
+    z.object({
+      sum: decimal,
+      qnt: z.number().positive(),
+      product: z.string().optional(),
+      ds: decimal.default(0),
+      ext: z.string().optional(),
+    }),
+  )
+  .min(1);
 
 const calcSchema = z.object({
   phone: z.string().min(1),
@@ -24,12 +28,17 @@ const calcSchema = z.object({
 /** Stores created in the demo cabinet (the demo shop's `store` option). */
 const DEMO_STORES = ["Демо-магазин"];
 const IMPORT_BATCH_LIMIT = 100;
-const importSchema = z.array(z.object({
-  product: z.string().min(1).max(100),
-  name: z.string().min(1).max(300),
-  cat: z.string().max(200).nullish(),
-  price: decimal.nullish(),
-})).min(1).max(IMPORT_BATCH_LIMIT, `at most ${IMPORT_BATCH_LIMIT} products per import`);
+const importSchema = z
+  .array(
+    z.object({
+      product: z.string().min(1).max(100),
+      name: z.string().min(1).max(300),
+      cat: z.string().max(200).nullish(),
+      price: decimal.nullish(),
+    }),
+  )
+  .min(1)
+  .max(IMPORT_BATCH_LIMIT, `at most ${IMPORT_BATCH_LIMIT} products per import`);
 
 const style: VendorErrorStyle = {
   error: (status, code, msg) => json({ code, msg }, status),
@@ -59,58 +68,105 @@ export function createBonusPlusSimulator(options: { apiKey: string; state?: Bonu
 
   const guarded = createGuard({
     style,
-    admit: (req) => (req.headers.get("authorization") === expected ? null : { status: 401, code: "UNAUTHORIZED", message: "invalid api key" }),
+    admit: (req) =>
+      req.headers.get("authorization") === expected
+        ? null
+        : { status: 401, code: "UNAUTHORIZED", message: "invalid api key" },
     failure: (error) => (error instanceof BusinessError ? error : undefined),
     invalidBody: (issues) => ({ status: 400, code: "BAD_REQUEST", message: describeIssues(issues) }),
   });
   const parse = guarded.body;
 
   const vendor = new Router("/api")
-    .on("GET", "/customer", guarded((req) => {
-      const phone = new URL(req.url).searchParams.get("phone") ?? "";
-      const c = state.customer(phone);
-      return json(bonusPlusCustomerBody(c, state.available(phone)));
-    }))
-    .on("PUT", "/retail/calc", guarded(async (req) => {
-      const body = await parse(req, calcSchema);
-      const { max, multiplicity, priced } = state.calculate(body.phone, toItems(body.items), body.bonusDebit, 0, body.store);
-      return json({
-        maxDebitBonuses: max,
-        multiplicityDebitBonus: multiplicity,
-        discount: priced.map((p) => ({
-          ext: p.ext,
-          messages: p.messages,
-          cb: p.cb,
-          db: minorToJsonNumber(p.db),
-          ds: minorToJsonNumber(p.ds),
-          ids: minorToJsonNumber(p.ids),
-        })),
-      });
-    }))
-    .on("PATCH", "/customer/:phone/balance/reserve", guarded(async (req, { phone }) => {
-      const body = await parse(req, z.object({ id: z.string().min(1), amount: z.number().int() }));
-      state.reserve(phone!, body.id, body.amount);
-      return noContent();
-    }))
-    .on("POST", "/retail", guarded(async (req) => {
-      const body = await parse(req, calcSchema.extend({ externalId: z.string().min(1) }));
-      const op = state.sell(body.phone, body.externalId, toItems(body.items), body.bonusDebit, body.store);
-      const c = state.customer(body.phone);
-      return json({ id: op.id, orderUid: op.externalId, orderUrl: null, customer: bonusPlusCustomerBody(c, state.available(c.phone)) });
-    }))
-    .on("POST", "/product/import", guarded(async (req) => {
-      // Seed 001 §3.1: the store (its id or name, created in the cabinet first) goes in the request's parameters.
-      const store = new URL(req.url).searchParams.get("store");
-      if (!store || !stores.includes(store)) throw new BusinessError(412, "STORE_NOT_FOUND", `store ${store ?? "(none)"} is not set up in the cabinet`);
-      const body = await parse(req, importSchema);
-      state.products.import(store, body.map((p) => ({ product: p.product, name: p.name, cat: p.cat ?? null, price: p.price == null ? null : decimalToMinor(p.price) })));
-      return noContent();
-    }))
-    .on("PUT", "/retail/back", guarded(async (req) => {
-      const body = await parse(req, z.object({ ext: z.string().min(1), sum: decimal }));
-      const result = state.returnLine(body.ext, decimalToMinor(body.sum));
-      return json({ ext: body.ext, sum: body.sum, ...result });
-    }));
+    .on(
+      "GET",
+      "/customer",
+      guarded((req) => {
+        const phone = new URL(req.url).searchParams.get("phone") ?? "";
+        const c = state.customer(phone);
+        return json(bonusPlusCustomerBody(c, state.available(phone)));
+      }),
+    )
+    .on(
+      "PUT",
+      "/retail/calc",
+      guarded(async (req) => {
+        const body = await parse(req, calcSchema);
+        const { max, multiplicity, priced } = state.calculate(
+          body.phone,
+          toItems(body.items),
+          body.bonusDebit,
+          0,
+          body.store,
+        );
+        return json({
+          maxDebitBonuses: max,
+          multiplicityDebitBonus: multiplicity,
+          discount: priced.map((p) => ({
+            ext: p.ext,
+            messages: p.messages,
+            cb: p.cb,
+            db: minorToJsonNumber(p.db),
+            ds: minorToJsonNumber(p.ds),
+            ids: minorToJsonNumber(p.ids),
+          })),
+        });
+      }),
+    )
+    .on(
+      "PATCH",
+      "/customer/:phone/balance/reserve",
+      guarded(async (req, { phone }) => {
+        const body = await parse(req, z.object({ id: z.string().min(1), amount: z.number().int() }));
+        state.reserve(phone!, body.id, body.amount);
+        return noContent();
+      }),
+    )
+    .on(
+      "POST",
+      "/retail",
+      guarded(async (req) => {
+        const body = await parse(req, calcSchema.extend({ externalId: z.string().min(1) }));
+        const op = state.sell(body.phone, body.externalId, toItems(body.items), body.bonusDebit, body.store);
+        const c = state.customer(body.phone);
+        return json({
+          id: op.id,
+          orderUid: op.externalId,
+          orderUrl: null,
+          customer: bonusPlusCustomerBody(c, state.available(c.phone)),
+        });
+      }),
+    )
+    .on(
+      "POST",
+      "/product/import",
+      guarded(async (req) => {
+        // Seed 001 §3.1: the store (its id or name, created in the cabinet first) goes in the request's parameters.
+        const store = new URL(req.url).searchParams.get("store");
+        if (!store || !stores.includes(store))
+          throw new BusinessError(412, "STORE_NOT_FOUND", `store ${store ?? "(none)"} is not set up in the cabinet`);
+        const body = await parse(req, importSchema);
+        state.products.import(
+          store,
+          body.map((p) => ({
+            product: p.product,
+            name: p.name,
+            cat: p.cat ?? null,
+            price: p.price == null ? null : decimalToMinor(p.price),
+          })),
+        );
+        return noContent();
+      }),
+    )
+    .on(
+      "PUT",
+      "/retail/back",
+      guarded(async (req) => {
+        const body = await parse(req, z.object({ ext: z.string().min(1), sum: decimal }));
+        const result = state.returnLine(body.ext, decimalToMinor(body.sum));
+        return json({ ext: body.ext, sum: body.sum, ...result });
+      }),
+    );
 
   const handler = createSimulatorHandler({ vendor, state, style });
   return Object.assign(handler, { state });

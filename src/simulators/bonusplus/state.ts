@@ -55,10 +55,50 @@ export const LEVELS: Record<string, Level> = {
 };
 
 export const DEMO_CUSTOMERS: SimCustomer[] = [
-  { phone: "79001234567", fn: "Анна", ln: "Петрова", level: "Silver", balance: 500, notActive: 40, debitDenied: false, multiplicity: 1, purchasesSum: 1_200_000 },
-  { phone: "79007654321", fn: "Иван", ln: "Смирнов", level: "Base", balance: 50, notActive: 0, debitDenied: false, multiplicity: 1, purchasesSum: 0 },
-  { phone: "79000000003", fn: "Олег", ln: "Заблокированный", level: "Gold", balance: 1000, notActive: 0, debitDenied: true, multiplicity: 1, purchasesSum: 5_000_000 },
-  { phone: "79000000004", fn: "Мария", ln: "Кратная", level: "Base", balance: 300, notActive: 0, debitDenied: false, multiplicity: 10, purchasesSum: 0 },
+  {
+    phone: "79001234567",
+    fn: "Анна",
+    ln: "Петрова",
+    level: "Silver",
+    balance: 500,
+    notActive: 40,
+    debitDenied: false,
+    multiplicity: 1,
+    purchasesSum: 1_200_000,
+  },
+  {
+    phone: "79007654321",
+    fn: "Иван",
+    ln: "Смирнов",
+    level: "Base",
+    balance: 50,
+    notActive: 0,
+    debitDenied: false,
+    multiplicity: 1,
+    purchasesSum: 0,
+  },
+  {
+    phone: "79000000003",
+    fn: "Олег",
+    ln: "Заблокированный",
+    level: "Gold",
+    balance: 1000,
+    notActive: 0,
+    debitDenied: true,
+    multiplicity: 1,
+    purchasesSum: 5_000_000,
+  },
+  {
+    phone: "79000000004",
+    fn: "Мария",
+    ln: "Кратная",
+    level: "Base",
+    balance: 300,
+    notActive: 0,
+    debitDenied: false,
+    multiplicity: 10,
+    purchasesSum: 0,
+  },
 ];
 
 export class BusinessError extends Error {
@@ -119,9 +159,11 @@ export class BonusPlusState {
     max -= max % c.multiplicity;
     if (bonusDebit > 0) {
       if (c.debitDenied) throw new BusinessError(412, "BONUS_DEBIT_DENIED", "bonus debit is denied for this customer");
-      if (bonusDebit % c.multiplicity !== 0) throw new BusinessError(412, "BONUS_DEBIT_MULTIPLICITY", `bonusDebit must be a multiple of ${c.multiplicity}`);
+      if (bonusDebit % c.multiplicity !== 0)
+        throw new BusinessError(412, "BONUS_DEBIT_MULTIPLICITY", `bonusDebit must be a multiple of ${c.multiplicity}`);
       if (bonusDebit > available) throw new BusinessError(412, "NOT_ENOUGH_BONUSES", "not enough bonuses");
-      if (bonusDebit > max) throw new BusinessError(412, "BONUS_DEBIT_EXCEEDS_MAX", `at most ${max} bonuses may be debited`);
+      if (bonusDebit > max)
+        throw new BusinessError(412, "BONUS_DEBIT_EXCEEDS_MAX", `at most ${max} bonuses may be debited`);
     }
     const dbs = allocate(bonusDebit * 100, nets);
     const priced: PricedItem[] = items.map((item, i) => {
@@ -131,7 +173,9 @@ export class BonusPlusState {
         ...item,
         ids,
         db: dbs[i]!,
-        cb: Math.floor(mulDivFloor(nets[i]! - dbs[i]!, level.earnBp, 10_000) / 100) + ProductBook.extraEarn(promotion, nets[i]! - dbs[i]!),
+        cb:
+          Math.floor(mulDivFloor(nets[i]! - dbs[i]!, level.earnBp, 10_000) / 100) +
+          ProductBook.extraEarn(promotion, nets[i]! - dbs[i]!),
         messages: [...(ids > 0 ? [`Скидка по карте ${c.level}`] : []), ...(promotion ? [promotion.message] : [])],
       };
     });
@@ -144,7 +188,8 @@ export class BonusPlusState {
     const book = this.reserves.get(phone) ?? new Map<string, number>();
     this.reserves.set(phone, book);
     const current = book.get(orderId) ?? 0;
-    if (amount > 0 && amount > this.available(phone)) throw new BusinessError(412, "NOT_ENOUGH_BONUSES", "not enough bonuses to reserve");
+    if (amount > 0 && amount > this.available(phone))
+      throw new BusinessError(412, "NOT_ENOUGH_BONUSES", "not enough bonuses to reserve");
     const next = Math.max(0, current + amount);
     if (next === 0) book.delete(orderId);
     else book.set(orderId, next);
@@ -157,7 +202,15 @@ export class BonusPlusState {
     const earned = priced.reduce((a, p) => a + p.cb, 0);
     c.balance += earned - bonusDebit;
     c.purchasesSum += priced.reduce((a, p) => a + p.sum - p.ds - p.ids - p.db, 0);
-    const op: RetailOp = { id: `R${++this.seq}`, externalId, phone, debit: bonusDebit, earned, items: priced, returned: {} };
+    const op: RetailOp = {
+      id: `R${++this.seq}`,
+      externalId,
+      phone,
+      debit: bonusDebit,
+      earned,
+      items: priced,
+      returned: {},
+    };
     this.retail.push(op);
     return op;
   }
@@ -169,7 +222,8 @@ export class BonusPlusState {
     if (!op || !item) throw new BusinessError(404, "RETAIL_ITEM_NOT_FOUND", `no sold line ${ext}`);
     const paid = item.sum - item.ds - item.ids - item.db;
     const already = op.returned[ext] ?? 0;
-    if (sum <= 0 || already + sum > paid) throw new BusinessError(412, "RETURN_EXCEEDS_SALE", `at most ${(paid - already) / 100} can be returned`);
+    if (sum <= 0 || already + sum > paid)
+      throw new BusinessError(412, "RETURN_EXCEEDS_SALE", `at most ${(paid - already) / 100} can be returned`);
     const restored = Math.floor(mulDivFloor(item.db, sum, paid) / 100);
     const revoked = mulDivFloor(item.cb, sum, paid);
     op.returned[ext] = already + sum;

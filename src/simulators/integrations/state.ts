@@ -31,15 +31,49 @@ interface Operation {
 }
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 export const DEMO_CLIENTS: Client[] = [
-  { id_client: "cl-501", user_token: "qr-anna-501", phone: "+79001234567", name: "Анна", balance: 400, earn_percent: 5, redeem_limit_percent: 30, accruals_blocked: false, redemptions_blocked: false },
-  { id_client: "cl-502", user_token: "qr-ivan-502", phone: "+79007654321", name: "Иван", balance: 15, earn_percent: 3, redeem_limit_percent: 30, accruals_blocked: false, redemptions_blocked: false },
-  { id_client: "cl-503", user_token: "qr-oleg-503", phone: "+79000000003", name: "Олег", balance: 900, earn_percent: 5, redeem_limit_percent: 50, accruals_blocked: false, redemptions_blocked: true },
+  {
+    id_client: "cl-501",
+    user_token: "qr-anna-501",
+    phone: "+79001234567",
+    name: "Анна",
+    balance: 400,
+    earn_percent: 5,
+    redeem_limit_percent: 30,
+    accruals_blocked: false,
+    redemptions_blocked: false,
+  },
+  {
+    id_client: "cl-502",
+    user_token: "qr-ivan-502",
+    phone: "+79007654321",
+    name: "Иван",
+    balance: 15,
+    earn_percent: 3,
+    redeem_limit_percent: 30,
+    accruals_blocked: false,
+    redemptions_blocked: false,
+  },
+  {
+    id_client: "cl-503",
+    user_token: "qr-oleg-503",
+    phone: "+79000000003",
+    name: "Олег",
+    balance: 900,
+    earn_percent: 5,
+    redeem_limit_percent: 50,
+    accruals_blocked: false,
+    redemptions_blocked: true,
+  },
 ];
 
 /** Promotions as the platform would hold them: a price cut, every third card free, double points on roses. */
@@ -71,8 +105,12 @@ export class IntegrationsState {
   }
 
   find(who: { user_token?: string; id_client?: string; phone?: string }): Client {
-    const c = [...this.clients.values()].find((x) =>
-      (who.id_client && x.id_client === who.id_client) || (who.user_token && x.user_token === who.user_token) || (who.phone && x.phone === who.phone));
+    const c = [...this.clients.values()].find(
+      (x) =>
+        (who.id_client && x.id_client === who.id_client) ||
+        (who.user_token && x.user_token === who.user_token) ||
+        (who.phone && x.phone === who.phone),
+    );
     if (!c) throw new HttpError(404, "NotFound", "Client not found");
     return c;
   }
@@ -81,10 +119,17 @@ export class IntegrationsState {
   actions(items: Item[]) {
     return items.flatMap((i) => {
       const promo = PROMOTIONS[i.id_product as keyof typeof PROMOTIONS];
-      const base = { id_product: i.id_product, name: i.name ?? null, base_price: null as number | null, actions: [] as string[], actions_names: [] as string[] };
+      const base = {
+        id_product: i.id_product,
+        name: i.name ?? null,
+        base_price: null as number | null,
+        actions: [] as string[],
+        actions_names: [] as string[],
+      };
       if (!promo) return [{ ...base, qty: i.qty, price: i.price }];
       const tagged = { ...base, actions: [promo.id], actions_names: [promo.name] };
-      if (promo.kind === "PRICE") return [{ ...tagged, qty: i.qty, price: Math.floor(i.price * 0.9), base_price: i.price }];
+      if (promo.kind === "PRICE")
+        return [{ ...tagged, qty: i.qty, price: Math.floor(i.price * 0.9), base_price: i.price }];
       if (promo.kind === "POINTS_MULTIPLIER") return [{ ...tagged, qty: i.qty, price: i.price }];
       const free = Math.floor(i.qty / 3);
       const paid = [{ ...tagged, qty: i.qty - free, price: i.price }];
@@ -95,7 +140,9 @@ export class IntegrationsState {
   /** `calculate/bonus`: whole-cheque maximum and accrual; promotions count only if passed in `actions`. */
   quote(client: Client, items: Item[], paid: number) {
     const total = items.reduce((a, i) => a + i.price * i.qty, 0);
-    const max = client.redemptions_blocked ? 0 : Math.max(0, Math.min(client.balance, Math.floor((total * client.redeem_limit_percent) / 100)));
+    const max = client.redemptions_blocked
+      ? 0
+      : Math.max(0, Math.min(client.balance, Math.floor((total * client.redeem_limit_percent) / 100)));
     if (paid > max) throw new HttpError(400, "ValidationFailed", `paid_bonus exceeds max_pay_bonus (${max})`);
     const payable = total - paid;
     const perItem = items.map((i) => {
@@ -119,20 +166,32 @@ export class IntegrationsState {
     const fingerprint = JSON.stringify([client.id_client, items, paid]);
     const earlier = this.operations.find((o) => o.key === key);
     if (earlier) {
-      if (earlier.client !== client.id_client) throw new HttpError(409, "Conflict", "idempotency_key was used for another client");
+      if (earlier.client !== client.id_client)
+        throw new HttpError(409, "Conflict", "idempotency_key was used for another client");
       return { op: earlier, replay: true };
     }
     if (paid > client.balance) throw new HttpError(400, "BadRequest", "Not enough points");
     const { earn } = this.quote(client, items, paid);
     client.balance += earn - paid;
-    const op: Operation = { order_id: `op-${++this.seq}`, invoice_num: invoice ?? `inv-${this.seq}`, key, client: client.id_client, fingerprint, paid, earned: earn, refund: null };
+    const op: Operation = {
+      order_id: `op-${++this.seq}`,
+      invoice_num: invoice ?? `inv-${this.seq}`,
+      key,
+      client: client.id_client,
+      fingerprint,
+      paid,
+      earned: earn,
+      refund: null,
+    };
     this.operations.push(op);
     return { op, replay: false };
   }
 
   /** `refund`: restores spent points and revokes earned ones; a replay within 72 h returns the stored result. */
   refund(ref: { invoice_num?: string; order_id?: string }) {
-    const op = this.operations.find((o) => (ref.order_id && o.order_id === ref.order_id) || (ref.invoice_num && o.invoice_num === ref.invoice_num));
+    const op = this.operations.find(
+      (o) => (ref.order_id && o.order_id === ref.order_id) || (ref.invoice_num && o.invoice_num === ref.invoice_num),
+    );
     if (!op) throw new HttpError(404, "NotFound", "Operation not found");
     if (op.refund && this.now() - op.refund.at < 72 * HOUR) return op;
     if (op.refund) throw new HttpError(409, "Conflict", "Operation was refunded more than 72 hours ago");

@@ -45,20 +45,22 @@ class RefusedBody extends Error {
 export function createGuard(options: GuardOptions): Guard {
   const refuse = (f: VendorFailure) => options.style.error(f.status, f.code, f.message);
 
-  const wrap = (handler: RouteHandler, checkCredentials: boolean): RouteHandler => async (request, params) => {
-    if (checkCredentials && options.admit) {
-      const denied = options.admit(request);
-      if (denied) return refuse(denied);
-    }
-    try {
-      return await handler(request, params);
-    } catch (error) {
-      if (error instanceof RefusedBody) return refuse(error.failure);
-      const failure = options.failure(error);
-      if (failure) return refuse(failure);
-      throw error;
-    }
-  };
+  const wrap =
+    (handler: RouteHandler, checkCredentials: boolean): RouteHandler =>
+    async (request, params) => {
+      if (checkCredentials && options.admit) {
+        const denied = options.admit(request);
+        if (denied) return refuse(denied);
+      }
+      try {
+        return await handler(request, params);
+      } catch (error) {
+        if (error instanceof RefusedBody) return refuse(error.failure);
+        const failure = options.failure(error);
+        if (failure) return refuse(failure);
+        throw error;
+      }
+    };
 
   return Object.assign((handler: RouteHandler) => wrap(handler, true), {
     open: (handler: RouteHandler) => wrap(handler, false),

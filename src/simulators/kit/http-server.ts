@@ -4,7 +4,10 @@ import { createServerAdapter } from "@whatwg-node/server";
 import type { FetchHandler } from "./router.ts";
 
 /** Serves a fetch handler on 127.0.0.1; port 0 picks a free one. */
-export async function listen(handler: FetchHandler, port = 0): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+export async function listen(
+  handler: FetchHandler,
+  port = 0,
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const server = createServer(createServerAdapter(handler));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -15,9 +18,10 @@ export async function listen(handler: FetchHandler, port = 0): Promise<{ server:
   return {
     server,
     url,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -18,8 +18,14 @@ export function inProcessFetch(hosts: Record<string, FetchHandler>, fallback: Fe
       const onAbort = () => reject(signal.reason);
       signal.addEventListener("abort", onAbort, { once: true });
       handler(request).then(
-        (res) => { signal.removeEventListener("abort", onAbort); resolve(res); },
-        (err) => { signal.removeEventListener("abort", onAbort); reject(err); },
+        (res) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(res);
+        },
+        (err) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(err);
+        },
       );
     });
   };

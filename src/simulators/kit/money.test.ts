@@ -33,7 +33,8 @@ describe("simulator money: decimalToMinor", () => {
   });
 
   it("refuses what is not a plain decimal or does not fit", () => {
-    for (const bad of ["", "abc", "1,5", "+1", ".5", "5.", "1e3"]) expect(() => decimalToMinor(bad)).toThrow(RangeError);
+    for (const bad of ["", "abc", "1,5", "+1", ".5", "5.", "1e3"])
+      expect(() => decimalToMinor(bad)).toThrow(RangeError);
     expect(() => decimalToMinor(1e21)).toThrow(RangeError);
     expect(() => decimalToMinor(1e-7)).toThrow(RangeError);
     expect(() => decimalToMinor(Number.NaN)).toThrow(RangeError);

@@ -61,7 +61,7 @@ export function mulDivFloor(amount: number, numerator: number, denominator: numb
   const rest = product % divisor;
   const truncated = (product - rest) / divisor;
   // BigInt division truncates toward zero; a remainder whose sign differs from the divisor's means one lower.
-  return safeNumber(rest !== 0n && (rest < 0n) !== (divisor < 0n) ? truncated - 1n : truncated);
+  return safeNumber(rest !== 0n && rest < 0n !== divisor < 0n ? truncated - 1n : truncated);
 }
 
 /**

@@ -63,7 +63,8 @@ export class OpenApiValidator {
         return;
       case "string":
         if (typeof value !== "string") return void out.push(`${at}: must be a string`);
-        if (schema.format && FORMATS[schema.format] && !FORMATS[schema.format]!.test(value)) out.push(`${at}: must be a ${schema.format}`);
+        if (schema.format && FORMATS[schema.format] && !FORMATS[schema.format]!.test(value))
+          out.push(`${at}: must be a ${schema.format}`);
         return;
       case "number":
         if (typeof value !== "number" || !Number.isFinite(value)) out.push(`${at}: must be a number`);

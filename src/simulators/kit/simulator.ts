@@ -51,7 +51,11 @@ export function createSimulatorHandler(options: {
   const handler = async (request: Request): Promise<Response> => {
     const path = new URL(request.url).pathname;
     if (path.startsWith("/__sim/")) {
-      return (await control.handle(request)) ?? (await options.control?.handle(request)) ?? json({ error: "no such control" }, 404);
+      return (
+        (await control.handle(request)) ??
+        (await options.control?.handle(request)) ??
+        json({ error: "no such control" }, 404)
+      );
     }
     requests.record(request.method, path);
     if (faults.baseLatencyMs) await delay(faults.baseLatencyMs, request.signal);
@@ -64,7 +68,10 @@ export function createSimulatorHandler(options: {
       const answer = await applyFault(fault, request, options.style);
       if (answer) return answer;
     }
-    return (await options.vendor.handle(request)) ?? options.style.error(404, "NOT_FOUND", `no route ${request.method} ${path}`);
+    return (
+      (await options.vendor.handle(request)) ??
+      options.style.error(404, "NOT_FOUND", `no route ${request.method} ${path}`)
+    );
   };
   return Object.assign(handler, { faults, requests });
 }
@@ -106,7 +113,7 @@ async function applyFault(fault: Fault, request: Request, style: VendorErrorStyl
       return res;
     }
     case "malformed":
-      return new Response("{\"truncated\": ", { status: 200, headers: { "content-type": "application/json" } });
+      return new Response('{"truncated": ', { status: 200, headers: { "content-type": "application/json" } });
     case "unauthorized":
       return style.error(401, "UNAUTHORIZED", "simulated expired credentials");
     case "lostResponse":

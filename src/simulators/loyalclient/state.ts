@@ -33,14 +33,33 @@ export const LEVELS: Record<string, Level> = {
 };
 
 export const DEMO_CLIENTS: Client[] = [
-  { id: "c-1001", phone: "79001234567", card: "100001", appCode: "APP1001", name: "Анна", level: "bonus", balance: 878 },
+  {
+    id: "c-1001",
+    phone: "79001234567",
+    card: "100001",
+    appCode: "APP1001",
+    name: "Анна",
+    level: "bonus",
+    balance: 878,
+  },
   { id: "c-1002", phone: "79007654321", card: "100002", appCode: "APP1002", name: "Иван", level: "bonus", balance: 30 },
-  { id: "c-1003", phone: "79000000003", card: "100003", appCode: "APP1003", name: "Олег", level: "discount", balance: 0 },
+  {
+    id: "c-1003",
+    phone: "79000000003",
+    card: "100003",
+    appCode: "APP1003",
+    name: "Олег",
+    level: "discount",
+    balance: 0,
+  },
 ];
 
 /** A 422 with `{field: message}`, LoyalClient's only error shape. */
 export class FieldError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -13,7 +13,8 @@ const page = (url: URL) => ({
   number: Math.max(1, Number(url.searchParams.get("page[number]") ?? 1) || 1),
   size: Math.min(100, Math.max(1, Number(url.searchParams.get("page[size]") ?? 10) || 10)),
 });
-const paged = <T>(all: T[], p: { number: number; size: number }) => all.slice((p.number - 1) * p.size, p.number * p.size);
+const paged = <T>(all: T[], p: { number: number; size: number }) =>
+  all.slice((p.number - 1) * p.size, p.number * p.size);
 const image = (id: string) => ({ type: "images", id });
 
 /**
@@ -21,43 +22,105 @@ const image = (id: string) => ({ type: "images", id });
  * items, prices in whole rubles as int32), `/catalog/inventory-items/{id}`, `/stores`, the store-filtered
  * `/inventory-items` list, and `/inventory-items/{id}/warehouse-movement/{storeId}` (stock as `remainderQty`).
  */
-export function addCatalogRoutes(vendor: Router, catalog: PosifloraCatalog, authed: (fn: Handler) => Handler, doc: Doc): void {
+export function addCatalogRoutes(
+  vendor: Router,
+  catalog: PosifloraCatalog,
+  authed: (fn: Handler) => Handler,
+  doc: Doc,
+): void {
   const categoryResource = (c: PosifloraCatalog["categories"][number]) => ({
-    type: "categories", id: c.id,
-    attributes: { title: c.title, status: "on", path: [], pathIds: [], color: c.color, countPublicItems: catalog.inCategory(c.id).length, deleted: false, revision: catalog.revision },
-    relationships: { parent: { data: null }, group: { data: { type: "inventory-groups", id: "3" } }, image: { data: null } },
+    type: "categories",
+    id: c.id,
+    attributes: {
+      title: c.title,
+      status: "on",
+      path: [],
+      pathIds: [],
+      color: c.color,
+      countPublicItems: catalog.inCategory(c.id).length,
+      deleted: false,
+      revision: catalog.revision,
+    },
+    relationships: {
+      parent: { data: null },
+      group: { data: { type: "inventory-groups", id: "3" } },
+      image: { data: null },
+    },
     links: { self: `/categories/${c.id}` },
   });
   const catalogItem = (i: CatalogItem) => {
     const prices = [i.price, ...Object.values(i.storePrice)];
     return {
-      type: "catalog-items", id: `item-${i.id}`,
+      type: "catalog-items",
+      id: `item-${i.id}`,
       attributes: {
-        itemId: i.id, itemType: "item", title: i.title, globalId: null, activePoints: Object.keys(i.stock).length,
-        minPrice: rubles(Math.min(...prices)), maxPrice: rubles(Math.max(...prices)), updatedAt: i.updatedAt, public: i.public, fractional: false, revision: i.revision,
+        itemId: i.id,
+        itemType: "item",
+        title: i.title,
+        globalId: null,
+        activePoints: Object.keys(i.stock).length,
+        minPrice: rubles(Math.min(...prices)),
+        maxPrice: rubles(Math.max(...prices)),
+        updatedAt: i.updatedAt,
+        public: i.public,
+        fractional: false,
+        revision: i.revision,
       },
-      relationships: { category: { data: { type: "categories", id: i.categoryId } }, logo: { data: image(i.images[0]!) } },
+      relationships: {
+        category: { data: { type: "categories", id: i.categoryId } },
+        logo: { data: image(i.images[0]!) },
+      },
     };
   };
   const inventoryItem = (i: CatalogItem, storeId?: string) => {
     const price = minorToDecimal(storeId ? catalog.priceAt(i, storeId) : i.price);
     return {
-      type: "inventory-items", id: i.id,
-      attributes: { title: i.title, description: i.description, itemType: "item", fractional: false, globalId: null, added: null, public: i.public, priceMin: price, priceMax: price, updatedAt: i.updatedAt },
+      type: "inventory-items",
+      id: i.id,
+      attributes: {
+        title: i.title,
+        description: i.description,
+        itemType: "item",
+        fractional: false,
+        globalId: null,
+        added: null,
+        public: i.public,
+        priceMin: price,
+        priceMax: price,
+        updatedAt: i.updatedAt,
+      },
       relationships: {
-        category: { data: { type: "categories", id: i.categoryId } }, logo: { data: image(i.images[0]!) }, images: { data: i.images.map(image) },
-        group: { data: { type: "inventory-groups", id: "3" } }, measure: { data: { type: "measures", id: "9" } },
+        category: { data: { type: "categories", id: i.categoryId } },
+        logo: { data: image(i.images[0]!) },
+        images: { data: i.images.map(image) },
+        group: { data: { type: "inventory-groups", id: "3" } },
+        measure: { data: { type: "measures", id: "9" } },
       },
       links: { self: `/inventory-items/${i.id}` },
     };
   };
   const storeResource = (s: PosifloraCatalog["stores"][number]) => ({
-    type: "stores", id: s.id,
+    type: "stores",
+    id: s.id,
     attributes: {
-      title: s.title, addressCity: s.addressCity, address: s.address, anotherTitle: null, printLogo: false, printAddress: true,
-      concealmentItems: 1, calculatedAt: null, externalLinkId: null, formDeliveryTimeFormat: "all", revision: 0,
+      title: s.title,
+      addressCity: s.addressCity,
+      address: s.address,
+      anotherTitle: null,
+      printLogo: false,
+      printAddress: true,
+      concealmentItems: 1,
+      calculatedAt: null,
+      externalLinkId: null,
+      formDeliveryTimeFormat: "all",
+      revision: 0,
     },
-    relationships: { timezone: { data: { type: "timezones", id: "3" } }, warehouse: { data: { type: "warehouses", id: s.id } }, image: { data: null }, deliveryDiapasons: { data: [] } },
+    relationships: {
+      timezone: { data: { type: "timezones", id: "3" } },
+      warehouse: { data: { type: "warehouses", id: s.id } },
+      image: { data: null },
+      deliveryDiapasons: { data: [] },
+    },
   });
   const itemOr404 = (id: string) => {
     const item = catalog.items.get(id);
@@ -66,41 +129,97 @@ export function addCatalogRoutes(vendor: Router, catalog: PosifloraCatalog, auth
   };
 
   vendor
-    .on("GET", "/catalog/categories", authed(() => doc({ data: catalog.categories.map(categoryResource), meta: { total: catalog.categories.length } })))
-    .on("GET", "/catalog/categories/:id", authed((_req, { id }) => {
-      const c = catalog.categories.find((x) => x.id === id);
-      if (!c) throw new JsonApiError(404, "NOT_FOUND", `Category ${id} not found`);
-      return doc({ data: categoryResource(c) });
-    }))
-    .on("GET", "/catalog/inventory-items/:id", authed((_req, { id }) => doc({ data: inventoryItem(itemOr404(id!)) })))
-    .on("GET", "/catalog/:category", authed((req, { category }) => {
-      if (!catalog.categories.some((c) => c.id === category)) throw new JsonApiError(404, "NOT_FOUND", `Category ${category} not found`);
-      const all = catalog.inCategory(category!);
-      const p = page(new URL(req.url));
-      return doc({ data: paged(all, p).map(catalogItem), meta: { page: p, total: all.length, revision: catalog.revision } });
-    }))
-    .on("GET", "/stores", authed(() => doc({ data: catalog.stores.map(storeResource), meta: { page: { number: 1, size: null }, total: catalog.stores.length, revision: 0 } })))
-    .on("GET", "/stores/:id", authed((_req, { id }) => {
-      const s = catalog.stores.find((x) => x.id === id);
-      if (!s) throw new JsonApiError(404, "NOT_FOUND", `Store ${id} not found`);
-      return doc({ data: storeResource(s) });
-    }))
-    .on("GET", "/inventory-items", authed((req) => {
-      const url = new URL(req.url);
-      const store = url.searchParams.get("filter[store]") ?? undefined;
-      const available = url.searchParams.get("filter[available]") === "true";
-      const all = [...catalog.items.values()].filter((i) => i.public && (!store || i.stock[store] !== undefined) && (!available || !store || i.stock[store] !== 0));
-      const p = page(url);
-      return doc({ data: paged(all, p).map((i) => inventoryItem(i, store)), meta: { page: p, total: all.length } });
-    }))
-    .on("GET", "/inventory-items/:id/warehouse-movement/:storeId", authed((_req, { id, storeId }) => {
-      const left = itemOr404(id!).stock[storeId!];
-      // Items made to order have no movements; counted ones report what is left after the last one.
-      const data = typeof left === "number"
-        ? [{ type: "item-warehouse-movements", id: `${id}-1`, attributes: { date: catalog.items.get(id!)!.updatedAt, qty: left, remainderQty: left, amount: 0, transType: "inventoryTransaction" } }]
-        : [];
-      return doc({ data, meta: { page: { number: 1, size: 10 }, total: data.length } });
-    }));
+    .on(
+      "GET",
+      "/catalog/categories",
+      authed(() => doc({ data: catalog.categories.map(categoryResource), meta: { total: catalog.categories.length } })),
+    )
+    .on(
+      "GET",
+      "/catalog/categories/:id",
+      authed((_req, { id }) => {
+        const c = catalog.categories.find((x) => x.id === id);
+        if (!c) throw new JsonApiError(404, "NOT_FOUND", `Category ${id} not found`);
+        return doc({ data: categoryResource(c) });
+      }),
+    )
+    .on(
+      "GET",
+      "/catalog/inventory-items/:id",
+      authed((_req, { id }) => doc({ data: inventoryItem(itemOr404(id!)) })),
+    )
+    .on(
+      "GET",
+      "/catalog/:category",
+      authed((req, { category }) => {
+        if (!catalog.categories.some((c) => c.id === category))
+          throw new JsonApiError(404, "NOT_FOUND", `Category ${category} not found`);
+        const all = catalog.inCategory(category!);
+        const p = page(new URL(req.url));
+        return doc({
+          data: paged(all, p).map(catalogItem),
+          meta: { page: p, total: all.length, revision: catalog.revision },
+        });
+      }),
+    )
+    .on(
+      "GET",
+      "/stores",
+      authed(() =>
+        doc({
+          data: catalog.stores.map(storeResource),
+          meta: { page: { number: 1, size: null }, total: catalog.stores.length, revision: 0 },
+        }),
+      ),
+    )
+    .on(
+      "GET",
+      "/stores/:id",
+      authed((_req, { id }) => {
+        const s = catalog.stores.find((x) => x.id === id);
+        if (!s) throw new JsonApiError(404, "NOT_FOUND", `Store ${id} not found`);
+        return doc({ data: storeResource(s) });
+      }),
+    )
+    .on(
+      "GET",
+      "/inventory-items",
+      authed((req) => {
+        const url = new URL(req.url);
+        const store = url.searchParams.get("filter[store]") ?? undefined;
+        const available = url.searchParams.get("filter[available]") === "true";
+        const all = [...catalog.items.values()].filter(
+          (i) => i.public && (!store || i.stock[store] !== undefined) && (!available || !store || i.stock[store] !== 0),
+        );
+        const p = page(url);
+        return doc({ data: paged(all, p).map((i) => inventoryItem(i, store)), meta: { page: p, total: all.length } });
+      }),
+    )
+    .on(
+      "GET",
+      "/inventory-items/:id/warehouse-movement/:storeId",
+      authed((_req, { id, storeId }) => {
+        const left = itemOr404(id!).stock[storeId!];
+        // Items made to order have no movements; counted ones report what is left after the last one.
+        const data =
+          typeof left === "number"
+            ? [
+                {
+                  type: "item-warehouse-movements",
+                  id: `${id}-1`,
+                  attributes: {
+                    date: catalog.items.get(id!)!.updatedAt,
+                    qty: left,
+                    remainderQty: left,
+                    amount: 0,
+                    transType: "inventoryTransaction",
+                  },
+                },
+              ]
+            : [];
+        return doc({ data, meta: { page: { number: 1, size: 10 }, total: data.length } });
+      }),
+    );
 }
 
 const patchSchema = z.object({
@@ -124,6 +243,8 @@ export function addCatalogControls(control: Router, catalog: PosifloraCatalog): 
     .on("GET", "/images/:name", (_req, { name }) => {
       const hue = [...(name ?? "")].reduce((a, ch) => (a * 31 + ch.charCodeAt(0)) % 360, 0);
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320"><rect width="320" height="320" fill="hsl(${hue},60%,85%)"/><circle cx="160" cy="150" r="70" fill="hsl(${hue},70%,55%)"/><rect x="154" y="210" width="12" height="90" fill="#4caf50"/></svg>`;
-      return new Response(svg, { headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" } });
+      return new Response(svg, {
+        headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" },
+      });
     });
 }

@@ -41,13 +41,27 @@ export class PosifloraCatalog {
   reset(): void {
     const at = this.now().toISOString();
     this.revision = 1;
-    this.items = new Map(DEMO_ITEMS.map((seed, i) => {
-      const id = seedItemId(i);
-      return [id, {
-        id, title: seed.title, categoryId: seed.category, description: seed.description ?? null, price: seed.price,
-        storePrice: { ...seed.storePrice }, stock: { ...seed.stock }, public: true, images: [`img-${id}-1`, `img-${id}-2`], revision: 1, updatedAt: at,
-      }];
-    }));
+    this.items = new Map(
+      DEMO_ITEMS.map((seed, i) => {
+        const id = seedItemId(i);
+        return [
+          id,
+          {
+            id,
+            title: seed.title,
+            categoryId: seed.category,
+            description: seed.description ?? null,
+            price: seed.price,
+            storePrice: { ...seed.storePrice },
+            stock: { ...seed.stock },
+            public: true,
+            images: [`img-${id}-1`, `img-${id}-2`],
+            revision: 1,
+            updatedAt: at,
+          },
+        ];
+      }),
+    );
   }
 
   inCategory(categoryId: string): CatalogItem[] {

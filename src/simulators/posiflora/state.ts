@@ -45,7 +45,11 @@ export interface Order {
 }
 
 export class JsonApiError extends Error {
-  constructor(readonly status: number, readonly code: string, readonly detail: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+  ) {
     super(detail);
   }
 }
@@ -56,9 +60,39 @@ export const DEMO_GROUPS: BonusGroup[] = [
 ];
 
 export const DEMO_CUSTOMERS: Omit<Customer, "updatedAt">[] = [
-  { id: "c0a8f1e2-0001-4000-a000-000000000001", title: "Анна Петрова", phone: "9001234567", countryCode: 7, bonusCard: "PF-0001", currentPoints: 350, spentPoints: 0, status: "on", bonusGroupId: "57" },
-  { id: "c0a8f1e2-0002-4000-a000-000000000002", title: "Иван Смирнов", phone: "9007654321", countryCode: 7, bonusCard: "PF-0002", currentPoints: 20, spentPoints: 0, status: "on", bonusGroupId: "57" },
-  { id: "c0a8f1e2-0003-4000-a000-000000000003", title: "Олег Без-Группы", phone: "9000000003", countryCode: 7, bonusCard: "PF-0003", currentPoints: 500, spentPoints: 0, status: "on", bonusGroupId: "58" },
+  {
+    id: "c0a8f1e2-0001-4000-a000-000000000001",
+    title: "Анна Петрова",
+    phone: "9001234567",
+    countryCode: 7,
+    bonusCard: "PF-0001",
+    currentPoints: 350,
+    spentPoints: 0,
+    status: "on",
+    bonusGroupId: "57",
+  },
+  {
+    id: "c0a8f1e2-0002-4000-a000-000000000002",
+    title: "Иван Смирнов",
+    phone: "9007654321",
+    countryCode: 7,
+    bonusCard: "PF-0002",
+    currentPoints: 20,
+    spentPoints: 0,
+    status: "on",
+    bonusGroupId: "57",
+  },
+  {
+    id: "c0a8f1e2-0003-4000-a000-000000000003",
+    title: "Олег Без-Группы",
+    phone: "9000000003",
+    countryCode: 7,
+    bonusCard: "PF-0003",
+    currentPoints: 500,
+    spentPoints: 0,
+    status: "on",
+    bonusGroupId: "58",
+  },
 ];
 
 /** Posiflora's books: customers, bonus groups, orders with payments; points accrue when an order is done. */
@@ -87,9 +121,12 @@ export class PosifloraState {
   search(text: string): Customer[] {
     const q = text.toLowerCase();
     const digits = text.replace(/\D/g, "");
-    return [...this.customers.values()].filter((c) =>
-      c.title.toLowerCase().includes(q) || c.bonusCard.toLowerCase() === q ||
-      (digits.length >= 5 && (`${c.countryCode}${c.phone}`.includes(digits) || c.phone.includes(digits))));
+    return [...this.customers.values()].filter(
+      (c) =>
+        c.title.toLowerCase().includes(q) ||
+        c.bonusCard.toLowerCase() === q ||
+        (digits.length >= 5 && (`${c.countryCode}${c.phone}`.includes(digits) || c.phone.includes(digits))),
+    );
   }
 
   order(id: string): Order {
@@ -100,7 +137,15 @@ export class PosifloraState {
 
   createOrder(input: Omit<Order, "docNo" | "payments" | "accrued" | "returned" | "revision" | "updatedAt">): Order {
     if (this.orders.has(input.id)) throw new JsonApiError(409, "DUPLICATE_ID", `Order ${input.id} already exists`);
-    const order: Order = { ...input, docNo: String(++this.docSeq), payments: [], accrued: 0, returned: false, revision: 1, updatedAt: this.now().toISOString() };
+    const order: Order = {
+      ...input,
+      docNo: String(++this.docSeq),
+      payments: [],
+      accrued: 0,
+      returned: false,
+      revision: 1,
+      updatedAt: this.now().toISOString(),
+    };
     this.orders.set(order.id, order);
     return order;
   }
@@ -109,11 +154,13 @@ export class PosifloraState {
   pay(orderId: string, payment: { id?: string; paymentType: string; amount: number; bonusAmount: number }): void {
     const order = this.order(orderId);
     const id = payment.id ?? randomUUID();
-    if (order.payments.some((p) => p.id === id)) throw new JsonApiError(409, "DUPLICATE_ID", `Payment ${id} already exists`);
+    if (order.payments.some((p) => p.id === id))
+      throw new JsonApiError(409, "DUPLICATE_ID", `Payment ${id} already exists`);
     if (payment.bonusAmount > 0) {
       const customer = order.customerId ? this.customers.get(order.customerId) : undefined;
       if (!customer) throw new JsonApiError(422, "NO_CUSTOMER", "Bonus payment needs an order customer");
-      if (payment.bonusAmount > customer.currentPoints) throw new JsonApiError(422, "NOT_ENOUGH_POINTS", "Customer has not enough points");
+      if (payment.bonusAmount > customer.currentPoints)
+        throw new JsonApiError(422, "NOT_ENOUGH_POINTS", "Customer has not enough points");
       customer.currentPoints -= payment.bonusAmount;
       customer.spentPoints += payment.bonusAmount;
       order.byBonuses = true;

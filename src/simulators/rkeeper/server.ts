@@ -14,16 +14,33 @@ const style: VendorErrorStyle = {
   error: (status, code, message) => json({ error: { code, message } }, status),
 };
 
-interface WireItem { product: { code: string; name: string }; price: number; cost: number; quantity: number }
-interface WireOrder { openedAt: string; items: WireItem[] }
-interface WireGuest { type: "phone"; phone?: string | null }
+interface WireItem {
+  product: { code: string; name: string };
+  price: number;
+  cost: number;
+  quantity: number;
+}
+interface WireOrder {
+  openedAt: string;
+  items: WireItem[];
+}
+interface WireGuest {
+  type: "phone";
+  phone?: string | null;
+}
 
 /**
  * r_keeper Loyalty B2B (`/pub/b2b/v1/...`): every request body is validated against the vendor's
  * OpenAPI document (no extra properties), and every loyalty call needs `ApiKey` plus a token from
  * `auth/gentoken` that lives `tokenTtlSeconds`.
  */
-export function createRkeeperSimulator(options: { apiKey: string; password: string; rkObjectId?: string; tokenTtlSeconds?: number; state?: RkeeperState }) {
+export function createRkeeperSimulator(options: {
+  apiKey: string;
+  password: string;
+  rkObjectId?: string;
+  tokenTtlSeconds?: number;
+  state?: RkeeperState;
+}) {
   const state = options.state ?? new RkeeperState();
   const tokens = new Map<string, number>();
   const ttl = options.tokenTtlSeconds ?? 900;
@@ -32,24 +49,27 @@ export function createRkeeperSimulator(options: { apiKey: string; password: stri
   const guard = createGuard({
     style,
     admit: (req) => {
-      if (req.headers.get("apikey") !== options.apiKey) return { status: 401, code: "UNAUTHORIZED", message: "Invalid ApiKey" };
+      if (req.headers.get("apikey") !== options.apiKey)
+        return { status: 401, code: "UNAUTHORIZED", message: "Invalid ApiKey" };
       const token = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1];
       const expires = token ? tokens.get(token) : undefined;
-      if (!expires || expires < Date.now()) return { status: 401, code: "TOKEN_EXPIRED", message: "Token is missing or expired" };
+      if (!expires || expires < Date.now())
+        return { status: 401, code: "TOKEN_EXPIRED", message: "Token is missing or expired" };
       return null;
     },
     failure: (error) => (error instanceof RkeeperError ? error : undefined),
   });
 
   // Bodies are checked against the vendor's OpenAPI document rather than a zod schema.
-  const loyalty = (path: string, fn: (body: any) => Response) => guard(async (req) => {
-    const body = await readJson(req);
-    const problems = validator.validateRequest("POST", `/b2b/v1/loyalty${path}`, body);
-    if (problems.length) return style.error(400, "VALIDATION_ERROR", problems.join("; "));
-    const org = (body as { organization?: { id: string } }).organization;
-    if (org && org.id !== objectId) return style.error(400, "ORGANIZATION_NOT_FOUND", "Unknown rkObjectId");
-    return fn(body);
-  });
+  const loyalty = (path: string, fn: (body: any) => Response) =>
+    guard(async (req) => {
+      const body = await readJson(req);
+      const problems = validator.validateRequest("POST", `/b2b/v1/loyalty${path}`, body);
+      if (problems.length) return style.error(400, "VALIDATION_ERROR", problems.join("; "));
+      const org = (body as { organization?: { id: string } }).organization;
+      if (org && org.id !== objectId) return style.error(400, "ORGANIZATION_NOT_FOUND", "Unknown rkObjectId");
+      return fn(body);
+    });
 
   const vendor = new Router("/pub/b2b/v1")
     .on("POST", "/auth/gentoken", async (req) => {
@@ -61,32 +81,73 @@ export function createRkeeperSimulator(options: { apiKey: string; password: stri
       tokens.set(token, Date.now() + ttl * 1000);
       return json({ token, refreshToken: randomUUID(), aliveSecondsTtl: ttl });
     })
-    .on("POST", "/loyalty/guests/get", loyalty("/guests/get", (b: { guest: WireGuest }) => {
-      const guest = b.guest.phone ? state.guest(b.guest.phone) : undefined;
-      if (!guest) return json({});
-      return json({ guest: { phone: guest.phone, firstName: guest.firstName, lastName: guest.lastName }, loyaltyCards: [] });
-    }))
-    .on("POST", "/loyalty/orders/calculate", loyalty("/orders/calculate", (b: { order: WireOrder; guest?: WireGuest; promocodes?: Array<{ value: string }> }) => {
-      const phone = b.guest?.phone ?? null;
-      const quote = state.calculate(phone, toItems(b.order), (b.promocodes ?? []).map((p) => p.value));
-      return json({ loyalty: loyaltyBody(quote, phone ? state.guest(phone) : undefined, phone ? state.available(phone) : 0) });
-    }))
-    .on("POST", "/loyalty/orders/confirm", loyalty("/orders/confirm", (b: { id: string; order: WireOrder; guest?: WireGuest; loyalty?: { fingerprint?: { value: string; options?: { bonuses?: { payment: number } } } } }) => {
-      const fp = b.loyalty?.fingerprint;
-      if (!fp) throw new RkeeperError(400, "FINGERPRINT_REQUIRED", "loyalty.fingerprint is required");
-      const payment = fp.options?.bonuses?.payment ?? 0;
-      if (!Number.isInteger(payment) || payment < 0) throw new RkeeperError(400, "VALIDATION_ERROR", "payment must be a whole number of bonuses");
-      state.confirm(b.id, b.guest?.phone ?? null, toItems(b.order), fp.value, payment);
-      return json({ id: b.id });
-    }))
-    .on("POST", "/loyalty/orders/reset", loyalty("/orders/reset", (b: { id: string; resetAt: string }) => {
-      state.resetOrder(b.id);
-      return json({ id: b.id, resetAt: b.resetAt });
-    }))
-    .on("POST", "/loyalty/orders/close", loyalty("/orders/close", (b: { id: string }) => {
-      state.close(b.id);
-      return json({ id: b.id });
-    }));
+    .on(
+      "POST",
+      "/loyalty/guests/get",
+      loyalty("/guests/get", (b: { guest: WireGuest }) => {
+        const guest = b.guest.phone ? state.guest(b.guest.phone) : undefined;
+        if (!guest) return json({});
+        return json({
+          guest: { phone: guest.phone, firstName: guest.firstName, lastName: guest.lastName },
+          loyaltyCards: [],
+        });
+      }),
+    )
+    .on(
+      "POST",
+      "/loyalty/orders/calculate",
+      loyalty(
+        "/orders/calculate",
+        (b: { order: WireOrder; guest?: WireGuest; promocodes?: Array<{ value: string }> }) => {
+          const phone = b.guest?.phone ?? null;
+          const quote = state.calculate(
+            phone,
+            toItems(b.order),
+            (b.promocodes ?? []).map((p) => p.value),
+          );
+          return json({
+            loyalty: loyaltyBody(quote, phone ? state.guest(phone) : undefined, phone ? state.available(phone) : 0),
+          });
+        },
+      ),
+    )
+    .on(
+      "POST",
+      "/loyalty/orders/confirm",
+      loyalty(
+        "/orders/confirm",
+        (b: {
+          id: string;
+          order: WireOrder;
+          guest?: WireGuest;
+          loyalty?: { fingerprint?: { value: string; options?: { bonuses?: { payment: number } } } };
+        }) => {
+          const fp = b.loyalty?.fingerprint;
+          if (!fp) throw new RkeeperError(400, "FINGERPRINT_REQUIRED", "loyalty.fingerprint is required");
+          const payment = fp.options?.bonuses?.payment ?? 0;
+          if (!Number.isInteger(payment) || payment < 0)
+            throw new RkeeperError(400, "VALIDATION_ERROR", "payment must be a whole number of bonuses");
+          state.confirm(b.id, b.guest?.phone ?? null, toItems(b.order), fp.value, payment);
+          return json({ id: b.id });
+        },
+      ),
+    )
+    .on(
+      "POST",
+      "/loyalty/orders/reset",
+      loyalty("/orders/reset", (b: { id: string; resetAt: string }) => {
+        state.resetOrder(b.id);
+        return json({ id: b.id, resetAt: b.resetAt });
+      }),
+    )
+    .on(
+      "POST",
+      "/loyalty/orders/close",
+      loyalty("/orders/close", (b: { id: string }) => {
+        state.close(b.id);
+        return json({ id: b.id });
+      }),
+    );
 
   const handler = createSimulatorHandler({ vendor, state, style });
   return Object.assign(handler, { state, expireTokens: () => tokens.clear() });
@@ -109,17 +170,43 @@ function byCode(map: Map<string, number>) {
 function loyaltyBody(q: Quote, guest: ReturnType<RkeeperState["guest"]>, available: number) {
   const discounts = { total: minorToJsonNumber(q.discountTotal), totalByCode: byCode(q.discountByCode) };
   const none = { payments: { total: 0, totalByCode: [] }, accruals: { total: q.accrualMin } };
-  const max = { payments: { total: q.maxPaymentPoints, totalByCode: byCode(q.paymentByCode) }, accruals: { total: q.accrualMax } };
+  const max = {
+    payments: { total: q.maxPaymentPoints, totalByCode: byCode(q.paymentByCode) },
+    accruals: { total: q.accrualMax },
+  };
   const giftNote = q.gift ? [{ primary: "Подарок: напиток бесплатно", secondary: `Скидка на ${q.gift.code}` }] : [];
   return {
     fingerprint: q.fingerprint,
     summary: { discounts, bonuses: { min: none, max } },
     details: {
       programs: q.gift
-        ? [{ program: { id: "1de9a2d7-2ce7-4845-960b-988df56872ce", name: "Подарок на напиток" }, discounts: { total: minorToJsonNumber(q.gift.amount), totalByCode: [{ code: q.gift.code, total: minorToJsonNumber(q.gift.amount) }] }, notifications: giftNote }]
+        ? [
+            {
+              program: { id: "1de9a2d7-2ce7-4845-960b-988df56872ce", name: "Подарок на напиток" },
+              discounts: {
+                total: minorToJsonNumber(q.gift.amount),
+                totalByCode: [{ code: q.gift.code, total: minorToJsonNumber(q.gift.amount) }],
+              },
+              notifications: giftNote,
+            },
+          ]
         : [],
       ...(guest
-        ? { bonuses: { progress: { balance: available, rank: { name: guest.rank.name, index: guest.rank.index, cashbackPercentage: guest.rank.cashbackBp / 100 } }, min: none, max, notifications: [] } }
+        ? {
+            bonuses: {
+              progress: {
+                balance: available,
+                rank: {
+                  name: guest.rank.name,
+                  index: guest.rank.index,
+                  cashbackPercentage: guest.rank.cashbackBp / 100,
+                },
+              },
+              min: none,
+              max,
+              notifications: [],
+            },
+          }
         : {}),
     },
   };

@@ -41,15 +41,33 @@ interface Order {
 }
 
 export class RkeeperError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** The seed 004 guest: balance 100, at most 50% payable in bonuses, a gift on the drink. */
 export const DEMO_GUESTS: Guest[] = [
-  { phone: "+79001234567", firstName: "Гость", lastName: "Сценарий", balance: 100, rank: { name: "Серебро", index: 1, cashbackBp: 500 }, giftProducts: ["drink-1"] },
-  { phone: "+79007654321", firstName: "Пётр", lastName: "Новиков", balance: 20, rank: { name: "Бронза", index: 0, cashbackBp: 300 }, giftProducts: [] },
+  {
+    phone: "+79001234567",
+    firstName: "Гость",
+    lastName: "Сценарий",
+    balance: 100,
+    rank: { name: "Серебро", index: 1, cashbackBp: 500 },
+    giftProducts: ["drink-1"],
+  },
+  {
+    phone: "+79007654321",
+    firstName: "Пётр",
+    lastName: "Новиков",
+    balance: 20,
+    rank: { name: "Бронза", index: 0, cashbackBp: 300 },
+    giftProducts: [],
+  },
 ];
 
 export const MAX_PAYMENT_BP = 5000;
@@ -67,7 +85,9 @@ export class RkeeperState {
   }
 
   reset(): void {
-    this.guests = new Map(this.seed.map((g) => [g.phone, { ...g, rank: { ...g.rank }, giftProducts: [...g.giftProducts] }]));
+    this.guests = new Map(
+      this.seed.map((g) => [g.phone, { ...g, rank: { ...g.rank }, giftProducts: [...g.giftProducts] }]),
+    );
     this.orders = new Map();
     this.operations = [];
   }
@@ -78,7 +98,8 @@ export class RkeeperState {
 
   available(phone: string, exceptOrder?: string): number {
     let held = 0;
-    for (const o of this.orders.values()) if (o.phone === phone && o.status === "CONFIRMED" && o.id !== exceptOrder) held += o.payment;
+    for (const o of this.orders.values())
+      if (o.phone === phone && o.status === "CONFIRMED" && o.id !== exceptOrder) held += o.payment;
     return (this.guests.get(phone)?.balance ?? 0) - held;
   }
 
@@ -90,12 +111,16 @@ export class RkeeperState {
     const promo = promocodes.includes("FLOWERS10") ? 1000 : 0;
     const discountByCode = new Map<string, number>();
     const nets = items.map((i) => {
-      const d = (gift?.code === i.code ? gift.amount : 0) + mulDivFloor(i.cost - (gift?.code === i.code ? gift.amount : 0), promo, 10_000);
+      const d =
+        (gift?.code === i.code ? gift.amount : 0) +
+        mulDivFloor(i.cost - (gift?.code === i.code ? gift.amount : 0), promo, 10_000);
       discountByCode.set(i.code, (discountByCode.get(i.code) ?? 0) + d);
       return i.cost - d;
     });
     const net = nets.reduce((a, b) => a + b, 0);
-    const maxPaymentPoints = guest ? Math.max(0, Math.min(this.available(guest.phone), Math.floor(mulDivFloor(net, MAX_PAYMENT_BP, 10_000) / 100))) : 0;
+    const maxPaymentPoints = guest
+      ? Math.max(0, Math.min(this.available(guest.phone), Math.floor(mulDivFloor(net, MAX_PAYMENT_BP, 10_000) / 100)))
+      : 0;
     const shares = allocate(maxPaymentPoints * 100, nets);
     const paymentByCode = new Map<string, number>();
     items.forEach((i, n) => paymentByCode.set(i.code, (paymentByCode.get(i.code) ?? 0) + shares[n]!));
@@ -103,17 +128,29 @@ export class RkeeperState {
     const accrualMin = Math.floor(mulDivFloor(net, rate, 10_000) / 100);
     const accrualMax = Math.floor(mulDivFloor(net - maxPaymentPoints * 100, rate, 10_000) / 100);
     const fingerprint = this.sign({ o: orderHash(phone, items), max: maxPaymentPoints, net, rate });
-    return { discountByCode, discountTotal: [...discountByCode.values()].reduce((a, b) => a + b, 0), maxPaymentPoints, paymentByCode, accrualMin, accrualMax, fingerprint, gift };
+    return {
+      discountByCode,
+      discountTotal: [...discountByCode.values()].reduce((a, b) => a + b, 0),
+      maxPaymentPoints,
+      paymentByCode,
+      accrualMin,
+      accrualMax,
+      fingerprint,
+      gift,
+    };
   }
 
   confirm(id: string, phone: string | null, items: Item[], fingerprint: string, payment: number): void {
     const existing = this.orders.get(id);
-    if (existing?.status === "CONFIRMED") throw new RkeeperError(400, "ORDER_ALREADY_CONFIRMED", "Order is confirmed; reset it first");
+    if (existing?.status === "CONFIRMED")
+      throw new RkeeperError(400, "ORDER_ALREADY_CONFIRMED", "Order is confirmed; reset it first");
     if (existing?.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed");
     const fp = this.verify(fingerprint);
-    if (fp.o !== orderHash(phone, items)) throw new RkeeperError(400, "FINGERPRINT_MISMATCH", "Order differs from the calculated one");
+    if (fp.o !== orderHash(phone, items))
+      throw new RkeeperError(400, "FINGERPRINT_MISMATCH", "Order differs from the calculated one");
     if (payment > fp.max) throw new RkeeperError(400, "BONUS_PAYMENT_EXCEEDS_MAX", `At most ${fp.max} bonuses`);
-    if (phone && payment > this.available(phone, id)) throw new RkeeperError(400, "NOT_ENOUGH_BONUSES", "Not enough bonuses");
+    if (phone && payment > this.available(phone, id))
+      throw new RkeeperError(400, "NOT_ENOUGH_BONUSES", "Not enough bonuses");
     const accrual = Math.floor(mulDivFloor(fp.net - payment * 100, fp.rate, 10_000) / 100);
     this.orders.set(id, { id, phone, status: "CONFIRMED", payment, accrual });
     this.operations.push({ kind: "confirm", id });
@@ -131,7 +168,8 @@ export class RkeeperState {
 
   close(id: string): void {
     const order = this.orders.get(id);
-    if (!order || order.status === "RESET") throw new RkeeperError(400, "ORDER_NOT_CONFIRMED", "Order is not confirmed");
+    if (!order || order.status === "RESET")
+      throw new RkeeperError(400, "ORDER_NOT_CONFIRMED", "Order is not confirmed");
     if (order.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed");
     order.status = "CLOSED";
     const guest = order.phone ? this.guests.get(order.phone) : undefined;
