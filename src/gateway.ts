@@ -6,6 +6,7 @@ import { DEMO_PHONES, DEMO_SHOPS, DEMO_SIMULATOR_ENV } from "./config/demo.ts";
 import { type Env, parseEnv } from "./config/env.ts";
 import { loadShopsConfig } from "./config/shops.ts";
 import { CrashPoints } from "./domain/crash-points.ts";
+import { decimalToMinor } from "./domain/money.ts";
 import { CustomerService } from "./domain/customer.service.ts";
 import { Idempotency } from "./domain/idempotency.ts";
 import { LoyaltyLedger } from "./domain/ledger.ts";
@@ -91,6 +92,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         ),
         orders: system?.orders ?? null,
         catalog: system?.catalog ?? null,
+        priceList: shop.prices
+          ? new Map(shop.prices.map((p) => [p.productId, { name: p.name, price: decimalToMinor(p.price) }]))
+          : null,
       };
     }),
   );
@@ -135,9 +139,18 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const crash = new CrashPoints(env.CRASH_AT);
   const orderLoyalty = new OrderLoyalty(new LoyaltyLedger(ledgerRepo, crash), customers);
   const { pubsub, close: closePubSub } = createGatewayPubSub(env.REDIS_URL);
-  const access = new OrderAccess(orderRepo, shops);
+  const access = new OrderAccess(orderRepo, shops, customers);
   const transitions = new OrderTransitions(orderRepo, orderEventsOn(pubsub), crash);
-  const checkout = new CheckoutService(shops, customers, loyalty, cartPricing, orderLoyalty, access, transitions);
+  const checkout = new CheckoutService(
+    shops,
+    customers,
+    loyalty,
+    cartPricing,
+    orderLoyalty,
+    access,
+    transitions,
+    orderRepo,
+  );
   const fulfilment = new FulfilmentService(shops, orderLoyalty, access, transitions, orderRepo, checkout);
   const orders = new OrderQueries(shops, customers, access, orderRepo);
   const statusSync = new StatusSync(shops, fulfilment, new PrismaSyncCursorRepository(db), logger);

@@ -1,3 +1,5 @@
+import { minorToDecimal } from "../domain/money.ts";
+import { DEMO_ITEMS, demoItemId } from "../simulators/posiflora/catalog-seed.ts";
 import type { ProviderInstanceInput, ShopsConfig } from "./shops.ts";
 
 /**
@@ -6,6 +8,21 @@ import type { ProviderInstanceInput, ShopsConfig } from "./shops.ts";
  * (src/simulators/demo-accounts.ts); the shops below name them as `env:DEMO_...`.
  */
 export { DEMO_SIMULATOR_ENV } from "../simulators/demo-accounts.ts";
+
+/**
+ * The price list of the demo shops without an order system: the demo catalog at its list prices, and
+ * the café items of seed 004 (r_keeper's scenario). Carts there are priced from it, never as sent.
+ */
+const DEMO_PRICES = [
+  ...DEMO_ITEMS.map((item) => ({
+    productId: demoItemId(item.slug),
+    name: item.title,
+    price: minorToDecimal(item.price),
+  })),
+  { productId: "hot-1", name: "Горячее", price: "500.00" },
+  { productId: "drink-1", name: "Напиток", price: "200.00" },
+  { productId: "dessert-1", name: "Десерт", price: "300.00" },
+];
 
 const sim = (
   id: string,
@@ -73,6 +90,7 @@ export const DEMO_SHOPS: ShopsConfig = {
           { apiKey: "env:DEMO_LOYALCLIENT_API_KEY" },
         ),
       ],
+      prices: DEMO_PRICES,
     },
     {
       id: "demo-rkeeper",
@@ -87,6 +105,7 @@ export const DEMO_SHOPS: ShopsConfig = {
           { apiKey: "env:DEMO_RKEEPER_API_KEY", password: "env:DEMO_RKEEPER_PASSWORD" },
         ),
       ],
+      prices: DEMO_PRICES,
     },
     {
       id: "demo-integrations",
@@ -101,6 +120,7 @@ export const DEMO_SHOPS: ShopsConfig = {
           { apiKey: "env:DEMO_INTEGRATIONS_API_KEY" },
         ),
       ],
+      prices: DEMO_PRICES,
     },
   ],
 };

@@ -28,6 +28,20 @@ const shopSchema = z.object({
   loyalty: z.array(providerInstanceSchema).min(1),
   /** The shop's order system (Posiflora), if orders should be created there. */
   orders: providerInstanceSchema.optional(),
+  /**
+   * Server-side prices for a shop whose order system has no catalog: cart lines are priced from here,
+   * never as a client sends them. Prices are decimal text in the shop's currency ("350.00").
+   */
+  prices: z
+    .array(
+      z.object({
+        productId: z.string().min(1).max(100),
+        name: z.string().min(1).max(200),
+        price: z.string().regex(/^\d{1,9}(\.\d{1,2})?$/, 'a decimal such as "350.00"'),
+      }),
+    )
+    .max(10_000)
+    .optional(),
 });
 
 export const shopsConfigSchema = z.object({ shops: z.array(shopSchema).min(1) }).superRefine((cfg, ctx) => {
@@ -41,6 +55,13 @@ export const shopsConfigSchema = z.object({ shops: z.array(shopSchema).min(1) })
         ctx.addIssue({ code: "custom", path: ["shops", s, "loyalty", i, "id"], message: `duplicate id ${p.id}` });
       seen.add(p.id);
     });
+    if (!shop.orders && !shop.prices) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["shops", s, "prices"],
+        message: "a shop without an order system needs a price list: client prices are never trusted",
+      });
+    }
     if (shop.orders) {
       if (seen.has(shop.orders.id))
         ctx.addIssue({ code: "custom", path: ["shops", s, "orders", "id"], message: `duplicate id ${shop.orders.id}` });

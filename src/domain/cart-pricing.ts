@@ -1,6 +1,6 @@
 import { assertCurrency, type CartLineInput, type PricedLineInput } from "./cart.ts";
 import type { CatalogService } from "./catalog.service.ts";
-import { CatalogError, InvalidInputError, PriceChangedError } from "./errors.ts";
+import { CatalogError, PriceChangedError } from "./errors.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { Shop } from "./shop-directory.ts";
 
@@ -8,7 +8,8 @@ import type { Shop } from "./shop-directory.ts";
  * Settles the price of every cart line. Where the shop has a catalog, the catalog decides: a line may
  * name only a product, a price sent that differs is PRICE_CHANGED (with the current one), and unknown
  * products, products the store does not sell and (for orders) quantities over stock are refused.
- * A shop without a catalog prices lines as sent.
+ * A shop without a catalog prices lines from its configured price list the same way: a client's price
+ * is never taken for money or points.
  */
 export class CartPricing {
   constructor(private readonly catalog: CatalogService) {}
@@ -20,9 +21,8 @@ export class CartPricing {
     storeId: string | null,
     opts: { checkStock: boolean; path?: string },
   ): Promise<PricedLineInput[]> {
-    const path = opts.path ?? "lines";
     assertCurrency(lines, shop.currency);
-    if (!shop.catalog) return lines.map((l, i) => asSent(l, i, shop.id, path));
+    if (!shop.catalog) return lines.map((l, i) => fromPriceList(shop, l, i));
     const [index, offers] = await Promise.all([
       this.catalog.index(scope, shop),
       storeId ? this.catalog.offers(scope, shop, storeId) : Promise.resolve(null),
@@ -78,11 +78,11 @@ export class CartPricing {
   }
 }
 
-function asSent(l: CartLineInput, i: number, shopId: string, path: string): PricedLineInput {
-  if (!l.unitPrice) {
-    throw new InvalidInputError(`shop ${shopId} has no catalog: every line needs a unitPrice`, [
-      { path: `${path}.${i}.unitPrice`, message: "required for this shop" },
-    ]);
-  }
-  return { productId: l.productId, name: l.name ?? null, quantity: l.quantity, unitPrice: l.unitPrice.amount };
+function fromPriceList(shop: Shop, l: CartLineInput, i: number): PricedLineInput {
+  const listed = shop.priceList?.get(l.productId);
+  if (!listed)
+    throw new CatalogError("UNKNOWN_PRODUCT", `no product "${l.productId}" in the shop's price list`, i, l.productId);
+  if (l.unitPrice && l.unitPrice.amount !== listed.price)
+    throw new PriceChangedError(i, l.productId, listed.price, shop.currency);
+  return { productId: l.productId, name: listed.name, quantity: l.quantity, unitPrice: listed.price };
 }

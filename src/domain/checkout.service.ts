@@ -9,8 +9,8 @@ import type { CreateOrderInput } from "./order-input.ts";
 import type { OrderLoyalty } from "./order-loyalty.ts";
 import { assertTransition, isOpen } from "./order-state.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import type { OrderLine, OrderRecord } from "./order.ts";
-import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+import type { OrderLine, OrderRecord, OrderRepository } from "./order.ts";
+import type { Calculation, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { ProviderOrder } from "./ports/order-system.port.ts";
 import type { RequestScope } from "./request-scope.ts";
 import { SCOPES } from "./scopes.ts";
@@ -31,6 +31,7 @@ export class CheckoutService {
     private readonly loyalty: OrderLoyalty,
     private readonly access: OrderAccess,
     private readonly transitions: OrderTransitions,
+    private readonly orders: OrderRepository,
   ) {}
 
   async create(scope: RequestScope, input: CreateOrderInput): Promise<OrderRecord> {
@@ -86,7 +87,7 @@ export class CheckoutService {
       const current = order.holdId ? await this.releaseHold(order, provider, "applyBonuses: release") : order;
       const calculation = await this.pricing.price(provider, this.loyalty.cart(current, points));
       if (points === 0) return this.transitions.amend(current, { calculation }, "applyBonuses");
-      const hold = await this.loyalty.hold(current, provider, points);
+      const hold = await this.holdWithin(current, provider, points, calculation);
       return this.transitions.transition(
         current,
         "BONUSES_HELD",
@@ -121,7 +122,7 @@ export class CheckoutService {
       });
       calculation ??= await this.pricing.price(provider, this.loyalty.cart(reset, keep));
       if (keep === 0) return this.transitions.amend(reset, { calculation }, "updateOrderItems");
-      const hold = await this.loyalty.hold({ ...reset, calculation }, provider, keep);
+      const hold = await this.holdWithin({ ...reset, calculation }, provider, keep, calculation);
       return this.transitions.transition(
         reset,
         "BONUSES_HELD",
@@ -204,6 +205,37 @@ export class CheckoutService {
     const storeId =
       fulfilment.kind === "PICKUP" ? (fulfilment.storeId ?? null) : (shop.orders?.deliveryStoreId ?? null);
     return this.cartPricing.price(scope, shop, lines, storeId, { checkStock: true, path });
+  }
+
+  /**
+   * Holds the points. Where the gateway's ledger keeps the hold, the vendor does not know of it, so the
+   * points held on the customer's other open orders count against the balance here (one customer at a
+   * time in this process).
+   */
+  private holdWithin(order: OrderRecord, provider: LoyaltyProvider, points: number, calculation: Calculation) {
+    if (provider.capabilities.hold === "NATIVE") return this.loyalty.hold(order, provider, points);
+    return this.access.locked(`customer:${provider.instanceId}:${order.phone}`, async () => {
+      const reserved = await this.orders.ledgerHeldPoints(provider.instanceId, order.phone!, order.id);
+      if (reserved > 0) {
+        const balance =
+          calculation.balance ?? (await this.balance(provider, order.phone!)) ?? calculation.maxRedeemablePoints;
+        const available = Math.max(0, Math.min(calculation.maxRedeemablePoints, balance - reserved));
+        if (points > available) {
+          throw new LoyaltyRuleError(
+            "INSUFFICIENT_BONUSES",
+            `${reserved} points are held for other open orders`,
+            available,
+          );
+        }
+      }
+      return this.loyalty.hold(order, provider, points);
+    });
+  }
+
+  /** The balance where the provider finds customers by phone; undefined where it cannot say. */
+  private async balance(provider: LoyaltyProvider, phone: string): Promise<number | undefined> {
+    if (!provider.capabilities.lookupBy.includes("PHONE")) return undefined;
+    return (await provider.findCustomer({ phone }))?.balance;
   }
 
   private async releaseHold(order: OrderRecord, provider: LoyaltyProvider, cause: string): Promise<OrderRecord> {

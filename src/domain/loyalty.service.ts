@@ -4,7 +4,7 @@ import { type CalculationInput, toLines } from "./cart.ts";
 import type { CartPricing } from "./cart-pricing.ts";
 import type { CustomerService } from "./customer.service.ts";
 import { InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "./errors.ts";
-import { assertRedeemable } from "./redemption.ts";
+import { assertRedeemable, assertRepresentable } from "./redemption.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
 
@@ -47,6 +47,7 @@ export class LoyaltyService {
   async price(provider: LoyaltyProvider, cart: Cart): Promise<Calculation> {
     try {
       const result = await provider.calculate(cart);
+      assertRepresentable(result);
       assertRedeemable(cart, result);
       if (result.redeemedPoints > cart.redeemPoints) {
         throw new ProviderError(

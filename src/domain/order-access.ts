@@ -1,3 +1,4 @@
+import type { CustomerService } from "./customer.service.ts";
 import { AccessError, NotFoundError } from "./errors.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 import type { OrderRecord, OrderRepository } from "./order.ts";
@@ -16,17 +17,24 @@ export class OrderAccess {
   constructor(
     private readonly orders: OrderRepository,
     private readonly shops: ShopDirectory,
+    private readonly customers: CustomerService,
   ) {}
 
-  /** A Mini App user reads their own orders; a service reads any with an orders scope. */
-  canRead(scope: RequestScope, order: OrderRecord): boolean {
+  /**
+   * A Mini App user owns the orders they placed, and the orders a service placed for the phone linked to
+   * them now; orders another Telegram user placed stay theirs after a re-link.
+   */
+  async owns(scope: RequestScope, order: OrderRecord): Promise<boolean> {
     const { viewer } = scope;
-    if (viewer.kind === "telegram") return order.telegramUserId === viewer.telegramUserId;
-    return (
-      hasScope(viewer, SCOPES.ordersRead) ||
-      hasScope(viewer, SCOPES.ordersWrite) ||
-      hasScope(viewer, SCOPES.ordersManage)
-    );
+    if (viewer.kind !== "telegram") return false;
+    if (order.telegramUserId !== null) return order.telegramUserId === viewer.telegramUserId;
+    return order.customerId !== null && (await this.customers.me(scope, order.shopId))?.id === order.customerId;
+  }
+
+  /** A Mini App user reads what they own; a service reads any order with `orders:read`, as the schema says. */
+  async canRead(scope: RequestScope, order: OrderRecord): Promise<boolean> {
+    if (scope.viewer.kind === "telegram") return this.owns(scope, order);
+    return hasScope(scope.viewer, SCOPES.ordersRead);
   }
 
   /** Placing an order needs a signed-in Mini App user or a service with `orders:write`. */
@@ -39,7 +47,8 @@ export class OrderAccess {
 
   async read(scope: RequestScope, orderId: string): Promise<OrderRecord> {
     const order = await this.orders.get(orderId);
-    if (!order || !this.canRead(scope, order)) throw new NotFoundError("NOT_FOUND", `order ${orderId} not found`);
+    if (!order || !(await this.canRead(scope, order)))
+      throw new NotFoundError("NOT_FOUND", `order ${orderId} not found`);
     return order;
   }
 
@@ -54,8 +63,11 @@ export class OrderAccess {
     serviceScope: string = SCOPES.ordersWrite,
   ): Promise<OrderRecord> {
     return this.locks.run(orderId, async () => {
-      const order = await this.read(scope, orderId);
-      if (scope.viewer.kind === "service" && !hasScope(scope.viewer, serviceScope)) {
+      const order = await this.orders.get(orderId);
+      const { viewer } = scope;
+      const mayAct = viewer.kind === "telegram" ? order && (await this.owns(scope, order)) : viewer.kind === "service";
+      if (!order || !mayAct) throw new NotFoundError("NOT_FOUND", `order ${orderId} not found`);
+      if (viewer.kind === "service" && !hasScope(viewer, serviceScope)) {
         throw new AccessError("FORBIDDEN", `needs the ${serviceScope} scope`);
       }
       if (scope.viewer.kind === "telegram" && serviceScope === SCOPES.ordersManage) {

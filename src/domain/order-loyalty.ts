@@ -3,6 +3,7 @@ import type { OrderRecord } from "./order.ts";
 import type { Cart, CustomerQuery, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { CustomerService } from "./customer.service.ts";
 import type { LoyaltyLedger } from "./ledger.ts";
+import { ConflictError, ProviderError } from "./errors.ts";
 
 /** The order's loyalty moves (hold, release, commit, refund), each through the ledger. */
 export class OrderLoyalty {
@@ -81,7 +82,10 @@ export class OrderLoyalty {
     order: OrderRecord,
     provider: LoyaltyProvider,
   ): Promise<{ reference: string; pointsRedeemed: number; pointsEarned: number }> {
-    if (provider.behaviour.flow.releaseBeforeCommit) await this.release(order, provider);
+    const { flow } = provider.behaviour;
+    let holdId = order.holdId && !order.holdId.startsWith("ledger:") ? order.holdId : undefined;
+    if (flow.releaseBeforeCommit) await this.release(order, provider);
+    else if (flow.holdCanLapse && holdId && order.pointsHeld > 0) holdId = await this.holdAgain(order, provider);
     const entry = await this.entry(order, provider, "COMMIT", order.redeemPoints);
     const customer = await this.customer(order, provider);
     let receipt = {
@@ -94,13 +98,35 @@ export class OrderLoyalty {
         orderId: order.id,
         customer,
         cart: this.cart(order, order.redeemPoints),
-        holdId: order.holdId && !order.holdId.startsWith("ledger:") ? order.holdId : undefined,
+        holdId,
         idempotencyKey: key,
       });
       receipt = { ...r, pointsEarned: r.pointsEarned || receipt.pointsEarned };
       return r.reference;
     });
     return { ...receipt, reference: reference ?? receipt.reference };
+  }
+
+  /**
+   * A hold the vendor may have ended is released (a release of what is gone succeeds) and made again
+   * for the same points; if they are no longer there the order answers HOLD_EXPIRED.
+   */
+  private async holdAgain(order: OrderRecord, provider: LoyaltyProvider): Promise<string> {
+    await this.release(order, provider);
+    try {
+      return (await this.hold(order, provider, order.pointsHeld)).holdId;
+    } catch (error) {
+      if (
+        error instanceof ProviderError &&
+        (error.code === "INSUFFICIENT_BONUSES" || error.code === "REDEEM_LIMIT_EXCEEDED")
+      ) {
+        throw new ConflictError(
+          "HOLD_EXPIRED",
+          "the points hold ended and the points are no longer available; apply bonuses again",
+        );
+      }
+      throw error;
+    }
   }
 
   async refund(

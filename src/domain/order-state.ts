@@ -15,7 +15,15 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-const OPEN: OrderStatus[] = ["DRAFT", "CALCULATED", "BONUSES_HELD", "PLACED", "ASSEMBLING", "READY", "IN_DELIVERY"];
+export const OPEN_STATUSES: readonly OrderStatus[] = [
+  "DRAFT",
+  "CALCULATED",
+  "BONUSES_HELD",
+  "PLACED",
+  "ASSEMBLING",
+  "READY",
+  "IN_DELIVERY",
+];
 
 /** Every legal move of an order, in the manner of Vendure's order state machine. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, { to: OrderStatus[] }> = {
@@ -50,5 +58,5 @@ export function assertTransition(from: OrderStatus, to: OrderStatus): void {
 }
 
 export function isOpen(status: OrderStatus): boolean {
-  return OPEN.includes(status);
+  return OPEN_STATUSES.includes(status);
 }

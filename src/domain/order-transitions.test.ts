@@ -13,6 +13,7 @@ function memoryRepo(order: OrderRecord) {
     },
     transitions: async () => [],
     listFor: async () => [],
+    ledgerHeldPoints: async () => 0,
   };
   return { repo, writes };
 }

@@ -80,6 +80,8 @@ export interface OrderRepository {
   /** Applies `patch` if the order is still at its version; `transition` also writes a history row. */
   update(order: OrderRecord, patch: OrderPatch, cause: string, transition: boolean): Promise<OrderRecord>;
   transitions(orderId: string): Promise<TransitionRecord[]>;
+  /** Points the gateway's ledger holds for this customer at this provider, on open orders other than `excludeOrderId`. */
+  ledgerHeldPoints(providerInstanceId: string, phone: string, excludeOrderId: string): Promise<number>;
   /** Newest first, `limit + 1` rows so the caller knows whether there is a next page. */
   listFor(
     owner: { customerIds: string[]; telegramUserId: string | null },

@@ -1,4 +1,4 @@
-import { LoyaltyRuleError } from "./errors.ts";
+import { InvalidInputError, LoyaltyRuleError } from "./errors.ts";
 import type { Calculation, Cart } from "./ports/loyalty-provider.port.ts";
 
 /**
@@ -12,4 +12,15 @@ export function assertRedeemable(cart: Cart, calculation: Calculation): void {
     throw new LoyaltyRuleError("INSUFFICIENT_BONUSES", "not enough points on the balance", max);
   }
   throw new LoyaltyRuleError("REDEEM_LIMIT_EXCEEDED", `at most ${max} points can be redeemed on this cart`, max);
+}
+
+const MAX_POINTS = 2_147_483_647;
+
+/** Figures a client cannot be shown (GraphQL Int) are refused before anything is stored. */
+export function assertRepresentable(calculation: Calculation): void {
+  if (calculation.pointsEarned > MAX_POINTS || calculation.maxRedeemablePoints > MAX_POINTS) {
+    throw new InvalidInputError("the cart is larger than the gateway prices", [
+      { path: "lines", message: "too large a cart" },
+    ]);
+  }
 }

@@ -2,6 +2,7 @@ import type { CatalogProvider } from "./ports/catalog.port.ts";
 import type { OrderProvider } from "./ports/order-system.port.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { InvalidInputError } from "./errors.ts";
+import type { MinorUnits } from "./money.ts";
 
 export interface Shop {
   id: string;
@@ -11,6 +12,8 @@ export interface Shop {
   orders: OrderProvider | null;
   /** The shop window, read from the order system where it has one. */
   catalog: CatalogProvider | null;
+  /** The shop's own prices where it has no catalog; carts are priced from one or the other. */
+  priceList: ReadonlyMap<string, { name: string; price: MinorUnits }> | null;
 }
 
 /** The configured shops and their provider instances, built once at boot. */

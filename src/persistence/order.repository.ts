@@ -1,5 +1,5 @@
 import type { Calculation } from "../domain/ports/loyalty-provider.port.ts";
-import type { OrderStatus } from "../domain/order-state.ts";
+import { OPEN_STATUSES, type OrderStatus } from "../domain/order-state.ts";
 import {
   ConcurrentUpdateError,
   type Contact,
@@ -82,6 +82,20 @@ export class PrismaOrderRepository implements OrderRepository {
     });
   }
 
+  async ledgerHeldPoints(providerInstanceId: string, phone: string, excludeOrderId: string): Promise<number> {
+    const sum = await this.db.order.aggregate({
+      _sum: { pointsHeld: true },
+      where: {
+        loyaltyProviderId: providerInstanceId,
+        phone,
+        id: { not: excludeOrderId },
+        status: { in: [...OPEN_STATUSES] },
+        holdId: { startsWith: "ledger:" },
+      },
+    });
+    return sum._sum.pointsHeld ?? 0;
+  }
+
   async transitions(orderId: string): Promise<TransitionRecord[]> {
     const rows = await this.db.orderTransition.findMany({
       where: { orderId },
@@ -102,9 +116,10 @@ export class PrismaOrderRepository implements OrderRepository {
     limit: number,
     before?: { createdAt: Date; id: string },
   ): Promise<OrderRecord[]> {
+    // A Telegram user's own orders, and those a service placed for the phone now linked to them.
     const who = [
-      ...(owner.customerIds.length ? [{ customerId: { in: owner.customerIds } }] : []),
       ...(owner.telegramUserId ? [{ telegramUserId: owner.telegramUserId }] : []),
+      ...(owner.customerIds.length ? [{ telegramUserId: null, customerId: { in: owner.customerIds } }] : []),
     ];
     if (!who.length) return [];
     const after = before

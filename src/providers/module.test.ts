@@ -30,7 +30,7 @@ function spec(
       ...capabilities,
     },
     behaviour: {
-      flow: { commitAt: "CONFIRM", releaseBeforeCommit: false, commitOnlyToRedeem: false, reason: "test" },
+      flow: { commitAt: "CONFIRM", releaseBeforeCommit: false, commitOnlyToRedeem: false, holdCanLapse: false, reason: "test" },
       replay: { commit: false, refund: false, reason: "test" },
       pointValue: 100,
     },

@@ -104,6 +104,8 @@ export interface LoyaltyFlow {
   releaseBeforeCommit: boolean;
   /** The purchase call only spends points (the vendor accrues on its own), so an order spending none commits nothing. */
   commitOnlyToRedeem: boolean;
+  /** The vendor may end a hold on its own (expiry, another operation at the point): it is made again right before the commit. */
+  holdCanLapse: boolean;
   /** Why, with the vendor document's words, for the README and for support. */
   reason: string;
 }

@@ -22,6 +22,7 @@ export const bonusPlusModule = defineLoyaltyModule({
       commitAt: "COMPLETE",
       releaseBeforeCommit: true,
       commitOnlyToRedeem: false,
+      holdCanLapse: false,
       reason: "reserve at applyBonuses; release + POST /retail when the order is done (seed 001, 2.3)",
     },
     replay: {

@@ -4,7 +4,7 @@ import { defineLoyaltyModule, httpSettings } from "../module.ts";
 import { IntegrationsAdapter, options } from "./adapter.ts";
 import { mapIntegrationsError, POINT_VALUE_MINOR } from "./mapper.ts";
 
-/** The "Integrations" API (seed 002): no hold, so the gateway keeps one in its ledger; `bonus` at confirmation. */
+/** The "Integrations" API (seed 002): no hold, so the gateway keeps one in its ledger; `bonus` at completion. */
 export const integrationsModule = defineLoyaltyModule({
   id: "integrations",
   options,
@@ -19,10 +19,12 @@ export const integrationsModule = defineLoyaltyModule({
   },
   behaviour: {
     flow: {
-      commitAt: "CONFIRM",
+      commitAt: "COMPLETE",
       releaseBeforeCommit: false,
       commitOnlyToRedeem: false,
-      reason: "no hold; the purchase (`bonus`) is idempotent and `refund` reverses it",
+      holdCanLapse: false,
+      reason:
+        "no hold; `bonus` both spends and accrues, so it is sent once the sale is real (completion), never on a customer's confirmation alone",
     },
     replay: {
       commit: true,

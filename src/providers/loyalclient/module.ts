@@ -4,7 +4,7 @@ import { defineLoyaltyModule, httpSettings } from "../module.ts";
 import { LoyalClientAdapter, options } from "./adapter.ts";
 import { mapLoyalClientError, POINT_VALUE_MINOR } from "./mapper.ts";
 
-/** LoyalClient (seed 003): a native hold of 30 minutes at most, so the sale is recorded at confirmation. */
+/** LoyalClient (seed 003): a native hold of 30 minutes at most, made again before the sale is recorded at completion. */
 export const loyalClientModule = defineLoyaltyModule({
   id: "loyalclient",
   options,
@@ -19,10 +19,12 @@ export const loyalClientModule = defineLoyaltyModule({
   },
   behaviour: {
     flow: {
-      commitAt: "CONFIRM",
+      commitAt: "COMPLETE",
       releaseBeforeCommit: false,
       commitOnlyToRedeem: false,
-      reason: "holds last 30 minutes at most and end on any new operation at the point, too short for delivery",
+      holdCanLapse: true,
+      reason:
+        "`retail` both spends and accrues, so it is sent at completion; holds last 30 minutes at most and end on any new operation at the point, so the hold is made again right before it",
     },
     replay: {
       commit: false,

@@ -26,6 +26,7 @@ export const posifloraLoyaltyModule = defineLoyaltyModule({
       commitAt: "CONFIRM",
       releaseBeforeCommit: false,
       commitOnlyToRedeem: true,
+      holdCanLapse: false,
       reason: "no hold; points are an order payment, made once the order exists; a return reverses it",
     },
     replay: {

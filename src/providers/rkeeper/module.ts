@@ -22,6 +22,7 @@ export const rkeeperModule = defineLoyaltyModule({
       commitAt: "COMPLETE",
       releaseBeforeCommit: false,
       commitOnlyToRedeem: false,
+      holdCanLapse: false,
       reason: "confirm with fingerprint holds; reset on change; close when done (seed 004)",
     },
     replay: { commit: true, refund: false, reason: "`orders/close` is keyed by our order id; no refund is documented" },
