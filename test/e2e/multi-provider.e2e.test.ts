@@ -88,6 +88,7 @@ describe("a shop with several loyalty programmes", () => {
                 credentials: { apiKey: "env:RK_KEY", password: "env:RK_PASSWORD" },
               },
             ],
+            prices: [{ productId: "rose-15", name: "Розы", price: "3500.00" }],
           },
         ],
       }),

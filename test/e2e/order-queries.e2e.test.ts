@@ -55,13 +55,16 @@ describe("an expired hold", () => {
   it("is held again at confirmation when the points are still there", async () => {
     const { c, order } = await heldOrder();
     const placed = c.ok(await c.confirm(order.id));
-    expect(placed).toMatchObject({ status: "PLACED", pointsRedeemed: 100 });
+    expect(placed).toMatchObject({ status: "PLACED", pointsHeld: 100, pointsRedeemed: 0 });
+    // LoyalClient records the sale at completion, and makes the hold again right before it.
+    const done = await c.complete(order.id);
+    expect(done).toMatchObject({ data: { status: "COMPLETED", pointsRedeemed: 100 } });
     const kinds = await sql<{ kind: string }>(
       gw.t.databaseUrl,
       `select "kind" from "LedgerEntry" where "orderId" = ? and "state" = 'SUCCEEDED' order by "createdAt"`,
       order.id,
     );
-    expect(kinds.map((k) => k.kind)).toEqual(["HOLD", "RELEASE", "HOLD", "COMMIT"]);
+    expect(kinds.map((k) => k.kind)).toEqual(["HOLD", "RELEASE", "HOLD", "RELEASE", "HOLD", "COMMIT"]);
   });
 
   it("answers HOLD_EXPIRED when the points are gone, and the order goes back to CALCULATED", async () => {
