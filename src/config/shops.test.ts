@@ -12,7 +12,8 @@ const instance = {
   options: { store: "Main" },
   credentials: { apiKey: "env:BP_KEY" },
 };
-const valid = { shops: [{ id: "shop", name: "Shop", loyalty: [instance] }] };
+const prices = [{ productId: "rose-15", name: "15 роз", price: "3500.00" }];
+const valid = { shops: [{ id: "shop", name: "Shop", loyalty: [instance], prices }] };
 const deps = { fetch: globalThis.fetch, logger: createLogger("silent") };
 
 describe("shops config", () => {
@@ -25,6 +26,11 @@ describe("shops config", () => {
     [{ shops: [] }, "shops: "],
     [{ shops: [{ ...valid.shops[0], loyalty: [{ ...instance, baseUrl: "nope" }] }] }, "shops[0].loyalty[0].baseUrl"],
     [{ shops: [{ ...valid.shops[0], currency: "rub" }] }, "shops[0].currency"],
+    [
+      { shops: [{ id: "shop", name: "Shop", loyalty: [instance] }] },
+      "shops[0].prices: a shop without an order system needs a price list",
+    ],
+    [{ shops: [{ ...valid.shops[0], prices: [{ ...prices[0], price: "35.5.0" }] }] }, "shops[0].prices[0].price"],
     [
       { shops: [{ ...valid.shops[0], loyalty: [{ ...instance, credentials: { apiKey: "plain-secret" } }] }] },
       "shops[0].loyalty[0].credentials.apiKey",
@@ -73,5 +79,17 @@ describe("environment", () => {
     [{ SHOPS_CONFIG: "./shops.json", NODE_ENV: "production" }, "TELEGRAM_BOT_TOKEN"],
   ])("names the bad key (%#)", (env, key) => {
     expect(() => parseEnv(env)).toThrow(key);
+  });
+});
+
+describe("shops.example.json", () => {
+  it("parses, and every provider instance in it builds", async () => {
+    const { readFileSync } = await import("node:fs");
+    const cfg = parseShopsConfig(JSON.parse(readFileSync("shops.example.json", "utf8")));
+    const env = new Proxy({}, { get: () => "secret" }) as Record<string, string>;
+    const adapters = cfg.shops.flatMap((shop, s) =>
+      shop.loyalty.map((p, i) => createLoyaltyProvider(p, `shops[${s}].loyalty[${i}]`, env, deps).adapter),
+    );
+    expect(new Set(adapters)).toEqual(new Set(["bonusplus", "posiflora", "rkeeper", "loyalclient", "integrations"]));
   });
 });
