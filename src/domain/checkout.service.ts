@@ -83,9 +83,33 @@ export class CheckoutService {
       }
       if (points === order.pointsHeld && order.calculation?.redeemedPoints === points) return order;
       const provider = this.provider(shop, order);
-      // The old hold goes first: the provider would otherwise count it against the new amount.
+      // Priced before anything moves, so a refusal leaves no trace. A vendor that holds natively counts
+      // the old hold against the new amount; only a refusal that the old hold may explain releases it first.
+      const trial = await this.pricing.price(provider, this.loyalty.cart(order, points)).catch((error: unknown) => {
+        const mayFit =
+          error instanceof LoyaltyRuleError &&
+          order.holdId !== null &&
+          provider.capabilities.hold === "NATIVE" &&
+          points <= (error.maxRedeemablePoints ?? 0) + order.pointsHeld;
+        if (!mayFit) throw error;
+        return null;
+      });
+      if (trial && points === 0) {
+        await this.loyalty.release(order, provider);
+        return this.transitions.transition(
+          order,
+          "CALCULATED",
+          { calculation: trial, holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
+          "applyBonuses",
+        );
+      }
+      if (trial && order.holdId && provider.capabilities.hold !== "NATIVE") {
+        const hold = await this.holdWithin(order, provider, points, trial);
+        await this.loyalty.release(order, provider);
+        return this.held(order, trial, points, hold, "applyBonuses");
+      }
       const current = order.holdId ? await this.releaseHold(order, provider, "applyBonuses: release") : order;
-      const calculation = await this.pricing.price(provider, this.loyalty.cart(current, points));
+      const calculation = trial ?? (await this.pricing.price(provider, this.loyalty.cart(current, points)));
       if (points === 0) return this.transitions.amend(current, { calculation }, "applyBonuses");
       const hold = await this.holdWithin(current, provider, points, calculation);
       return this.transitions.transition(
@@ -236,6 +260,23 @@ export class CheckoutService {
   private async balance(provider: LoyaltyProvider, phone: string): Promise<number | undefined> {
     if (!provider.capabilities.lookupBy.includes("PHONE")) return undefined;
     return (await provider.findCustomer({ phone }))?.balance;
+  }
+
+  private held(
+    order: OrderRecord,
+    calculation: Calculation,
+    points: number,
+    hold: { holdId: string; expiresAt: Date | null },
+    cause: string,
+  ): Promise<OrderRecord> {
+    const patch = {
+      calculation,
+      redeemPoints: points,
+      pointsHeld: points,
+      holdId: hold.holdId,
+      holdExpiresAt: hold.expiresAt,
+    };
+    return this.transitions.transition(order, "BONUSES_HELD", patch, cause);
   }
 
   private async releaseHold(order: OrderRecord, provider: LoyaltyProvider, cause: string): Promise<OrderRecord> {

@@ -94,8 +94,12 @@ export class CustomerService {
     return row;
   }
 
-  /** Every loyalty account of the customer, one per provider of the shop, fetched in parallel. */
-  accounts(scope: RequestScope, shop: Shop, phone: string): Promise<AccountResult[]> {
+  /**
+   * Every loyalty account of the customer, one per provider of the shop, fetched in parallel; only for
+   * a viewer who may read the customer (a key that may only link a phone reads no balance).
+   */
+  async accounts(scope: RequestScope, shop: Shop, phone: string): Promise<AccountResult[]> {
+    await this.authorize(scope, shop.id, phone);
     return Promise.all(shop.loyalty.map((provider) => scope.accounts.load({ provider, phone })));
   }
 
