@@ -27,7 +27,7 @@ const SHOPS = [
 ];
 
 const SEED = Number(process.env.NO_TRACE_SEED ?? 20261201);
-const STEPS = Number(process.env.NO_TRACE_STEPS ?? 12);
+const STEPS = Number(process.env.NO_TRACE_STEPS ?? 30);
 
 describe("a failed order mutation changes nothing (property over random sequences)", () => {
   it.each(SHOPS)("$shopId", async ({ shopId, adapter, qr }) => {
