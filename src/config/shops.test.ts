@@ -32,6 +32,10 @@ describe("shops config", () => {
     ],
     [{ shops: [{ ...valid.shops[0], prices: [{ ...prices[0], price: "35.5.0" }] }] }, "shops[0].prices[0].price"],
     [
+      { shops: [{ ...valid.shops[0], loyalty: [{ ...instance, adapter: "posiflora" }] }] },
+      "shops[0].orders: loyalty[0] (posiflora) needs a posiflora order system",
+    ],
+    [
       { shops: [{ ...valid.shops[0], loyalty: [{ ...instance, credentials: { apiKey: "plain-secret" } }] }] },
       "shops[0].loyalty[0].credentials.apiKey",
     ],

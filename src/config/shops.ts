@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { LOYALTY_MODULES } from "../providers/registry.ts";
 import { ConfigError, formatIssues } from "./format-issues.ts";
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes");
@@ -54,6 +55,16 @@ export const shopsConfigSchema = z.object({ shops: z.array(shopSchema).min(1) })
       if (seen.has(p.id))
         ctx.addIssue({ code: "custom", path: ["shops", s, "loyalty", i, "id"], message: `duplicate id ${p.id}` });
       seen.add(p.id);
+    });
+    shop.loyalty.forEach((p, i) => {
+      const needs = LOYALTY_MODULES[p.adapter]?.requiresOrderSystem;
+      if (needs && shop.orders?.adapter !== needs) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["shops", s, "orders"],
+          message: `loyalty[${i}] (${p.adapter}) needs a ${needs} order system in the same shop`,
+        });
+      }
     });
     if (!shop.orders && !shop.prices) {
       ctx.addIssue({

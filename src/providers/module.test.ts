@@ -30,10 +30,17 @@ function spec(
       ...capabilities,
     },
     behaviour: {
-      flow: { commitAt: "CONFIRM", releaseBeforeCommit: false, commitOnlyToRedeem: false, holdCanLapse: false, reason: "test" },
+      flow: {
+        commitAt: "CONFIRM",
+        releaseBeforeCommit: false,
+        commitOnlyToRedeem: false,
+        holdCanLapse: false,
+        reason: "test",
+      },
       replay: { commit: false, refund: false, reason: "test" },
       pointValue: 100,
     },
+    requiresOrderSystem: null,
     create: () => adapter,
   };
 }

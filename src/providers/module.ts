@@ -45,6 +45,8 @@ interface ModuleBase<Options> {
 export interface LoyaltyModuleSpec<Options> extends ModuleBase<Options> {
   readonly capabilities: LoyaltyCapabilities;
   readonly behaviour: LoyaltyBehaviour;
+  /** The order-system module a shop must have for this one to work (a purchase paid on the vendor's own order), or null. */
+  readonly requiresOrderSystem: string | null;
   create(instance: ProviderInstanceConfig & { options: Options }, deps: ProviderDeps): LoyaltyAdapter;
 }
 

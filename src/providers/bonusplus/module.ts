@@ -17,6 +17,7 @@ export const bonusPlusModule = defineLoyaltyModule({
     phoneVerification: true,
     productImport: true,
   },
+  requiresOrderSystem: null,
   behaviour: {
     flow: {
       commitAt: "COMPLETE",

@@ -17,6 +17,7 @@ export const integrationsModule = defineLoyaltyModule({
     phoneVerification: false,
     productImport: false,
   },
+  requiresOrderSystem: null,
   behaviour: {
     flow: {
       commitAt: "COMPLETE",

@@ -17,6 +17,7 @@ export const loyalClientModule = defineLoyaltyModule({
     phoneVerification: false,
     productImport: false,
   },
+  requiresOrderSystem: null,
   behaviour: {
     flow: {
       commitAt: "COMPLETE",

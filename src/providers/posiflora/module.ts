@@ -21,6 +21,7 @@ export const posifloraLoyaltyModule = defineLoyaltyModule({
     phoneVerification: false,
     productImport: false,
   },
+  requiresOrderSystem: "posiflora",
   behaviour: {
     flow: {
       commitAt: "CONFIRM",

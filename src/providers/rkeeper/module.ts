@@ -17,6 +17,7 @@ export const rkeeperModule = defineLoyaltyModule({
     phoneVerification: false,
     productImport: false,
   },
+  requiresOrderSystem: null,
   behaviour: {
     flow: {
       commitAt: "COMPLETE",
@@ -25,7 +26,11 @@ export const rkeeperModule = defineLoyaltyModule({
       holdCanLapse: false,
       reason: "confirm with fingerprint holds; reset on change; close when done (seed 004)",
     },
-    replay: { commit: true, refund: false, reason: "`orders/close` is keyed by our order id; no refund is documented" },
+    replay: {
+      commit: false,
+      refund: false,
+      reason: "seed 004 closes an order once and says nothing of a second `orders/close`; no refund is documented",
+    },
     pointValue: POINT_VALUE_MINOR,
   },
   create: (instance, deps) => new RkeeperAdapter(instance.id, createRkeeperHttp(instance, deps), instance.options),
