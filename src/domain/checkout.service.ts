@@ -39,7 +39,7 @@ export class CheckoutService {
     this.access.assertCanPlace(scope);
     const phone = await this.customers.actingPhone(scope, shop.id, input.phone, SCOPES.ordersWrite);
     const customer = phone ? await this.customers.ensure(shop.id, phone) : null;
-    const provider = shop.loyalty[0]!;
+    const provider = this.shops.loyaltyProvider(shop, input.providerId);
     const lines: OrderLine[] = toLines(await this.priceLines(scope, shop, input.lines, input.fulfilment));
     const draft = {
       id: randomUUID(),

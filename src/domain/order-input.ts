@@ -32,6 +32,7 @@ export const createOrderSchema = z.object({
   fulfilment: fulfilmentSchema,
   contact: z.object({ name: z.string().trim().max(100).nullish(), phone: phoneText.nullish() }),
   comment: z.string().max(1000).nullish(),
+  providerId: z.string().max(100).nullish(),
 });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;
 

@@ -54,7 +54,7 @@ describe("OrderTransitions", () => {
       { patch: { status: "COMPLETED" }, history: true },
       { patch: { loyaltyRef: "r1" }, history: false },
     ]);
-    expect(events).toEqual(["status", "balance"]);
+    expect(events).toEqual(["status", "balance", "balance"]);
   });
 
   it("records a vendor report once: the same report again changes nothing", async () => {

@@ -58,8 +58,11 @@ export class OrderTransitions {
     this.crash.reach("before-status");
     const saved = await this.orders.update(order, patch, cause, history);
     if (saved.status !== order.status || saved.vendorStatus !== order.vendorStatus) this.events.statusChanged(saved);
-    if (saved.loyaltyRef !== order.loyaltyRef || saved.refundedAmount !== order.refundedAmount)
+    // Points move with a purchase or refund, and at completion, where the vendor accrues by itself.
+    const completed = saved.status === "COMPLETED" && order.status !== "COMPLETED";
+    if (saved.loyaltyRef !== order.loyaltyRef || saved.refundedAmount !== order.refundedAmount || completed) {
       this.events.balanceChanged(saved);
+    }
     return saved;
   }
 }

@@ -60,6 +60,9 @@ const CreateOrderInput = builder.inputType("CreateOrderInput", {
     fulfilment: t.field({ type: FulfilmentInput, required: true }),
     contact: t.field({ type: ContactInput, required: true }),
     comment: t.string(),
+    providerId: t.id({
+      description: "The loyalty programme, where the shop has several (Shop.providers); the shop's first by default.",
+    }),
   }),
   validate: createOrderSchema as z.ZodType<unknown>,
 });

@@ -9,6 +9,7 @@ import { createLoyalClientSimulator } from "../../src/simulators/loyalclient/ser
 import { createRkeeperSimulator } from "../../src/simulators/rkeeper/server.ts";
 import { asService, startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
+const POS_KEY = "pos-key-000000000000";
 const KEY = "multi-provider-test-key-1";
 
 /**
@@ -100,7 +101,10 @@ describe("a shop with several loyalty programmes", () => {
         LC_KEY: "lc",
         RK_KEY: "rk",
         RK_PASSWORD: "rkp",
-        API_KEYS: JSON.stringify([{ name: "crm", key: KEY, scopes: ["customers:read"] }]),
+        API_KEYS: JSON.stringify([
+          { name: "crm", key: KEY, scopes: ["customers:read"] },
+          { name: "pos", key: POS_KEY, scopes: ["orders:write", "orders:read"] },
+        ]),
       },
       barrier.fetch,
     );
@@ -130,5 +134,31 @@ describe("a shop with several loyalty programmes", () => {
       "LoyaltyAccount",
     ]);
     expect(res.data.customer.data.loyalty[1]).toMatchObject({ code: "PROVIDER_UNAVAILABLE", providerId: "multi-lc" });
+  });
+
+  it("places an order with the programme the shop chose, and the order remembers it", async () => {
+    const res = await (
+      await t.post(
+        `mutation C($i: CreateOrderInput!, $k: String!) {
+          createOrder(input: $i, idempotencyKey: $k) {
+            __typename
+            ... on MutationCreateOrderSuccess { data { providerRefs { loyaltyProviderId } } }
+          }
+        }`,
+        {
+          i: {
+            shopId: "multi",
+            phone: "+79001234567",
+            providerId: "multi-rk",
+            lines: [{ productId: "rose-15", quantity: 1 }],
+            fulfilment: { kind: "PICKUP", storeId: "store-1" },
+            contact: { name: "Анна" },
+          },
+          k: "multi-provider-choice-1",
+        },
+        asService(POS_KEY),
+      )
+    ).json();
+    expect(res.data.createOrder).toMatchObject({ data: { providerRefs: { loyaltyProviderId: "multi-rk" } } });
   });
 });

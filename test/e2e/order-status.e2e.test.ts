@@ -113,6 +113,16 @@ describe("the viewer's streams", () => {
     let update = (await orders()).data.myOrderUpdates;
     while (update.status !== "PLACED") update = (await orders()).data.myOrderUpdates;
     expect(update).toMatchObject({ id: order.id, status: "PLACED", pointsRedeemed: 40 });
+
+    // Posiflora accrues by itself when the florist marks the order done: the stream shows that too.
+    const moved = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${order.id}/status`, {
+      method: "POST",
+      body: JSON.stringify({ status: "done" }),
+    });
+    expect(moved.status).toBe(200);
+    await gw.t.gateway.statusSync.runOnce();
+    const accrued = (await balances()).data.loyaltyBalanceChanged.loyalty[0].balance as number;
+    expect(accrued).toBeGreaterThan(before - 40);
   });
 });
 
