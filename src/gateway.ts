@@ -23,6 +23,7 @@ import { PrismaSyncCursorRepository } from "./persistence/sync-cursor.repository
 import { WebhookEventRepository } from "./persistence/webhook-event.repository.ts";
 import { useDemoSimulators } from "./server/demo-simulators.ts";
 import { useWebhooks } from "./server/webhooks.ts";
+import { securitySettings } from "./server/security.ts";
 import { PrismaIdempotencyRepository } from "./persistence/idempotency.repository.ts";
 import { LoyaltyService } from "./domain/loyalty.service.ts";
 import { ShopDirectory } from "./domain/shop-directory.ts";
@@ -43,8 +44,7 @@ import { SwrCache } from "./cache/swr-cache.ts";
 import { MemoryCacheStore } from "./cache/memory-store.ts";
 import { RedisCacheStore } from "./cache/redis-store.ts";
 import { createLogger, type Logger } from "./server/logger.ts";
-import { inProcessFetch } from "./simulators/kit/in-process-fetch.ts";
-import { createSimulators } from "./simulators/registry.ts";
+import type { createSimulators } from "./simulators/registry.ts";
 import { createGatewayYoga, type GatewayYoga } from "./yoga.ts";
 
 export interface GatewayOptions {
@@ -72,9 +72,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const source = options.env ?? process.env;
   const env = parseEnv(source);
   const logger = options.logger ?? createLogger(env.LOG_LEVEL, { service: "loyalty-gateway" });
-  const simulators = env.demo ? createSimulators() : null;
+  // The simulators are loaded in demo mode only: a production process never has their code in memory.
+  const simulators = env.demo ? (await import("./simulators/registry.ts")).createSimulators() : null;
   const hosts = Object.fromEntries(Object.values(simulators ?? {}).map((s) => [s.host, s.handler]));
-  const fetch = inProcessFetch(hosts, options.fetch ?? globalThis.fetch);
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  const fetch = simulators
+    ? (await import("./simulators/kit/in-process-fetch.ts")).inProcessFetch(hosts, baseFetch)
+    : baseFetch;
 
   const config = env.demo ? DEMO_SHOPS : loadShopsConfig(env.SHOPS_CONFIG!);
   const credentialEnv = env.demo ? { ...DEMO_SIMULATOR_ENV, ...source } : source;
@@ -195,9 +199,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger,
     auth: { initData: new InitDataVerifier(botToken, env.TELEGRAM_INIT_DATA_MAX_AGE_SECONDS), apiKeys },
     ready: () => shopRepo.ping(),
+    security: securitySettings(env),
     plugins: [
-      ...(simulators ? [useDemoSimulators(simulators)] : []),
+      ...(simulators ? [useDemoSimulators(simulators, env.MAX_BODY_BYTES)] : []),
       useWebhooks({
+        maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
         secrets: { ...(env.demo ? { posiflora: env.DEMO_WEBHOOK_SECRET } : {}), ...env.WEBHOOK_SECRETS },
         windowSeconds: env.WEBHOOK_WINDOW_SECONDS,
         orders: fulfilment,
@@ -227,6 +233,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       statusSync.stop();
       catalogWatch.stop();
       await cache.close();
+      await yoga.dispose();
       await closePubSub();
       await db.$disconnect();
     },

@@ -1,11 +1,14 @@
 import { execFile } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { isPostgresUrl } from "./db.ts";
 
 const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, "../..");
+/** The project's root (where prisma/ lives), from src/ or from the compiled dist/src/. */
+const ROOT = [path.resolve(import.meta.dirname, "../.."), path.resolve(import.meta.dirname, "../../..")].find((dir) =>
+  existsSync(path.join(dir, "prisma", "sqlite", "schema.prisma")),
+)!;
 
 /** Applies the committed migrations for the URL's database (`prisma migrate deploy`). */
 export async function migrate(url: string): Promise<void> {

@@ -10,11 +10,15 @@ export interface SpawnedGateway {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `src/main.ts` as a real process and waits for its "gateway listening" log line. */
-export function spawnGateway(env: Record<string, string>): Promise<SpawnedGateway> {
+/**
+ * Starts `src/main.ts` as a real process (or, with `compiled`, the production build `dist/src/main.js`
+ * under plain node) and waits for its "gateway listening" log line.
+ */
+export function spawnGateway(env: Record<string, string>, opts: { compiled?: boolean } = {}): Promise<SpawnedGateway> {
   // GATEWAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node only.
   const flags = (env.GATEWAY_NODE_FLAGS ?? process.env.GATEWAY_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...flags, "--import", "tsx", "src/main.ts"], {
+  const entry = opts.compiled ? ["dist/src/main.js"] : ["--import", "tsx", "src/main.ts"];
+  const child = spawn(process.execPath, [...flags, ...entry], {
     cwd: ROOT,
     env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
