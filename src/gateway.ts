@@ -12,6 +12,8 @@ import { Idempotency } from "./domain/idempotency.ts";
 import { LoyaltyLedger } from "./domain/ledger.ts";
 import { OrderLoyalty } from "./domain/order-loyalty.ts";
 import { CheckoutService } from "./domain/checkout.service.ts";
+import { PhoneVerification } from "./domain/phone-verification.service.ts";
+import { TelegramContactProofs } from "./auth/telegram-contact.ts";
 import { FulfilmentService } from "./domain/fulfilment.service.ts";
 import { OrderAccess } from "./domain/order-access.ts";
 import { OrderQueries } from "./domain/order-queries.ts";
@@ -173,6 +175,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger,
     env.RECOVERY_STALE_SECONDS * 1000,
   );
+  const botToken = env.TELEGRAM_BOT_TOKEN ?? (env.demo ? env.DEMO_BOT_TOKEN : randomBytes(32).toString("hex"));
+  const phoneVerification = new PhoneVerification(
+    shops,
+    customers,
+    new TelegramContactProofs(botToken),
+    new WebhookEventRepository(db),
+  );
   const services = {
     shops,
     customers,
@@ -180,6 +189,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     orders,
     checkout,
     fulfilment,
+    phoneVerification,
     catalog,
     productSync,
     pubsub,
@@ -188,7 +198,6 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   // Operations a crashed process left behind are settled before traffic arrives, then periodically.
   await recovery.runOnce();
   if (env.RECOVERY_INTERVAL_SECONDS > 0) recovery.start(env.RECOVERY_INTERVAL_SECONDS * 1000);
-  const botToken = env.TELEGRAM_BOT_TOKEN ?? (env.demo ? env.DEMO_BOT_TOKEN : randomBytes(32).toString("hex"));
   const apiKeys = new ApiKeyRing([
     ...env.API_KEYS,
     ...(env.demo ? [{ name: "demo-developer", key: env.DEMO_API_KEY, scopes: ALL_SCOPES }] : []),

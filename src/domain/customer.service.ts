@@ -88,8 +88,12 @@ export class CustomerService {
   ): Promise<Customer> {
     if (!hasScope(scope.viewer, SCOPES.customersLink))
       throw new AccessError("FORBIDDEN", `needs the ${SCOPES.customersLink} scope`);
-    const shop = this.shops.get(shopId);
-    const row = await this.links.linkTelegramUser(shop.id, normalizePhone(rawPhone), telegramUserId);
+    return this.linkVerified(this.shops.get(shopId).id, normalizePhone(rawPhone), telegramUserId);
+  }
+
+  /** Links a phone whose owner has been proved (by the shop's bot, a signed contact or a vendor's code). */
+  async linkVerified(shopId: string, phone: string, telegramUserId: string): Promise<Customer> {
+    const row = await this.links.linkTelegramUser(shopId, phone, telegramUserId);
     this.known.set(`${row.shopId}\u0000${row.phone}`, row);
     return row;
   }

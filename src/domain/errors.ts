@@ -19,6 +19,9 @@ export const ERROR_CODES = [
   "NOT_SOLD_AT_STORE",
   "INSUFFICIENT_STOCK",
   "PRICE_CHANGED",
+  "VERIFICATION_FAILED",
+  "VERIFICATION_EXPIRED",
+  "VERIFICATION_REPLAYED",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -126,5 +129,12 @@ export class PriceChangedError extends GatewayError {
     readonly currency: string,
   ) {
     super("PRICE_CHANGED", `the price of ${productId} is now ${currentPrice} minor units`);
+  }
+}
+
+/** A proof of a phone that does not hold: a bad signature or code, an old one, or one already used. */
+export class VerificationError extends GatewayError {
+  constructor(code: "VERIFICATION_FAILED" | "VERIFICATION_EXPIRED" | "VERIFICATION_REPLAYED", message: string) {
+    super(code, message);
   }
 }

@@ -82,10 +82,14 @@ export class FulfilmentService {
           }
           await this.loyalty.refund(order, provider, partial ? amounts : undefined);
         }
-        const newLines = order.lines.map((l) => ({
-          ...l,
-          refunded: (l.refunded ?? 0) + (amounts.find((a) => a.lineId === l.lineId)?.amount ?? 0),
-        }));
+        const newLines = order.lines.map((l) => {
+          const back = amounts.find((a) => a.lineId === l.lineId);
+          return {
+            ...l,
+            refunded: (l.refunded ?? 0) + (back?.amount ?? 0),
+            refundedSubtotal: (l.refundedSubtotal ?? 0) + (back?.subtotal ?? 0),
+          };
+        });
         const all = newLines.every((l) => l.refunded >= linePaid(order, l.lineId));
         return this.transitions.transition(
           order,
@@ -169,7 +173,13 @@ function refundAmounts(order: OrderRecord, lines: Array<{ lineId: string; quanti
       }
       const paid = linePaid(order, lineId);
       const left = paid - (line.refunded ?? 0);
-      return { lineId, amount: lines ? Math.min(left, Math.floor((paid * quantity) / line.quantity)) : left };
+      const listLeft = line.unitPrice * line.quantity - (line.refundedSubtotal ?? 0);
+      if (!lines) return { lineId, amount: left, subtotal: listLeft };
+      return {
+        lineId,
+        amount: Math.min(left, Math.floor((paid * quantity) / line.quantity)),
+        subtotal: Math.min(listLeft, line.unitPrice * quantity),
+      };
     })
     .filter((a) => a.amount > 0);
 }

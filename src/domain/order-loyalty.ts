@@ -1,6 +1,6 @@
 import type { LedgerKind } from "./ledger-entry.ts";
 import type { OrderRecord } from "./order.ts";
-import type { Cart, CustomerQuery, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+import type { Cart, CustomerQuery, LoyaltyProvider, RefundLine } from "./ports/loyalty-provider.port.ts";
 import type { CustomerService } from "./customer.service.ts";
 import type { LoyaltyLedger } from "./ledger.ts";
 import { ConflictError, ProviderError } from "./errors.ts";
@@ -129,11 +129,7 @@ export class OrderLoyalty {
     }
   }
 
-  async refund(
-    order: OrderRecord,
-    provider: LoyaltyProvider,
-    lines: Array<{ lineId: string; amount: number }> | undefined,
-  ): Promise<void> {
+  async refund(order: OrderRecord, provider: LoyaltyProvider, lines: RefundLine[] | undefined): Promise<void> {
     const entry = await this.entry(order, provider, "REFUND", lines ? 0 : order.pointsRedeemed);
     const customer = await this.customer(order, provider);
     await this.ledger.run(

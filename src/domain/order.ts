@@ -9,6 +9,8 @@ export interface OrderLine {
   unitPrice: number;
   /** Money already refunded on this line. */
   refunded?: number;
+  /** The list amount (unit price × quantity) already returned on this line. */
+  refundedSubtotal?: number;
 }
 
 export interface Fulfilment {

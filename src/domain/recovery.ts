@@ -95,6 +95,7 @@ export class LedgerRecovery {
           orderId: order.id,
           customer,
           cart: this.loyalty.cart(order, order.redeemPoints),
+          holdId: order.holdId && !order.holdId.startsWith("ledger:") ? order.holdId : undefined,
           idempotencyKey: entry.idempotencyKey,
         });
         await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: receipt.reference });

@@ -6,6 +6,7 @@ import type { LoyaltyService } from "../domain/loyalty.service.ts";
 import type { CheckoutService } from "../domain/checkout.service.ts";
 import type { FulfilmentService } from "../domain/fulfilment.service.ts";
 import type { OrderQueries } from "../domain/order-queries.ts";
+import type { PhoneVerification } from "../domain/phone-verification.service.ts";
 import type { GatewayPubSub } from "../events/pubsub.ts";
 import type { RequestScope } from "../domain/request-scope.ts";
 import type { ShopDirectory } from "../domain/shop-directory.ts";
@@ -17,6 +18,7 @@ export interface Services {
   loyalty: LoyaltyService;
   orders: OrderQueries;
   checkout: CheckoutService;
+  phoneVerification: PhoneVerification;
   fulfilment: FulfilmentService;
   catalog: CatalogService;
   productSync: ProductSync;

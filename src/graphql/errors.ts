@@ -8,6 +8,7 @@ import {
   NotFoundError,
   PriceChangedError,
   ProviderError,
+  VerificationError,
 } from "../domain/errors.ts";
 import { Money, money } from "./money.ts";
 import { builder } from "./builder.ts";
@@ -95,4 +96,13 @@ builder.objectType(PriceChangedError, {
     productId: t.exposeID("productId"),
     currentPrice: t.field({ type: Money, resolve: (e) => money(e.currentPrice, e.currency) }),
   }),
+});
+
+builder.objectType(VerificationError, {
+  name: "VerificationError",
+  description:
+    "A proof of a phone that does not hold: VERIFICATION_FAILED (bad signature or code, or not yours), VERIFICATION_EXPIRED, VERIFICATION_REPLAYED.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof VerificationError,
+  fields: () => ({}),
 });

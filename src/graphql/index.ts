@@ -4,6 +4,7 @@ import "./errors.ts";
 import "./shop.ts";
 import "./loyalty-account.ts";
 import "./customer.ts";
+import "./phone-verification.ts";
 import "./store.ts";
 import "./product.ts";
 import "./catalog.ts";

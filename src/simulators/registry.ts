@@ -7,10 +7,13 @@ import { createRkeeperSimulator } from "./rkeeper/server.ts";
 import type { FetchHandler } from "./kit/router.ts";
 import type { Faults } from "./kit/faults.ts";
 import type { RequestLog } from "./kit/simulator.ts";
+import type { ViolationLog } from "./kit/violations.ts";
 
 export type Simulator = FetchHandler & {
   faults: Faults;
   requests: RequestLog;
+  /** Requests that broke the vendor's documents (`GET /__sim/violations`). */
+  violations: ViolationLog;
   state: { reset(): void; snapshot(): unknown };
 };
 

@@ -3,26 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { providerError } from "../support/provider-error.ts";
 import type { LoyaltyProvider } from "../../src/domain/ports/loyalty-provider.port.ts";
 import type { Simulator } from "../../src/simulators/registry.ts";
-import { cartFor, SUBJECTS } from "./subjects.ts";
+import { cartFor, SUBJECTS, vendorOperations } from "./subjects.ts";
 
 const TIMEOUT_MS = 400;
-
-/** Successful point-moving writes the simulator recorded. */
-function vendorOperations(sim: Simulator): number {
-  const snapshot = sim.state.snapshot() as {
-    retail?: unknown[];
-    operations?: Array<{ kind: string }>;
-    bonuses?: unknown[];
-    orders?: Array<{ payments?: unknown[] }>;
-  };
-  return (
-    snapshot.operations?.filter((o) => o.kind === "close").length ??
-    snapshot.bonuses?.length ??
-    snapshot.retail?.length ??
-    snapshot.orders?.flatMap((o) => o.payments ?? []).length ??
-    0
-  );
-}
 
 describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
   let provider: LoyaltyProvider;
@@ -169,7 +152,7 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
             provider.refund({
               orderId,
               customer: { phone: subject.knownPhone },
-              lines: [{ lineId: subject.refundLineId, amount: 100 }],
+              lines: [{ lineId: subject.refundLineId, amount: 100, subtotal: 100 }],
               idempotencyKey: "o5:part",
             }),
           )
@@ -191,7 +174,7 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
     const receipt = await provider.refund({
       orderId,
       customer: { phone: subject.knownPhone },
-      lines: [{ lineId: subject.refundLineId, amount: 10_000 }],
+      lines: [{ lineId: subject.refundLineId, amount: 10_000, subtotal: 10_000 }],
       idempotencyKey: "o5:refund",
     });
     expect(receipt.refunded).toBe(10_000);
@@ -200,7 +183,7 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
       provider.refund({
         orderId,
         customer: { phone: subject.knownPhone },
-        lines: [{ lineId: subject.refundLineId, amount: 10_000_000 }],
+        lines: [{ lineId: subject.refundLineId, amount: 10_000_000, subtotal: 10_000_000 }],
         idempotencyKey: "o5:refund2",
       }),
     );

@@ -25,6 +25,15 @@ export interface ContractSubject {
   /** Path fragments of the commit and calculate calls, for scripting faults on them. */
   commitPath: string;
   calculatePath: string;
+  /** Path fragments of the other writes, where the adapter makes them. */
+  holdPath?: string;
+  releasePath?: string;
+  refundPath?: string;
+  /**
+   * Why a hold whose answer was lost stays at the vendor after recovery's release (which knows only the
+   * order id), where it does.
+   */
+  lostHoldStays?: string;
   /** False where points accrue later (Posiflora accrues when the order is done), not at commit. */
   accruesAtCommit?: boolean;
   /** Sets up what a commit needs at the vendor, such as the order it pays (Posiflora). Idempotent. */
@@ -90,6 +99,9 @@ export const SUBJECTS: ContractSubject[] = [
     refundLineId: "2",
     commitPath: "/api/retail",
     calculatePath: "/retail/calc",
+    holdPath: "/balance/reserve",
+    releasePath: "/balance/reserve",
+    refundPath: "/retail/back",
     skip: {
       sessionRenewal: `BonusPlus ${staticKey}`,
       vendorDedupe:
@@ -109,6 +121,10 @@ export const SUBJECTS: ContractSubject[] = [
     refundLineId: "2",
     commitPath: "/general/retail",
     calculatePath: "/recalc",
+    holdPath: "/bonuses/hold",
+    releasePath: "/bonuses/release",
+    lostHoldStays:
+      "a LoyalClient hold is released by its own id, which came in the lost answer; it ends on its own (`duration`) or with the next operation at the point",
     skip: {
       sessionRenewal: `LoyalClient ${staticKey}`,
       vendorDedupe: "POST /retail takes no idempotency key; repeats are stopped by the gateway's ledger",
@@ -122,7 +138,12 @@ export const SUBJECTS: ContractSubject[] = [
     refundLineId: "2",
     commitPath: "/orders/close",
     calculatePath: "/orders/calculate",
-    skip: {},
+    holdPath: "/orders/confirm",
+    releasePath: "/orders/reset",
+    skip: {
+      vendorDedupe:
+        "seed 004 closes an order once and says nothing of a second `orders/close`; repeats are the ledger's (behaviour.replay.commit is false)",
+    },
     start: starter(
       "rkeeper",
       (apiKey) => createRkeeperSimulator({ apiKey, password: "contract-password" }),
@@ -138,6 +159,7 @@ export const SUBJECTS: ContractSubject[] = [
     refundLineId: "2",
     commitPath: "/integrations/bonus",
     calculatePath: "/calculate/bonus",
+    refundPath: "/integrations/refund",
     skip: { sessionRenewal: `Integrations ${staticKey}` },
     start: starter(
       "integrations",
@@ -153,6 +175,7 @@ export const SUBJECTS: ContractSubject[] = [
     refundLineId: "2",
     commitPath: "/payments",
     calculatePath: "/v1/customers",
+    refundPath: "/return",
     accruesAtCommit: false,
     beforeCommit: (sim, orderId, phone, cart) => {
       const state = (sim as unknown as { state: PosifloraState }).state;
@@ -178,3 +201,35 @@ export const SUBJECTS: ContractSubject[] = [
     ),
   },
 ];
+
+/** Successful point-moving purchases the simulator recorded. */
+export function vendorOperations(sim: Simulator): number {
+  const snapshot = sim.state.snapshot() as {
+    retail?: unknown[];
+    operations?: Array<{ kind: string }>;
+    bonuses?: unknown[];
+    orders?: Array<{ payments?: unknown[] }>;
+  };
+  return (
+    snapshot.operations?.filter((o) => o.kind === "close").length ??
+    snapshot.bonuses?.length ??
+    snapshot.retail?.length ??
+    snapshot.orders?.flatMap((o) => o.payments ?? []).length ??
+    0
+  );
+}
+
+/** Refunds the simulator recorded: whole purchases reversed, or sold lines returned (in part or whole). */
+export function vendorRefunds(sim: Simulator): number {
+  const snapshot = sim.state.snapshot() as {
+    retail?: Array<{ returned: Record<string, number> }>;
+    bonuses?: Array<{ refund: unknown }>;
+    orders?: Array<{ returned?: boolean }>;
+  };
+  return (
+    snapshot.bonuses?.filter((b) => b.refund).length ??
+    snapshot.retail?.reduce((a, r) => a + Object.keys(r.returned ?? {}).length, 0) ??
+    snapshot.orders?.filter((o) => o.returned).length ??
+    0
+  );
+}

@@ -1,3 +1,4 @@
+import { DEMO_ITEMS, demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -25,6 +26,12 @@ export function writeShops(urls: Record<string, string>): string {
     options,
     credentials,
   });
+  // Shops without an order system price carts from their own list (the demo catalog's list prices).
+  const prices = DEMO_ITEMS.map((item) => ({
+    productId: demoItemId(item.slug),
+    name: item.title,
+    price: `${Math.floor(item.price / 100)}.${String(item.price % 100).padStart(2, "0")}`,
+  }));
   const file = path.join(mkdtempSync(path.join(tmpdir(), "lg-crash-")), "shops.json");
   writeFileSync(
     file,
@@ -34,11 +41,13 @@ export function writeShops(urls: Record<string, string>): string {
           id: "crash-bonusplus",
           name: "BP",
           loyalty: [inst("crash-bp", "bonusplus", `${urls.bonusplus}/api`, { store: "Main" }, creds.bp)],
+          prices,
         },
         {
           id: "crash-rkeeper",
           name: "RK",
           loyalty: [inst("crash-rk", "rkeeper", `${urls.rkeeper}/pub`, { rkObjectId: "4174244" }, creds.rk)],
+          prices,
         },
         {
           id: "crash-integrations",
@@ -52,6 +61,7 @@ export function writeShops(urls: Record<string, string>): string {
               creds.int,
             ),
           ],
+          prices,
         },
         {
           id: "crash-posiflora",

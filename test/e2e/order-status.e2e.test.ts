@@ -162,7 +162,7 @@ describe("status sync rules", () => {
     expect(read.data?.order).toMatchObject({ data: { status: "REFUNDED", vendorStatus: "returned" } });
     const state = gw.t.gateway.simulators!.bonusplus.handler.state as BonusPlusState;
     const sale = state.retail.find((r) => r.externalId === order.id)!;
-    expect(Object.keys(sale.returned)).toEqual(["1"]);
+    expect(Object.keys(sale.returned)).toEqual([`${order.id}_1`]);
   });
 
   it("backs off from a failing order system, then catches up", async () => {

@@ -14,3 +14,18 @@ export function tmaHeader(userId: number, options: { authDate?: number; token?: 
   );
   return { authorization: `tma ${initData}` };
 }
+
+/** What Telegram's WebApp.requestContact() hands the Mini App: the shared contact, signed like initData. */
+export function signedContact(
+  userId: number,
+  phone: string,
+  options: { authDate?: number; token?: string } = {},
+): string {
+  return signInitData(
+    {
+      contact: JSON.stringify({ phone_number: phone, first_name: "Test", user_id: userId }),
+      auth_date: String(options.authDate ?? Math.floor(Date.now() / 1000) - 5),
+    },
+    options.token ?? DEMO_BOT_TOKEN,
+  );
+}

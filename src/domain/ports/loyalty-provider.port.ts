@@ -245,8 +245,16 @@ export interface RefundRequest {
   orderId: string;
   customer: CustomerQuery;
   /** Omitted: the whole purchase. */
-  lines?: Array<{ lineId: string; amount: MinorUnits }>;
+  lines?: RefundLine[];
   idempotencyKey: string;
+}
+
+export interface RefundLine {
+  lineId: string;
+  /** Money given back for the line: what the customer paid for the part returned. */
+  amount: MinorUnits;
+  /** The list amount of the part returned (unit price × quantity), before discounts and points. */
+  subtotal: MinorUnits;
 }
 
 export interface RefundReceipt {

@@ -3,7 +3,7 @@ import { ProviderError } from "../../domain/errors.ts";
 import { minorToJsonNumber } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
-import { toAccount, toCalcRequest, toCalculation } from "./mapper.ts";
+import { lineExt, statusOf, toAccount, toCalcRequest, toCalculation } from "./mapper.ts";
 import { anyBody, calcWire, customerWire, noContent, retailWire } from "./wire.ts";
 
 export const options = z.object({
@@ -11,6 +11,11 @@ export const options = z.object({
   store: z.string().min(1),
 });
 export type Options = z.infer<typeof options>;
+
+/**
+ * A line to return. `subtotal` (the line's list amount the return covers, before discounts) is not in
+ * the port yet; the adapter uses it once the domain sends it, see the README.
+ */
 
 export class BonusPlusAdapter implements Port.LoyaltyAdapter {
   constructor(
@@ -35,18 +40,57 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
     // BonusPlus requires a phone; an anonymous cart is priced without loyalty, as documented.
     if (!cart.customer) return toCalculation({ ...cart, redeemPoints: 0 }, { maxDebitBonuses: 0, discount: [] });
     const body = toCalcRequest({ ...cart, customer: cart.customer }, this.opts.store);
-    const wire = await this.http.request({
-      method: "PUT",
-      path: "retail/calc",
-      body,
-      schema: calcWire,
-      idempotent: true,
-    });
-    return toCalculation(cart, wire);
+    try {
+      const wire = await this.http.request({
+        method: "PUT",
+        path: "retail/calc",
+        body,
+        schema: calcWire,
+        idempotent: true,
+      });
+      return toCalculation(cart, wire);
+    } catch (error) {
+      if (cart.redeemPoints > 0 && statusOf(error) === 412)
+        throw await this.refusedDebit(cart.customer.phone, cart.redeemPoints, error as ProviderError);
+      throw error;
+    }
   }
 
+  /**
+   * A calculation with `bonusDebit` refused by a business rule (412). No document names the codes, but
+   * the seed says what bounds a debit: `maxDebitBonuses`, "количество бонусов, которые можно списать на
+   * данный заказ", and the customer record tells the rest. Debits denied (`bonusDebitDenided`) is
+   * REDEEM_BLOCKED; more than `availableBonuses` is INSUFFICIENT_BONUSES; points off the customer's
+   * `multiplicityDebitBonus` have no gateway code, so the vendor's refusal is passed on as it came
+   * (PROVIDER_REJECTED with its code); anything else is over the order's maximum, REDEEM_LIMIT_EXCEEDED.
+   */
+  private async refusedDebit(phone: string, points: number, refusal: ProviderError): Promise<ProviderError> {
+    const customer = await this.findCustomer({ phone });
+    if (!customer)
+      return new ProviderError("CUSTOMER_NOT_FOUND", "no such customer", this.instanceId, refusal.vendorCode);
+    if (!customer.redeemBlocked && points <= customer.balance && points % customer.redeemMultiple !== 0) return refusal;
+    const [code, why]: ["REDEEM_BLOCKED" | "INSUFFICIENT_BONUSES" | "REDEEM_LIMIT_EXCEEDED", string] =
+      customer.redeemBlocked
+        ? ["REDEEM_BLOCKED", "debits are denied for this customer"]
+        : points > customer.balance
+          ? ["INSUFFICIENT_BONUSES", `the customer has ${customer.balance} bonuses`]
+          : ["REDEEM_LIMIT_EXCEEDED", "more than maxDebitBonuses allows on this order"];
+    return new ProviderError(code, `${this.instanceId}: ${why}`, this.instanceId, refusal.vendorCode);
+  }
+
+  /** A reserve refused by a business rule (412) can only be short of bonuses: the reserve names no order rule. */
   async hold(req: Port.HoldRequest): Promise<Port.HoldReceipt> {
-    await this.reserve(req.customer.phone, req.orderId, req.points);
+    try {
+      await this.reserve(req.customer.phone, req.orderId, req.points);
+    } catch (error) {
+      if (statusOf(error) !== 412) throw error;
+      throw new ProviderError(
+        "INSUFFICIENT_BONUSES",
+        `${this.instanceId}: not enough bonuses to reserve ${req.points}`,
+        this.instanceId,
+        (error as ProviderError).vendorCode,
+      );
+    }
     return { holdId: req.orderId, points: req.points, expiresAt: null };
   }
 
@@ -55,8 +99,9 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
   }
 
   async commit(req: Port.CommitRequest): Promise<Port.CommitReceipt> {
+    // Seed 001 2.3: "Заполняются те же поля, что и при калькуляции заказа", with the order's line ids.
     const body = {
-      ...toCalcRequest({ ...req.cart, customer: req.customer }, this.opts.store),
+      ...toCalcRequest({ ...req.cart, customer: req.customer }, this.opts.store, req.orderId),
       externalId: req.orderId,
     };
     // POST /retail is not documented as deduplicated, so it is never retried here: the ledger decides.
@@ -80,7 +125,9 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
     }
     let refunded = 0;
     for (const line of req.lines) {
-      const body = { ext: line.lineId, sum: minorToJsonNumber(line.amount) };
+      // "sum (сумма к возврату)" is measured like the line's own `sum`, "без учета скидок": the part
+      // of the line's list amount being returned, which the gateway sends as `subtotal`.
+      const body = { ext: lineExt(req.orderId, line.lineId), sum: minorToJsonNumber(line.subtotal) };
       await this.http.request({ method: "PUT", path: "retail/back", body, schema: anyBody, idempotent: false });
       refunded += line.amount;
     }

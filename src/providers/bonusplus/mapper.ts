@@ -1,4 +1,4 @@
-import { ProviderError, type ProviderErrorCode } from "../../domain/errors.ts";
+import { ProviderError } from "../../domain/errors.ts";
 import { decimalToMinor, decimalToPoints, minorToJsonNumber } from "../../domain/money.ts";
 import type { VendorFailure } from "../http/provider-http.ts";
 import type { Calculation, Cart, LoyaltyAccount } from "../../domain/ports/loyalty-provider.port.ts";
@@ -24,7 +24,21 @@ export function toAccount(wire: CustomerWire): LoyaltyAccount {
   };
 }
 
-export function toCalcRequest(cart: Cart & { customer: { phone: string } }, store: string): CalcRequestWire {
+/**
+ * A line's `ext`. Seed 001 2.2: "В качестве идентификатора можете использовать, например, строку вида
+ * <ID-ЗАКАЗА_НОМЕР-ПОЗИЦИИ>. Необходимо добиться уникальности данного идентификатора." Where the order
+ * is known (a sale, a return) it is `<order id>_<line id>` (the gateway's line ids are the positions,
+ * 1, 2, ...); a calculation has no order yet, and sends the line id alone.
+ */
+export function lineExt(orderId: string | null, lineId: string): string {
+  return orderId ? `${orderId}_${lineId}` : lineId;
+}
+
+export function toCalcRequest(
+  cart: Cart & { customer: { phone: string } },
+  store: string,
+  orderId: string | null = null,
+): CalcRequestWire {
   return {
     phone: cart.customer.phone,
     store,
@@ -35,7 +49,7 @@ export function toCalcRequest(cart: Cart & { customer: { phone: string } }, stor
       qnt: l.quantity,
       product: l.productId,
       ds: minorToJsonNumber(l.shopDiscount ?? 0),
-      ext: l.lineId,
+      ext: lineExt(orderId, l.lineId),
     })),
   };
 }
@@ -75,27 +89,40 @@ export function toCalculation(cart: Cart, wire: CalcWire): Calculation {
   };
 }
 
-const BUSINESS_CODES: Record<string, ProviderErrorCode> = {
-  CUSTOMER_NOT_FOUND: "CUSTOMER_NOT_FOUND",
-  NOT_ENOUGH_BONUSES: "INSUFFICIENT_BONUSES",
-  BONUS_DEBIT_DENIED: "REDEEM_BLOCKED",
-  BONUS_DEBIT_EXCEEDS_MAX: "REDEEM_LIMIT_EXCEEDED",
-};
+/** The HTTP status of each mapped error, for the adapter's decisions by flow (412 is "a business rule"). */
+const STATUS = new WeakMap<ProviderError, number>();
 
-/** BonusPlus answers `{code, msg}`: 400 bad request, 401/403 credentials, 404 missing, 412 a business rule. */
+export function statusOf(error: unknown): number | null {
+  return error instanceof ProviderError ? (STATUS.get(error) ?? null) : null;
+}
+
+/**
+ * BonusPlus answers `{code, msg}`: 400 bad request, 401/403 credentials, 404 missing, 412 a business
+ * rule (providers.md). The only code a document names is `CUSTOMER_NOT_FOUND`; every other refusal is
+ * PROVIDER_REJECTED with the vendor's code kept, and the adapter tells a refused redemption from the
+ * flow (which call, which amounts), never from a code.
+ */
 export function mapBonusPlusError(provider: string, failure: VendorFailure): ProviderError {
   const parsed = errorWire.safeParse(failure.body);
   const vendorCode = parsed.success ? parsed.data.code : String(failure.status);
+  let error: ProviderError;
   if (failure.status === 401 || failure.status === 403) {
-    return new ProviderError(
+    error = new ProviderError(
       "PROVIDER_UNAVAILABLE",
       `${provider} refused the gateway's credentials`,
       provider,
       vendorCode,
     );
+  } else if (vendorCode === "CUSTOMER_NOT_FOUND" || (failure.status === 404 && failure.path.startsWith("customer"))) {
+    error = new ProviderError("CUSTOMER_NOT_FOUND", `${provider}: ${vendorCode}`, provider, vendorCode);
+  } else {
+    error = new ProviderError(
+      "PROVIDER_REJECTED",
+      `${provider} rejected the request (${vendorCode})`,
+      provider,
+      vendorCode,
+    );
   }
-  const mapped = BUSINESS_CODES[vendorCode] ?? (failure.status === 404 ? "CUSTOMER_NOT_FOUND" : "PROVIDER_REJECTED");
-  const message =
-    mapped === "PROVIDER_REJECTED" ? `${provider} rejected the request (${vendorCode})` : `${provider}: ${vendorCode}`;
-  return new ProviderError(mapped, message, provider, vendorCode);
+  STATUS.set(error, failure.status);
+  return error;
 }

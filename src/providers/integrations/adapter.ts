@@ -2,8 +2,11 @@ import { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
-import { toAccount, toCalculation, toRubles } from "./mapper.ts";
+import { points, toAccount, toCalculation, toRubles } from "./mapper.ts";
 import { type ActionWire, actionWire, bonusCalcWire, bonusWire, codeWire, refundWire } from "./wire.ts";
+
+/** The documented codes with which `code` refuses a token (see findCustomerByToken). */
+const TOKEN_REFUSED = new Set(["BadRequest", "ValidationFailed", "NotFound"]);
 
 export const options = z.object({
   /** The outlet id at the loyalty platform; `bonus` needs an outlet, device or manager. */
@@ -32,16 +35,26 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
     );
   }
 
+  /**
+   * `code` checks a QR `user_token` and returns the client. A token it refuses as a bad request or not
+   * found (`BadRequest`, `ValidationFailed`, `NotFound`: the seed's own list of codes; providers.md:
+   * "customer not found ... mostly 400") is a token no client has, so nobody is found. Decided by the
+   * call, which has one field to check, not by the message.
+   */
   async findCustomerByToken(token: string): Promise<Port.LoyaltyAccount | null> {
-    const wire = await this.http.request({
-      method: "POST",
-      path: "code",
-      body: { user_token: token },
-      schema: codeWire,
-      idempotent: true,
-      nullWhen: "CUSTOMER_NOT_FOUND",
-    });
-    return wire && toAccount(wire.client, null);
+    try {
+      const wire = await this.http.request({
+        method: "POST",
+        path: "code",
+        body: { user_token: token },
+        schema: codeWire,
+        idempotent: true,
+      });
+      return toAccount(wire.client, null);
+    } catch (error) {
+      if (error instanceof ProviderError && TOKEN_REFUSED.has(error.vendorCode ?? "")) return null;
+      throw error;
+    }
   }
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
@@ -93,8 +106,8 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
     });
     return {
       reference: wire.order_id ?? req.orderId,
-      pointsRedeemed: Math.floor(wire.redeem_applied),
-      pointsEarned: Math.floor(wire.earn_applied),
+      pointsRedeemed: points(wire.redeem_applied),
+      pointsEarned: points(wire.earn_applied),
     };
   }
 

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
-import { allocate } from "../../domain/money.ts";
+import { allocate, decimalToMinor, decimalToPoints, mulDivFloor } from "../../domain/money.ts";
 import type { VendorFailure } from "../http/provider-http.ts";
 import type { Calculation, Cart, LoyaltyAccount } from "../../domain/ports/loyalty-provider.port.ts";
 import { type ActionWire, type BonusCalcWire, type clientWire, errorWire } from "./wire.ts";
@@ -15,19 +15,30 @@ export function toRubles(provider: string, minor: number): number {
   return minor / 100;
 }
 
+/**
+ * The vendor's numbers are JSON numbers. They are read from their shortest text form (what JSON.parse
+ * gives back as `String(n)`), digit by digit (domain/money.ts), never multiplied as floats: money in
+ * minor units, percents in basis points, points rounded down.
+ */
+const minor = (n: number) => decimalToMinor(n);
+const basisPoints = (percent: number) => decimalToMinor(percent, 2);
+export const points = (n: number) => decimalToPoints(n);
+/** A position's amount: its unit price (minor units) times its quantity (read to 1/1000), rounded down. */
+const amount = (price: number, qty: number) => mulDivFloor(minor(price), decimalToMinor(qty, 3), 1000);
+
 export function toAccount(wire: z.infer<typeof clientWire>, phone: string | null): LoyaltyAccount {
   return {
     externalId: wire.id_client,
     phone: (wire.phone ?? phone ?? "").replace(/^\+/, ""),
     name: wire.name ?? null,
-    balance: Math.floor(wire.balance),
+    balance: points(wire.balance),
     pendingBalance: 0,
     tier: null,
     nextTier: null,
     amountToNextTier: null,
-    earnRateBp: Math.round(wire.earn_percent * 100),
+    earnRateBp: basisPoints(wire.earn_percent),
     discountRateBp: null,
-    maxRedeemRateBp: Math.round(wire.redeem_limit_percent * 100),
+    maxRedeemRateBp: basisPoints(wire.redeem_limit_percent),
     redeemBlocked: wire.redemptions_blocked,
     redeemMultiple: 1,
   };
@@ -40,7 +51,7 @@ export function toCalculation(cart: Cart, actions: ActionWire, bonus: BonusCalcW
   const promoted = new Map<string, number>();
   const names = new Map<string, string[]>();
   for (const p of actions.positions) {
-    promoted.set(p.id_product, (promoted.get(p.id_product) ?? 0) + Math.round(p.price * 100) * p.qty);
+    promoted.set(p.id_product, (promoted.get(p.id_product) ?? 0) + amount(p.price, p.qty));
     names.set(p.id_product, [...(names.get(p.id_product) ?? []), ...p.actions_names]);
   }
   const discountByProduct = new Map<string, number>();
@@ -60,7 +71,7 @@ export function toCalculation(cart: Cart, actions: ActionWire, bonus: BonusCalcW
   }
   const nets = subtotals.map((s, i) => s - discounts[i]!);
   const redeemed = allocate(cart.redeemPoints * POINT_VALUE_MINOR, nets);
-  const earned = Math.floor(bonus.bonus_value);
+  const earned = points(bonus.bonus_value);
   const earns = allocate(
     earned,
     nets.map((n, i) => n - redeemed[i]!),
@@ -85,7 +96,7 @@ export function toCalculation(cart: Cart, actions: ActionWire, bonus: BonusCalcW
     redeemed: redeemedTotal,
     redeemedPoints: cart.redeemPoints,
     pointsEarned: earned,
-    maxRedeemablePoints: Math.floor(bonus.max_pay_bonus),
+    maxRedeemablePoints: points(bonus.max_pay_bonus),
     total: subtotal - discount - redeemedTotal,
     vendorRef: null,
   };

@@ -6,13 +6,14 @@ import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
 import {
   calculateByRules,
   type GroupRules,
+  isConflict,
   phoneMatches,
   POINT_VALUE_MINOR,
   stableId,
   toAccount,
   toRules,
 } from "./mapper.ts";
-import { anyDocument, bonusGroupWire, customersWire, JSON_API } from "./wire.ts";
+import { anyDocument, bonusGroupWire, customersWire, JSON_API, orderWire } from "./wire.ts";
 
 export const options = z.object({
   /** How long bonus-group rules are cached; they change rarely and every calculation needs them. */
@@ -57,8 +58,10 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
 
   /**
    * Pays the order's points as a payment with `bonusAmount` (the order must exist in Posiflora: the order
-   * provider creates it). The payment id is derived from the idempotency key, so a repeat is a 409 that
-   * counts as done. Posiflora accrues points itself when the order is done.
+   * provider creates it). The payment id is derived from the idempotency key. A repeat is refused with
+   * 409 Conflict, JSON:API's answer to a create whose client-generated id exists; the order is then read
+   * back, and the payment counts as made when the order lists it. Posiflora accrues points itself when
+   * the order is done.
    */
   async commit(req: Port.CommitRequest): Promise<Port.CommitReceipt> {
     const id = stableId(req.idempotencyKey);
@@ -85,7 +88,15 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
         contentType: JSON_API,
       });
     } catch (error) {
-      if (!(error instanceof ProviderError && error.vendorCode === "DUPLICATE_ID")) throw error;
+      if (!isConflict(error)) throw error;
+      // Made by an earlier attempt whose answer was lost: the order shows it.
+      const order = await this.http.request({
+        method: "GET",
+        path: `v1/orders/${encodeURIComponent(req.orderId)}`,
+        schema: orderWire,
+        idempotent: true,
+      });
+      if (!order.data.relationships?.payments?.data?.some((p) => p.id === id)) throw error;
     }
     return { reference: id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: 0 };
   }

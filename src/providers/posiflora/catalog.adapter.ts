@@ -135,17 +135,27 @@ export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
     }));
   }
 
+  /**
+   * `GET /v1/inventory-items/{id}/warehouse-movement/{storeId}`: what is left is the `remainderQty` of
+   * the newest movement. The operation declares no query parameters but the pagination its answer
+   * reports (`meta.page`), so every page is read and the newest is found here, by `date` (the later
+   * entry on a tie). No movements: the item is made to order, so it is not counted.
+   */
   async stock(productId: string, storeId: string): Promise<number | null> {
-    const wire = await this.http.request({
-      method: "GET",
-      path: `v1/inventory-items/${encodeURIComponent(productId)}/warehouse-movement/${encodeURIComponent(storeId)}`,
-      query: { sort: "-date", "page[size]": 1 },
-      schema: movementsWire,
-      idempotent: true,
+    const rows = await this.pages(async (page) => {
+      const wire = await this.http.request({
+        method: "GET",
+        path: `v1/inventory-items/${encodeURIComponent(productId)}/warehouse-movement/${encodeURIComponent(storeId)}`,
+        query: { "page[number]": page, "page[size]": PAGE },
+        schema: movementsWire,
+        idempotent: true,
+      });
+      return { rows: wire.data, total: wire.meta?.total ?? null };
     });
-    if (wire.data.length === 0) return null;
-    const last = wire.data.reduce((a, m) => (m.attributes.date > a.attributes.date ? m : a));
-    return Math.max(0, decimalToPoints(last.attributes.remainderQty));
+    if (!rows || rows.length === 0) return null;
+    let newest = rows[0]!;
+    for (const m of rows) if (Date.parse(m.attributes.date) >= Date.parse(newest.attributes.date)) newest = m;
+    return Math.max(0, decimalToPoints(newest.attributes.remainderQty));
   }
 
   async revision(): Promise<number | null> {

@@ -88,4 +88,5 @@ export const storesWire = z.object({
 /** `GET /v1/inventory-items/{id}/warehouse-movement/{storeId}`: `remainderQty` is what is left after each movement. */
 export const movementsWire = z.object({
   data: z.array(z.object({ attributes: z.object({ date: z.string(), remainderQty: decimal }) })),
+  meta: z.object({ page: pageMeta, total: z.number().int().nullish() }).nullish(),
 });

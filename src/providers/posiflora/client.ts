@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { ProviderError } from "../../domain/errors.ts";
 import { ProviderHttp } from "../http/provider-http.ts";
 import { SessionToken } from "../http/session-token.ts";
@@ -6,9 +7,17 @@ import { mapPosifloraError } from "./mapper.ts";
 import { JSON_API, sessionWire } from "./wire.ts";
 
 /**
+ * When the access token is renewed: token lifetimes are unknown (providers.md), so the renewal is
+ * relative to each token's own lifetime (from the answer's arrival to its `expireAt`): at 80% of it,
+ * and never sooner than 5 s after it was issued.
+ */
+export const POSIFLORA_RENEWAL = { shareOfLifetime: 0.8, minAgeMs: 5_000 };
+
+/**
  * Posiflora sessions: log in with `POST /v1/sessions`, renew with `PATCH /v1/sessions` ahead of
- * `expireAt` or after a 401, and log in again when the refresh is refused. Concurrent calls share one
- * login or refresh (SessionToken's single flight).
+ * `expireAt` (POSIFLORA_RENEWAL) or after a 401, and log in again when the refresh is refused.
+ * Concurrent calls share one login or refresh (SessionToken's single flight), so a refresh token is
+ * presented once.
  */
 export function createPosifloraHttp(instance: ProviderInstanceConfig, deps: ProviderDeps): ProviderHttp {
   const common = {
@@ -32,7 +41,7 @@ export function createPosifloraHttp(instance: ProviderInstanceConfig, deps: Prov
       token: a.refreshToken,
       expiresAt: a.refreshExpireAt ? Date.parse(a.refreshExpireAt) : Number.POSITIVE_INFINITY,
     };
-    return { token: a.accessToken, expiresAt: Date.parse(a.expireAt) };
+    return { token: a.accessToken, expiresAt: Date.parse(a.expireAt), issuedAt: Date.now() };
   };
   const login = () =>
     open("POST", { username: instance.credentials.username!, password: instance.credentials.password! });
@@ -46,12 +55,33 @@ export function createPosifloraHttp(instance: ProviderInstanceConfig, deps: Prov
       if (error instanceof ProviderError && (error.vendorCode === "401" || error.vendorCode === "403")) return login();
       throw error;
     }
-  }, 30_000);
+  }, POSIFLORA_RENEWAL);
 
-  return new ProviderHttp({
+  // Which token each call sent, so that a 401 drops that token only, not one renewed meanwhile.
+  const sent = new AsyncLocalStorage<{ token?: string }>();
+  return new SessionHttp(sent, {
     ...common,
     breaker: auth.breaker,
-    headers: async () => ({ accept: JSON_API, authorization: `Bearer ${await session.get()}` }),
-    onUnauthorized: async () => session.invalidate(),
+    headers: async () => {
+      const token = await session.get();
+      const call = sent.getStore();
+      if (call) call.token = token;
+      return { accept: JSON_API, authorization: `Bearer ${token}` };
+    },
+    onUnauthorized: async () => session.invalidate(sent.getStore()?.token),
   });
+}
+
+/** A ProviderHttp whose every call has its own slot for the token it sent. */
+class SessionHttp extends ProviderHttp {
+  constructor(
+    private readonly sent: AsyncLocalStorage<{ token?: string }>,
+    options: ConstructorParameters<typeof ProviderHttp>[0],
+  ) {
+    super(options);
+  }
+
+  override request(spec: any): Promise<any> {
+    return this.sent.run({}, () => super.request(spec));
+  }
 }

@@ -88,13 +88,28 @@ export function calculateByRules(cart: Cart, balance: number, rules: GroupRules)
   };
 }
 
+/** The vendorCode of a 404 answer. */
+export const NOT_FOUND = "NOT_FOUND";
+/** The vendorCode of a 409 answer: on a create with our own id, JSON:API's "already exists". */
+export const CONFLICT = "409";
+
+/** Whether `error` is JSON:API's 409 Conflict. */
+export function isConflict(error: unknown): boolean {
+  return error instanceof ProviderError && error.vendorCode === CONFLICT;
+}
+
 /** A client-made JSON:API id for a write, the same for every repeat of one idempotency key. */
 export function stableId(idempotencyKey: string): string {
   const h = createHash("sha256").update(idempotencyKey).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** `{"errors":[{status, code, title, detail}]}`; 401 keeps "401" as its code so the session can start again. */
+/**
+ * `{"errors":[{status, code, title, detail}]}`. No document lists Posiflora's error codes, so every
+ * decision is by HTTP status, which JSON:API defines: 401/403 keep their status as the code (so the
+ * session can start again), 404 is `NOT_FOUND`, and 409 is `409`, JSON:API's "client-generated ID that
+ * already exists" on a create. The vendor's own code is kept in the message only.
+ */
 export function mapPosifloraError(provider: string, failure: VendorFailure): ProviderError {
   const parsed = errorsWire.safeParse(failure.body);
   const first = parsed.success ? parsed.data.errors[0] : undefined;
@@ -108,12 +123,9 @@ export function mapPosifloraError(provider: string, failure: VendorFailure): Pro
   }
   const vendorCode = first?.code ?? String(failure.status);
   if (failure.status === 404)
-    return new ProviderError(
-      "PROVIDER_REJECTED",
-      `${provider}: not found (${vendorCode})`,
-      provider,
-      vendorCode === "404" ? "NOT_FOUND" : vendorCode,
-    );
+    return new ProviderError("PROVIDER_REJECTED", `${provider}: not found (${vendorCode})`, provider, NOT_FOUND);
+  if (failure.status === 409)
+    return new ProviderError("PROVIDER_REJECTED", `${provider}: conflict (${vendorCode})`, provider, CONFLICT);
   if (/not enough|insufficient/i.test(first?.detail ?? ""))
     return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points`, provider, vendorCode);
   return new ProviderError(

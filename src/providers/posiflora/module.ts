@@ -34,7 +34,7 @@ export const posifloraLoyaltyModule = defineLoyaltyModule({
       commit: true,
       refund: true,
       reason:
-        "the payment id is derived from our key, so a repeat is refused as existing; a return of a returned order is harmless",
+        "the payment id is derived from our key, so a repeat is JSON:API's 409 Conflict and the order is read back; a return of a returned order is harmless",
     },
     pointValue: POINT_VALUE_MINOR,
   },

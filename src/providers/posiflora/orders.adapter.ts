@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { ProviderError } from "../../domain/errors.ts";
-import { minorToJsonNumber } from "../../domain/money.ts";
+import { minorToDecimal } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import type { OrderSystemAdapter, ProviderOrder } from "../../domain/ports/order-system.port.ts";
 import { posifloraCatalogOptions } from "./catalog.adapter.ts";
-import { phoneMatches } from "./mapper.ts";
+import { isConflict, phoneMatches } from "./mapper.ts";
 import { customersWire, JSON_API, orderListWire, orderWire } from "./wire.ts";
 
 export const posifloraOrderOptions = z
@@ -17,7 +16,11 @@ export const posifloraOrderOptions = z
   .merge(posifloraCatalogOptions);
 export type PosifloraOrderOptions = z.infer<typeof posifloraOrderOptions>;
 
-/** Posiflora as the shop's order system: JSON:API orders created under our UUID. */
+/**
+ * Posiflora as the shop's order system: JSON:API orders created under our UUID. Every body carries
+ * only what the OpenAPI document's request schemas name (plus the lines, which the operation's own
+ * example sends inline), and every list only the query parameters it declares.
+ */
 export class PosifloraOrderAdapter implements OrderSystemAdapter {
   readonly deliveryStoreId: string | null;
 
@@ -41,7 +44,6 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
           status: "new",
           date: new Date().toISOString().slice(0, 10),
           description: order.comment ?? undefined,
-          externalId: order.id,
           byBonuses: order.byBonuses,
           delivery: d !== null,
           ...(d
@@ -61,10 +63,11 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
           source: { data: { type: "order-sources", id: this.opts.sourceId } },
           ...(store ? { store: { data: { type: "stores", id: store } } } : {}),
           ...(customerId ? { customer: { data: { type: "customers", id: customerId } } } : {}),
+          // As the example of POST /v1/orders writes them: decimal strings, an item relationship each.
           lines: {
             data: order.lines.map((l) => ({
               type: "order-lines",
-              attributes: { qty: l.quantity, price: minorToJsonNumber(l.unitPrice), title: l.name ?? l.productId },
+              attributes: { qty: minorToDecimal(l.quantity * 100), price: minorToDecimal(l.unitPrice) },
               relationships: { item: { data: { type: "inventory-items", id: l.productId } } },
             })),
           },
@@ -85,8 +88,9 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
         vendorStatus: wire.data.attributes.status,
       };
     } catch (error) {
-      // Created by an earlier attempt whose answer was lost: read it back.
-      if (!(error instanceof ProviderError && error.vendorCode === "DUPLICATE_ID")) throw error;
+      // JSON:API: a POST with a client-generated id that already exists is 409 Conflict. The id is ours,
+      // so an earlier attempt whose answer was lost created it: read it back.
+      if (!isConflict(error)) throw error;
       const wire = await this.fetch(order.id);
       return {
         reference: String(wire.data.attributes.docNo ?? wire.data.id),
@@ -95,8 +99,12 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
     }
   }
 
-  async cancelOrder(orderId: string, reason: string): Promise<{ vendorStatus: string }> {
-    const body = { data: { type: "orders", id: orderId, attributes: { status: "canceled", cancelComment: reason } } };
+  /**
+   * `PATCH /v1/orders/{id}` with `status: canceled`. The request schema has no field for the reason
+   * (`cancelComment` appears in answers only), so the reason is not sent.
+   */
+  async cancelOrder(orderId: string, _reason: string): Promise<{ vendorStatus: string }> {
+    const body = { data: { type: "orders", id: orderId, attributes: { status: "canceled" } } };
     const wire = await this.http.request({
       method: "PATCH",
       path: `v1/orders/${encodeURIComponent(orderId)}`,
@@ -113,6 +121,10 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
     return { vendorStatus: wire.data.attributes.status, revision: wire.data.attributes.revision ?? null };
   }
 
+  /**
+   * `GET /v1/orders?filter[updatedAt][from]=…`, a page at a time. The document declares no `sort`, so
+   * each page is put in order of `updatedAt` here (the caller keeps the newest as its cursor).
+   */
   async listChanged(since: string | null, page: number) {
     const size = 50;
     const wire = await this.http.request({
@@ -122,17 +134,18 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
         ...(since ? { "filter[updatedAt][from]": since } : {}),
         "page[number]": page,
         "page[size]": size,
-        sort: "updatedAt",
       },
       schema: orderListWire,
       idempotent: true,
     });
-    const orders = wire.data.map((o) => ({
-      id: o.id,
-      vendorStatus: o.attributes.status,
-      updatedAt: o.attributes.updatedAt,
-      revision: o.attributes.revision ?? null,
-    }));
+    const orders = wire.data
+      .map((o) => ({
+        id: o.id,
+        vendorStatus: o.attributes.status,
+        updatedAt: o.attributes.updatedAt,
+        revision: o.attributes.revision ?? null,
+      }))
+      .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || (a.updatedAt < b.updatedAt ? -1 : 0));
     const last = wire.meta?.page?.last;
     return { orders, next: (last != null ? page < last : orders.length === size) ? page + 1 : null };
   }

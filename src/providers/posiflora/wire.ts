@@ -68,6 +68,12 @@ export const orderResource = z.object({
       revision: z.number().int().nullish(),
     })
     .passthrough(),
+  relationships: z
+    .object({
+      payments: z.object({ data: z.array(z.object({ type: z.string(), id: z.string() })).nullish() }).nullish(),
+    })
+    .passthrough()
+    .nullish(),
 });
 export const orderWire = z.object({ data: orderResource });
 export const orderListWire = z.object({

@@ -16,7 +16,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * r_keeper's flow (seed 004): calculate → confirm with the calculation's fingerprint (this holds the
- * points) → reset when the order changes → close to spend and accrue.
+ * points) → reset when the order changes → close to spend and accrue. No document lists r_keeper's
+ * error codes, so no decision here reads one.
  */
 export class RkeeperAdapter implements Port.LoyaltyAdapter {
   private readonly organization: OrganizationDto;
@@ -33,20 +34,14 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
     const guest = this.guest(phone);
     // The balance and rank come only with a calculation; an empty order asks for just those, in parallel.
     const [found, progress] = await Promise.all([
-      this.http.request({
-        method: "POST",
-        path: `${PATH}/guests/get`,
-        body: { guest, organization: this.organization },
-        schema: guestWire,
-        idempotent: true,
-      }),
-      this.calculateOrder({ openedAt: new Date().toISOString(), items: [] }, guest).catch(
+      this.findGuest(guest),
+      this.calculateOrder({ openedAt: new Date().toISOString(), items: [] }, guest, false).catch(
         (error: unknown) => error as Error,
       ),
     ]);
-    if (!found.guest) return null;
+    if (!found) return null;
     if (progress instanceof Error) throw progress;
-    return toAccount(guest.phone, found.guest, progress);
+    return toAccount(guest.phone, found, progress);
   }
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
@@ -59,21 +54,69 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
 
   /** Confirms the order with the fingerprint of a fresh calculation of the same order: the points are held until close or reset. */
   async hold(req: Port.HoldRequest): Promise<Port.HoldReceipt> {
+    await this.confirm(req.orderId, req.customer.phone, req.cart, req.points);
+    return { holdId: this.orderId(req.orderId), points: req.points, expiresAt: null };
+  }
+
+  /**
+   * `orders/reset`: the confirmed loyalty is undone and the order may be calculated again. Resetting a
+   * reset order changes nothing; any refusal is passed on (no document gives r_keeper's error codes).
+   */
+  async release(req: Port.ReleaseRequest): Promise<void> {
+    await this.http.request({
+      method: "POST",
+      path: `${PATH}/orders/reset`,
+      body: { id: this.orderId(req.orderId), resetAt: new Date().toISOString() },
+      schema: idWire,
+      idempotent: true,
+    });
+  }
+
+  /**
+   * The seed's flow for every order is calculate → confirm → close. An order that holds points was
+   * confirmed by `hold` (the request names its `holdId`), so it is closed. One that was never confirmed
+   * (no `holdId`) is calculated and confirmed now, paying the cart's points (none in the gateway's own
+   * flow, which holds whatever it redeems), and then closed. The decision is the request's, never an
+   * error code's. `orders/close` is not documented as safe to repeat, so it is sent once.
+   */
+  async commit(req: Port.CommitRequest): Promise<Port.CommitReceipt> {
     const id = this.orderId(req.orderId);
-    const guest = this.guest(req.customer.phone);
-    const order = toOrder(req.cart, new Date());
+    let earned = 0;
+    if (!req.holdId) {
+      const quote = await this.confirm(id, req.customer.phone, req.cart, req.cart.redeemPoints);
+      earned = quote.pointsEarned;
+    }
+    await this.http.request({
+      method: "POST",
+      path: `${PATH}/orders/close`,
+      body: { id, closedAt: new Date().toISOString() },
+      schema: idWire,
+      idempotent: false,
+    });
+    // CloseOrderResponseDto and ConfirmOrderResponseDto carry only `id`: the vendor's accrual is the
+    // calculation's quote where this call made one, and otherwise the caller's calculation stands (0).
+    return { reference: id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: earned };
+  }
+
+  /** calculate, then confirm with its fingerprint and `payment` points; the calculation, as the port's. */
+  private async confirm(orderId: string, phone: string, cart: Port.Cart, payment: number): Promise<Port.Calculation> {
+    const id = this.orderId(orderId);
+    const guest = this.guest(phone);
+    const order = toOrder(cart, new Date());
     const wire = await this.calculateOrder(order, guest);
-    const max = toCalculation({ ...req.cart, redeemPoints: 0 }, wire).maxRedeemablePoints;
-    if (req.points > max)
+    const quote = toCalculation({ ...cart, redeemPoints: payment }, wire);
+    if (payment > quote.maxRedeemablePoints) {
+      const over = quote.balance !== undefined && payment > quote.balance;
       throw new ProviderError(
-        "REDEEM_LIMIT_EXCEEDED",
-        `at most ${max} points`,
+        over ? "INSUFFICIENT_BONUSES" : "REDEEM_LIMIT_EXCEEDED",
+        over ? `the guest has ${quote.balance} bonuses` : `at most ${quote.maxRedeemablePoints} points`,
         this.instanceId,
-        "BONUS_PAYMENT_EXCEEDS_MAX",
+        "summary.bonuses.max",
       );
+    }
     const loyalty = {
       pattern: "fingerprint",
-      fingerprint: { value: wire.loyalty.fingerprint, options: { bonuses: { payment: req.points } } },
+      fingerprint: { value: wire.loyalty.fingerprint, options: { bonuses: { payment } } },
     };
     await this.http.request({
       method: "POST",
@@ -82,71 +125,45 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
       schema: idWire,
       idempotent: false,
     });
-    return { holdId: id, points: req.points, expiresAt: null };
+    return quote;
   }
 
-  /** `orders/reset`: the confirmed loyalty is undone and the order may be calculated again. */
-  async release(req: Port.ReleaseRequest): Promise<void> {
-    const id = this.orderId(req.orderId);
+  /**
+   * `orders/calculate`. When it is refused for a guest, `guests/get` says why where it can: a guest it
+   * does not return is CUSTOMER_NOT_FOUND (no document gives the code of a calculation for an unknown
+   * guest, and GetGuestResponseDto requires nothing, so "no guest" is the answer).
+   */
+  private async calculateOrder(order: OrderDto, guest: { type: "phone"; phone: string } | null, explain = true) {
+    // An anonymous order leaves `guest` out: the OpenAPI document does not allow it to be null.
+    const body = { order, organization: this.organization, ...(guest ? { guest } : {}) };
     try {
-      await this.http.request({
+      return await this.http.request({
         method: "POST",
-        path: `${PATH}/orders/reset`,
-        body: { id, resetAt: new Date().toISOString() },
-        schema: idWire,
+        path: `${PATH}/orders/calculate`,
+        body,
+        schema: calculateWire,
         idempotent: true,
       });
     } catch (error) {
-      // Nothing was confirmed under this id, so there is nothing to release.
-      if (error instanceof ProviderError && error.vendorCode === "ORDER_NOT_FOUND") return;
+      if (!explain || !guest || !(error instanceof ProviderError) || error.code !== "PROVIDER_REJECTED") throw error;
+      if (!(await this.findGuest(guest))) throw this.unknownGuest();
       throw error;
     }
   }
 
-  /** `orders/close`. Closing a closed order is success, so a repeated commit is one operation at the vendor. */
-  async commit(req: Port.CommitRequest): Promise<Port.CommitReceipt> {
-    const id = this.orderId(req.orderId);
-    try {
-      await this.close(id);
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      if (error.vendorCode === "ORDER_ALREADY_CLOSED")
-        return { reference: id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: 0 };
-      if (error.vendorCode !== "ORDER_NOT_CONFIRMED" && error.vendorCode !== "ORDER_NOT_FOUND") throw error;
-      // A commit-only flow: confirm first, then close.
-      await this.hold({
-        orderId: id,
-        customer: req.customer,
-        cart: req.cart,
-        points: req.cart.redeemPoints,
-        idempotencyKey: req.idempotencyKey,
-      });
-      await this.close(id);
-    }
-    return { reference: id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: 0 };
-  }
-
-  /** Safe to repeat: a second close answers ORDER_ALREADY_CLOSED, which commit treats as done. */
-  private close(id: string) {
-    return this.http.request({
+  private async findGuest(guest: { type: "phone"; phone: string }) {
+    const found = await this.http.request({
       method: "POST",
-      path: `${PATH}/orders/close`,
-      body: { id, closedAt: new Date().toISOString() },
-      schema: idWire,
+      path: `${PATH}/guests/get`,
+      body: { guest, organization: this.organization },
+      schema: guestWire,
       idempotent: true,
     });
+    return found.guest ?? null;
   }
 
-  private calculateOrder(order: OrderDto, guest: { type: "phone"; phone: string } | null) {
-    // An anonymous order leaves `guest` out: the OpenAPI document does not allow it to be null.
-    const body = { order, organization: this.organization, ...(guest ? { guest } : {}) };
-    return this.http.request({
-      method: "POST",
-      path: `${PATH}/orders/calculate`,
-      body,
-      schema: calculateWire,
-      idempotent: true,
-    });
+  private unknownGuest(): ProviderError {
+    return new ProviderError("CUSTOMER_NOT_FOUND", "r_keeper has no guest with this phone", this.instanceId, "guest");
   }
 
   private guest(phone: string) {

@@ -1,4 +1,4 @@
-import { ProviderError, type ProviderErrorCode } from "../../domain/errors.ts";
+import { ProviderError } from "../../domain/errors.ts";
 import { allocate, decimalToMinor, decimalToPoints, minorToJsonNumber } from "../../domain/money.ts";
 import type { VendorFailure } from "../http/provider-http.ts";
 import type { Calculation, Cart, LoyaltyAccount } from "../../domain/ports/loyalty-provider.port.ts";
@@ -87,6 +87,7 @@ export function toCalculation(cart: Cart, wire: CalculateWire): Calculation {
     maxRedeemablePoints: max,
     total: sum((x) => x.subtotal - x.discount - x.redeemed),
     vendorRef: wire.loyalty.fingerprint,
+    ...(details.bonuses?.progress ? { balance: decimalToPoints(details.bonuses.progress.balance) } : {}),
   };
 }
 
@@ -115,13 +116,11 @@ export function toAccount(
   };
 }
 
-const CODES: Record<string, ProviderErrorCode> = {
-  GUEST_NOT_FOUND: "CUSTOMER_NOT_FOUND",
-  NOT_ENOUGH_BONUSES: "INSUFFICIENT_BONUSES",
-  BONUS_PAYMENT_EXCEEDS_MAX: "REDEEM_LIMIT_EXCEEDED",
-};
-
-/** `{"error":{"code","message"}}` on 400; the vendor publishes no catalogue, so unknown codes are kept. */
+/**
+ * `{"error":{"code","message"}}` on 400. The vendor publishes no catalogue of codes, so none is mapped:
+ * a refusal is PROVIDER_REJECTED with the vendor's code kept, and the adapter tells the loyalty cases
+ * apart by the flow (a calculation's maximum, `guests/get`).
+ */
 export function mapRkeeperError(provider: string, failure: VendorFailure): ProviderError {
   const parsed = errorWire.safeParse(failure.body);
   const vendorCode = parsed.success ? parsed.data.error.code : String(failure.status);
@@ -133,6 +132,5 @@ export function mapRkeeperError(provider: string, failure: VendorFailure): Provi
       vendorCode,
     );
   }
-  const code = CODES[vendorCode] ?? "PROVIDER_REJECTED";
-  return new ProviderError(code, `${provider}: ${vendorCode}`, provider, vendorCode);
+  return new ProviderError("PROVIDER_REJECTED", `${provider}: ${vendorCode}`, provider, vendorCode);
 }

@@ -23,7 +23,8 @@ export interface SimCustomer {
 }
 
 export interface Item {
-  ext: string;
+  /** The shop's line id; the seed asks that it be unique ("Необходимо добиться уникальности"). */
+  ext: string | null;
   product: string;
   qnt: number;
   /** Kopecks. */
@@ -40,12 +41,16 @@ export interface PricedItem extends Item {
 
 export interface RetailOp {
   id: string;
-  externalId: string;
+  externalId: string | null;
   phone: string;
   debit: number;
   earned: number;
   items: PricedItem[];
+  /** By ext: the `sum` returned so far, in kopecks of the line's `sum` (before discounts). */
   returned: Record<string, number>;
+  /** Bonuses given back and taken away by returns so far. */
+  restored: number;
+  revoked: number;
 }
 
 export const LEVELS: Record<string, Level> = {
@@ -106,6 +111,8 @@ export class BusinessError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The request breaks seed 001's flow (not a business outcome): a violation. */
+    readonly flow = false,
   ) {
     super(message);
   }
@@ -195,8 +202,26 @@ export class BonusPlusState {
     else book.set(orderId, next);
   }
 
-  /** `POST /retail`: spends and accrues. Not deduplicated by externalId: nothing documents that it is. */
-  sell(phone: string, externalId: string, items: Item[], bonusDebit: number, store?: string): RetailOp {
+  /**
+   * `POST /retail`: spends and accrues. Not deduplicated by externalId: nothing documents that it is.
+   * Seed 001 2.3 sets the order of the steps: "отменить резервирование бонусов", then "провести продажу",
+   * so a sale for an order whose reserve is still active breaks the flow. And 2.2 asks that each line's
+   * `ext` be unique ("Необходимо добиться уникальности данного идентификатора"), since returns find the
+   * line by it: an ext already sold, or repeated in the sale, breaks it too.
+   */
+  sell(phone: string, externalId: string | undefined, items: Item[], bonusDebit: number, store?: string): RetailOp {
+    if (externalId && this.reserves.get(phone)?.has(externalId))
+      throw new BusinessError(
+        412,
+        "RESERVE_ACTIVE",
+        `order ${externalId} still has a reserve; cancel it before the sale (seed 001, 2.3)`,
+        true,
+      );
+    const exts = items.map((i) => i.ext).filter((e): e is string => e !== null);
+    const sold = new Set(this.retail.flatMap((o) => o.items.map((i) => i.ext)));
+    const twice = exts.find((e, i) => sold.has(e) || exts.indexOf(e) !== i);
+    if (twice !== undefined)
+      throw new BusinessError(412, "EXT_NOT_UNIQUE", `line id ${twice} is not unique (seed 001, 2.2)`, true);
     const { priced } = this.calculate(phone, items, bonusDebit, 0, store);
     const c = this.customer(phone);
     const earned = priced.reduce((a, p) => a + p.cb, 0);
@@ -204,29 +229,45 @@ export class BonusPlusState {
     c.purchasesSum += priced.reduce((a, p) => a + p.sum - p.ds - p.ids - p.db, 0);
     const op: RetailOp = {
       id: `R${++this.seq}`,
-      externalId,
+      externalId: externalId ?? null,
       phone,
       debit: bonusDebit,
       earned,
       items: priced,
       returned: {},
+      restored: 0,
+      revoked: 0,
     };
     this.retail.push(op);
     return op;
   }
 
-  /** `PUT /retail/back`: returns part of a line; restores spent and revokes earned bonuses in proportion. */
+  /**
+   * `PUT /retail/back {ext, sum}` (2.4): "sum (сумма к возврату, возможен частичный возврат по позиции)".
+   * The line's own `sum` is "сумма по позиции без учета скидок", so a return's sum is measured on that
+   * scale: returning the line's whole `sum` returns the whole line, whatever its discounts. Spent
+   * bonuses come back and earned ones are taken away in proportion, counted over the whole sale, so
+   * returning every line in full gives back exactly what was spent and takes exactly what was earned.
+   */
   returnLine(ext: string, sum: number) {
     const op = this.retail.find((o) => o.items.some((i) => i.ext === ext));
     const item = op?.items.find((i) => i.ext === ext);
     if (!op || !item) throw new BusinessError(404, "RETAIL_ITEM_NOT_FOUND", `no sold line ${ext}`);
-    const paid = item.sum - item.ds - item.ids - item.db;
     const already = op.returned[ext] ?? 0;
-    if (sum <= 0 || already + sum > paid)
-      throw new BusinessError(412, "RETURN_EXCEEDS_SALE", `at most ${(paid - already) / 100} can be returned`);
-    const restored = Math.floor(mulDivFloor(item.db, sum, paid) / 100);
-    const revoked = mulDivFloor(item.cb, sum, paid);
+    if (sum <= 0 || already + sum > item.sum)
+      throw new BusinessError(412, "RETURN_EXCEEDS_SALE", `at most ${(item.sum - already) / 100} can be returned`);
     op.returned[ext] = already + sum;
+    const share = (total: (i: PricedItem) => number) =>
+      op.items.reduce(
+        (a, i) => a + (i.ext && i.sum > 0 ? mulDivFloor(total(i), op.returned[i.ext] ?? 0, i.sum) : 0),
+        0,
+      );
+    const restoredNow = Math.floor(share((i) => i.db) / 100);
+    const revokedNow = share((i) => i.cb);
+    const restored = restoredNow - op.restored;
+    const revoked = revokedNow - op.revoked;
+    op.restored = restoredNow;
+    op.revoked = revokedNow;
     const c = this.customer(op.phone);
     c.balance += restored - revoked;
     return { restored, revoked };

@@ -40,16 +40,35 @@ const style: VendorErrorStyle = {
     ),
 };
 
+/**
+ * The seed's field tables (002), strictly: only the fields a table names, `snake_case` ("Все поля в
+ * snake_case"), and money and points as integers ("Денежные значения и баллы — целые числа, если не
+ * указано иное"); quantities are numbers. A field the table does not name is refused with 400, as a
+ * missing required one is ("Если поле отмечено как обязательное, отсутствие вернёт 400"), and is
+ * recorded as a violation.
+ */
 const int = z.number().int();
-const item = z.object({
-  id_product: z.string().min(1),
-  name: z.string().optional(),
-  qty: z.number().positive().default(1),
-  price: int.nonnegative(),
-  actions: z.array(z.string()).optional(),
-  action_names: z.array(z.string()).optional(),
-});
+const money = int.nonnegative();
+const isoDate = z.string().datetime({ offset: true });
+/** `items` of CALCULATE-ACTION: id_product, qty, price, name. */
+const actionItem = z
+  .object({ id_product: z.string().min(1), qty: z.number().positive(), price: money, name: z.string().optional() })
+  .strict();
+/** `items` of CALCULATE-BONUS: id_product, name, qty (default 1), price, actions, action_names. */
+const bonusCalcItem = z
+  .object({
+    id_product: z.string().min(1),
+    name: z.string().optional(),
+    qty: z.number().positive().default(1),
+    price: money,
+    actions: z.array(z.string()).optional(),
+    action_names: z.array(z.string()).optional(),
+  })
+  .strict();
+/** `items` of BONUS: the same with qty required, and base_price. */
+const bonusItem = bonusCalcItem.extend({ qty: z.number().positive(), base_price: money.optional() }).strict();
 const who = { user_token: z.string().optional(), id_client: z.string().optional(), phone: z.string().optional() };
+const oneOf = (names: string[]) => (b: Record<string, unknown>) => names.some((n) => b[n] !== undefined);
 
 /** Per-route limits of providers.md, per minute; exceeding one answers 429 with Retry-After. */
 const LIMITS: Record<string, number> = { "/bonus": 60, "/refund": 30, "/calculate/bonus": 180 };
@@ -73,6 +92,7 @@ export function createIntegrationsSimulator(options: {
     },
     failure: (error) => (error instanceof HttpError ? error : undefined),
     invalidBody: (issues) => ({ status: 400, code: "ValidationFailed", message: describeIssues(issues) }),
+    strictQuery: true,
   });
 
   // After the key and before the body: the per-route limit, whose 429 carries Retry-After.
@@ -114,8 +134,8 @@ export function createIntegrationsSimulator(options: {
     .on(
       "POST",
       "/code",
-      route("/code", z.object({ user_token: z.string().min(1) }), (b) =>
-        json({ type: "bonus", client: profile(state.find(b)) }),
+      route("/code", z.object({ user_token: z.string().min(1) }).strict(), (b) =>
+        json({ type: "bonus", client: profile(state.byToken(b.user_token)) }),
       ),
     )
     .on(
@@ -123,7 +143,15 @@ export function createIntegrationsSimulator(options: {
       "/calculate/action",
       route(
         "/calculate/action",
-        z.object({ ...who, outlet_id: z.string().optional(), items: z.array(item).min(1) }),
+        z
+          .object({
+            id_client: who.id_client,
+            phone: who.phone,
+            outlet_id: z.string().optional(),
+            items: z.array(actionItem).min(1),
+          })
+          .strict()
+          .refine(oneOf(["id_client", "phone"]), "id_client or phone is required"),
         (b) => {
           state.find(b);
           const positions = state.actions(b.items);
@@ -136,14 +164,20 @@ export function createIntegrationsSimulator(options: {
       "/calculate/bonus",
       route(
         "/calculate/bonus",
-        z.object({
-          ...who,
-          outlet_id: z.string().optional(),
-          paid_bonus: int.nonnegative().default(0),
-          items: z.array(item).min(1),
-        }),
+        z
+          .object({
+            ...who,
+            outlet_id: z.string().optional(),
+            total: money.optional(),
+            paid_bonus: int.nonnegative().default(0),
+            items: z.array(bonusCalcItem).min(1).optional(),
+          })
+          .strict()
+          .refine(oneOf(["user_token", "id_client", "phone"]), "user_token, id_client or phone is required")
+          .refine(oneOf(["total", "items"]), "total or items is required"),
         (b) => {
-          const q = state.quote(state.find(b), b.items, b.paid_bonus);
+          const items = b.items ?? [{ id_product: "total", qty: 1, price: b.total! }];
+          const q = state.quote(state.find(b), items, b.paid_bonus);
           return json({
             status: "ok",
             max_pay_bonus: q.max,
@@ -163,21 +197,30 @@ export function createIntegrationsSimulator(options: {
           .object({
             user_token: z.string().optional(),
             id_client: z.string().optional(),
-            idempotency_key: z.string().min(1),
             invoice_num: z.string().optional(),
-            outlet_id: z.string().optional(),
+            idempotency_key: z.string().min(1),
             device_id: z.string().optional(),
+            outlet_id: z.string().optional(),
+            outlet_name: z.string().optional(),
             manager_id: z.string().optional(),
+            manager_name: z.string().optional(),
+            total: money.optional(),
             paid_bonus: int.nonnegative().default(0),
-            items: z.array(item).min(1),
+            bonus_value: int.nonnegative().optional(),
+            operation_date: isoDate.optional(),
+            items: z.array(bonusItem).min(1).optional(),
           })
+          .strict()
+          .refine(oneOf(["user_token", "id_client"]), "user_token or id_client is required")
           .refine(
-            (b) => b.outlet_id || b.device_id || b.manager_id,
+            oneOf(["outlet_id", "device_id", "manager_id"]),
             "one of outlet_id, device_id, manager_id is required",
-          ),
+          )
+          .refine(oneOf(["total", "items"]), "total or items is required"),
         (b) => {
           const client = state.find({ user_token: b.user_token, id_client: b.id_client });
-          const { op } = state.purchase(client, b.idempotency_key, b.invoice_num, b.items, b.paid_bonus);
+          const items = b.items ?? [{ id_product: "total", qty: 1, price: b.total! }];
+          const { op } = state.purchase(client, b.idempotency_key, b.invoice_num, items, b.paid_bonus, b.bonus_value);
           return json({
             result: "ok",
             invoice_num: op.invoice_num,
@@ -198,10 +241,12 @@ export function createIntegrationsSimulator(options: {
           .object({
             invoice_num: z.string().optional(),
             order_id: z.string().optional(),
-            outlet_id: z.string().optional(),
             device_id: z.string().optional(),
+            outlet_id: z.string().optional(),
+            operation_date: isoDate.optional(),
           })
-          .refine((b) => b.invoice_num || b.order_id, "invoice_num or order_id is required"),
+          .strict()
+          .refine(oneOf(["invoice_num", "order_id"]), "invoice_num or order_id is required"),
         (b) => {
           const op = state.refund(b);
           return json({
@@ -216,6 +261,6 @@ export function createIntegrationsSimulator(options: {
       ),
     );
 
-  const handler = createSimulatorHandler({ vendor, state, style });
+  const handler = createSimulatorHandler({ name: "integrations", vendor, state, style });
   return Object.assign(handler, { state });
 }

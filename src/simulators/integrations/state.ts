@@ -111,7 +111,15 @@ export class IntegrationsState {
         (who.user_token && x.user_token === who.user_token) ||
         (who.phone && x.phone === who.phone),
     );
-    if (!c) throw new HttpError(404, "NotFound", "Client not found");
+    // providers.md: "Business errors, such as not enough points or customer not found, are mostly 400."
+    if (!c) throw new HttpError(400, "BadRequest", "Client not found");
+    return c;
+  }
+
+  /** `code`: checks a QR `user_token`; one that no client has is refused as a bad request. */
+  byToken(token: string): Client {
+    const c = [...this.clients.values()].find((x) => x.user_token === token);
+    if (!c) throw new HttpError(400, "BadRequest", "Invalid user_token");
     return c;
   }
 
@@ -162,7 +170,15 @@ export class IntegrationsState {
   }
 
   /** `bonus`: the same key and client give the first result; the same key for another client is a conflict. */
-  purchase(client: Client, key: string, invoice: string | undefined, items: Item[], paid: number) {
+  purchase(
+    client: Client,
+    key: string,
+    invoice: string | undefined,
+    items: Item[],
+    paid: number,
+    /** "Если `bonus_value` явно `0`, начисления не делаются"; absent means the automatic accrual. */
+    bonusValue?: number,
+  ) {
     const fingerprint = JSON.stringify([client.id_client, items, paid]);
     const earlier = this.operations.find((o) => o.key === key);
     if (earlier) {
@@ -171,7 +187,8 @@ export class IntegrationsState {
       return { op: earlier, replay: true };
     }
     if (paid > client.balance) throw new HttpError(400, "BadRequest", "Not enough points");
-    const { earn } = this.quote(client, items, paid);
+    const quoted = this.quote(client, items, paid).earn;
+    const earn = bonusValue ?? quoted;
     client.balance += earn - paid;
     const op: Operation = {
       order_id: `op-${++this.seq}`,

@@ -1,11 +1,19 @@
 import { z } from "zod";
 import { delay, type Fault, Faults, faultSchema } from "./faults.ts";
 import { type FetchHandler, json, readJson, Router } from "./router.ts";
+import { noteViolation, takeNotes, ViolationLog } from "./violations.ts";
 
 /** How a simulator renders a failure in its vendor's own error format. */
 export interface VendorErrorStyle {
-  error(status: number, code: string, message: string): Response;
+  /** `source` says where in the request the fault is, for vendors whose error body tells (JSON:API). */
+  error(status: number, code: string, message: string, source?: { pointer?: string; parameter?: string }): Response;
 }
+
+/**
+ * Checks a request against the vendor's documents before its route sees it (an OpenAPI gate): a
+ * Response refuses it, null lets it through. Problems it finds are noted on the request (noteViolation).
+ */
+export type RequestGate = (request: Request) => Promise<Response | null>;
 
 export interface SimulatorState {
   reset(): void;
@@ -17,15 +25,20 @@ export interface SimulatorState {
  * under `/__sim` (faults, reset, state) that tests and demos drive over HTTP.
  */
 export function createSimulatorHandler(options: {
+  /** The vendor's name in violation reports. */
+  name: string;
   vendor: Router;
   state: SimulatorState;
   style: VendorErrorStyle;
   faults?: Faults;
   /** Vendor-specific controls under /__sim, such as moving an order (Posiflora). */
   control?: Router;
-}): FetchHandler & { faults: Faults; requests: RequestLog } {
+  /** Validates every vendor request first (Posiflora's and r_keeper's OpenAPI documents). */
+  gate?: RequestGate;
+}): FetchHandler & { faults: Faults; requests: RequestLog; violations: ViolationLog } {
   const faults = options.faults ?? new Faults();
   const requests = new RequestLog();
+  const violations = new ViolationLog(options.name);
   const control = new Router("/__sim")
     .on("POST", "/faults", async (req) => {
       const body = z.union([faultSchema, z.array(faultSchema)]).safeParse(await readJson(req));
@@ -46,7 +59,27 @@ export function createSimulatorHandler(options: {
       return json({ ok: true });
     })
     .on("GET", "/state", () => json(options.state.snapshot()))
-    .on("GET", "/requests", () => json(requests.entries));
+    .on("GET", "/requests", () => json(requests.entries))
+    // Not cleared by /__sim/reset: a test that breaks a rule on purpose takes its own violations.
+    .on("GET", "/violations", () => json(violations.entries))
+    .on("DELETE", "/violations", () => json(violations.take()));
+
+  /** The vendor's answer, after the gate; what was noted on the request goes into the log. */
+  const vendorAnswer = async (request: Request): Promise<Response> => {
+    let answer: Response | null = null;
+    try {
+      answer = (options.gate ? await options.gate(request) : null) ?? (await options.vendor.handle(request));
+      if (answer) return answer;
+      const route = `${request.method} ${new URL(request.url).pathname}`;
+      noteViolation(request, { kind: "route", detail: `${route}: no such endpoint in the documents` });
+      return (answer = options.style.error(404, "NOT_FOUND", `no route ${route}`));
+    } finally {
+      for (const note of takeNotes(request)) {
+        const status = note.status ?? (answer && answer.status >= 400 ? answer.status : 0);
+        violations.record(request, { ...note, status });
+      }
+    }
+  };
 
   const handler = async (request: Request): Promise<Response> => {
     const path = new URL(request.url).pathname;
@@ -61,19 +94,16 @@ export function createSimulatorHandler(options: {
     if (faults.baseLatencyMs) await delay(faults.baseLatencyMs, request.signal);
     const fault = faults.take(path);
     if (fault?.kind === "lostResponse") {
-      await options.vendor.handle(request);
+      await vendorAnswer(request);
       return options.style.error(504, "GATEWAY_TIMEOUT", "simulated lost answer");
     }
     if (fault) {
       const answer = await applyFault(fault, request, options.style);
       if (answer) return answer;
     }
-    return (
-      (await options.vendor.handle(request)) ??
-      options.style.error(404, "NOT_FOUND", `no route ${request.method} ${path}`)
-    );
+    return vendorAnswer(request);
   };
-  return Object.assign(handler, { faults, requests });
+  return Object.assign(handler, { faults, requests, violations });
 }
 
 /** What reached the vendor API, for tests that count provider calls. Bounded, oldest dropped first. */

@@ -9,7 +9,36 @@ const style: VendorErrorStyle = {
   error: (status, code, message) => json(status === 422 ? { [code]: message } : { error: message }, status),
 };
 
+/**
+ * Seed 003's request bodies, strictly: the fields its examples show, "//Опционально" ones optional, and
+ * nothing else. A body that breaks them is refused with 422 `{field: message}` (the seed: "Все ошибки
+ * приходят со статусом 422") and recorded as a violation.
+ */
 const holds = z.array(z.string()).optional();
+const points = z.number().int();
+const clientSchema = z.object({ search: z.string().min(1), point: z.string().min(1), hold: holds }).strict();
+const recalcSchema = z
+  .object({ client: z.string().min(1), point: z.string().min(1), amount: decimal, hold: holds })
+  .strict();
+/** "duration ... (необязательный, по умолчанию 10 минут) — Длительность удержания в минутах (максимум 30 минут)". */
+const holdSchema = z
+  .object({
+    client: z.string().min(1),
+    point: z.string().min(1),
+    amount: points,
+    duration: z.number().int().min(1).max(30).default(10),
+  })
+  .strict();
+const releaseSchema = z.object({ id: z.string().min(1) }).strict();
+const retailSchema = z
+  .object({
+    client: z.string().min(1),
+    point: z.string().min(1),
+    amount: decimal,
+    spend: points.nonnegative(),
+    hold: holds,
+  })
+  .strict();
 
 /** A stateful LoyalClient basic REST API (`/integration/general/*`), errors as 422 `{field: message}`. */
 export function createLoyalClientSimulator(options: { apiKey: string; state?: LoyalClientState }) {
@@ -25,6 +54,7 @@ export function createLoyalClientSimulator(options: { apiKey: string; state?: Lo
     failure: (error) =>
       error instanceof FieldError ? { status: 422, code: error.field, message: error.message } : undefined,
     invalidBody: (issues) => ({ status: 422, code: String(issues[0]!.path[0] ?? "body"), message: issues[0]!.message }),
+    strictQuery: true,
   });
   const route = <T>(schema: z.ZodType<T>, fn: (body: T) => Response) =>
     guard(async (req) => fn(await guard.body(req, schema)));
@@ -33,7 +63,7 @@ export function createLoyalClientSimulator(options: { apiKey: string; state?: Lo
     .on(
       "POST",
       "/client",
-      route(z.object({ search: z.string().min(1), point: z.string(), hold: holds }), (b) => {
+      route(clientSchema, (b) => {
         state.point(b.point);
         const c = state.search(b.search);
         const level = LEVELS[c.level]!;
@@ -61,7 +91,7 @@ export function createLoyalClientSimulator(options: { apiKey: string; state?: Lo
     .on(
       "POST",
       "/recalc",
-      route(z.object({ client: z.string(), point: z.string(), amount: decimal, hold: holds }), (b) => {
+      route(recalcSchema, (b) => {
         state.point(b.point);
         const q = state.recalc(b.client, decimalToMinor(b.amount), b.hold);
         return json({
@@ -73,23 +103,15 @@ export function createLoyalClientSimulator(options: { apiKey: string; state?: Lo
     .on(
       "POST",
       "/bonuses/hold",
-      route(
-        z.object({
-          client: z.string(),
-          point: z.string(),
-          amount: z.number().int(),
-          duration: z.number().int().default(10),
-        }),
-        (b) => {
-          const h = state.hold(b.client, b.point, b.amount, b.duration);
-          return json({ success: true, held: { id: h.id, until: h.until, amount: h.amount } });
-        },
-      ),
+      route(holdSchema, (b) => {
+        const h = state.hold(b.client, b.point, b.amount, b.duration);
+        return json({ success: true, held: { id: h.id, until: h.until, amount: h.amount } });
+      }),
     )
     .on(
       "POST",
       "/bonuses/release",
-      route(z.object({ id: z.string() }), (b) => {
+      route(releaseSchema, (b) => {
         state.release(b.id);
         return json({ success: true });
       }),
@@ -97,26 +119,17 @@ export function createLoyalClientSimulator(options: { apiKey: string; state?: Lo
     .on(
       "POST",
       "/retail",
-      route(
-        z.object({
-          client: z.string(),
-          point: z.string(),
-          amount: decimal,
-          spend: z.number().int().nonnegative(),
-          hold: holds,
-        }),
-        (b) => {
-          const amount = decimalToMinor(b.amount);
-          const op = state.sell(b.client, b.point, amount, b.spend, b.hold ?? []);
-          const total = minorToJsonNumber(Math.max(0, amount - op.spend * 100));
-          const tail = op.spend > 0 ? { spend: op.spend } : { earn: op.earn };
-          return json({
-            success: true,
-            retail: { amount: b.amount, total, percent: op.percentBp / 100, type: op.type, ...tail },
-          });
-        },
-      ),
+      route(retailSchema, (b) => {
+        const amount = decimalToMinor(b.amount);
+        const op = state.sell(b.client, b.point, amount, b.spend, b.hold ?? []);
+        const total = minorToJsonNumber(Math.max(0, amount - op.spend * 100));
+        const tail = op.spend > 0 ? { spend: op.spend } : { earn: op.earn };
+        return json({
+          success: true,
+          retail: { amount: b.amount, total, percent: op.percentBp / 100, type: op.type, ...tail },
+        });
+      }),
     );
 
-  return Object.assign(createSimulatorHandler({ vendor, state, style }), { state });
+  return Object.assign(createSimulatorHandler({ name: "loyalclient", vendor, state, style }), { state });
 }

@@ -198,26 +198,18 @@ export function addCatalogRoutes(
     .on(
       "GET",
       "/inventory-items/:id/warehouse-movement/:storeId",
-      authed((_req, { id, storeId }) => {
-        const left = itemOr404(id!).stock[storeId!];
-        // Items made to order have no movements; counted ones report what is left after the last one.
-        const data =
-          typeof left === "number"
-            ? [
-                {
-                  type: "item-warehouse-movements",
-                  id: `${id}-1`,
-                  attributes: {
-                    date: catalog.items.get(id!)!.updatedAt,
-                    qty: left,
-                    remainderQty: left,
-                    amount: 0,
-                    transType: "inventoryTransaction",
-                  },
-                },
-              ]
-            : [];
-        return doc({ data, meta: { page: { number: 1, size: 10 }, total: data.length } });
+      authed((req, { id, storeId }) => {
+        const item = itemOr404(id!);
+        // Items made to order have no movements; counted ones have their history, oldest first (the
+        // document declares no `sort`, so none is applied).
+        const all = item.movements[storeId!] ?? [];
+        const p = page(new URL(req.url));
+        const data = paged(all, p).map((m, n) => ({
+          type: "item-warehouse-movements",
+          id: `${id}-${storeId}-${(p.number - 1) * p.size + n + 1}`,
+          attributes: { date: m.date, qty: m.qty, remainderQty: m.remainderQty, amount: 0, transType: m.transType },
+        }));
+        return doc({ data, meta: { page: p, total: all.length } });
       }),
     );
 }

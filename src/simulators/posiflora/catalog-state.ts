@@ -14,6 +14,16 @@ export interface CatalogItem {
   images: string[];
   revision: number;
   updatedAt: string;
+  /** By counted store: its warehouse movements, oldest first; the newest one's `remainderQty` is the stock. */
+  movements: Record<string, Movement[]>;
+}
+
+/** One `item-warehouse-movements` entry: what moved, and what was left after it. */
+export interface Movement {
+  date: string;
+  qty: number;
+  remainderQty: number;
+  transType: "inventoryTransaction" | "inventoryCounting" | "salesOrder";
 }
 
 export interface CatalogItemPatch {
@@ -58,6 +68,7 @@ export class PosifloraCatalog {
             images: [`img-${id}-1`, `img-${id}-2`],
             revision: 1,
             updatedAt: at,
+            movements: initialMovements(seed.stock, this.now()),
           },
         ];
       }),
@@ -77,7 +88,16 @@ export class PosifloraCatalog {
     const item = this.items.get(id);
     if (!item) return null;
     this.revision += 1;
+    const before = { ...item.stock };
     Object.assign(item, patch, { revision: this.revision, updatedAt: this.now().toISOString() });
+    // A recount where the florist changed what is on the showcase.
+    for (const [store, left] of Object.entries(patch.stock ?? {}))
+      if (typeof left === "number" && left !== before[store])
+        this.move(item, store, {
+          qty: left - (before[store] ?? 0),
+          remainderQty: left,
+          transType: "inventoryCounting",
+        });
     return item;
   }
 
@@ -85,6 +105,34 @@ export class PosifloraCatalog {
   take(id: string, storeId: string, qty: number): void {
     const item = this.items.get(id);
     const left = item?.stock[storeId];
-    if (item && typeof left === "number") item.stock[storeId] = Math.max(0, left - qty);
+    if (!item || typeof left !== "number") return;
+    const remainder = Math.max(0, left - qty);
+    item.stock[storeId] = remainder;
+    this.move(item, storeId, { qty: remainder - left, remainderQty: remainder, transType: "salesOrder" });
   }
+
+  /** Appends a movement, dated after the store's last one. */
+  private move(item: CatalogItem, storeId: string, m: Omit<Movement, "date">): void {
+    const list = (item.movements[storeId] ??= []);
+    const last = list.at(-1);
+    const at = Math.max(this.now().getTime(), last ? Date.parse(last.date) + 1 : 0);
+    list.push({ date: new Date(at).toISOString(), ...m });
+  }
+}
+
+/**
+ * Counted stock starts as a delivery and a sale a day earlier, so that the list has an oldest and a
+ * newest movement to tell apart.
+ */
+function initialMovements(stock: Record<string, number | null>, now: Date): Record<string, Movement[]> {
+  const day = now.getTime() - 86_400_000;
+  const out: Record<string, Movement[]> = {};
+  for (const [store, left] of Object.entries(stock)) {
+    if (typeof left !== "number") continue;
+    out[store] = [
+      { date: new Date(day).toISOString(), qty: left + 1, remainderQty: left + 1, transType: "inventoryTransaction" },
+      { date: new Date(day + 3_600_000).toISOString(), qty: -1, remainderQty: left, transType: "salesOrder" },
+    ];
+  }
+  return out;
 }

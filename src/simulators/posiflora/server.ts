@@ -1,19 +1,74 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { createGuard, describeIssues } from "../kit/guard.ts";
 import { decimal, decimalToMinor, minorToJsonNumber } from "../kit/money.ts";
+import { openApiGate } from "../kit/openapi-gate.ts";
+import { type OpenApiDocument, OpenApiValidator, type Problem } from "../kit/openapi-validator.ts";
 import { json, readJson, Router } from "../kit/router.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
+import { noteViolation } from "../kit/violations.ts";
 import { addCatalogControls, addCatalogRoutes } from "./catalog-routes.ts";
 import { type BonusGroup, type Customer, JsonApiError, type Order, PosifloraState } from "./state.ts";
+
+/**
+ * The operations of the vendor's OpenAPI document (2022_16-v2) that the gateway calls, cut out of the
+ * 1 MB original by scripts/posiflora-openapi-subset.ts. Every request is checked against it.
+ */
+const openapi = JSON.parse(readFileSync(new URL("./openapi.json", import.meta.url), "utf8")) as OpenApiDocument;
+const validator = new OpenApiValidator(openapi);
 
 const CONTENT = { "content-type": "application/vnd.api+json" };
 const doc = (body: unknown, status = 200) => json(body, status, CONTENT);
 
-const style: VendorErrorStyle = {
-  error: (status, code, detail) =>
-    doc({ errors: [{ id: randomUUID(), status: String(status), code, title: code, detail }] }, status),
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  404: "Not Found",
+  409: "Conflict",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Entity",
 };
+
+/** A JSON:API error object: `{status, code, title, detail, source: {pointer | parameter}}`. */
+const errorObject = (
+  status: number,
+  code: string,
+  detail: string,
+  source?: { pointer?: string; parameter?: string },
+) => ({
+  id: randomUUID(),
+  status: String(status),
+  code,
+  title: TITLES[status] ?? code,
+  detail,
+  ...(source ? { source } : {}),
+});
+
+const style: VendorErrorStyle = {
+  error: (status, code, detail, source) => doc({ errors: [errorObject(status, code, detail, source)] }, status),
+};
+
+/**
+ * JSON:API's answers to a request the document does not allow: a query parameter the server does not
+ * know is 400 Bad Request ("it MUST return 400 Bad Request"), a body of another media type is 415, and
+ * a body that does not match the schema is 422, one error object per problem with its `source`.
+ */
+function refuseByDocument(problems: Problem[]): Response {
+  const status = problems.some((p) => p.in === "query" || p.in === "path")
+    ? 400
+    : problems.some((p) => p.in === "header")
+      ? 415
+      : 422;
+  const errors = problems.map((p) =>
+    p.in === "query" || p.in === "path"
+      ? errorObject(status, "INVALID_PARAMETER", `${p.at} ${p.message}`, { parameter: p.at })
+      : p.in === "header"
+        ? errorObject(status, "UNSUPPORTED_MEDIA_TYPE", `content-type ${p.message}`)
+        : errorObject(status, "INVALID_ATTRIBUTE", `${p.at || "the body"} ${p.message}`, { pointer: p.at || "/" }),
+  );
+  return doc({ errors }, status);
+}
 
 const customerResource = (c: Customer) => ({
   type: "customers",
@@ -49,7 +104,10 @@ export const orderResource = (o: Order) => ({
     revision: o.revision,
     updatedAt: o.updatedAt,
   },
-  relationships: o.relationships,
+  relationships: {
+    ...o.relationships,
+    payments: { data: o.payments.map((p) => ({ type: "order-payments", id: p.id })) },
+  },
 });
 
 const statusSchema = z.enum(["new", "assembled", "courier", "done", "canceled", "returned", "notAccepted"]);
@@ -70,7 +128,7 @@ const orderCreateSchema = z.object({
           .array(
             z.object({
               type: z.literal("order-lines"),
-              attributes: z.object({ qty: z.number().positive(), price: decimal }).passthrough(),
+              attributes: z.object({ qty: decimal, price: decimal }).passthrough(),
               relationships: z.object({ item: ref("inventory-items") }),
             }),
           )
@@ -82,25 +140,41 @@ const orderCreateSchema = z.object({
 
 /**
  * Posiflora (JSON:API, `/api/v1/...`): sessions that expire, customers with bonus groups, and orders
- * with payments. Access tokens live `accessTtlSeconds`; a refresh token renews them.
+ * with payments. Access tokens live `accessTtlSeconds`; a refresh token renews them, once.
+ *
+ * Requests are checked against the vendor's OpenAPI document (the gate): an undeclared query
+ * parameter, a wrong type, enum or format is refused as JSON:API does, and a field no schema describes
+ * is recorded as a violation.
+ *
+ * Sessions follow providers.md: "Refresh ahead of `expireAt`, or on a 401 ... Concurrent requests must
+ * share one refresh (single flight)". A refresh token is good for one refresh. Presenting one that was
+ * already used, or refreshing a session that was itself made by a refresh moments ago (within half
+ * its lifetime, at most `justRefreshedSeconds`), is a refresh of a token that was just refreshed: it is
+ * refused with 401, as an unknown refresh token is, and recorded as a flow violation.
  */
 export function createPosifloraSimulator(options: {
   username: string;
   password: string;
   accessTtlSeconds?: number;
+  justRefreshedSeconds?: number;
   state?: PosifloraState;
 }) {
   const state = options.state ?? new PosifloraState();
   const access = new Map<string, number>();
-  const refresh = new Map<string, number>();
+  /** Refresh token -> when it stops working, when its session was issued, and whether by a refresh. */
+  const refresh = new Map<string, { until: number; issuedAt: number; byRefresh: boolean }>();
+  /** Refresh tokens already used, for telling "just refreshed" from "unknown". */
+  const used = new Set<string>();
   const accessTtl = (options.accessTtlSeconds ?? 3600) * 1000;
+  const justRefreshed = Math.min((options.justRefreshedSeconds ?? 5) * 1000, accessTtl / 2);
 
-  const issue = () => {
+  const issue = (byRefresh: boolean) => {
     const accessToken = randomUUID();
     const refreshToken = randomUUID();
-    const expireAt = Date.now() + accessTtl;
+    const now = Date.now();
+    const expireAt = now + accessTtl;
     access.set(accessToken, expireAt);
-    refresh.set(refreshToken, Date.now() + 30 * 86_400_000);
+    refresh.set(refreshToken, { until: now + 30 * 86_400_000, issuedAt: now, byRefresh });
     return doc({
       data: {
         type: "sessions",
@@ -109,7 +183,7 @@ export function createPosifloraSimulator(options: {
           accessToken,
           refreshToken,
           expireAt: new Date(expireAt).toISOString(),
-          refreshExpireAt: new Date(refresh.get(refreshToken)!).toISOString(),
+          refreshExpireAt: new Date(refresh.get(refreshToken)!.until).toISOString(),
           saasCustomerId: 1,
         },
       },
@@ -127,7 +201,7 @@ export function createPosifloraSimulator(options: {
     },
     failure: (error) =>
       error instanceof JsonApiError ? { status: error.status, code: error.code, message: error.detail } : undefined,
-    invalidBody: (issues) => ({ status: 400, code: "VALIDATION_ERROR", message: describeIssues(issues, "/") }),
+    invalidBody: (issues) => ({ status: 422, code: "INVALID_ATTRIBUTE", message: describeIssues(issues, "/") }),
   });
   const body = authed.body;
 
@@ -138,16 +212,27 @@ export function createPosifloraSimulator(options: {
       const a = b?.data?.attributes;
       if (a?.username !== options.username || a?.password !== options.password)
         return style.error(401, "INVALID_CREDENTIALS", "Invalid username or password");
-      return issue();
+      return issue(false);
     })
     .on("PATCH", "/sessions", async (req) => {
       const b = (await readJson(req)) as { data?: { attributes?: { refreshToken?: string } } } | undefined;
       const token = b?.data?.attributes?.refreshToken;
-      const until = token ? refresh.get(token) : undefined;
-      if (!until || until < Date.now())
+      const session = token ? refresh.get(token) : undefined;
+      const justNow = session?.byRefresh && Date.now() - session.issuedAt < justRefreshed;
+      if (token && (used.has(token) || justNow)) {
+        noteViolation(req, {
+          kind: "flow",
+          detail: used.has(token)
+            ? "PATCH /v1/sessions with a refresh token that was already used: concurrent requests must share one refresh"
+            : "PATCH /v1/sessions for a session refreshed moments ago: refresh ahead of expireAt, or on a 401",
+        });
+        return style.error(401, "INVALID_REFRESH_TOKEN", "The session was just refreshed");
+      }
+      if (!session || session.until < Date.now())
         return style.error(401, "INVALID_REFRESH_TOKEN", "Refresh token is invalid or expired");
       refresh.delete(token!);
-      return issue();
+      used.add(token!);
+      return issue(true);
     })
     .on(
       "GET",
@@ -192,7 +277,10 @@ export function createPosifloraSimulator(options: {
           id: b.data.id,
           status: status ?? "new",
           customerId,
-          totalAmount: lines.reduce((a, l) => a + decimalToMinor(l.attributes.price) * l.attributes.qty, 0),
+          totalAmount: lines.reduce(
+            (a, l) => a + mulDecimal(decimalToMinor(l.attributes.price), decimalToMinor(l.attributes.qty)),
+            0,
+          ),
           byBonuses: attributes.byBonuses ?? false,
           attributes,
           relationships: {
@@ -200,7 +288,9 @@ export function createPosifloraSimulator(options: {
             lines: { data: lines.map((_line, i) => ({ type: "order-lines", id: `${b.data.id}-${i + 1}` })) },
           },
         });
-        if (store) for (const l of lines) state.catalog.take(l.relationships.item.data.id, store, l.attributes.qty);
+        if (store)
+          for (const l of lines)
+            state.catalog.take(l.relationships.item.data.id, store, decimalToMinor(l.attributes.qty) / 100);
         return doc({ data: orderResource(order) }, 201);
       }),
     )
@@ -239,9 +329,8 @@ export function createPosifloraSimulator(options: {
         const from = q.get("filter[updatedAt][from]");
         const number = Math.max(1, Number(q.get("page[number]") ?? 1));
         const size = Math.min(100, Math.max(1, Number(q.get("page[size]") ?? 20)));
-        const all = [...state.orders.values()]
-          .filter((o) => !from || o.updatedAt >= from)
-          .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : a.id < b.id ? -1 : 1));
+        // No `sort` is documented for this list; it comes in the order the orders were made.
+        const all = [...state.orders.values()].filter((o) => !from || Date.parse(o.updatedAt) >= Date.parse(from));
         const last = Math.max(1, Math.ceil(all.length / size));
         return doc({
           data: all.slice((number - 1) * size, number * size).map(orderResource),
@@ -300,11 +389,20 @@ export function createPosifloraSimulator(options: {
   );
   addCatalogRoutes(vendor, state.catalog, authed, doc);
   addCatalogControls(control, state.catalog);
-  const handler = createSimulatorHandler({ vendor, state, style, control });
+  const gate = openApiGate(validator, { basePath: "/api", refuse: refuseByDocument });
+  const handler = createSimulatorHandler({ name: "posiflora", vendor, state, style, control, gate });
   /** Ends every access token, and with `refresh` every refresh token too (a forced new login). */
   const expireSessions = (opts: { refresh?: boolean } = {}) => {
     access.clear();
-    if (opts.refresh) refresh.clear();
+    if (opts.refresh) {
+      refresh.clear();
+      used.clear();
+    }
   };
   return Object.assign(handler, { state, expireSessions });
+}
+
+/** kopecks × (quantity × 100) / 100, exactly: a line's amount from its decimal price and quantity. */
+function mulDecimal(priceMinor: number, qtyHundredths: number): number {
+  return Number((BigInt(priceMinor) * BigInt(qtyHundredths)) / 100n);
 }

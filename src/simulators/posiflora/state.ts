@@ -136,7 +136,9 @@ export class PosifloraState {
   }
 
   createOrder(input: Omit<Order, "docNo" | "payments" | "accrued" | "returned" | "revision" | "updatedAt">): Order {
-    if (this.orders.has(input.id)) throw new JsonApiError(409, "DUPLICATE_ID", `Order ${input.id} already exists`);
+    // JSON:API: "A server MUST return 409 Conflict when processing a POST request to create a resource
+    // with a client-generated ID that already exists."
+    if (this.orders.has(input.id)) throw new JsonApiError(409, "Conflict", `Order ${input.id} already exists`);
     const order: Order = {
       ...input,
       docNo: String(++this.docSeq),
@@ -150,12 +152,12 @@ export class PosifloraState {
     return order;
   }
 
-  /** A payment with `bonusAmount` spends the customer's points; a client-made id makes a repeat a 409. */
+  /** A payment with `bonusAmount` spends the customer's points; a client-made id that exists is a 409 (JSON:API). */
   pay(orderId: string, payment: { id?: string; paymentType: string; amount: number; bonusAmount: number }): void {
     const order = this.order(orderId);
     const id = payment.id ?? randomUUID();
     if (order.payments.some((p) => p.id === id))
-      throw new JsonApiError(409, "DUPLICATE_ID", `Payment ${id} already exists`);
+      throw new JsonApiError(409, "Conflict", `Payment ${id} already exists`);
     if (payment.bonusAmount > 0) {
       const customer = order.customerId ? this.customers.get(order.customerId) : undefined;
       if (!customer) throw new JsonApiError(422, "NO_CUSTOMER", "Bonus payment needs an order customer");

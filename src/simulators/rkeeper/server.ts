@@ -2,8 +2,10 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createGuard } from "../kit/guard.ts";
 import { decimalToMinor, minorToJsonNumber } from "../kit/money.ts";
+import { describeProblems, openApiGate } from "../kit/openapi-gate.ts";
 import { type OpenApiDocument, OpenApiValidator } from "../kit/openapi-validator.ts";
 import { json, readJson, Router } from "../kit/router.ts";
+import { noteViolation } from "../kit/violations.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
 import { type Item, type Quote, RkeeperError, RkeeperState } from "./state.ts";
 
@@ -57,15 +59,22 @@ export function createRkeeperSimulator(options: {
         return { status: 401, code: "TOKEN_EXPIRED", message: "Token is missing or expired" };
       return null;
     },
-    failure: (error) => (error instanceof RkeeperError ? error : undefined),
+    failure: (error) =>
+      error instanceof RkeeperError
+        ? {
+            status: error.status,
+            code: error.code,
+            message: error.message,
+            ...(error.flow ? { violation: "flow" as const } : {}),
+          }
+        : undefined,
   });
 
-  // Bodies are checked against the vendor's OpenAPI document rather than a zod schema.
-  const loyalty = (path: string, fn: (body: any) => Response) =>
+  // Queries and bodies are checked against the vendor's OpenAPI document first (the gate below); the
+  // routes then see only valid DTOs.
+  const loyalty = (_path: string, fn: (body: any) => Response) =>
     guard(async (req) => {
       const body = await readJson(req);
-      const problems = validator.validateRequest("POST", `/b2b/v1/loyalty${path}`, body);
-      if (problems.length) return style.error(400, "VALIDATION_ERROR", problems.join("; "));
       const org = (body as { organization?: { id: string } }).organization;
       if (org && org.id !== objectId) return style.error(400, "ORGANIZATION_NOT_FOUND", "Unknown rkObjectId");
       return fn(body);
@@ -74,6 +83,12 @@ export function createRkeeperSimulator(options: {
   const vendor = new Router("/pub/b2b/v1")
     .on("POST", "/auth/gentoken", async (req) => {
       const body = (await readJson(req)) as { password?: string } | undefined;
+      // providers.md: `POST /b2b/v1/auth/gentoken {password}` with the ApiKey header, and nothing else.
+      const extra = Object.keys(body ?? {}).filter((k) => k !== "password");
+      if (typeof body?.password !== "string" || extra.length || new URL(req.url).search) {
+        noteViolation(req, { kind: "body", detail: `gentoken takes {password} only (got ${JSON.stringify(body)})` });
+        return style.error(400, "VALIDATION_ERROR", "body must be {password}");
+      }
       if (req.headers.get("apikey") !== options.apiKey || body?.password !== options.password) {
         return style.error(401, "UNAUTHORIZED", "Invalid credentials");
       }
@@ -123,7 +138,7 @@ export function createRkeeperSimulator(options: {
           loyalty?: { fingerprint?: { value: string; options?: { bonuses?: { payment: number } } } };
         }) => {
           const fp = b.loyalty?.fingerprint;
-          if (!fp) throw new RkeeperError(400, "FINGERPRINT_REQUIRED", "loyalty.fingerprint is required");
+          if (!fp) throw new RkeeperError(400, "FINGERPRINT_REQUIRED", "loyalty.fingerprint is required", true);
           const payment = fp.options?.bonuses?.payment ?? 0;
           if (!Number.isInteger(payment) || payment < 0)
             throw new RkeeperError(400, "VALIDATION_ERROR", "payment must be a whole number of bonuses");
@@ -149,7 +164,11 @@ export function createRkeeperSimulator(options: {
       }),
     );
 
-  const handler = createSimulatorHandler({ vendor, state, style });
+  const gate = openApiGate(validator, {
+    basePath: "/pub",
+    refuse: (problems) => style.error(400, "VALIDATION_ERROR", describeProblems(problems)),
+  });
+  const handler = createSimulatorHandler({ name: "rkeeper", vendor, state, style, gate });
   return Object.assign(handler, { state, expireTokens: () => tokens.clear() });
 }
 

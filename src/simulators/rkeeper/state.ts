@@ -45,9 +45,21 @@ export class RkeeperError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The request steps out of the seed's flow (calculate → confirm → reset/close): a violation. */
+    readonly flow = false,
   ) {
     super(message);
   }
+}
+
+/** What a fingerprint carries: the order it was calculated for, the quote, and the guest's epoch then. */
+interface Fingerprint {
+  o: string;
+  max: number;
+  net: number;
+  rate: number;
+  /** The guest's write count when it was calculated; any confirm, reset or close since makes it stale. */
+  e: number;
 }
 
 /** The seed 004 guest: balance 100, at most 50% payable in bonuses, a gift on the drink. */
@@ -78,6 +90,8 @@ export class RkeeperState {
   orders = new Map<string, Order>();
   /** Every successful write, for tests that count vendor operations. */
   operations: Array<{ kind: "confirm" | "reset" | "close"; id: string }> = [];
+  /** Per guest (or "" for anonymous orders): writes so far; a fingerprint from before the last one is stale. */
+  private epochs = new Map<string, number>();
   private readonly secret = randomUUID();
 
   constructor(private readonly seed: Guest[] = DEMO_GUESTS) {
@@ -90,6 +104,15 @@ export class RkeeperState {
     );
     this.orders = new Map();
     this.operations = [];
+    this.epochs = new Map();
+  }
+
+  private epoch(phone: string | null): number {
+    return this.epochs.get(phone ?? "") ?? 0;
+  }
+
+  private written(phone: string | null): void {
+    this.epochs.set(phone ?? "", this.epoch(phone) + 1);
   }
 
   guest(phone: string): Guest | undefined {
@@ -127,7 +150,13 @@ export class RkeeperState {
     const rate = guest?.rank.cashbackBp ?? 0;
     const accrualMin = Math.floor(mulDivFloor(net, rate, 10_000) / 100);
     const accrualMax = Math.floor(mulDivFloor(net - maxPaymentPoints * 100, rate, 10_000) / 100);
-    const fingerprint = this.sign({ o: orderHash(phone, items), max: maxPaymentPoints, net, rate });
+    const fingerprint = this.sign({
+      o: orderHash(phone, items),
+      max: maxPaymentPoints,
+      net,
+      rate,
+      e: this.epoch(phone),
+    });
     return {
       discountByCode,
       discountTotal: [...discountByCode.values()].reduce((a, b) => a + b, 0),
@@ -140,56 +169,78 @@ export class RkeeperState {
     };
   }
 
+  /**
+   * Seed 004: an order is confirmed with the fingerprint of its own, latest calculation. A confirmed
+   * order is reset before it is confirmed again ("При изменении заказа сбросьте заказ"), and a closed one
+   * is done. A fingerprint of another order, or one calculated before the guest's last confirm, reset or
+   * close, is stale: "Пересчитайте лояльность" comes before the new confirm.
+   */
   confirm(id: string, phone: string | null, items: Item[], fingerprint: string, payment: number): void {
     const existing = this.orders.get(id);
     if (existing?.status === "CONFIRMED")
-      throw new RkeeperError(400, "ORDER_ALREADY_CONFIRMED", "Order is confirmed; reset it first");
-    if (existing?.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed");
+      throw new RkeeperError(400, "ORDER_ALREADY_CONFIRMED", "Order is confirmed; reset it first", true);
+    if (existing?.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed", true);
     const fp = this.verify(fingerprint);
     if (fp.o !== orderHash(phone, items))
-      throw new RkeeperError(400, "FINGERPRINT_MISMATCH", "Order differs from the calculated one");
+      throw new RkeeperError(400, "FINGERPRINT_MISMATCH", "Order differs from the calculated one", true);
+    if (fp.e !== this.epoch(phone))
+      throw new RkeeperError(
+        400,
+        "FINGERPRINT_STALE",
+        "The calculation is out of date; calculate the order again",
+        true,
+      );
     if (payment > fp.max) throw new RkeeperError(400, "BONUS_PAYMENT_EXCEEDS_MAX", `At most ${fp.max} bonuses`);
     if (phone && payment > this.available(phone, id))
       throw new RkeeperError(400, "NOT_ENOUGH_BONUSES", "Not enough bonuses");
     const accrual = Math.floor(mulDivFloor(fp.net - payment * 100, fp.rate, 10_000) / 100);
     this.orders.set(id, { id, phone, status: "CONFIRMED", payment, accrual });
     this.operations.push({ kind: "confirm", id });
+    this.written(phone);
   }
 
+  /**
+   * A reset undoes a confirm. Resetting what was reset changes nothing. An id the vendor never saw is
+   * refused without a violation: after a lost answer the client cannot know whether its confirm arrived,
+   * and releasing just in case is the careful step.
+   */
   resetOrder(id: string): void {
     const order = this.orders.get(id);
     if (!order) throw new RkeeperError(400, "ORDER_NOT_FOUND", "Order not found");
-    if (order.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed");
+    if (order.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed", true);
     if (order.status === "RESET") return;
     order.status = "RESET";
     order.payment = 0;
     this.operations.push({ kind: "reset", id });
+    this.written(order.phone);
   }
 
+  /** Seed 004's last step: a confirmed order is closed, once. Closing anything else breaks the flow. */
   close(id: string): void {
     const order = this.orders.get(id);
     if (!order || order.status === "RESET")
-      throw new RkeeperError(400, "ORDER_NOT_CONFIRMED", "Order is not confirmed");
-    if (order.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed");
+      throw new RkeeperError(400, "ORDER_NOT_CONFIRMED", "Order is not confirmed", true);
+    if (order.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed", true);
     order.status = "CLOSED";
     const guest = order.phone ? this.guests.get(order.phone) : undefined;
     if (guest) guest.balance += order.accrual - order.payment;
     this.operations.push({ kind: "close", id });
+    this.written(order.phone);
   }
 
   snapshot() {
     return { guests: [...this.guests.values()], orders: [...this.orders.values()], operations: this.operations };
   }
 
-  private sign(payload: { o: string; max: number; net: number; rate: number }): string {
+  private sign(payload: Fingerprint): string {
     const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
     return `${body}.${createHmac("sha256", this.secret).update(body).digest("base64url")}`;
   }
 
-  private verify(fingerprint: string): { o: string; max: number; net: number; rate: number } {
+  private verify(fingerprint: string): Fingerprint {
     const [body, mac] = fingerprint.split(".");
     if (!body || mac !== createHmac("sha256", this.secret).update(body).digest("base64url")) {
-      throw new RkeeperError(400, "FINGERPRINT_INVALID", "Fingerprint is not valid");
+      throw new RkeeperError(400, "FINGERPRINT_INVALID", "Fingerprint is not valid", true);
     }
     return JSON.parse(Buffer.from(body, "base64url").toString());
   }
