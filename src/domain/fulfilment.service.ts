@@ -24,8 +24,11 @@ export class FulfilmentService {
     private readonly checkout: CheckoutService,
   ) {}
 
-  /** The order is done: providers that held points until now record the purchase. */
-  complete(scope: RequestScope, orderId: string, cause = "completeOrder"): Promise<OrderRecord> {
+  /**
+   * The order is done: the order system is told (unless it is the one reporting it), and providers that
+   * held points until now record the purchase.
+   */
+  complete(scope: RequestScope, orderId: string, cause = "completeOrder", reported = false): Promise<OrderRecord> {
     return this.access.change(
       scope,
       orderId,
@@ -33,10 +36,19 @@ export class FulfilmentService {
         assertTransition(order.status, "COMPLETED");
         const provider = this.provider(shop, order);
         let current = order;
+        if (shop.orders && order.orderRef && !reported) {
+          const { vendorStatus } = await shop.orders.completeOrder(order.id);
+          current = await this.transitions.transition(
+            current,
+            current.status,
+            { vendorStatus },
+            `${cause}: order system`,
+          );
+        }
         if (provider.behaviour.flow.commitAt === "COMPLETE" && order.phone && !order.loyaltyRef) {
-          const receipt = await this.loyalty.commit(order, provider);
+          const receipt = await this.loyalty.commit(current, provider);
           current = await this.transitions.amend(
-            order,
+            current,
             {
               loyaltyRef: receipt.reference,
               pointsRedeemed: receipt.pointsRedeemed,
@@ -58,6 +70,7 @@ export class FulfilmentService {
     scope: RequestScope,
     orderId: string,
     lines: Array<{ lineId: string; quantity: number }> | null | undefined,
+    reported = false,
   ): Promise<OrderRecord> {
     return this.access.change(
       scope,
@@ -91,10 +104,14 @@ export class FulfilmentService {
           };
         });
         const all = newLines.every((l) => l.refunded >= linePaid(order, l.lineId));
+        // The whole order came back: the order system records the return too (it returns whole orders only).
+        let vendorStatus = order.vendorStatus;
+        if (all && shop.orders && order.orderRef && !reported)
+          vendorStatus = (await shop.orders.returnOrder(order.id)).vendorStatus;
         return this.transitions.transition(
           order,
           all ? "REFUNDED" : "PARTIALLY_REFUNDED",
-          { refundedAmount: order.refundedAmount + refunded, lines: newLines },
+          { refundedAmount: order.refundedAmount + refunded, lines: newLines, vendorStatus },
           lines ? "refund: lines" : "refund",
         );
       },
@@ -123,12 +140,12 @@ export class FulfilmentService {
     if (!placed && unified !== "CANCELLED") unified = undefined;
     const note = (o: OrderRecord) => this.noteVendor(o, vendorStatus, cause);
     if (unified === "COMPLETED" && canTransition(order.status, "COMPLETED"))
-      return this.complete(scope, orderId, cause).then(note);
+      return this.complete(scope, orderId, cause, true).then(note);
     if (unified === "CANCELLED" && canTransition(order.status, "CANCELLED")) {
       return this.checkout.cancel(scope, orderId, `${source} ${vendorStatus}`, "sync").then(note);
     }
     if (unified === "REFUNDED" && canTransition(order.status, "REFUNDED"))
-      return this.refund(scope, orderId, null).then(note);
+      return this.refund(scope, orderId, null, true).then(note);
     return this.access.locked(orderId, async () => {
       const fresh = (await this.orders.get(orderId))!;
       const to = unified && unified !== fresh.status && canTransition(fresh.status, unified) ? unified : fresh.status;

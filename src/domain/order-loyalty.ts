@@ -134,7 +134,16 @@ export class OrderLoyalty {
     const customer = await this.customer(order, provider);
     await this.ledger.run(
       entry,
-      async (key) => (await provider.refund({ orderId: order.id, customer, lines, idempotencyKey: key })).reference,
+      async (key) =>
+        (
+          await provider.refund({
+            orderId: order.id,
+            customer,
+            lines,
+            pointsRedeemed: order.pointsRedeemed,
+            idempotencyKey: key,
+          })
+        ).reference,
     );
   }
 

@@ -110,7 +110,12 @@ export class LedgerRecovery {
       case "REFUND":
         if (!provider.behaviour.replay.refund) return this.leave(entry, "the provider does not deduplicate refunds");
         await this.ledger.retrying(entry.id);
-        await provider.refund({ orderId: order.id, customer, idempotencyKey: entry.idempotencyKey });
+        await provider.refund({
+          orderId: order.id,
+          customer,
+          pointsRedeemed: order.pointsRedeemed,
+          idempotencyKey: entry.idempotencyKey,
+        });
         await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
         return true;
     }

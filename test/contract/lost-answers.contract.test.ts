@@ -146,12 +146,14 @@ describe.each(SUBJECTS)("lost answers: $id", (subject) => {
     subject.beforeCommit?.(sim, orderId, subject.knownPhone, cart);
     const before = await balance();
     await provider.commit({ orderId, customer: who, cart, idempotencyKey: `${orderId}:COMMIT:v3` });
+    subject.beforeRefund?.(sim, orderId);
     const afterSale = await balance();
     const partial = provider.capabilities.refund === "PARTIAL";
     const req = {
       orderId,
       customer: who,
       ...(partial ? { lines: [{ lineId: subject.refundLineId, amount: 10_000, subtotal: 10_000 }] } : {}),
+      pointsRedeemed: 30,
       idempotencyKey: `${orderId}:REFUND:v4`,
     };
     sim.requests.clear();

@@ -29,6 +29,8 @@ export interface ContractSubject {
   holdPath?: string;
   releasePath?: string;
   refundPath?: string;
+  /** Brings a committed purchase to where `refundPath` applies (Posiflora returns done orders). */
+  beforeRefund?: (sim: Simulator, orderId: string) => void;
   /**
    * Why a hold whose answer was lost stays at the vendor after recovery's release (which knows only the
    * order id), where it does.
@@ -176,6 +178,9 @@ export const SUBJECTS: ContractSubject[] = [
     commitPath: "/payments",
     calculatePath: "/v1/customers",
     refundPath: "/return",
+    beforeRefund: (sim, orderId) => {
+      (sim as unknown as { state: PosifloraState }).state.setStatus(orderId, "done");
+    },
     accruesAtCommit: false,
     beforeCommit: (sim, orderId, phone, cart) => {
       const state = (sim as unknown as { state: PosifloraState }).state;

@@ -246,6 +246,8 @@ export interface RefundRequest {
   customer: CustomerQuery;
   /** Omitted: the whole purchase. */
   lines?: RefundLine[];
+  /** The points the purchase spent, for vendors that give them back by amount; the domain always sends it. */
+  pointsRedeemed?: number;
   idempotencyKey: string;
 }
 

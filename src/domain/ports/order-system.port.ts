@@ -25,6 +25,12 @@ export interface OrderSystemAdapter {
    */
   createOrder(order: ProviderOrder): Promise<{ reference: string; vendorStatus: string }>;
 
+  /** The shop completed the order through the gateway: the vendor marks it done too. Repeating it is harmless. */
+  completeOrder(orderId: string): Promise<{ vendorStatus: string }>;
+
+  /** The whole order was refunded through the gateway: the vendor records the return. Repeating it is harmless. */
+  returnOrder(orderId: string): Promise<{ vendorStatus: string }>;
+
   /** Cancels the order at the vendor; cancelling a cancelled order succeeds. */
   cancelOrder(orderId: string, reason: string): Promise<{ vendorStatus: string }>;
 

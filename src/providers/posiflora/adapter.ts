@@ -102,25 +102,66 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
   }
 
   /** `PATCH /v1/orders/{id}/return`: the whole order; Posiflora gives the spent points back. Repeating it is harmless. */
+  /**
+   * A done order is returned (`PATCH /v1/orders/{id}/return`: spent points come back, accrued ones go);
+   * an order not done yet has its bonus payment reversed by a `return` payment of the same points, and
+   * the order system then cancels it. A returned order, or a repeated reversal (409), is already done.
+   */
   async refund(req: Port.RefundRequest): Promise<Port.RefundReceipt> {
     if (req.lines)
       throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "Posiflora returns whole orders only", this.instanceId);
-    const body = {
-      data: {
-        type: "orders",
-        id: req.orderId,
-        attributes: { returnedAt: new Date().toISOString(), withWriteOff: false },
-      },
-    };
-    await this.http.request({
-      method: "PATCH",
-      path: `v1/orders/${encodeURIComponent(req.orderId)}/return`,
-      body,
-      schema: anyDocument,
-      idempotent: true,
-      contentType: JSON_API,
-    });
-    return { reference: req.orderId, refunded: null };
+    const path = `v1/orders/${encodeURIComponent(req.orderId)}`;
+    const status = (await this.http.request({ method: "GET", path, schema: orderWire, idempotent: true })).data
+      .attributes.status;
+    if (status === "returned") return { reference: req.orderId, refunded: null };
+    if (status === "done") {
+      const body = {
+        data: {
+          type: "orders",
+          id: req.orderId,
+          attributes: { returnedAt: new Date().toISOString(), withWriteOff: false },
+        },
+      };
+      await this.http.request({
+        method: "PATCH",
+        path: `${path}/return`,
+        body,
+        schema: anyDocument,
+        idempotent: true,
+        contentType: JSON_API,
+      });
+      return { reference: req.orderId, refunded: null };
+    }
+    if (req.pointsRedeemed === undefined) {
+      throw new ProviderError(
+        "PROVIDER_REJECTED",
+        "a reversal before the order is done needs the points spent",
+        this.instanceId,
+      );
+    }
+    const id = stableId(req.idempotencyKey);
+    if (req.pointsRedeemed > 0) {
+      const body = {
+        data: {
+          type: "order-payments",
+          id,
+          attributes: { paymentType: "return", amount: 0, bonusAmount: req.pointsRedeemed },
+        },
+      };
+      try {
+        await this.http.request({
+          method: "POST",
+          path: `${path}/payments`,
+          body,
+          schema: anyDocument,
+          idempotent: true,
+          contentType: JSON_API,
+        });
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    }
+    return { reference: id, refunded: null };
   }
 
   private async customer(phone: string) {

@@ -103,8 +103,35 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
    * `PATCH /v1/orders/{id}` with `status: canceled`. The request schema has no field for the reason
    * (`cancelComment` appears in answers only), so the reason is not sent.
    */
+  /** `PATCH /v1/orders/{id}` to `done`: Posiflora accrues the customer's points itself then. */
+  completeOrder(orderId: string): Promise<{ vendorStatus: string }> {
+    return this.setStatus(orderId, "done");
+  }
+
+  /** `PATCH /v1/orders/{id}/return`, for a done order; a returned one is left as it is. */
+  async returnOrder(orderId: string): Promise<{ vendorStatus: string }> {
+    const current = (await this.fetch(orderId)).data.attributes.status;
+    if (current === "returned") return { vendorStatus: current };
+    const body = {
+      data: { type: "orders", id: orderId, attributes: { returnedAt: new Date().toISOString(), withWriteOff: false } },
+    };
+    const wire = await this.http.request({
+      method: "PATCH",
+      path: `v1/orders/${encodeURIComponent(orderId)}/return`,
+      body,
+      schema: orderWire,
+      idempotent: true,
+      contentType: JSON_API,
+    });
+    return { vendorStatus: wire.data.attributes.status };
+  }
+
   async cancelOrder(orderId: string, _reason: string): Promise<{ vendorStatus: string }> {
-    const body = { data: { type: "orders", id: orderId, attributes: { status: "canceled" } } };
+    return this.setStatus(orderId, "canceled");
+  }
+
+  private async setStatus(orderId: string, status: "done" | "canceled"): Promise<{ vendorStatus: string }> {
+    const body = { data: { type: "orders", id: orderId, attributes: { status } } };
     const wire = await this.http.request({
       method: "PATCH",
       path: `v1/orders/${encodeURIComponent(orderId)}`,

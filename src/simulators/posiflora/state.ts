@@ -158,6 +158,21 @@ export class PosifloraState {
     const id = payment.id ?? randomUUID();
     if (order.payments.some((p) => p.id === id))
       throw new JsonApiError(409, "Conflict", `Payment ${id} already exists`);
+    if (payment.paymentType === "return" && payment.bonusAmount > 0) {
+      // A return payment gives back points the order spent, never more.
+      const spent = order.payments.reduce(
+        (a, p) => a + (p.paymentType === "payment" ? p.bonusAmount : p.paymentType === "return" ? -p.bonusAmount : 0),
+        0,
+      );
+      const customer = order.customerId ? this.customers.get(order.customerId) : undefined;
+      if (!customer || payment.bonusAmount > spent)
+        throw new JsonApiError(422, "invalid_amount", "A return cannot give back more points than the order spent");
+      customer.currentPoints += payment.bonusAmount;
+      customer.spentPoints -= payment.bonusAmount;
+      order.payments.push({ id, ...payment });
+      this.touch(order);
+      return;
+    }
     if (payment.bonusAmount > 0) {
       const customer = order.customerId ? this.customers.get(order.customerId) : undefined;
       if (!customer) throw new JsonApiError(422, "NO_CUSTOMER", "Bonus payment needs an order customer");
@@ -192,9 +207,15 @@ export class PosifloraState {
   returnOrder(orderId: string): Order {
     const order = this.order(orderId);
     if (order.returned) return order;
+    // Goods come back from a sale: only a done order can be returned.
+    if (order.status !== "done")
+      throw new JsonApiError(422, "invalid_status", `Order in status ${order.status} cannot be returned`);
     const customer = order.customerId ? this.customers.get(order.customerId) : undefined;
     if (customer) {
-      const spent = order.payments.reduce((a, p) => a + p.bonusAmount, 0);
+      const spent = order.payments.reduce(
+        (a, p) => a + (p.paymentType === "payment" ? p.bonusAmount : p.paymentType === "return" ? -p.bonusAmount : 0),
+        0,
+      );
       customer.currentPoints += spent - order.accrued;
       customer.spentPoints -= spent;
     }
