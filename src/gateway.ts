@@ -13,6 +13,7 @@ import { LoyaltyLedger } from "./domain/ledger.ts";
 import { OrderLoyalty } from "./domain/order-loyalty.ts";
 import { CheckoutService } from "./domain/checkout.service.ts";
 import { PhoneVerification } from "./domain/phone-verification.service.ts";
+import { Reconciliation } from "./domain/reconciliation.service.ts";
 import { TelegramContactProofs } from "./auth/telegram-contact.ts";
 import { FulfilmentService } from "./domain/fulfilment.service.ts";
 import { OrderAccess } from "./domain/order-access.ts";
@@ -190,6 +191,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     checkout,
     fulfilment,
     phoneVerification,
+    reconciliation: new Reconciliation(ledgerRepo, orderRepo),
     catalog,
     productSync,
     pubsub,

@@ -36,7 +36,8 @@ export class FulfilmentService {
         assertTransition(order.status, "COMPLETED");
         const provider = this.provider(shop, order);
         let current = order;
-        if (shop.orders && order.orderRef && !reported) {
+        const alreadyDone = order.vendorStatus !== null && shop.orders?.statusMap[order.vendorStatus] === "COMPLETED";
+        if (shop.orders && order.orderRef && !reported && !alreadyDone) {
           const { vendorStatus } = await shop.orders.completeOrder(order.id);
           current = await this.transitions.transition(
             current,

@@ -35,6 +35,12 @@ export interface LedgerRepository {
   ): Promise<void>;
   retrying(id: string): Promise<void>;
   forOrder(orderId: string): Promise<LedgerRecord[]>;
+  get(id: string): Promise<LedgerRecord | null>;
+  /** Rows recovery could not settle safely: a person must check the vendor's books. Oldest first. */
+  needingReconciliation(limit: number): Promise<LedgerRecord[]>;
   /** UNKNOWN rows, and PENDING rows untouched for `staleMs` (their process died mid-call). */
   unresolved(staleMs: number): Promise<LedgerRecord[]>;
 }
+
+/** The `error` prefix recovery writes on a row it leaves for a person to settle. */
+export const NEEDS_RECONCILIATION = "needs reconciliation";

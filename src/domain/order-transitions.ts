@@ -53,7 +53,10 @@ export class OrderTransitions {
     return this.store(order, patch, cause, false);
   }
 
-  private async store(order: OrderRecord, patch: OrderPatch, cause: string, history: boolean): Promise<OrderRecord> {
+  private async store(order: OrderRecord, given: OrderPatch, cause: string, history: boolean): Promise<OrderRecord> {
+    // A write that changes nothing is not made: it would move the order's version, and with it the
+    // ledger keys that let a retried request find the outcome of its earlier attempt.
+    const patch = changed(order, given);
     if (!history && Object.keys(patch).length === 0) return order;
     this.crash.reach("before-status");
     const saved = await this.orders.update(order, patch, cause, history);
@@ -65,4 +68,17 @@ export class OrderTransitions {
     }
     return saved;
   }
+}
+
+function changed(order: OrderRecord, patch: OrderPatch): OrderPatch {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    const before = (order as unknown as Record<string, unknown>)[key];
+    const same =
+      value instanceof Date || before instanceof Date
+        ? (value as Date | null)?.getTime?.() === (before as Date | null)?.getTime?.()
+        : JSON.stringify(value) === JSON.stringify(before);
+    if (!same) out[key] = value;
+  }
+  return out as OrderPatch;
 }

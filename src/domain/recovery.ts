@@ -1,4 +1,4 @@
-import type { LedgerRecord, LedgerRepository } from "./ledger-entry.ts";
+import { type LedgerRecord, type LedgerRepository, NEEDS_RECONCILIATION } from "./ledger-entry.ts";
 import type { OrderRepository } from "./order.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { Logger } from "./ports/logger.port.ts";
@@ -55,7 +55,7 @@ export class LedgerRecovery {
   }
 
   private async settle(entry: LedgerRecord): Promise<boolean> {
-    if (entry.state === "UNKNOWN" && entry.error?.startsWith("needs reconciliation")) return false;
+    if (entry.state === "UNKNOWN" && entry.error?.startsWith(NEEDS_RECONCILIATION)) return false;
     const order = await this.orders.get(entry.orderId);
     const provider = this.provider(entry.providerInstanceId);
     if (!order || !provider) return false;
@@ -122,7 +122,7 @@ export class LedgerRecovery {
   }
 
   private async leave(entry: LedgerRecord, why: string): Promise<boolean> {
-    await this.ledger.settle(entry.id, "UNKNOWN", { error: `needs reconciliation: ${why}` });
+    await this.ledger.settle(entry.id, "UNKNOWN", { error: `${NEEDS_RECONCILIATION}: ${why}` });
     this.logger.error("ledger entry needs reconciliation", {
       entry: entry.id,
       order: entry.orderId,

@@ -6,6 +6,7 @@ import type { LoyaltyService } from "../domain/loyalty.service.ts";
 import type { CheckoutService } from "../domain/checkout.service.ts";
 import type { FulfilmentService } from "../domain/fulfilment.service.ts";
 import type { OrderQueries } from "../domain/order-queries.ts";
+import type { Reconciliation } from "../domain/reconciliation.service.ts";
 import type { PhoneVerification } from "../domain/phone-verification.service.ts";
 import type { GatewayPubSub } from "../events/pubsub.ts";
 import type { RequestScope } from "../domain/request-scope.ts";
@@ -18,6 +19,7 @@ export interface Services {
   loyalty: LoyaltyService;
   orders: OrderQueries;
   checkout: CheckoutService;
+  reconciliation: Reconciliation;
   phoneVerification: PhoneVerification;
   fulfilment: FulfilmentService;
   catalog: CatalogService;

@@ -13,6 +13,7 @@ import "./order.ts";
 import "./order-mutations.ts";
 import "./order-subscriptions.ts";
 import "./product-sync.ts";
+import "./reconciliation.ts";
 
 builder.queryType({});
 builder.mutationType({});

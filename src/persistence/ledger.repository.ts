@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { LedgerKind, LedgerRecord, LedgerRepository, LedgerState } from "../domain/ledger-entry.ts";
+import {
+  type LedgerKind,
+  type LedgerRecord,
+  type LedgerRepository,
+  type LedgerState,
+  NEEDS_RECONCILIATION,
+} from "../domain/ledger-entry.ts";
 import type { Db } from "./db.ts";
 
 type Row = Awaited<ReturnType<Db["ledgerEntry"]["findUniqueOrThrow"]>>;
@@ -52,6 +58,20 @@ export class PrismaLedgerRepository implements LedgerRepository {
     return this.db.ledgerEntry
       .findMany({ where: { orderId }, orderBy: { createdAt: "asc" } })
       .then((rows) => rows.map(toRecord));
+  }
+
+  async get(id: string): Promise<LedgerRecord | null> {
+    const row = await this.db.ledgerEntry.findUnique({ where: { id } });
+    return row ? toRecord(row) : null;
+  }
+
+  async needingReconciliation(limit: number): Promise<LedgerRecord[]> {
+    const rows = await this.db.ledgerEntry.findMany({
+      where: { state: "UNKNOWN", error: { startsWith: NEEDS_RECONCILIATION } },
+      orderBy: { createdAt: "asc" },
+      take: limit,
+    });
+    return rows.map(toRecord);
   }
 
   /** UNKNOWN rows, and PENDING rows untouched for `staleMs` (their process died mid-call). */

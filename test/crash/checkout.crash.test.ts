@@ -198,13 +198,19 @@ async function compare(urls: Record<string, string>, dbFile: string): Promise<st
   let pfExpected = 350;
   for (const o of mine("crash-posiflora")) {
     const v = pf.orders.find((x: any) => x.id === o.id);
-    const spent = v ? v.payments.reduce((a: number, p: any) => a + p.bonusAmount, 0) : 0;
+    // Points paid by bonus payments, and given back by return payments (a cancellation before done).
+    const sum = (type: string) =>
+      v ? v.payments.filter((p: any) => p.paymentType === type).reduce((a: number, p: any) => a + p.bonusAmount, 0) : 0;
+    const spent = sum("payment");
+    const givenBack = sum("return");
     if (spent !== o.pointsRedeemed) out.push(`posiflora ${o.id}: vendor spent ${spent}, gateway ${o.pointsRedeemed}`);
+    if (givenBack > spent) out.push(`posiflora ${o.id}: ${givenBack} points given back of ${spent} spent`);
     if (o.status === "CANCELLED" && v && v.status !== "canceled")
       out.push(`posiflora ${o.id}: cancelled here, ${v.status} there`);
-    if (o.status === "CANCELLED" && spent > 0 && !v?.returned)
+    if (o.status === "CANCELLED" && spent > givenBack && !v?.returned)
       out.push(`posiflora ${o.id}: cancelled, points not given back`);
-    if (v && !v.returned) pfExpected -= spent;
+    if (o.status !== "CANCELLED" && givenBack > 0) out.push(`posiflora ${o.id}: points given back on an open order`);
+    if (v && !v.returned) pfExpected -= spent - givenBack;
   }
   if (customer.currentPoints !== pfExpected)
     out.push(`posiflora: balance ${customer.currentPoints}, expected ${pfExpected}`);
