@@ -1,9 +1,12 @@
+import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { ConfigError } from "./config/format-issues.ts";
 import { createGateway } from "./gateway.ts";
 import { attachGraphQLWs } from "./server/graphql-ws.ts";
 
 async function main(): Promise<void> {
+  // A `.env` in the working directory is read first; variables already set in the environment win.
+  if (existsSync(".env")) process.loadEnvFile(".env");
   const gateway = await createGateway();
   const { env, logger } = gateway;
   const server = createServer(gateway.yoga);
@@ -36,6 +39,9 @@ async function main(): Promise<void> {
       process.exit(0);
     });
     server.closeIdleConnections();
+    // Open SSE streams never end by themselves: after a short grace for requests in flight they are
+    // closed, so the process drains and exits 0 (a subscriber reconnects and gets the current state first).
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

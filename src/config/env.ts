@@ -1,12 +1,39 @@
 import { z } from "zod";
+import { ALL_SCOPES } from "../domain/scopes.ts";
 import { ConfigError, formatIssues } from "./format-issues.ts";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const int = (min: number) => z.coerce.number().int().min(min);
+const jsonRecord = <T extends z.ZodType>(value: T, what: string) =>
+  z
+    .string()
+    .default("{}")
+    .transform((text, ctx) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `must be ${what}: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+      const parsed = z.record(z.string(), value).safeParse(raw);
+      if (parsed.success) return parsed.data as Record<string, z.output<T>>;
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+      return z.NEVER;
+    });
 
 export const apiKeySchema = z.object({
   name: z.string().min(1),
   key: z.string().min(16, "api keys must be at least 16 characters"),
-  scopes: z.array(z.string().min(1)).min(1),
+  /** Checked against the known scopes at boot: a typo such as "customer:link" stops start-up, named. */
+  scopes: z
+    .array(
+      z.string().refine((scope) => (ALL_SCOPES as readonly string[]).includes(scope), {
+        error: (issue) => `unknown scope ${JSON.stringify(issue.input)} (known: ${ALL_SCOPES.join(", ")})`,
+      }),
+    )
+    .min(1),
 });
 export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
 
@@ -28,8 +55,9 @@ const envSchema = z.object({
     .string()
     .default("[]")
     .transform((text, ctx) => {
+      let raw: unknown;
       try {
-        return z.array(apiKeySchema).parse(JSON.parse(text));
+        raw = JSON.parse(text);
       } catch (error) {
         ctx.addIssue({
           code: "custom",
@@ -37,6 +65,11 @@ const envSchema = z.object({
         });
         return z.NEVER;
       }
+      const keys = z.array(apiKeySchema).safeParse(raw);
+      if (keys.success) return keys.data;
+      // Named in full, e.g. `API_KEYS[0].scopes[1]: unknown scope "customer:link"`; never the key itself.
+      for (const issue of keys.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+      return z.NEVER;
     }),
   GRAPHIQL: bool.optional(),
   DEMO_API_KEY: z.string().min(16).default("demo-dev-key-0000000000"),
@@ -75,6 +108,73 @@ const envSchema = z.object({
   CATALOG_POLL_SECONDS: z.coerce.number().int().min(0).default(30),
   WEBHOOK_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
   DEMO_WEBHOOK_SECRET: z.string().min(16).default("demo-webhook-secret-000"),
+  // ---- Limits (README "Security"). Every one has a default that suits the Mini App's own documents.
+  /** Largest GraphQL POST body (and /__sim body) in bytes; refused with 413 before it is read in full. */
+  MAX_BODY_BYTES: int(1024).default(102_400),
+  /** Largest webhook body in bytes. */
+  WEBHOOK_MAX_BODY_BYTES: int(256).default(65_536),
+  /** Longest request URL (a GET query and its variables) in bytes; refused with 414. */
+  MAX_URL_BYTES: int(256).default(8_192),
+  /** Most lexical tokens in one document: checked while parsing, so a deep document never recurses far. */
+  MAX_TOKENS: int(50).default(2_000),
+  /** Deepest nesting of brackets, braces and parentheses, checked before the parser (which recurses) runs. */
+  MAX_NESTING: int(4).default(64),
+  /** Deepest selection (fragments followed; introspection's own depth is not counted). */
+  MAX_DEPTH: int(2).default(12),
+  /** Most aliases in one document. */
+  MAX_ALIASES: int(0).default(15),
+  /** Most directives in one document. */
+  MAX_DIRECTIVES: int(0).default(20),
+  /** Cost ceiling of one operation: every field costs 1, a field that reaches a vendor COST_VENDOR_FIELD. */
+  COST_MAX: int(1).default(1_000),
+  COST_VENDOR_FIELD: int(1).default(100),
+  /** Nested fields that may reach a vendor for their parent (Customer.loyalty, Product.description, …). */
+  COST_VENDOR_NESTED_FIELD: int(1).default(10),
+  /** Per-field costs that replace those defaults, as JSON: {"Query.catalog": 50, "Product.description": 20}. */
+  COST_FIELDS: jsonRecord(z.number().int().min(0), "a JSON object of Type.field → cost"),
+  /** Parsed-document cache, bounded in bytes of source text (the AST is counted at about 12× its source). */
+  PARSE_CACHE_MAX_BYTES: int(0).default(16 * 1024 * 1024),
+  /** Most federation representations in one `_entities` call. */
+  MAX_ENTITIES: int(1).default(100),
+  /** Deadline of one query or mutation, in milliseconds (a subscription's events are not limited). */
+  REQUEST_TIMEOUT_MS: int(100).default(30_000),
+  /** Open subscriptions (SSE and WebSocket together) per viewer on one instance. */
+  MAX_SUBSCRIPTIONS_PER_VIEWER: int(1).default(20),
+  /** Calls of vendor-reaching fields per window: per Telegram user, per API key, per client IP (0: no limit). */
+  RATE_LIMIT_WINDOW_SECONDS: int(1).default(60),
+  RATE_LIMIT_TELEGRAM_USER: int(0).default(120),
+  RATE_LIMIT_API_KEY: int(0).default(3_000),
+  RATE_LIMIT_IP: int(0).default(300),
+  /** Behind a reverse proxy: take the client IP from the first X-Forwarded-For entry. */
+  TRUST_PROXY: bool.default(false),
+  /** Browser origins allowed by CORS, comma-separated ("*" for any). Default: any outside production, none in it. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v === undefined
+        ? undefined
+        : v
+            .split(",")
+            .map((o) => o.trim())
+            .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z.union([z.literal("*"), z.url().regex(/^https?:\/\/[^/]+$/, "an origin is scheme://host[:port], no path")]),
+        )
+        .optional(),
+    ),
+  /** Introspection, field suggestions and `_service { sdl }` for anonymous and Mini App callers. Default: off in production. */
+  PUBLIC_INTROSPECTION: bool.optional(),
+  /** Mini App and anonymous callers may run only persisted documents. Default: on in production. */
+  TRUSTED_DOCUMENTS: z
+    .enum(["on", "off", "true", "false"])
+    .transform((v) => v === "on" || v === "true")
+    .optional(),
+  /** The persisted documents (codegen writes them): {"sha256:<hash>": "<document>"}. */
+  PERSISTED_DOCUMENTS_PATH: z.string().min(1).default("generated/graphql/persisted-documents.json"),
   /** Crash test only: `<point>:<n>` kills the process the n-th time it reaches that point. */
   CRASH_AT: z
     .string()
@@ -83,17 +183,42 @@ const envSchema = z.object({
     .transform((v) => (v ? { point: v.split(":")[0] as "ledger-written", nth: Number(v.split(":")[1]) } : null)),
 });
 
-export type Env = z.infer<typeof envSchema> & { demo: boolean };
+/** Every key the gateway reads; a test checks that .env.example documents each one. */
+export const ENV_KEYS = Object.keys(envSchema.shape);
+
+type ParsedEnv = z.infer<typeof envSchema>;
+type Resolved = "PUBLIC_INTROSPECTION" | "TRUSTED_DOCUMENTS" | "CORS_ORIGINS";
+/** The parsed environment with the production-dependent defaults resolved. */
+export type Env = Omit<ParsedEnv, Resolved> & {
+  demo: boolean;
+  PUBLIC_INTROSPECTION: boolean;
+  TRUSTED_DOCUMENTS: boolean;
+  /** Empty: no CORS headers at all, so browsers on other origins cannot read answers. */
+  CORS_ORIGINS: string[];
+};
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) throw new ConfigError(`Invalid environment:\n${formatIssues(parsed.error.issues)}`);
   const env = parsed.data;
   const demo = !env.SHOPS_CONFIG;
+  // Demo mode (in-process simulators, the development key, /__sim) never runs in production.
+  if (demo && env.NODE_ENV === "production") {
+    throw new ConfigError(
+      "Invalid environment:\nSHOPS_CONFIG: required in production (without it the gateway would start in demo mode)",
+    );
+  }
   if (env.NODE_ENV === "production" && env.CRASH_AT)
     throw new ConfigError("Invalid environment:\nCRASH_AT: not allowed in production");
   if (!demo && env.NODE_ENV === "production" && !env.TELEGRAM_BOT_TOKEN) {
     throw new ConfigError("Invalid environment:\nTELEGRAM_BOT_TOKEN: required in production");
   }
-  return { ...env, demo };
+  const production = env.NODE_ENV === "production";
+  return {
+    ...env,
+    demo,
+    PUBLIC_INTROSPECTION: env.PUBLIC_INTROSPECTION ?? !production,
+    TRUSTED_DOCUMENTS: env.TRUSTED_DOCUMENTS ?? production,
+    CORS_ORIGINS: env.CORS_ORIGINS ?? (production ? [] : ["*"]),
+  };
 }

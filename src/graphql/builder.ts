@@ -5,6 +5,7 @@ import ErrorsPlugin from "@pothos/plugin-errors";
 import FederationPlugin from "@pothos/plugin-federation";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import ValidationPlugin from "@pothos/plugin-validation";
+import VendorGuardPlugin from "./vendor-guard.ts";
 import { hasScope } from "../domain/viewer.ts";
 import { AccessError, InvalidInputError } from "../domain/errors.ts";
 import type { GraphQLContext } from "./context.ts";
@@ -15,9 +16,22 @@ export const builder = new SchemaBuilder<{
   AuthScopes: { authenticated: boolean; miniApp: boolean; service: string };
   Scalars: { MinorUnits: { Input: number; Output: number } };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, DataloaderPlugin, DirectivePlugin, FederationPlugin],
+  // Order matters: each plugin wraps the resolvers of the ones after it. Scope-auth checks first; the vendor
+  // guard (rate limits) runs inside the errors plugin, so what it refuses becomes the field's union member.
+  plugins: [
+    ScopeAuthPlugin,
+    ErrorsPlugin,
+    VendorGuardPlugin,
+    ValidationPlugin,
+    DataloaderPlugin,
+    DirectivePlugin,
+    FederationPlugin,
+  ],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Subscriptions are checked when they start, not per event: an anonymous subscriber is refused with
+    // UNAUTHENTICATED at once instead of getting a stream that never sends anything.
+    authorizeOnSubscribe: true,
     authScopes: ({ scope: { viewer } }) => ({
       authenticated: viewer.kind !== "anonymous",
       miniApp: viewer.kind === "telegram",

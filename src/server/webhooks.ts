@@ -5,6 +5,7 @@ import type { CatalogService } from "../domain/catalog.service.ts";
 import type { FulfilmentService } from "../domain/fulfilment.service.ts";
 import type { ShopDirectory } from "../domain/shop-directory.ts";
 import type { WebhookEventRepository } from "../persistence/webhook-event.repository.ts";
+import { BodyTooLargeError, readBodyLimited } from "./http-guards.ts";
 import type { Logger } from "./logger.ts";
 
 const eventSchema = z.discriminatedUnion("type", [
@@ -28,6 +29,8 @@ const eventSchema = z.discriminatedUnion("type", [
  * the cached shop window.
  */
 export function useWebhooks(deps: {
+  /** Bodies larger than this are refused with 413 before they are read in full. */
+  maxBodyBytes: number;
   secrets: Record<string, string>;
   windowSeconds: number;
   orders: FulfilmentService;
@@ -46,7 +49,13 @@ export function useWebhooks(deps: {
       const secret = deps.secrets[provider];
       const statusMap = statusMapOf(deps.shops, provider);
       if (!secret || !statusMap) return reply(404, { error: "unknown provider" });
-      const body = await request.text();
+      let body: string;
+      try {
+        body = await readBodyLimited(request, deps.maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return reply(413, { error: `body larger than ${error.limit} bytes` });
+        return reply(400, { error: "the body could not be read" });
+      }
       const problem = verifyWebhook(
         secret,
         {
@@ -64,7 +73,12 @@ export function useWebhooks(deps: {
         return reply(400, { error: "not an order.status or catalog.changed event" });
       }
       const key = `${provider}:${event.id}`;
-      if (!(await deps.events.remember(key))) return reply(200, { duplicate: true });
+      try {
+        if (!(await deps.events.remember(key))) return reply(200, { duplicate: true });
+      } catch (error) {
+        deps.logger.warn("webhook event failed", { provider, event: event.id, err: error });
+        return reply(503, { error: "try again later" });
+      }
       try {
         if (event.type === "catalog.changed") {
           const dropped = await deps.catalog.invalidate(

@@ -8,6 +8,19 @@ import { DEMO_KEY } from "../support/test-gateway.ts";
 const dir = mkdtempSync(path.join(tmpdir(), "lg-start-"));
 
 describe("the gateway process", () => {
+  it("drains an open SSE subscription on SIGTERM and exits 0", async () => {
+    const gw = await spawnGateway({ DATABASE_URL: `file:${path.join(dir, "sse", "gateway.db")}` });
+    const query = `subscription { productSyncProgress(shopId: "demo-bonusplus") { shopId } }`;
+    const stream = await fetch(`${gw.url}/graphql?query=${encodeURIComponent(query)}`, {
+      headers: { accept: "text/event-stream", authorization: `Bearer ${DEMO_KEY}` },
+    });
+    expect(stream.status).toBe(200);
+    const started = Date.now();
+    expect(await gw.stop("SIGTERM")).toBe(0);
+    expect(Date.now() - started).toBeLessThan(9_000);
+    await stream.body?.cancel().catch(() => undefined);
+  });
+
   it("creates and migrates its SQLite file, serves GraphQL over HTTP, and stops cleanly on SIGTERM", async () => {
     const gw = await spawnGateway({ DATABASE_URL: `file:${path.join(dir, "new", "gateway.db")}` });
     try {

@@ -1,8 +1,20 @@
 import type { z } from "zod";
 import { ProviderError, type ProviderErrorCode } from "../../domain/errors.ts";
 import type { Logger } from "../../domain/ports/logger.port.ts";
-import { CircuitBreaker } from "./circuit-breaker.ts";
-import { retryDelayMs } from "./retry-delay.ts";
+import {
+  handleWhen,
+  isBrokenCircuitError,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  type FailureReason,
+  type IBackoff,
+  type IRetryBackoffContext,
+  type RetryPolicy,
+  type TimeoutPolicy,
+} from "cockatiel";
+import { AttemptFailure, type CircuitBreaker, createCircuitBreaker } from "./circuit-breaker.ts";
+import { retryAfterMs, retryDelayMs } from "./retry-delay.ts";
 
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -43,12 +55,28 @@ export interface RequestSpec<T> {
   contentType?: string;
 }
 
-/** One provider's HTTP edge: deadline, retries only where idempotent, circuit breaker, zod-checked answers. */
+/**
+ * One provider's HTTP edge, on cockatiel policies: a deadline over every attempt (timeout), retries only
+ * where the call is idempotent (retry, honouring Retry-After in seconds or as an HTTP date), and the
+ * instance's circuit breaker around each attempt. Credentials (`headers()`, which may log in or refresh a
+ * session through its own call) are resolved before an attempt enters the breaker, never inside it: a
+ * half-open trial that needs a new token must not wait on itself.
+ */
 export class ProviderHttp {
   readonly breaker: CircuitBreaker;
+  private readonly deadline: TimeoutPolicy;
+  private readonly retries: RetryPolicy;
 
   constructor(private readonly options: ProviderHttpOptions) {
-    this.breaker = options.breaker ?? new CircuitBreaker(5, 10_000);
+    this.breaker = options.breaker ?? createCircuitBreaker();
+    this.deadline = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+    this.retries = retry(
+      handleWhen((error) => error instanceof AttemptFailure && retryDelays.has(error)),
+      {
+        maxAttempts: options.maxRetries,
+        backoff: { next: (context) => delayOf(context.result) },
+      },
+    );
   }
 
   /** With `nullWhen`, that mapped error (a lookup of something the vendor does not know) is answered as null. */
@@ -65,67 +93,100 @@ export class ProviderHttp {
   }
 
   private async send<T>(spec: RequestSpec<T>): Promise<T> {
-    const { provider, timeoutMs, maxRetries } = this.options;
-    if (!this.breaker.tryAcquire()) {
-      throw new ProviderError(
-        "PROVIDER_UNAVAILABLE",
-        `${provider} is failing; calls are paused`,
-        provider,
-        "CIRCUIT_OPEN",
+    const { provider } = this.options;
+    const deadline = Date.now() + this.options.timeoutMs;
+    let body: string;
+    try {
+      body = await this.deadline.execute(({ signal }) =>
+        spec.idempotent
+          ? this.retries.execute(({ attempt }) => this.once(spec, attempt, deadline, signal), signal)
+          : this.once(spec, 0, deadline, signal),
       );
-    }
-    const deadline = Date.now() + timeoutMs;
-    let reauthenticated = false;
-    for (let attempt = 0; ; attempt++) {
-      const remaining = deadline - Date.now();
-      const outcome = remaining > 0 ? await this.attempt(spec, remaining) : timeoutOutcome();
-      if (outcome.kind === "ok") {
-        this.breaker.onSuccess();
-        return this.parse(spec, outcome.body);
+    } catch (error) {
+      if (error instanceof AttemptFailure) throw this.toError(spec, error.outcome);
+      if (isBrokenCircuitError(error)) {
+        throw new ProviderError(
+          "PROVIDER_UNAVAILABLE",
+          `${provider} is failing; calls are paused`,
+          provider,
+          "CIRCUIT_OPEN",
+        );
       }
-      if (outcome.kind === "status" && outcome.status === 401 && this.options.onUnauthorized && !reauthenticated) {
+      if (isTaskCancelled(error)) throw this.toError(spec, { kind: "timeout" });
+      throw error;
+    }
+    return this.parse(spec, body);
+  }
+
+  /** One attempt through the breaker, repeated once with fresh credentials after a 401. */
+  private async once(spec: RequestSpec<unknown>, attempt: number, deadline: number, signal: AbortSignal) {
+    let reauthenticated = false;
+    for (;;) {
+      if (signal.aborted) throw new AttemptFailure({ kind: "timeout" }, false, false);
+      // Outside the breaker: a login or refresh is its own call through its own policies.
+      const headers = await this.options.headers();
+      let outcome: Extract<Outcome, { kind: "status" }>;
+      try {
+        const answer = await this.breaker.execute(() => this.attempt(spec, headers, signal));
+        if (answer.kind === "ok") return answer.body;
+        outcome = answer;
+      } catch (error) {
+        if (!(error instanceof AttemptFailure)) throw error;
+        if (error.transient && spec.idempotent && attempt < this.options.maxRetries) {
+          const retryAfter = error.outcome.kind === "status" ? error.outcome.retryAfter : null;
+          const delay = retryDelayMs(attempt, retryAfter, this.options.retryBaseMs);
+          if (Date.now() + delay < deadline) retryDelays.set(error, delay);
+        }
+        throw error;
+      }
+      if (outcome.status === 401 && this.options.onUnauthorized && !reauthenticated) {
         reauthenticated = true;
         await this.options.onUnauthorized();
         continue;
       }
-      const transient = outcome.kind !== "status" || outcome.status === 429 || outcome.status >= 500;
-      if (outcome.kind !== "status" || outcome.status >= 500) this.breaker.onFailure();
-      else this.breaker.onSuccess();
-      const delay =
-        transient && spec.idempotent && attempt < maxRetries
-          ? retryDelayMs(attempt, outcome.kind === "status" ? outcome.retryAfter : null, this.options.retryBaseMs)
-          : null;
-      if (delay !== null && Date.now() + delay < deadline) {
-        await sleep(delay);
-        continue;
-      }
-      throw this.toError(spec, outcome);
+      throw new AttemptFailure(outcome, false, false);
     }
   }
 
-  private async attempt(spec: RequestSpec<unknown>, budgetMs: number): Promise<Outcome> {
+  /**
+   * The HTTP exchange. Answers (2xx and 4xx other than 429) resolve, which the breaker counts as the
+   * vendor working; 5xx, timeouts and network errors throw a failure that counts against it; 429 throws
+   * one that is retried but does not open the circuit.
+   */
+  private async attempt(
+    spec: RequestSpec<unknown>,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Extract<Outcome, { kind: "ok" | "status" }>> {
     const url = new URL(this.options.baseUrl.replace(/\/?$/, "/") + spec.path.replace(/^\//, ""));
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { accept: "application/json", ...(await this.options.headers()) };
-    if (spec.body !== undefined) headers["content-type"] = spec.contentType ?? "application/json";
-    // A plain controller and timer: AbortSignal.timeout builds a DOMException per call, which shows in profiles.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), budgetMs);
+    const all: Record<string, string> = { accept: "application/json", ...headers };
+    if (spec.body !== undefined) all["content-type"] = spec.contentType ?? "application/json";
+    let res: Response;
+    let text: string;
     try {
-      const res = await this.options.fetch(url, {
+      res = await this.options.fetch(url, {
         method: spec.method,
-        headers,
+        headers: all,
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: controller.signal,
+        signal,
       });
-      const text = await res.text();
-      if (res.ok) return { kind: "ok", body: text };
-      return { kind: "status", status: res.status, body: safeJson(text), retryAfter: res.headers.get("retry-after") };
+      text = await res.text();
     } catch (error) {
-      return controller.signal.aborted ? timeoutOutcome() : { kind: "network", detail: String(error) };
-    } finally {
-      clearTimeout(timer);
+      throw signal.aborted
+        ? new AttemptFailure({ kind: "timeout" }, true, true)
+        : new AttemptFailure({ kind: "network", detail: String(error) }, true, true);
     }
+    if (res.ok) return { kind: "ok", body: text };
+    const outcome = {
+      kind: "status" as const,
+      status: res.status,
+      body: safeJson(text),
+      retryAfter: res.headers.get("retry-after"),
+    };
+    if (res.status === 429) throw new AttemptFailure(outcome, true, false);
+    if (res.status >= 500) throw new AttemptFailure(outcome, true, true);
+    return outcome;
   }
 
   private parse<T>(spec: RequestSpec<T>, text: string): T {
@@ -177,7 +238,8 @@ export class ProviderHttp {
       );
     }
     if (outcome.status === 429) {
-      const seconds = outcome.retryAfter ? Math.max(0, Math.ceil(Number(outcome.retryAfter))) || null : null;
+      const wait = retryAfterMs(outcome.retryAfter);
+      const seconds = wait === null ? null : Math.ceil(wait / 1000) || null;
       return new ProviderError("RATE_LIMITED", `${provider} is rate limiting the gateway`, provider, "429", seconds);
     }
     if (outcome.status >= 500) {
@@ -211,10 +273,16 @@ function safeJson(text: string): unknown {
   }
 }
 
-function timeoutOutcome(): Outcome {
-  return { kind: "timeout" };
+/** cockatiel 3.2's own isTaskCancelledError tests the wrong marker, so the marker is read here. */
+function isTaskCancelled(error: unknown): boolean {
+  return error instanceof Error && "isTaskCancelledError" in error;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** The wait chosen for a failure that may be retried; a failure without one is not retried. */
+const retryDelays = new WeakMap<AttemptFailure, number>();
+
+function delayOf(result: FailureReason<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+  const error = "error" in result ? result.error : null;
+  const duration = error instanceof AttemptFailure ? (retryDelays.get(error) ?? 0) : 0;
+  return { duration, next: (context) => delayOf(context.result) };
 }
