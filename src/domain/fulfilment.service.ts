@@ -128,11 +128,21 @@ export class FulfilmentService {
   async applyVendorStatus(
     orderId: string,
     vendorStatus: string,
-    unified: OrderStatus | undefined,
+    from: { adapter: string; instanceId?: string },
     source: string,
   ): Promise<OrderRecord | null> {
     const order = await this.orders.get(orderId);
     if (!order) return null;
+    // A report counts only from the order system that holds this order: a vendor's webhook or poller
+    // never touches another vendor's (or another instance's) orders.
+    const system = this.shops.get(order.shopId).orders;
+    const ours =
+      system !== null &&
+      system.instanceId === order.orderProviderId &&
+      system.adapter === from.adapter &&
+      (from.instanceId === undefined || from.instanceId === system.instanceId);
+    if (!ours) return null;
+    let unified: OrderStatus | undefined = system.statusMap[vendorStatus];
     const scope = systemScope(source);
     const cause = `sync: ${source} ${vendorStatus}`;
     // Only confirmOrder places an order (it commits loyalty on the way); before that, the order system's

@@ -68,7 +68,7 @@ export class StatusSync {
         const result = await this.orders.applyVendorStatus(
           change.id,
           change.vendorStatus,
-          provider.statusMap[change.vendorStatus],
+          { adapter: provider.adapter, instanceId: provider.instanceId },
           provider.adapter,
         );
         if (result) applied += 1;

@@ -89,7 +89,7 @@ export function useWebhooks(deps: {
         const order = await deps.orders.applyVendorStatus(
           event.orderId,
           event.status,
-          statusMap[event.status],
+          { adapter: provider },
           `${provider}-webhook`,
         );
         return reply(202, { accepted: true, order: order ? { id: order.id, status: order.status } : null });

@@ -9,6 +9,7 @@ const gw = useDemoGateway({
   API_KEYS: JSON.stringify([
     { name: "writer", key: "writer-key-0000000000", scopes: ["orders:write"] },
     { name: "reader", key: "reader-key-0000000000", scopes: ["orders:read"] },
+    { name: "bot", key: "linker-key-0000000000", scopes: ["customers:link"] },
   ]),
 });
 
@@ -108,6 +109,22 @@ describe("ledger holds reserve against the balance", () => {
     // Released, the points are there for the second order.
     c.ok(await c.cancel(first.id));
     expect(c.ok(await c.apply(second.id, held.pointsHeld)).pointsHeld).toBe(held.pointsHeld);
+  });
+});
+
+describe("who reads a balance", () => {
+  it("a key that may only link a phone reads no balance through the link mutation", async () => {
+    const res = await (
+      await gw.t.post(
+        `mutation L($i: LinkTelegramUserInput!) {
+          linkTelegramUser(input: $i) { ... on MutationLinkTelegramUserSuccess { data { id loyalty { ... on LoyaltyAccount { balance } } } } }
+        }`,
+        { i: { shopId: "demo-bonusplus", phone: "+79001234567", telegramUserId: "555000111" } },
+        asService("linker-key-0000000000"),
+      )
+    ).json();
+    expect(JSON.stringify(res.data ?? {})).not.toContain("balance");
+    expect(res.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 });
 

@@ -42,6 +42,16 @@ describe("POST /webhooks/:provider", () => {
     expect(read.data.order.data).toMatchObject({ status: "IN_DELIVERY", vendorStatus: "courier" });
   });
 
+  it("touches only the orders of its own provider's order system", async () => {
+    const c = await miniAppCustomer(gw.t, "demo-rkeeper", "+79001234567");
+    const order = c.ok(await c.create([line("rose-15", 1)]));
+    c.ok(await c.confirm(order.id));
+    const res = await send("posiflora", { id: randomUUID(), type: "order.status", orderId: order.id, status: "done" });
+    expect(await res.json()).toMatchObject({ accepted: true, order: null });
+    const read = await gw.t.run(OrderByIdDocument, { id: order.id }, c.headers);
+    expect(read.data?.order).toMatchObject({ data: { status: "PLACED" } });
+  });
+
   it("rejects a bad signature, a stale timestamp, an unknown provider and a malformed event, changing nothing", async () => {
     const event = { id: randomUUID(), type: "order.status", orderId: randomUUID(), status: "done" };
     expect((await send("posiflora", event, { secret: "wrong-secret-wrong-secret" })).status).toBe(401);
