@@ -21,6 +21,7 @@ const SHOPS = [
   { shop: "crash-rkeeper", provider: "rkeeper", maxPoints: 2 },
   { shop: "crash-integrations", provider: "integrations", maxPoints: 10 },
   { shop: "crash-posiflora", provider: "posiflora", maxPoints: 5 },
+  { shop: "crash-loyalclient", provider: "loyalclient", maxPoints: 5 },
 ] as const;
 
 // The crash test runs once, on SQLite: the PostgreSQL + Redis pass repeats the rest of the suite.
@@ -214,5 +215,17 @@ async function compare(urls: Record<string, string>, dbFile: string): Promise<st
   }
   if (customer.currentPoints !== pfExpected)
     out.push(`posiflora: balance ${customer.currentPoints}, expected ${pfExpected}`);
+
+  // LoyalClient: a hold whose answer a crash lost has an id nobody knows; it ends by itself. With the
+  // vendor's clock past the longest hold (30 minutes), nothing may be held and nothing spent: these
+  // checkouts record no sale (LoyalClient's sale waits for completion).
+  await fetch(`${urls.loyalclient}/__sim/clock`, { method: "POST", body: JSON.stringify({ advanceSeconds: 31 * 60 }) });
+  const lc = await state("loyalclient");
+  const lcAnna = lc.clients.find((c: any) => c.phone === "79001234567");
+  if (lc.holds.length) out.push(`loyalclient: ${lc.holds.length} holds left after every hold expired`);
+  if (lc.retail.length) out.push(`loyalclient: ${lc.retail.length} unexpected sales`);
+  if (lcAnna.balance !== 878) out.push(`loyalclient: balance ${lcAnna.balance}, expected 878`);
+  for (const o of mine("crash-loyalclient"))
+    if (o.loyaltyRef) out.push(`loyalclient ${o.id}: a sale recorded at ${o.status}`);
   return out;
 }

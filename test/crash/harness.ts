@@ -15,6 +15,7 @@ export function writeShops(urls: Record<string, string>): string {
     bp: { apiKey: "env:DEMO_BONUSPLUS_API_KEY" },
     rk: { apiKey: "env:DEMO_RKEEPER_API_KEY", password: "env:DEMO_RKEEPER_PASSWORD" },
     int: { apiKey: "env:DEMO_INTEGRATIONS_API_KEY" },
+    lc: { apiKey: "env:DEMO_LOYALCLIENT_API_KEY" },
     pf: { username: "env:DEMO_POSIFLORA_USERNAME", password: "env:DEMO_POSIFLORA_PASSWORD" },
   };
   const inst = (id: string, adapter: string, baseUrl: string, options: object, credentials: object) => ({
@@ -60,6 +61,14 @@ export function writeShops(urls: Record<string, string>): string {
               { outletId: "outlet-1" },
               creds.int,
             ),
+          ],
+          prices,
+        },
+        {
+          id: "crash-loyalclient",
+          name: "LC",
+          loyalty: [
+            inst("crash-lc", "loyalclient", urls.loyalclient!, { point: "point-1", holdMinutes: 30 }, creds.lc),
           ],
           prices,
         },

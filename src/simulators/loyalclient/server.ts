@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createGuard } from "../kit/guard.ts";
 import { decimal, decimalToMinor, minorToJsonNumber } from "../kit/money.ts";
-import { json, Router } from "../kit/router.ts";
+import { json, readJson, Router } from "../kit/router.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
 import { FieldError, LEVELS, LoyalClientState } from "./state.ts";
 
@@ -131,5 +131,12 @@ export function createLoyalClientSimulator(options: { apiKey: string; state?: Lo
       }),
     );
 
-  return Object.assign(createSimulatorHandler({ name: "loyalclient", vendor, state, style }), { state });
+  // The vendor's clock, for tests: holds last 30 minutes at most and end on their own.
+  const control = new Router("/__sim").on("POST", "/clock", async (req) => {
+    const body = z.object({ advanceSeconds: z.number().int().positive().max(86_400) }).safeParse(await readJson(req));
+    if (!body.success) return json({ error: body.error.message }, 400);
+    state.advance(body.data.advanceSeconds);
+    return json({ advanced: body.data.advanceSeconds });
+  });
+  return Object.assign(createSimulatorHandler({ name: "loyalclient", vendor, state, style, control }), { state });
 }

@@ -72,8 +72,20 @@ export class LoyalClientState {
   readonly points = new Set(["point-1"]);
   private seq = 0;
 
-  constructor(private readonly now: () => number = () => Math.floor(Date.now() / 1000)) {
+  /** Seconds the simulated clock runs ahead of the real one (`POST /__sim/clock`), to let holds expire. */
+  private offset = 0;
+
+  constructor(private readonly clock: () => number = () => Math.floor(Date.now() / 1000)) {
     this.reset();
+  }
+
+  private now(): number {
+    return this.clock() + this.offset;
+  }
+
+  advance(seconds: number): void {
+    this.offset += seconds;
+    this.expire();
   }
 
   reset(): void {
@@ -81,6 +93,7 @@ export class LoyalClientState {
     this.holds = new Map();
     this.retail = [];
     this.seq = 0;
+    this.offset = 0;
   }
 
   point(id: string): void {
@@ -154,6 +167,7 @@ export class LoyalClientState {
   }
 
   snapshot() {
+    this.expire();
     return { clients: [...this.clients.values()], holds: [...this.holds.values()], retail: this.retail };
   }
 }
