@@ -53,6 +53,8 @@ writeFileSync(
             credentials: { apiKey: "env:DEMO_BONUSPLUS_API_KEY" },
           },
         ],
+        // A shop without an order system prices carts from its own list (the lookup does not use it).
+        prices: [{ productId: "rose-15", name: "15 роз", price: "3500.00" }],
       },
     ],
   }),
@@ -62,6 +64,10 @@ const gw = await spawnGateway({
   SHOPS_CONFIG: shops,
   LOG_LEVEL: "info",
   NODE_ENV: "production",
+  // The load generator is one client on one IP: the per-caller rate limits would measure themselves.
+  RATE_LIMIT_IP: "0",
+  RATE_LIMIT_API_KEY: "0",
+  RATE_LIMIT_TELEGRAM_USER: "0",
   TELEGRAM_BOT_TOKEN: "1:bench",
   GRAPHIQL: "false",
   DATABASE_URL: `file:${path.join(mkdtempSync(path.join(tmpdir(), "lg-bench-db-")), "gateway.db")}`,
