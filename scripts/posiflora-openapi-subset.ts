@@ -24,6 +24,8 @@ const OPERATIONS: Array<[string, string]> = [
   ["/v1/sessions", "post"],
   ["/v1/sessions", "patch"],
   ["/v1/customers", "get"],
+  ["/v1/customers", "post"],
+  ["/v1/customers/{id}", "patch"],
   ["/v1/bonus-groups/{id}", "get"],
   ["/v1/orders", "get"],
   ["/v1/orders", "post"],

@@ -13,6 +13,8 @@ import { LoyaltyLedger } from "./domain/ledger.ts";
 import { OrderLoyalty } from "./domain/order-loyalty.ts";
 import { CheckoutService } from "./domain/checkout.service.ts";
 import { PhoneVerification } from "./domain/phone-verification.service.ts";
+import { CustomerRegistration } from "./domain/customer-registration.service.ts";
+import { PrismaPhoneCodeRepository } from "./persistence/phone-code.repository.ts";
 import { Reconciliation } from "./domain/reconciliation.service.ts";
 import { TelegramContactProofs } from "./auth/telegram-contact.ts";
 import { FulfilmentService } from "./domain/fulfilment.service.ts";
@@ -123,7 +125,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     })),
   );
 
-  const customers = new CustomerService(shops, new PrismaCustomerLinkRepository(db));
+  const customerLinks = new PrismaCustomerLinkRepository(db);
+  const customers = new CustomerService(shops, customerLinks);
+  const registration = new CustomerRegistration(shops, customers, customerLinks);
   // Shared by every instance through Redis when it is configured, so one vendor call feeds them all.
   const cache = new SwrCache(
     env.REDIS_URL ? new RedisCacheStore(env.REDIS_URL, env.CACHE_PREFIX) : new MemoryCacheStore(),
@@ -157,6 +161,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     access,
     transitions,
     orderRepo,
+    registration,
   );
   const fulfilment = new FulfilmentService(shops, orderLoyalty, access, transitions, orderRepo, checkout);
   const orders = new OrderQueries(shops, customers, access, orderRepo);
@@ -182,6 +187,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     customers,
     new TelegramContactProofs(botToken),
     new WebhookEventRepository(db),
+    new PrismaPhoneCodeRepository(db),
   );
   const services = {
     shops,
@@ -191,6 +197,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     checkout,
     fulfilment,
     phoneVerification,
+    registration,
     reconciliation: new Reconciliation(ledgerRepo, orderRepo),
     catalog,
     productSync,

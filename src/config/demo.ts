@@ -58,7 +58,13 @@ export const DEMO_SHOPS: ShopsConfig = {
       name: "Цветочная лавка (Posiflora)",
       currency: "RUB",
       loyalty: [
-        sim("demo-posiflora", "posiflora", "http://posiflora.sim/api", { rulesTtlSeconds: 300 }, posifloraLogin),
+        sim(
+          "demo-posiflora",
+          "posiflora",
+          "http://posiflora.sim/api",
+          { rulesTtlSeconds: 300, newCustomerBonusGroupId: "57" },
+          posifloraLogin,
+        ),
       ],
       orders: posifloraOrders("demo-posiflora-orders"),
     },

@@ -29,7 +29,11 @@ export const calculationInputSchema = z.object({
   providerId: z.string().nullish(),
   lines: z.array(cartLineSchema).min(1, "a cart needs at least one line").max(200),
   redeemPoints: z.number().int().min(0, "redeemPoints cannot be negative").max(1_000_000_000).nullish(),
-  coupons: z.array(z.string().min(1).max(64)).max(10).nullish(),
+  coupons: z
+    .array(z.string().trim().min(1, "a promo code is not empty").max(64))
+    .max(10, "at most 10 promo codes")
+    .transform((codes) => [...new Set(codes)])
+    .nullish(),
 });
 export type CalculationInput = z.infer<typeof calculationInputSchema>;
 

@@ -2,8 +2,12 @@ import { randomUUID } from "node:crypto";
 import { toLines } from "./cart.ts";
 import type { CartPricing } from "./cart-pricing.ts";
 import type { CustomerService } from "./customer.service.ts";
-import { ConflictError, InvalidInputError, LoyaltyRuleError, ProviderError } from "./errors.ts";
-import type { LoyaltyService } from "./loyalty.service.ts";
+import type { CustomerRegistration } from "./customer-registration.service.ts";
+import type { Customer } from "./customer.service.ts";
+import { ConflictError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "./errors.ts";
+import { couponsOf } from "./order-loyalty.ts";
+import { providerOrder } from "./provider-order.ts";
+import { assertTakesCoupons, type LoyaltyService } from "./loyalty.service.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { CreateOrderInput } from "./order-input.ts";
 import type { OrderLoyalty } from "./order-loyalty.ts";
@@ -11,7 +15,6 @@ import { assertTransition, isOpen } from "./order-state.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
 import type { OrderLine, OrderRecord, OrderRepository } from "./order.ts";
 import type { Calculation, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
-import type { ProviderOrder } from "./ports/order-system.port.ts";
 import type { RequestScope } from "./request-scope.ts";
 import { SCOPES } from "./scopes.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
@@ -32,6 +35,7 @@ export class CheckoutService {
     private readonly access: OrderAccess,
     private readonly transitions: OrderTransitions,
     private readonly orders: OrderRepository,
+    private readonly registration: CustomerRegistration,
   ) {}
 
   async create(scope: RequestScope, input: CreateOrderInput): Promise<OrderRecord> {
@@ -41,7 +45,8 @@ export class CheckoutService {
     const customer = phone ? await this.customers.ensure(shop.id, phone) : null;
     const provider = this.shops.loyaltyProvider(shop, input.providerId);
     const lines: OrderLine[] = toLines(await this.priceLines(scope, shop, input.lines, input.fulfilment));
-    const draft = {
+    const coupons = [...new Set(input.coupons ?? [])];
+    const draft: Omit<OrderRecord, "version" | "createdAt" | "updatedAt"> = {
       id: randomUUID(),
       shopId: shop.id,
       customerId: customer?.id ?? null,
@@ -67,8 +72,41 @@ export class CheckoutService {
       loyaltyRef: null,
       orderRef: null,
     };
-    const calculation = await this.pricing.price(provider, this.loyalty.cart(draft, 0));
-    return this.transitions.create({ ...draft, calculation }, "createOrder");
+    const priced = await this.priceNew(scope, provider, draft, customer, coupons);
+    return this.transitions.create(priced, priced.phone === phone ? "createOrder" : "createOrder: without loyalty");
+  }
+
+  /**
+   * Prices a new order. A proved phone (linked to a Telegram user) that the provider does not know is
+   * enrolled there where the provider can; where it cannot, the buyer still buys, without loyalty (the
+   * order is priced and kept as anonymous to the provider), instead of being refused.
+   */
+  private async priceNew(
+    scope: RequestScope,
+    provider: LoyaltyProvider,
+    draft: Omit<OrderRecord, "version" | "createdAt" | "updatedAt">,
+    customer: Customer | null,
+    coupons: string[],
+  ) {
+    const price = async (order: typeof draft) => ({
+      ...order,
+      calculation: await this.pricing.price(provider, this.loyalty.cart(order, 0, coupons)),
+    });
+    try {
+      return await price(draft);
+    } catch (error) {
+      const unknown = error instanceof NotFoundError && error.code === "CUSTOMER_NOT_FOUND";
+      // Proved: the Mini App user's own linked phone, or a phone some Telegram user proved.
+      const proved = scope.viewer.kind === "telegram" || customer?.telegramUserId != null;
+      if (!unknown || !customer || !proved) throw error;
+      if (await this.registration.enrolForOrder(scope, provider, customer, draft.contact.name ?? null))
+        return price(draft);
+      return price({
+        ...draft,
+        phone: null,
+        contact: { ...draft.contact, phone: draft.contact.phone ?? `+${customer.phone}` },
+      });
+    }
   }
 
   /** Recalculates with `points` redeemed, checks them against the provider's maximum, and holds them. */
@@ -121,14 +159,24 @@ export class CheckoutService {
     });
   }
 
-  /** A changed cart: the hold is released (r_keeper: reset), the cart recalculated, and the points held again. */
-  updateItems(scope: RequestScope, orderId: string, lines: CreateOrderInput["lines"]): Promise<OrderRecord> {
+  /**
+   * A changed cart: the hold is released (r_keeper: reset), the cart recalculated, and the points held
+   * again. `coupons` replaces the order's promo codes; without it they stay.
+   */
+  updateItems(
+    scope: RequestScope,
+    orderId: string,
+    lines: CreateOrderInput["lines"],
+    newCoupons?: string[] | null,
+  ): Promise<OrderRecord> {
     return this.access.change(scope, orderId, async (order, shop) => {
       if (!["CALCULATED", "BONUSES_HELD"].includes(order.status) || order.loyaltyRef || order.orderRef) {
         throw new ConflictError("INVALID_STATE", `an order that is ${order.status} can no longer change its items`);
       }
       const priced = toLines(await this.priceLines(scope, shop, lines, order.fulfilment, "lines"));
       const provider = this.provider(shop, order);
+      const coupons = newCoupons ? [...new Set(newCoupons)] : couponsOf(order);
+      assertTakesCoupons(provider, coupons);
       const points = order.pointsHeld;
       await this.loyalty.release(order, provider);
       const reset = await this.transitions.transition(
@@ -139,12 +187,13 @@ export class CheckoutService {
       );
       // One vendor call when the held points still fit; a refusal says how many do.
       let keep = points;
-      let calculation = await this.pricing.price(provider, this.loyalty.cart(reset, keep)).catch((error: unknown) => {
+      const cart = (n: number) => this.loyalty.cart(reset, n, coupons);
+      let calculation = await this.pricing.price(provider, cart(keep)).catch((error: unknown) => {
         if (!(error instanceof LoyaltyRuleError)) throw error;
         keep = Math.min(points, error.maxRedeemablePoints ?? 0);
         return null;
       });
-      calculation ??= await this.pricing.price(provider, this.loyalty.cart(reset, keep));
+      calculation ??= await this.pricing.price(provider, cart(keep));
       if (keep === 0) return this.transitions.amend(reset, { calculation }, "updateOrderItems");
       const hold = await this.holdWithin({ ...reset, calculation }, provider, keep, calculation);
       return this.transitions.transition(
@@ -163,7 +212,9 @@ export class CheckoutService {
       const provider = this.provider(shop, order);
       let current = await this.renewExpiredHold(order, provider);
       if (shop.orders && !current.orderRef) {
-        const created = await shop.orders.createOrder(providerOrder(current));
+        const created = await shop.orders.createOrder(
+          providerOrder(current, provider, await this.buyerName(current, provider)),
+        );
         current = await this.transitions.transition(
           current,
           current.status,
@@ -323,27 +374,11 @@ export class CheckoutService {
   private provider(shop: Shop, order: OrderRecord): LoyaltyProvider {
     return this.shops.loyaltyProvider(shop, order.loyaltyProviderId);
   }
-}
 
-function providerOrder(order: OrderRecord): ProviderOrder {
-  const f = order.fulfilment;
-  return {
-    id: order.id,
-    lines: order.lines,
-    customerPhone: order.phone,
-    comment: order.comment,
-    byBonuses: order.redeemPoints > 0,
-    pickupStoreId: f.kind === "PICKUP" ? (f.storeId ?? null) : null,
-    delivery:
-      f.kind === "DELIVERY" && f.address
-        ? {
-            ...f.address,
-            apartment: f.address.apartment ?? null,
-            from: f.windowFrom ?? null,
-            to: f.windowTo ?? null,
-            recipientName: f.recipientName ?? null,
-            recipientPhone: f.recipientPhone ?? null,
-          }
-        : null,
-  };
+  /** The buyer's name for the order system: the contact's, or else the loyalty account's, where it has one. */
+  private async buyerName(order: OrderRecord, provider: LoyaltyProvider): Promise<string | null> {
+    if (order.contact.name) return order.contact.name;
+    if (!order.phone || !provider.capabilities.lookupBy.includes("PHONE")) return null;
+    return (await provider.findCustomer({ phone: order.phone }).catch(() => null))?.name ?? null;
+  }
 }

@@ -2,12 +2,19 @@ import { SCOPES } from "./scopes.ts";
 import { hasScope } from "./viewer.ts";
 import type { CustomerLinkRecord, CustomerLinkRepository } from "./customer.ts";
 import type { AccountResult } from "./account-loader.ts";
-import { AccessError, NotFoundError } from "./errors.ts";
+import { AccessError, NotFoundError, ProviderError } from "./errors.ts";
+import type { LoyaltyAccount, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { normalizePhone } from "./phone.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
 
 export type Customer = CustomerLinkRecord;
+
+/** How a customer is named: by phone, loyalty card, or the token of their QR code or app. */
+export interface CustomerIdentifier {
+  kind: "PHONE" | "CARD" | "QR";
+  value: string;
+}
 
 /** Finds customers across a shop's loyalty providers and decides who may see them. */
 export class CustomerService {
@@ -36,7 +43,22 @@ export class CustomerService {
    * A customer by the token of their QR code or app, for a service with `customers:read`: the POS or the
    * shop's bot scans it. The provider's account gives the phone, which links it to our customer.
    */
-  async findByToken(scope: RequestScope, shopId: string, token: string): Promise<Customer> {
+  findByToken(scope: RequestScope, shopId: string, token: string): Promise<Customer> {
+    return this.findByIdentifier(scope, shopId, "QR", token);
+  }
+
+  /** A customer by phone, loyalty card or QR/app token, asked of the shop's providers that look up by it. */
+  findBy(scope: RequestScope, shopId: string, by: CustomerIdentifier): Promise<Customer> {
+    if (by.kind === "PHONE") return this.findByPhone(scope, shopId, by.value);
+    return this.findByIdentifier(scope, shopId, by.kind, by.value);
+  }
+
+  /**
+   * A card or token lookup, for a service with `customers:read`, at every provider of the shop whose
+   * `capabilities.lookupBy` includes the kind, in parallel. The first account with a phone links it to
+   * our customer, and its id at the provider is remembered (ProviderCustomerRef).
+   */
+  async findByIdentifier(scope: RequestScope, shopId: string, kind: "CARD" | "QR", value: string): Promise<Customer> {
     if (!hasScope(scope.viewer, SCOPES.customersRead)) {
       throw new AccessError(
         scope.viewer.kind === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN",
@@ -44,19 +66,42 @@ export class CustomerService {
       );
     }
     const shop = this.shops.get(shopId);
-    const capable = shop.loyalty.filter((p) => p.capabilities.lookupBy.includes("QR") && p.findCustomerByToken);
-    const found = (
-      await Promise.all(
-        capable.map(async (provider) => ({ provider, account: await provider.findCustomerByToken!(token) })),
-      )
-    ).find((r) => r.account?.phone);
-    if (!found?.account) throw new NotFoundError("CUSTOMER_NOT_FOUND", "no customer has this token");
-    const phone = normalizePhone(found.account.phone);
-    const customer = await this.ensure(shop.id, phone);
-    await this.links.saveProviderRef(customer.id, found.provider.instanceId, found.account.externalId);
-    // This request already has the account; a later lookup by phone cannot get it from this provider.
-    scope.accounts.prime({ provider: found.provider, phone }, { provider: found.provider, account: found.account });
+    const found = await this.lookup(shop, kind, value);
+    if (!found)
+      throw new NotFoundError("CUSTOMER_NOT_FOUND", `no customer has this ${kind === "CARD" ? "card" : "token"}`);
+    const customer = await this.ensure(shop.id, found.phone);
+    await this.remember(scope, customer, found.provider, found.account);
     return customer;
+  }
+
+  /** The first account a card or token finds at the shop's providers that look up by it, with its phone. */
+  async lookup(shop: Shop, kind: "CARD" | "QR", value: string) {
+    const capable = shop.loyalty.filter((p) => p.capabilities.lookupBy.includes(kind));
+    if (capable.length === 0) {
+      throw new ProviderError(
+        "UNSUPPORTED_BY_PROVIDER",
+        `no provider of ${shop.id} looks customers up by ${kind}`,
+        shop.id,
+      );
+    }
+    const results = await Promise.all(
+      capable.map(async (provider) => ({
+        provider,
+        account: await (kind === "CARD" ? provider.findCustomerByCard(value) : provider.findCustomerByToken(value)),
+      })),
+    );
+    const hit = results.find((r) => r.account?.phone);
+    return hit?.account
+      ? { provider: hit.provider, account: hit.account, phone: normalizePhone(hit.account.phone) }
+      : null;
+  }
+
+  /** Keeps the provider's id for the customer, and the account for the rest of this request. */
+  async remember(scope: RequestScope, customer: Customer, provider: LoyaltyProvider, account: LoyaltyAccount) {
+    await this.links.saveProviderRef(customer.id, provider.instanceId, account.externalId);
+    // This request already has the account; a later lookup by phone may not get it from this provider.
+    const key = { provider, phone: customer.phone };
+    scope.accounts.clear(key).prime(key, { provider, account });
   }
 
   /** The Mini App user's own customer in a shop, or null until they link a phone. */

@@ -132,9 +132,16 @@ export class PriceChangedError extends GatewayError {
   }
 }
 
-/** A proof of a phone that does not hold: a bad signature or code, an old one, or one already used. */
+/**
+ * A proof of a phone that does not hold: a bad signature or code, an old one, or one already used; or
+ * RATE_LIMITED, a code asked for again too soon (`retryAfterSeconds` says when it may be).
+ */
 export class VerificationError extends GatewayError {
-  constructor(code: "VERIFICATION_FAILED" | "VERIFICATION_EXPIRED" | "VERIFICATION_REPLAYED", message: string) {
+  constructor(
+    code: "VERIFICATION_FAILED" | "VERIFICATION_EXPIRED" | "VERIFICATION_REPLAYED" | "RATE_LIMITED",
+    message: string,
+    readonly retryAfterSeconds: number | null = null,
+  ) {
     super(code, message);
   }
 }

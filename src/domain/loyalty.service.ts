@@ -43,8 +43,18 @@ export class LoyaltyService {
     return { ...result, provider, currency: shop.currency };
   }
 
-  /** One vendor call in the common case; a second, without points, only to explain a refused redemption. */
+  /**
+   * One vendor call in the common case; a second, without points, only to explain a refused redemption.
+   * Promo codes go only to a provider that takes them (`capabilities.coupons`); elsewhere they are
+   * UNSUPPORTED_BY_PROVIDER, never dropped silently.
+   */
   async price(provider: LoyaltyProvider, cart: Cart): Promise<Calculation> {
+    const coupons = [...new Set(cart.coupons ?? [])];
+    assertTakesCoupons(provider, coupons);
+    return withCoupons(coupons, await this.quote(provider, { ...cart, coupons }));
+  }
+
+  private async quote(provider: LoyaltyProvider, cart: Cart): Promise<Calculation> {
     try {
       const result = await provider.calculate(cart);
       assertRepresentable(result);
@@ -71,6 +81,31 @@ export class LoyaltyService {
       throw new LoyaltyRuleError("REDEEM_LIMIT_EXCEEDED", `at most ${max} points can be redeemed on this cart`, max);
     }
   }
+}
+
+/** Promo codes for a provider that takes none are UNSUPPORTED_BY_PROVIDER, before anything moves. */
+export function assertTakesCoupons(provider: LoyaltyProvider, coupons: readonly string[]): void {
+  if (coupons.length && !provider.capabilities.coupons) {
+    throw new ProviderError(
+      "UNSUPPORTED_BY_PROVIDER",
+      `${provider.instanceId} takes no promo codes`,
+      provider.instanceId,
+    );
+  }
+}
+
+/** One result per code sent, in order, and the lists every calculation carries (empty where the vendor names none). */
+function withCoupons(codes: string[], c: Calculation): Calculation {
+  return {
+    ...c,
+    coupons: codes.map(
+      (code) =>
+        c.coupons?.find((r) => r.code === code) ?? { code, applied: null, reason: "the provider said nothing of it" },
+    ),
+    promotions: c.promotions ?? [],
+    messages: c.messages ?? [],
+    lines: c.lines.map((l) => ({ ...l, promotions: l.promotions ?? [] })),
+  };
 }
 
 function isRedemptionRefusal(error: ProviderError): boolean {

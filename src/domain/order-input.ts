@@ -3,8 +3,15 @@ import { cartLineSchema } from "./cart.ts";
 
 const phoneText = z.string().trim().min(5).max(32);
 
+const instant = z.string().datetime({ offset: true, message: "an ISO 8601 time with its offset" });
+
 export const fulfilmentSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("PICKUP"), storeId: z.string().min(1, "a pickup order needs a store") }),
+  z.object({
+    kind: z.literal("PICKUP"),
+    storeId: z.string().min(1, "a pickup order needs a store"),
+    /** When the customer comes for it. */
+    windowFrom: instant.nullish(),
+  }),
   z
     .object({
       kind: z.literal("DELIVERY"),
@@ -14,8 +21,8 @@ export const fulfilmentSchema = z.discriminatedUnion("kind", [
         house: z.string().trim().min(1),
         apartment: z.string().trim().max(20).nullish(),
       }),
-      windowFrom: z.string().datetime({ offset: true }).nullish(),
-      windowTo: z.string().datetime({ offset: true }).nullish(),
+      windowFrom: instant.nullish(),
+      windowTo: instant.nullish(),
       recipientName: z.string().trim().min(1).max(100),
       recipientPhone: phoneText,
     })
@@ -25,6 +32,12 @@ export const fulfilmentSchema = z.discriminatedUnion("kind", [
     }),
 ]);
 
+/** Promo codes: trimmed, at most 10 distinct ones of 64 characters. */
+export const couponsSchema = z
+  .array(z.string().trim().min(1, "a promo code is not empty").max(64))
+  .max(10, "at most 10 promo codes")
+  .transform((codes) => [...new Set(codes)]);
+
 export const createOrderSchema = z.object({
   shopId: z.string().min(1),
   phone: z.string().nullish(),
@@ -33,6 +46,7 @@ export const createOrderSchema = z.object({
   contact: z.object({ name: z.string().trim().max(100).nullish(), phone: phoneText.nullish() }),
   comment: z.string().max(1000).nullish(),
   providerId: z.string().max(100).nullish(),
+  coupons: couponsSchema.nullish(),
 });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;
 

@@ -5,6 +5,11 @@ import type { CustomerService } from "./customer.service.ts";
 import type { LoyaltyLedger } from "./ledger.ts";
 import { ConflictError, ProviderError } from "./errors.ts";
 
+/** The promo codes an order was priced with: its calculation keeps one result per code. */
+export function couponsOf(order: { calculation?: OrderRecord["calculation"] }): string[] {
+  return order.calculation?.coupons?.map((c) => c.code) ?? [];
+}
+
 /** The order's loyalty moves (hold, release, commit, refund), each through the ledger. */
 export class OrderLoyalty {
   constructor(
@@ -12,11 +17,17 @@ export class OrderLoyalty {
     private readonly customers: CustomerService,
   ) {}
 
-  cart(order: Pick<OrderRecord, "phone" | "currency" | "lines">, redeemPoints: number): Cart {
+  /** The order as a cart; its promo codes are those it was priced with, unless new ones are given. */
+  cart(
+    order: Pick<OrderRecord, "phone" | "currency" | "lines"> & { calculation?: OrderRecord["calculation"] },
+    redeemPoints: number,
+    coupons: string[] = couponsOf(order),
+  ): Cart {
     return {
       customer: order.phone ? { phone: order.phone } : null,
       currency: order.currency,
       redeemPoints,
+      coupons,
       lines: order.lines.map((l) => ({
         lineId: l.lineId,
         productId: l.productId,

@@ -8,6 +8,7 @@ import type { FulfilmentService } from "../domain/fulfilment.service.ts";
 import type { OrderQueries } from "../domain/order-queries.ts";
 import type { Reconciliation } from "../domain/reconciliation.service.ts";
 import type { PhoneVerification } from "../domain/phone-verification.service.ts";
+import type { CustomerRegistration } from "../domain/customer-registration.service.ts";
 import type { GatewayPubSub } from "../events/pubsub.ts";
 import type { RequestScope } from "../domain/request-scope.ts";
 import type { ShopDirectory } from "../domain/shop-directory.ts";
@@ -21,6 +22,7 @@ export interface Services {
   checkout: CheckoutService;
   reconciliation: Reconciliation;
   phoneVerification: PhoneVerification;
+  registration: CustomerRegistration;
   fulfilment: FulfilmentService;
   catalog: CatalogService;
   productSync: ProductSync;

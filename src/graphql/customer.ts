@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SCOPES } from "../domain/scopes.ts";
-import type { Customer } from "../domain/customer.service.ts";
+import type { Customer, CustomerIdentifier } from "../domain/customer.service.ts";
 import { InvalidInputError, NotFoundError, ProviderError } from "../domain/errors.ts";
 import { builder } from "./builder.ts";
 import type { GraphQLContext } from "./context.ts";
@@ -39,18 +39,53 @@ builder.asEntity(CustomerRef, {
   resolveReference: (ref, ctx) => CustomerRef.getDataloader(ctx).load(ref.id),
 });
 
+const CustomerIdentifierInput = builder.inputType("CustomerIdentifierInput", {
+  description: "Exactly one: a phone, a loyalty card number, or the token of a QR code or app.",
+  fields: (t) => ({
+    phone: t.string(),
+    card: t.string({ description: "Providers with lookupBy CARD (Posiflora bonus cards, LoyalClient cards)" }),
+    token: t.string({ description: "Providers with lookupBy QR (Integrations QR tokens, LoyalClient app codes)" }),
+  }),
+  validate: z
+    .object({
+      phone: z.string().trim().min(1).max(32).nullish(),
+      card: z.string().trim().min(1).max(64).nullish(),
+      token: z.string().trim().min(1).max(256).nullish(),
+    })
+    .refine((b) => [b.phone, b.card, b.token].filter((v) => v != null).length === 1, {
+      message: "give exactly one of phone, card and token",
+    }) as z.ZodType<unknown>,
+});
+
+function identifier(
+  phone: string | null | undefined,
+  by: { phone?: string | null; card?: string | null; token?: string | null } | null | undefined,
+): CustomerIdentifier {
+  if (phone != null && by != null)
+    throw new InvalidInputError("give phone or by, not both", [{ path: "by", message: "phone is given too" }]);
+  if (phone != null) return { kind: "PHONE", value: phone };
+  if (by?.phone != null) return { kind: "PHONE", value: by.phone };
+  if (by?.card != null) return { kind: "CARD", value: by.card.trim() };
+  if (by?.token != null) return { kind: "QR", value: by.token.trim() };
+  throw new InvalidInputError("name the customer by phone or by", [
+    { path: "by", message: "give a phone, card or token" },
+  ]);
+}
+
 builder.queryField("customer", (t) =>
   t.field({
     type: CustomerRef,
     description:
-      "A customer by phone, with every loyalty account. Services need customers:read; a Mini App user may ask only for their own phone.",
+      "A customer by phone, loyalty card or QR/app token (asked of the providers whose lookupBy includes it), with every loyalty account. Services need customers:read; a Mini App user may ask only for their own phone.",
     authScopes: { authenticated: true },
     errors: { types: [InvalidInputError, NotFoundError, ProviderError] },
     args: {
       shopId: t.arg.id({ required: true }),
-      phone: t.arg.string({ required: true, validate: z.string().trim().min(1, "phone is required").max(32) }),
+      phone: t.arg.string({ validate: z.string().trim().min(1, "phone is required").max(32).nullish() }),
+      by: t.arg({ type: CustomerIdentifierInput }),
     },
-    resolve: (_r, { shopId, phone }, ctx) => ctx.services.customers.findByPhone(ctx.scope, String(shopId), phone),
+    resolve: (_r, { shopId, phone, by }, ctx) =>
+      ctx.services.customers.findBy(ctx.scope, String(shopId), identifier(phone, by)),
   }),
 );
 

@@ -101,8 +101,8 @@ builder.objectType(PriceChangedError, {
 builder.objectType(VerificationError, {
   name: "VerificationError",
   description:
-    "A proof of a phone that does not hold: VERIFICATION_FAILED (bad signature or code, or not yours), VERIFICATION_EXPIRED, VERIFICATION_REPLAYED.",
+    "A proof of a phone that does not hold: VERIFICATION_FAILED (bad signature or code, not yours, or too many wrong codes), VERIFICATION_EXPIRED, VERIFICATION_REPLAYED; or RATE_LIMITED, a code asked for again too soon (`retryAfterSeconds`).",
   interfaces: [ErrorInterface],
   isTypeOf: (e) => e instanceof VerificationError,
-  fields: () => ({}),
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt("retryAfterSeconds", { nullable: true }) }),
 });

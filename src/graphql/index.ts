@@ -5,6 +5,8 @@ import "./shop.ts";
 import "./loyalty-account.ts";
 import "./customer.ts";
 import "./phone-verification.ts";
+import "./customer-registration.ts";
+import "./promotion.ts";
 import "./store.ts";
 import "./product.ts";
 import "./catalog.ts";

@@ -11,6 +11,7 @@ import type { PricedCart } from "../domain/loyalty.service.ts";
 import type { CalculatedLine } from "../domain/ports/loyalty-provider.port.ts";
 import { builder } from "./builder.ts";
 import { Money, MoneyInput, money } from "./money.ts";
+import { CouponResultRef, PromotionRef, promotionsOf } from "./promotion.ts";
 import { LoyaltyProviderRef } from "./shop.ts";
 
 export const CartLineInput = builder.inputType("CartLineInput", {
@@ -40,7 +41,10 @@ const LoyaltyCalculationInput = builder.inputType("LoyaltyCalculationInput", {
     providerId: t.id({ description: "Which of the shop's loyalty providers; its first when omitted." }),
     lines: t.field({ type: [CartLineInput], required: true }),
     redeemPoints: t.int({ defaultValue: 0 }),
-    coupons: t.stringList(),
+    coupons: t.stringList({
+      description:
+        "Promo codes, for providers that take them (capabilities.coupons); elsewhere UNSUPPORTED_BY_PROVIDER",
+    }),
   }),
   validate: calculationInputSchema,
 });
@@ -66,6 +70,7 @@ const CalculatedLineRef = builder.objectRef<LineView>("CalculatedLine").implemen
     total: t.field({ type: Money, resolve: (l) => money(l.subtotal - l.discount - l.redeemed, l.currency) }),
     pointsEarned: t.exposeInt("pointsEarned"),
     messages: t.exposeStringList("messages"),
+    promotions: t.field({ type: [PromotionRef], resolve: (l) => promotionsOf(l.promotions, l.currency) }),
   }),
 });
 
@@ -84,6 +89,20 @@ export const LoyaltyCalculationRef = builder.objectRef<PricedCart>("LoyaltyCalcu
     pointsEarned: t.exposeInt("pointsEarned"),
     maxRedeemablePoints: t.exposeInt("maxRedeemablePoints"),
     total: t.field({ type: Money, description: "The amount to pay", resolve: (c) => money(c.total, c.currency) }),
+    coupons: t.field({
+      type: [CouponResultRef],
+      description: "One result per promo code sent, in order",
+      resolve: (c) => c.coupons ?? [],
+    }),
+    promotions: t.field({
+      type: [PromotionRef],
+      description: "Promotions of the whole cart (a line's are on the line)",
+      resolve: (c) => promotionsOf(c.promotions, c.currency),
+    }),
+    messages: t.stringList({
+      description: "The provider's notes on the whole cart (campaigns, the bonus programme)",
+      resolve: (c) => c.messages ?? [],
+    }),
   }),
 });
 

@@ -8,7 +8,7 @@ import {
   CatalogError,
   PriceChangedError,
 } from "../domain/errors.ts";
-import { createOrderSchema, fulfilmentSchema, refundLinesSchema } from "../domain/order-input.ts";
+import { couponsSchema, createOrderSchema, fulfilmentSchema, refundLinesSchema } from "../domain/order-input.ts";
 import type { OrderRecord } from "../domain/order.ts";
 import { builder } from "./builder.ts";
 import type { GraphQLContext } from "./context.ts";
@@ -37,12 +37,13 @@ const AddressInput = builder.inputType("AddressInput", {
 });
 
 const FulfilmentInput = builder.inputType("FulfilmentInput", {
-  description: "PICKUP with a storeId, or DELIVERY with an address, a recipient and an optional time window.",
+  description:
+    "PICKUP with a storeId and optionally when the customer comes (windowFrom), or DELIVERY with an address, a recipient and an optional time window.",
   fields: (t) => ({
     kind: t.string({ required: true, description: "PICKUP or DELIVERY" }),
     storeId: t.id(),
     address: t.field({ type: AddressInput }),
-    windowFrom: t.string({ description: "ISO 8601 with offset" }),
+    windowFrom: t.string({ description: "ISO 8601 with offset; for PICKUP, the pickup time" }),
     windowTo: t.string(),
     recipientName: t.string(),
     recipientPhone: t.string(),
@@ -62,6 +63,10 @@ const CreateOrderInput = builder.inputType("CreateOrderInput", {
     comment: t.string(),
     providerId: t.id({
       description: "The loyalty programme, where the shop has several (Shop.providers); the shop's first by default.",
+    }),
+    coupons: t.stringList({
+      description:
+        "Promo codes, sent with every calculation and the purchase to providers that take them (capabilities.coupons); elsewhere UNSUPPORTED_BY_PROVIDER",
     }),
   }),
   validate: createOrderSchema as z.ZodType<unknown>,
@@ -162,11 +167,15 @@ builder.mutationField("updateOrderItems", (t) =>
         required: true,
         validate: z.array(z.unknown()).min(1, "an order needs at least one line").max(200),
       }),
+      coupons: t.arg.stringList({
+        description: "Replaces the order's promo codes; without it they stay",
+        validate: couponsSchema as z.ZodType<unknown>,
+      }),
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
     resolve: (_r, a, ctx) =>
-      once(ctx, "updateOrderItems", a.idempotencyKey, [a.orderId, plain(a.lines)], () =>
-        ctx.services.checkout.updateItems(ctx.scope, String(a.orderId), plain(a.lines)),
+      once(ctx, "updateOrderItems", a.idempotencyKey, [a.orderId, plain(a.lines), a.coupons ?? null], () =>
+        ctx.services.checkout.updateItems(ctx.scope, String(a.orderId), plain(a.lines), a.coupons ?? null),
       ),
   }),
 );

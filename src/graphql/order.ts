@@ -5,6 +5,8 @@ import { builder } from "./builder.ts";
 import { PageInfo } from "./page-info.ts";
 import { InvalidInputError, NotFoundError } from "../domain/errors.ts";
 import { Money, money } from "./money.ts";
+import { paymentState } from "../domain/order-payment.ts";
+import { CouponResultRef, PromotionRef, promotionsOf } from "./promotion.ts";
 
 export const OrderStatusEnum = builder.enumType("OrderStatus", { values: ORDER_STATUSES });
 
@@ -31,6 +33,11 @@ const OrderLineRef = builder.objectRef<{ order: OrderRecord; lineId: string }>("
         },
       }),
       pointsEarned: t.int({ resolve: (v) => calc(v)?.pointsEarned ?? 0 }),
+      promotions: t.field({
+        type: [PromotionRef],
+        description: "The promotions that priced this line",
+        resolve: (v) => promotionsOf(calc(v)?.promotions, v.order.currency),
+      }),
     };
   },
 });
@@ -64,7 +71,11 @@ const FulfilmentRef = builder.objectRef<OrderRecord["fulfilment"]>("Fulfilment")
           ? [f.address.city, f.address.street, f.address.house, f.address.apartment].filter(Boolean).join(", ")
           : null,
     }),
-    windowFrom: t.string({ nullable: true, resolve: (f) => f.windowFrom ?? null }),
+    windowFrom: t.string({
+      nullable: true,
+      description: "PICKUP: when the customer comes; DELIVERY: the window's start (ISO 8601)",
+      resolve: (f) => f.windowFrom ?? null,
+    }),
     windowTo: t.string({ nullable: true, resolve: (f) => f.windowTo ?? null }),
     recipientName: t.string({ nullable: true, resolve: (f) => f.recipientName ?? null }),
     recipientPhone: t.string({ nullable: true, resolve: (f) => f.recipientPhone ?? null }),
@@ -80,6 +91,12 @@ const ProviderRefsRef = builder.objectRef<OrderRecord>("OrderProviderRefs").impl
     orderProviderId: t.exposeString("orderProviderId", { nullable: true }),
     orderReference: t.exposeString("orderRef", { nullable: true }),
   }),
+});
+
+const PaymentStateEnum = builder.enumType("PaymentState", {
+  description:
+    "UNPAID: nothing paid yet (or all of it came back); POINTS_ONLY: points were spent, the money part is paid at pickup or delivery; PAID: nothing is left to pay (the points covered it, or the sale was completed).",
+  values: ["UNPAID", "POINTS_ONLY", "PAID"] as const,
 });
 
 export const OrderRef = builder.objectRef<OrderRecord>("Order").implement({
@@ -113,6 +130,21 @@ export const OrderRef = builder.objectRef<OrderRecord>("Order").implement({
       resolve: (o) => o.pointsEarned || (o.calculation?.pointsEarned ?? 0),
     }),
     maxRedeemablePoints: t.int({ resolve: (o) => o.calculation?.maxRedeemablePoints ?? 0 }),
+    paymentState: t.field({ type: PaymentStateEnum, resolve: (o) => paymentState(o) }),
+    coupons: t.field({
+      type: [CouponResultRef],
+      description: "The order's promo codes, with what the provider made of each",
+      resolve: (o) => o.calculation?.coupons ?? [],
+    }),
+    promotions: t.field({
+      type: [PromotionRef],
+      description: "Promotions of the whole order (a line's are on the line)",
+      resolve: (o) => promotionsOf(o.calculation?.promotions, o.currency),
+    }),
+    loyaltyMessages: t.stringList({
+      description: "The provider's notes on the whole order",
+      resolve: (o) => o.calculation?.messages ?? [],
+    }),
     fulfilment: t.field({ type: FulfilmentRef, resolve: (o) => o.fulfilment }),
     contactName: t.string({ nullable: true, resolve: (o) => o.contact.name ?? null }),
     contactPhone: t.string({ nullable: true, resolve: (o) => o.contact.phone ?? null }),

@@ -5,11 +5,19 @@ import { builder } from "./builder.ts";
 const Capabilities = builder.objectRef<LoyaltyCapabilities>("LoyaltyCapabilities").implement({
   description: "What a provider supports. A missing capability answers UNSUPPORTED_BY_PROVIDER.",
   fields: (t) => ({
-    lookupBy: t.stringList({ resolve: (c) => c.lookupBy }),
+    lookupBy: t.stringList({
+      description: "PHONE, CARD or QR (a QR or app token): what `customer(by:)` may name at this provider",
+      resolve: (c) => c.lookupBy,
+    }),
     calculation: t.exposeString("calculation", { description: "LINES, CHEQUE or NONE" }),
     hold: t.exposeString("hold", { description: "NATIVE (vendor holds), LEDGER (gateway holds) or NONE" }),
     refund: t.exposeString("refund", { description: "PARTIAL, FULL or NONE" }),
-    phoneVerification: t.exposeBoolean("phoneVerification"),
+    phoneVerification: t.exposeBoolean("phoneVerification", {
+      description: "Sends and checks an SMS code (sendPhoneCode, checkPhoneCode)",
+    }),
+    registration: t.exposeBoolean("registration", { description: "Creates customers (registerCustomer)" }),
+    profileUpdate: t.exposeBoolean("profileUpdate", { description: "Edits a customer's profile (updateMyProfile)" }),
+    coupons: t.exposeBoolean("coupons", { description: "Takes promo codes with the cart (coupons)" }),
     productImport: t.exposeBoolean("productImport"),
   }),
 });

@@ -33,6 +33,10 @@ export class PrismaCustomerLinkRepository implements CustomerLinkRepository {
     return new Map(rows.map((r) => [r.providerInstanceId, r.externalId]));
   }
 
+  async recordConsent(customerId: string, at: Date): Promise<void> {
+    await this.db.customerLink.updateMany({ where: { id: customerId, consentAt: null }, data: { consentAt: at } });
+  }
+
   findByIds(ids: readonly string[]): Promise<CustomerLinkRecord[]> {
     return this.db.customerLink.findMany({ where: { id: { in: [...ids] } }, select });
   }

@@ -26,11 +26,15 @@ function spec(
       hold: "LEDGER",
       refund: "NONE",
       phoneVerification: false,
+      registration: false,
+      profileUpdate: false,
+      coupons: false,
       productImport: false,
       ...capabilities,
     },
     behaviour: {
       flow: {
+        redeemedAs: "DISCOUNT",
         commitAt: "CONFIRM",
         releaseBeforeCommit: false,
         commitOnlyToRedeem: false,
@@ -75,5 +79,38 @@ describe("defineLoyaltyModule", () => {
     expect(() => defineLoyaltyModule(spec({ refund: "FULL" }, { ...bare })).create(instance, deps)).toThrow(
       /capabilities.refund is FULL/,
     );
+    for (const [capabilities, message] of [
+      [{ lookupBy: ["PHONE", "CARD"] }, /lookupBy "CARD" is true/],
+      [{ lookupBy: ["QR"] }, /lookupBy "QR" is true/],
+      [{ phoneVerification: true }, /phoneVerification is true/],
+      [{ registration: true }, /registration is true/],
+      [{ profileUpdate: true }, /profileUpdate is true/],
+    ] as const) {
+      expect(() => defineLoyaltyModule(spec(capabilities as never, { ...bare })).create(instance, deps)).toThrow(
+        message,
+      );
+    }
+  });
+
+  it("refuses an adapter with a method whose capability is not declared, and a code check without a send", () => {
+    const checks = { ...bare, checkCode: async () => true };
+    expect(() => defineLoyaltyModule(spec({ phoneVerification: true }, checks)).create(instance, deps)).toThrow(
+      /phoneVerification is true/,
+    );
+    const registers = { ...bare, registerCustomer: async () => ({}) as never };
+    expect(() => defineLoyaltyModule(spec({}, registers)).create(instance, deps)).toThrow(/registration is false/);
+  });
+
+  it("answers the lookups, codes and registration a vendor lacks as unsupported", async () => {
+    const provider = defineLoyaltyModule(spec({}, { ...bare })).create(instance, deps);
+    for (const call of [
+      () => provider.findCustomerByCard("1"),
+      () => provider.findCustomerByToken("t"),
+      () => provider.sendCode("79001234567"),
+      () => provider.checkCode("79001234567", "1"),
+      () => provider.registerCustomer({ phone: "79001234567", name: "A" }),
+      () => provider.updateCustomer({ phone: "79001234567" }, { phone: "79001234567", name: "A" }),
+    ])
+      await expect(call()).rejects.toMatchObject({ code: "UNSUPPORTED_BY_PROVIDER" });
   });
 });

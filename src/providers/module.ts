@@ -8,6 +8,7 @@ import type {
   LoyaltyBehaviour,
   LoyaltyCapabilities,
   LoyaltyProvider,
+  OptionalMethod,
 } from "../domain/ports/loyalty-provider.port.ts";
 import type { OrderSystem, OrderSystemAdapter } from "../domain/ports/order-system.port.ts";
 import type { Fetch } from "./http/provider-http.ts";
@@ -77,13 +78,22 @@ export function defineLoyaltyModule<Options>(spec: LoyaltyModuleSpec<Options>): 
       assertMethods(spec, adapter);
       const unsupported = (what: string) => () =>
         Promise.reject(new ProviderError("UNSUPPORTED_BY_PROVIDER", `${instance.id} has no ${what}`, instance.id));
+      const bound: { [K in OptionalMethod]-?: NonNullable<LoyaltyAdapter[K]> } = {
+        hold: adapter.hold?.bind(adapter) ?? unsupported("hold; the gateway keeps it in its ledger"),
+        release: adapter.release?.bind(adapter) ?? unsupported("hold; the gateway keeps it in its ledger"),
+        refund: adapter.refund?.bind(adapter) ?? unsupported("documented refund"),
+        findCustomerByToken: adapter.findCustomerByToken?.bind(adapter) ?? unsupported("lookup by QR or app token"),
+        findCustomerByCard: adapter.findCustomerByCard?.bind(adapter) ?? unsupported("lookup by card"),
+        sendCode: adapter.sendCode?.bind(adapter) ?? unsupported("phone verification code"),
+        checkCode: adapter.checkCode?.bind(adapter) ?? unsupported("phone verification code"),
+        registerCustomer: adapter.registerCustomer?.bind(adapter) ?? unsupported("documented customer creation"),
+        updateCustomer: adapter.updateCustomer?.bind(adapter) ?? unsupported("documented profile update"),
+      };
       return Object.assign(adapter, {
         adapter: spec.id,
         capabilities: spec.capabilities,
         behaviour: spec.behaviour,
-        hold: adapter.hold?.bind(adapter) ?? unsupported("hold; the gateway keeps it in its ledger"),
-        release: adapter.release?.bind(adapter) ?? unsupported("hold; the gateway keeps it in its ledger"),
-        refund: adapter.refund?.bind(adapter) ?? unsupported("documented refund"),
+        ...bound,
       });
     },
   };
@@ -114,8 +124,21 @@ function assertMethods(spec: LoyaltyModuleSpec<unknown>, adapter: LoyaltyAdapter
       `${spec.id}: capabilities.refund is ${spec.capabilities.refund}, but refund is ${adapter.refund ? "" : "not "}implemented`,
     );
   }
-  if (spec.capabilities.productImport !== Boolean(adapter.importProducts)) {
-    throw new Error(`${spec.id}: capabilities.productImport disagrees with importProducts`);
+  const { capabilities: c } = spec;
+  const agree: Array<[string, boolean, boolean]> = [
+    ["productImport", c.productImport, Boolean(adapter.importProducts)],
+    ['lookupBy "QR"', c.lookupBy.includes("QR"), Boolean(adapter.findCustomerByToken)],
+    ['lookupBy "CARD"', c.lookupBy.includes("CARD"), Boolean(adapter.findCustomerByCard)],
+    ["phoneVerification", c.phoneVerification, Boolean(adapter.sendCode && adapter.checkCode)],
+    ["phoneVerification", c.phoneVerification, Boolean(adapter.sendCode || adapter.checkCode)],
+    ["registration", c.registration, Boolean(adapter.registerCustomer)],
+    ["profileUpdate", c.profileUpdate, Boolean(adapter.updateCustomer)],
+  ];
+  for (const [name, declared, present] of agree) {
+    if (declared !== present)
+      throw new Error(
+        `${spec.id}: capabilities.${name} is ${declared}, but its methods are ${present ? "" : "not "}implemented`,
+      );
   }
 }
 

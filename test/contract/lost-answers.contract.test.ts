@@ -208,12 +208,12 @@ describe("lost answers: posiflora order create", () => {
     const before = stock()!;
     const order = {
       id,
-      lines: [{ productId: counted, name: null, quantity: 1, unitPrice: 250_000 }],
-      customerPhone: "79001234567",
+      lines: [{ productId: counted, name: null, quantity: 1, unitPrice: 250_000, total: 250_000 }],
+      buyer: { name: "Анна", phone: "79001234567" },
       comment: null,
       byBonuses: false,
       delivery: null,
-      pickupStoreId: "store-1",
+      pickup: { storeId: "store-1", at: null },
     };
     sim.faults.add({ kind: "lostResponse", path: "/api/v1/orders", times: 3 });
     expect((await providerError(() => orders.createOrder(order))).code).toBe("PROVIDER_UNAVAILABLE");

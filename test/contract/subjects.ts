@@ -7,6 +7,7 @@ import { createLoyalClientSimulator } from "../../src/simulators/loyalclient/ser
 import { createIntegrationsSimulator } from "../../src/simulators/integrations/server.ts";
 import { createPosifloraSimulator } from "../../src/simulators/posiflora/server.ts";
 import type { PosifloraState } from "../../src/simulators/posiflora/state.ts";
+import type { BonusPlusState } from "../../src/simulators/bonusplus/state.ts";
 import { createRkeeperSimulator } from "../../src/simulators/rkeeper/server.ts";
 import type { Simulator } from "../../src/simulators/registry.ts";
 
@@ -42,6 +43,14 @@ export interface ContractSubject {
   beforeCommit?: (sim: Simulator, orderId: string, phone: string, cart: Cart) => void;
   /** QR tokens by phone, for providers that find customers by token only. */
   tokens?: Record<string, string>;
+  /** The known customer's loyalty card, where the provider looks up by CARD. */
+  card?: string;
+  /** The known customer's QR or app token, where the provider looks up by QR. */
+  qrToken?: string;
+  /** A promo code the simulator runs, where the provider takes coupons. */
+  coupon?: string;
+  /** The code the simulator sent to a phone, where the provider verifies phones. */
+  sentCode?: (sim: Simulator, phone: string) => string | undefined;
   /** Scenarios this adapter cannot run, with the reason. */
   skip: Partial<Record<Scenario, string>>;
   start(options: {
@@ -104,6 +113,8 @@ export const SUBJECTS: ContractSubject[] = [
     holdPath: "/balance/reserve",
     releasePath: "/balance/reserve",
     refundPath: "/retail/back",
+    coupon: "SPRING10",
+    sentCode: (sim, phone) => (sim as unknown as { state: BonusPlusState }).state.codes.get(phone)?.code,
     skip: {
       sessionRenewal: `BonusPlus ${staticKey}`,
       vendorDedupe:
@@ -125,6 +136,8 @@ export const SUBJECTS: ContractSubject[] = [
     calculatePath: "/recalc",
     holdPath: "/bonuses/hold",
     releasePath: "/bonuses/release",
+    card: "100001",
+    qrToken: "APP1001",
     lostHoldStays:
       "a LoyalClient hold is released by its own id, which came in the lost answer; it ends on its own (`duration`) or with the next operation at the point",
     skip: {
@@ -142,6 +155,7 @@ export const SUBJECTS: ContractSubject[] = [
     calculatePath: "/orders/calculate",
     holdPath: "/orders/confirm",
     releasePath: "/orders/reset",
+    coupon: "FLOWERS10",
     skip: {
       vendorDedupe:
         "seed 004 closes an order once and says nothing of a second `orders/close`; repeats are the ledger's (behaviour.replay.commit is false)",
@@ -157,6 +171,7 @@ export const SUBJECTS: ContractSubject[] = [
     id: "integrations",
     ...phones,
     tokens: { "79001234567": "qr-anna-501", "79007654321": "qr-ivan-502" },
+    qrToken: "qr-anna-501",
     lines,
     refundLineId: "2",
     commitPath: "/integrations/bonus",
@@ -178,6 +193,7 @@ export const SUBJECTS: ContractSubject[] = [
     commitPath: "/payments",
     calculatePath: "/v1/customers",
     refundPath: "/return",
+    card: "PF-0001",
     beforeRefund: (sim, orderId) => {
       (sim as unknown as { state: PosifloraState }).state.setStatus(orderId, "done");
     },

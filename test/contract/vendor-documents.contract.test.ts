@@ -168,8 +168,8 @@ describe("posiflora: only declared parameters and documented fields", () => {
 
   const order = (id = randomUUID(), productId = demoItemId("author-tender")) => ({
     id,
-    lines: [{ productId, name: "Нежность", quantity: 2, unitPrice: 250_050 }],
-    customerPhone: "79001234567",
+    lines: [{ productId, name: "Нежность", quantity: 2, unitPrice: 250_050, total: 450_050 }],
+    buyer: { name: "Анна Петрова", phone: "79001234567" },
     comment: "к 18:00",
     byBonuses: false,
     delivery: {
@@ -182,7 +182,7 @@ describe("posiflora: only declared parameters and documented fields", () => {
       recipientName: "Анна",
       recipientPhone: "+79001234567",
     },
-    pickupStoreId: null,
+    pickup: null,
   });
 
   it("creates and cancels an order with the fields the request schemas name, and the lines as the example writes them", async () => {
@@ -190,9 +190,41 @@ describe("posiflora: only declared parameters and documented fields", () => {
     const created = await system.orders.createOrder(order(id));
     expect(created.vendorStatus).toBe("new");
     const stored = sim.state.orders.get(id)!;
-    expect(stored.totalAmount).toBe(500_100);
+    // What the customer pays: the list amount 5001.00, less the loyalty discount, to 4500.50.
+    expect(stored.totalAmount).toBe(450_050);
+    expect(stored.lines[0]).toMatchObject({
+      qty: 200,
+      price: 250_050,
+      totalAmount: 500_100,
+      discountPrice: 225_025,
+      totalAmountWithDiscount: 450_050,
+    });
+    expect(stored.attributes).toMatchObject({
+      delivery: true,
+      deliveryTimeFrom: "2026-11-24T15:00:00+03:00",
+      deliveryTimeTo: "2026-11-24T18:00:00+03:00",
+      deliveryContact: "Анна",
+      deliveryPhoneNumber: "+79001234567",
+      description: "к 18:00",
+    });
     expect(stored.attributes).not.toHaveProperty("externalId");
+    expect(stored.customerId).toBe(state.search("79001234567")[0]!.id);
     expect(await system.orders.cancelOrder(id, "передумал")).toEqual({ vendorStatus: "canceled" });
+  });
+
+  it("carries a buyer Posiflora does not know as a new customer, and a pickup time as dueTime", async () => {
+    const id = randomUUID();
+    const pickup = { ...order(id), delivery: null, pickup: { storeId: "store-1", at: "2026-11-24T18:30:00+03:00" } };
+    await system.orders.createOrder({ ...pickup, buyer: { name: "Вера Новикова", phone: "79005550101" } });
+    const stored = sim.state.orders.get(id)!;
+    expect(stored.attributes).toMatchObject({ delivery: false, dueTime: "2026-11-24T18:30:00+03:00" });
+    const buyer = state.customers.get(stored.customerId!)!;
+    expect(buyer).toMatchObject({ title: "Вера Новикова", phone: "9005550101", countryCode: 7, status: "on" });
+    // A second order of the same buyer finds the customer instead of making another.
+    const again = randomUUID();
+    await system.orders.createOrder({ ...pickup, id: again, buyer: { name: "Вера Новикова", phone: "79005550101" } });
+    expect(sim.state.orders.get(again)!.customerId).toBe(buyer.id);
+    expect(state.search("79005550101")).toHaveLength(1);
   });
 
   it("polls changed orders without the undeclared `sort`, putting each page in order of updatedAt itself", async () => {

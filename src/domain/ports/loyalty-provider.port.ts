@@ -10,7 +10,7 @@ import type { MinorUnits } from "../money.ts";
  * leaves out the methods of capabilities its vendor lacks (`hold`, `release`, `refund`); the bound
  * provider answers those with `ProviderError("UNSUPPORTED_BY_PROVIDER")`, never silently.
  */
-export interface LoyaltyProvider extends Omit<LoyaltyAdapter, "hold" | "release" | "refund"> {
+export interface LoyaltyProvider extends Omit<LoyaltyAdapter, OptionalMethod> {
   /** The id of the module that built it, as the shops file names the adapter. */
   readonly adapter: string;
   readonly capabilities: LoyaltyCapabilities;
@@ -18,7 +18,25 @@ export interface LoyaltyProvider extends Omit<LoyaltyAdapter, "hold" | "release"
   hold(request: HoldRequest): Promise<HoldReceipt>;
   release(request: ReleaseRequest): Promise<void>;
   refund(request: RefundRequest): Promise<RefundReceipt>;
+  findCustomerByToken(token: string): Promise<LoyaltyAccount | null>;
+  findCustomerByCard(card: string): Promise<LoyaltyAccount | null>;
+  sendCode(phone: string): Promise<void>;
+  checkCode(phone: string, code: string): Promise<boolean>;
+  registerCustomer(profile: CustomerProfile): Promise<LoyaltyAccount>;
+  updateCustomer(customer: CustomerQuery, profile: CustomerProfile): Promise<LoyaltyAccount>;
 }
+
+/** Methods an adapter leaves out where its vendor lacks the capability; the bound provider refuses them. */
+export type OptionalMethod =
+  | "hold"
+  | "release"
+  | "refund"
+  | "findCustomerByToken"
+  | "findCustomerByCard"
+  | "sendCode"
+  | "checkCode"
+  | "registerCustomer"
+  | "updateCustomer";
 
 /** What an adapter class implements; identity, capabilities and behaviour come from its module. */
 export interface LoyaltyAdapter {
@@ -38,6 +56,38 @@ export interface LoyaltyAdapter {
    * @example await provider.findCustomerByToken?.("qr-7f3a") // { phone: "79001234567", ... }
    */
   findCustomerByToken?(token: string): Promise<LoyaltyAccount | null>;
+
+  /**
+   * Finds the customer by their loyalty card number (`capabilities.lookupBy` includes "CARD").
+   * @example await provider.findCustomerByCard?.("PF-0001") // { phone: "79001234567", ... }
+   */
+  findCustomerByCard?(card: string): Promise<LoyaltyAccount | null>;
+
+  /**
+   * Sends the vendor's verification code to the phone by SMS (`capabilities.phoneVerification`).
+   * @example await provider.sendCode?.("79001234567")
+   */
+  sendCode?(phone: string): Promise<void>;
+
+  /**
+   * Checks a code `sendCode` sent: true when it is right, false when the vendor refuses it as wrong.
+   * Present exactly when `sendCode` is.
+   * @example await provider.checkCode?.("79001234567", "4821") // true
+   */
+  checkCode?(phone: string, code: string): Promise<boolean>;
+
+  /**
+   * Creates the customer at the vendor (`capabilities.registration`); a phone it knows already is not an
+   * error: the existing account is returned.
+   * @example await provider.registerCustomer?.({ phone: "79005550101", name: "Вера Новикова" })
+   */
+  registerCustomer?(profile: CustomerProfile): Promise<LoyaltyAccount>;
+
+  /**
+   * Changes the customer's profile at the vendor (`capabilities.profileUpdate`).
+   * @example await provider.updateCustomer?.({ phone: "79005550101" }, { phone: "79005550101", name: "Вера" })
+   */
+  updateCustomer?(customer: CustomerQuery, profile: CustomerProfile): Promise<LoyaltyAccount>;
 
   /**
    * Prices a cart: per-line discounts, points earned, the most points redeemable, and the effect of
@@ -98,6 +148,12 @@ export interface LoyaltyBehaviour {
 }
 
 export interface LoyaltyFlow {
+  /**
+   * How redeemed points reach the order system's order: DISCOUNT (the loyalty programme's own points,
+   * a discount on the lines the customer pays), or ORDER_PAYMENT (the order system's own points, paid as
+   * a bonus payment on its order; the lines keep their price).
+   */
+  redeemedAs: "DISCOUNT" | "ORDER_PAYMENT";
   /** When the purchase is recorded: at confirmation, or once the order is completed. */
   commitAt: "CONFIRM" | "COMPLETE";
   /** The vendor wants its hold released before the purchase is recorded. */
@@ -125,8 +181,22 @@ export interface LoyaltyCapabilities {
   /** NATIVE: the vendor holds points; LEDGER: the gateway keeps the hold; NONE: no hold. */
   hold: "NATIVE" | "LEDGER" | "NONE";
   refund: "PARTIAL" | "FULL" | "NONE";
+  /** The vendor sends and checks an SMS code (sendCode, checkCode). */
   phoneVerification: boolean;
+  /** The vendor creates customers (registerCustomer). */
+  registration: boolean;
+  /** The vendor changes a customer's profile (updateCustomer). */
+  profileUpdate: boolean;
+  /** The vendor takes promo codes with a calculation and the purchase (`Cart.coupons`). */
+  coupons: boolean;
   productImport: boolean;
+}
+
+/** What a customer tells about themselves when they join or edit their profile. */
+export interface CustomerProfile {
+  phone: string;
+  /** As the customer wrote it ("Вера Новикова"); vendors that keep parts split it at the first space. */
+  name: string;
 }
 
 export interface CustomerQuery {
@@ -186,6 +256,27 @@ export interface CalculatedLine {
   redeemed: MinorUnits;
   pointsEarned: number;
   messages: string[];
+  /** The promotions that priced this line, where the vendor names them. */
+  promotions?: Promotion[];
+}
+
+/** A promotion the vendor applied, as data: the line it priced, or the whole cart. */
+export interface Promotion {
+  /** The vendor's id for it, where it gives one. */
+  id: string | null;
+  name: string;
+  kind: "DISCOUNT" | "GIFT" | "POINTS_MULTIPLIER" | "OTHER";
+  /** Money it took off, where it says; minor units. */
+  amount: MinorUnits | null;
+  /** Units given free (GIFT). */
+  freeQuantity: number | null;
+}
+
+/** What became of a promo code sent with the cart. `applied` is null where the vendor does not say. */
+export interface CouponResult {
+  code: string;
+  applied: boolean | null;
+  reason: string | null;
 }
 
 export interface Calculation {
@@ -201,6 +292,12 @@ export interface Calculation {
   total: MinorUnits;
   /** Opaque vendor state to send back with confirm/commit (r_keeper's fingerprint). */
   vendorRef: string | null;
+  /** One entry per code of `Cart.coupons`, in order (the domain fills in what an adapter leaves out). */
+  coupons?: CouponResult[];
+  /** Promotions of the whole cart (those of a line are on the line). */
+  promotions?: Promotion[];
+  /** The vendor's messages about the whole cart (campaign and bonus-programme notes). */
+  messages?: string[];
 }
 
 export interface HoldRequest {

@@ -54,10 +54,25 @@ export interface VendorOrderChange {
 
 export interface ProviderOrder {
   id: string;
-  lines: Array<{ productId: string; name: string | null; quantity: number; unitPrice: MinorUnits }>;
-  customerPhone: string | null;
+  /**
+   * The lines as the customer pays them: `unitPrice` is the list price, `total` what the line costs after
+   * the loyalty programme's discounts (and after redeemed points where they are a discount, see
+   * `LoyaltyFlow.redeemedAs`). Minor units.
+   */
+  lines: Array<{
+    productId: string;
+    name: string | null;
+    quantity: number;
+    unitPrice: MinorUnits;
+    total: MinorUnits;
+  }>;
+  /** Who buys: the name and phone (E.164 digits) from the order's contact, or its linked customer. */
+  buyer: { name: string | null; phone: string | null };
   comment: string | null;
+  /** Points paid on this order as the order system's own bonus payment (made right after it is created). */
   byBonuses: boolean;
+  /** A pickup: the store and the time the customer comes (ISO 8601 with offset), if they chose one. */
+  pickup: null | { storeId: string; at: string | null };
   delivery: null | {
     city: string;
     street: string;
@@ -68,7 +83,6 @@ export interface ProviderOrder {
     recipientName: string | null;
     recipientPhone: string | null;
   };
-  pickupStoreId: string | null;
 }
 
 /** What an order-system module builds from one configured instance: orders, and the shop window if the vendor has one. */

@@ -3,7 +3,7 @@ import { ProviderError } from "../../domain/errors.ts";
 import { minorToJsonNumber } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
-import { lineExt, statusOf, toAccount, toCalcRequest, toCalculation } from "./mapper.ts";
+import { lineExt, statusOf, toAccount, toCalcRequest, toCalculation, toCustomerBody } from "./mapper.ts";
 import { anyBody, calcWire, customerWire, noContent, retailWire } from "./wire.ts";
 
 export const options = z.object({
@@ -11,11 +11,6 @@ export const options = z.object({
   store: z.string().min(1),
 });
 export type Options = z.infer<typeof options>;
-
-/**
- * A line to return. `subtotal` (the line's list amount the return covers, before discounts) is not in
- * the port yet; the adapter uses it once the domain sends it, see the README.
- */
 
 export class BonusPlusAdapter implements Port.LoyaltyAdapter {
   constructor(
@@ -38,7 +33,11 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
     // BonusPlus requires a phone; an anonymous cart is priced without loyalty, as documented.
-    if (!cart.customer) return toCalculation({ ...cart, redeemPoints: 0 }, { maxDebitBonuses: 0, discount: [] });
+    if (!cart.customer) {
+      const anonymous = toCalculation({ ...cart, redeemPoints: 0 }, { maxDebitBonuses: 0, discount: [] });
+      const reason = "BonusPlus prices the carts of known customers only; sign in to use a promo code";
+      return { ...anonymous, coupons: (cart.coupons ?? []).map((code) => ({ code, applied: false, reason })) };
+    }
     const body = toCalcRequest({ ...cart, customer: cart.customer }, this.opts.store);
     try {
       const wire = await this.http.request({
@@ -132,6 +131,74 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
       refunded += line.amount;
     }
     return { reference: req.orderId, refunded };
+  }
+
+  /** `PUT /customer/{phone}/sendCode` (seed 001, 1.1) → 204. Not retried: each attempt is an SMS. */
+  async sendCode(phone: string): Promise<void> {
+    await this.http.request({
+      method: "PUT",
+      path: `customer/${encodeURIComponent(phone)}/sendCode`,
+      schema: noContent,
+      idempotent: false,
+    });
+  }
+
+  /** `PUT /customer/{phone}/checkCode/{code}` → 204 when right; 412 when wrong (providers.md). */
+  async checkCode(phone: string, code: string): Promise<boolean> {
+    try {
+      await this.http.request({
+        method: "PUT",
+        path: `customer/${encodeURIComponent(phone)}/checkCode/${encodeURIComponent(code)}`,
+        schema: noContent,
+        idempotent: false,
+      });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 412) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * `POST /customer` (seed 001, 1.1 and 2.1: "Если покупатель не найден в системе лояльности, тогда
+   * необходимо его создать"). The seed names no fields, so only those of the customer record are sent
+   * (`phone`, `person{fn, ln}`). A refusal for a phone the vendor knows already is not an error: the
+   * record is read back. The answer's body is not documented; the account is read with `GET /customer`.
+   */
+  async registerCustomer(profile: Port.CustomerProfile): Promise<Port.LoyaltyAccount> {
+    try {
+      await this.http.request({
+        method: "POST",
+        path: "customer",
+        body: toCustomerBody(profile),
+        schema: anyBody,
+        idempotent: false,
+      });
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.code !== "PROVIDER_REJECTED") throw error;
+      const existing = await this.findCustomer({ phone: profile.phone });
+      if (!existing) throw error;
+      return existing;
+    }
+    return this.readBack(profile.phone);
+  }
+
+  /** `PUT /customer` (seed 001, 1.3: "При редактировании данных покупателя ... PUT /customer"), the same fields. */
+  async updateCustomer(customer: Port.CustomerQuery, profile: Port.CustomerProfile): Promise<Port.LoyaltyAccount> {
+    await this.http.request({
+      method: "PUT",
+      path: "customer",
+      body: toCustomerBody({ ...profile, phone: customer.phone }),
+      schema: anyBody,
+      idempotent: true,
+    });
+    return this.readBack(customer.phone);
+  }
+
+  private async readBack(phone: string): Promise<Port.LoyaltyAccount> {
+    const account = await this.findCustomer({ phone });
+    if (!account) throw new ProviderError("PROVIDER_REJECTED", "the customer was not kept", this.instanceId);
+    return account;
   }
 
   readonly importBatchLimit = 100;

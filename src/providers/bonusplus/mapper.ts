@@ -1,7 +1,14 @@
 import { ProviderError } from "../../domain/errors.ts";
 import { decimalToMinor, decimalToPoints, minorToJsonNumber } from "../../domain/money.ts";
 import type { VendorFailure } from "../http/provider-http.ts";
-import type { Calculation, Cart, LoyaltyAccount } from "../../domain/ports/loyalty-provider.port.ts";
+import type {
+  Calculation,
+  Cart,
+  CouponResult,
+  CustomerProfile,
+  LoyaltyAccount,
+  Promotion,
+} from "../../domain/ports/loyalty-provider.port.ts";
 import { type CalcRequestWire, type CalcWire, type CustomerWire, errorWire } from "./wire.ts";
 
 export function toAccount(wire: CustomerWire): LoyaltyAccount {
@@ -54,6 +61,35 @@ export function toCalcRequest(
   };
 }
 
+/** The customer record's own fields (`phone`, `person{fn, ln}`): the name split at its first space. */
+export function toCustomerBody(profile: CustomerProfile) {
+  const [fn, ...rest] = profile.name.trim().split(/\s+/);
+  return { phone: profile.phone, person: { fn: fn ?? "", ...(rest.length ? { ln: rest.join(" ") } : {}) } };
+}
+
+/**
+ * The seed names no result per coupon: 2.2's `messages` are "сообщения о том, какие правила и акции
+ * сработали для позиции". A coupon a line's message names is applied; of any other the vendor says nothing.
+ */
+function couponResults(cart: Cart, messages: string[]): CouponResult[] {
+  return (cart.coupons ?? []).map((code) =>
+    messages.some((m) => m.toLowerCase().includes(code.toLowerCase()))
+      ? { code, applied: true, reason: null }
+      : { code, applied: null, reason: "BonusPlus reports no result per coupon, and no rule message names it" },
+  );
+}
+
+/** A line's messages as promotions: one message with the vendor's own discount (`ids`) is that discount. */
+function linePromotions(messages: string[], ids: number): Promotion[] {
+  return messages.map((name) => ({
+    id: null,
+    name,
+    kind: messages.length === 1 && ids > 0 ? ("DISCOUNT" as const) : ("OTHER" as const),
+    amount: messages.length === 1 && ids > 0 ? ids : null,
+    freeQuantity: null,
+  }));
+}
+
 /** One bonus point pays one ruble at BonusPlus. */
 export const POINT_VALUE_MINOR = 100;
 
@@ -63,15 +99,18 @@ export function toCalculation(cart: Cart, wire: CalcWire): Calculation {
     const d = byExt.get(l.lineId);
     const subtotal = l.unitPrice * l.quantity;
     const shop = l.shopDiscount ?? 0;
+    const ids = d?.ids == null ? 0 : decimalToMinor(d.ids);
+    const messages = d?.messages ?? [];
     return {
       lineId: l.lineId,
       productId: l.productId,
       quantity: l.quantity,
       subtotal,
-      discount: shop + (d?.ids == null ? 0 : decimalToMinor(d.ids)),
+      discount: shop + ids,
       redeemed: d?.db == null ? 0 : decimalToMinor(d.db),
       pointsEarned: d?.cb == null ? 0 : decimalToPoints(d.cb),
-      messages: d?.messages ?? [],
+      messages,
+      promotions: linePromotions(messages, ids),
     };
   });
   const sum = (f: (x: (typeof lines)[number]) => number) => lines.reduce((a, x) => a + f(x), 0);
@@ -86,6 +125,12 @@ export function toCalculation(cart: Cart, wire: CalcWire): Calculation {
     maxRedeemablePoints: decimalToPoints(wire.maxDebitBonuses),
     total: sum((x) => x.subtotal - x.discount - x.redeemed),
     vendorRef: null,
+    coupons: couponResults(
+      cart,
+      lines.flatMap((x) => x.messages),
+    ),
+    promotions: [],
+    messages: [],
   };
 }
 

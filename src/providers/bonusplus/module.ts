@@ -15,11 +15,15 @@ export const bonusPlusModule = defineLoyaltyModule({
     hold: "NATIVE",
     refund: "PARTIAL",
     phoneVerification: true,
+    registration: true,
+    profileUpdate: true,
+    coupons: true,
     productImport: true,
   },
   requiresOrderSystem: null,
   behaviour: {
     flow: {
+      redeemedAs: "DISCOUNT",
       commitAt: "COMPLETE",
       releaseBeforeCommit: true,
       commitOnlyToRedeem: false,

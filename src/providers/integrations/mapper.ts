@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
 import { allocate, decimalToMinor, decimalToPoints, mulDivFloor } from "../../domain/money.ts";
 import type { VendorFailure } from "../http/provider-http.ts";
-import type { Calculation, Cart, LoyaltyAccount } from "../../domain/ports/loyalty-provider.port.ts";
+import type { Calculation, Cart, LoyaltyAccount, Promotion } from "../../domain/ports/loyalty-provider.port.ts";
 import { type ActionWire, type BonusCalcWire, type clientWire, errorWire } from "./wire.ts";
 
 export const POINT_VALUE_MINOR = 100;
@@ -76,6 +76,7 @@ export function toCalculation(cart: Cart, actions: ActionWire, bonus: BonusCalcW
     earned,
     nets.map((n, i) => n - redeemed[i]!),
   );
+  const byProduct = promotionsByProduct(actions);
   const lines = cart.lines.map((l, i) => ({
     lineId: l.lineId,
     productId: l.productId,
@@ -85,6 +86,9 @@ export function toCalculation(cart: Cart, actions: ActionWire, bonus: BonusCalcW
     redeemed: redeemed[i]!,
     pointsEarned: earns[i]!,
     messages: [...new Set(names.get(l.productId) ?? [])],
+    // A product's promotions go on its first line (several lines of one product share its positions).
+    promotions:
+      cart.lines.findIndex((x) => x.productId === l.productId) === i ? (byProduct.get(l.productId) ?? []) : [],
   }));
   const subtotal = subtotals.reduce((a, b) => a + b, 0);
   const discount = discounts.reduce((a, b) => a + b, 0);
@@ -99,7 +103,47 @@ export function toCalculation(cart: Cart, actions: ActionWire, bonus: BonusCalcW
     maxRedeemablePoints: points(bonus.max_pay_bonus),
     total: subtotal - discount - redeemedTotal,
     vendorRef: null,
+    promotions: [],
+    // `info`: "Человекочитаемые описания применённых акций".
+    messages: actions.info ?? [],
   };
+}
+
+/**
+ * Each action of calculate/action's positions as a promotion of its product. The seed gives kinds only
+ * by effect: a position at price 0 with a `base_price` is a free unit (NTH_FREE "может разбивать позицию
+ * на несколько строк (например, бесплатные и платные позиции)"), one below its `base_price` a discount,
+ * and an action that changes no price a points multiplier ("POINTS_MULTIPLIER попадает в actions, но цену
+ * не меняет").
+ */
+function promotionsByProduct(actions: ActionWire): Map<string, Promotion[]> {
+  const found = new Map<string, Map<string, { name: string; off: number; free: number; priced: boolean }>>();
+  for (const p of actions.positions) {
+    const product = found.get(p.id_product) ?? new Map();
+    found.set(p.id_product, product);
+    const base = p.base_price ?? null;
+    p.actions.forEach((id, k) => {
+      const entry = product.get(id) ?? { name: p.actions_names[k] ?? id, off: 0, free: 0, priced: false };
+      if (base !== null && p.price < base) {
+        entry.priced = true;
+        if (p.price === 0) entry.free += decimalToPoints(p.qty);
+        entry.off += Math.max(0, amount(base, p.qty) - amount(p.price, p.qty));
+      }
+      product.set(id, entry);
+    });
+  }
+  return new Map(
+    [...found].map(([product, byAction]) => [
+      product,
+      [...byAction].map(([id, a]): Promotion => ({
+        id,
+        name: a.name,
+        kind: !a.priced ? "POINTS_MULTIPLIER" : a.free > 0 ? "GIFT" : "DISCOUNT",
+        amount: a.priced ? a.off : null,
+        freeQuantity: a.free > 0 ? a.free : null,
+      })),
+    ]),
+  );
 }
 
 /** `{error, code, message, statusCode, ...}`; business errors are mostly 400 and told apart by message. */

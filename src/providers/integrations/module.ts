@@ -15,11 +15,15 @@ export const integrationsModule = defineLoyaltyModule({
     hold: "LEDGER",
     refund: "FULL",
     phoneVerification: false,
+    registration: false,
+    profileUpdate: false,
+    coupons: false,
     productImport: false,
   },
   requiresOrderSystem: null,
   behaviour: {
     flow: {
+      redeemedAs: "DISCOUNT",
       commitAt: "COMPLETE",
       releaseBeforeCommit: false,
       commitOnlyToRedeem: false,

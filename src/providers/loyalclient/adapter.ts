@@ -25,17 +25,40 @@ export class LoyalClientAdapter implements Port.LoyaltyAdapter {
   ) {}
 
   async findCustomer({ phone }: Port.CustomerQuery): Promise<Port.LoyaltyAccount | null> {
-    const wire = await this.http.request({
+    const wire = await this.search(phone);
+    if (!wire) return null;
+    this.remember(phone, wire.client.id);
+    return toAccount(wire.client, phone);
+  }
+
+  /** Seed 003: `search` is "Телефон, карта или код клиента из приложения"; the card's client answers. */
+  findCustomerByCard(card: string): Promise<Port.LoyaltyAccount | null> {
+    return this.byOther(card);
+  }
+
+  /** The code from the customer's app, by the same `search`. */
+  findCustomerByToken(code: string): Promise<Port.LoyaltyAccount | null> {
+    return this.byOther(code);
+  }
+
+  /** A card or app code: the answer's `phone` is the customer's; one without a phone cannot be linked. */
+  private async byOther(text: string): Promise<Port.LoyaltyAccount | null> {
+    const wire = await this.search(text);
+    const phone = wire?.client.phone?.replace(/\D/g, "");
+    if (!wire || !phone) return null;
+    this.remember(phone, wire.client.id);
+    return toAccount(wire.client, phone);
+  }
+
+  private search(text: string) {
+    return this.http.request({
       method: "POST",
       path: "integration/general/client",
-      body: { search: phone, point: this.opts.point },
+      body: { search: text, point: this.opts.point },
       schema: clientWire,
       idempotent: true,
       nullWhen: "CUSTOMER_NOT_FOUND",
     });
-    if (!wire) return null;
-    this.remember(phone, wire.client.id);
-    return toAccount(wire.client, phone);
   }
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {

@@ -1,23 +1,18 @@
 import { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
-import { minorToJsonNumber } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
-import {
-  calculateByRules,
-  type GroupRules,
-  isConflict,
-  phoneMatches,
-  POINT_VALUE_MINOR,
-  stableId,
-  toAccount,
-  toRules,
-} from "./mapper.ts";
-import { anyDocument, bonusGroupWire, customersWire, JSON_API, orderWire } from "./wire.ts";
+import { calculateByRules, type GroupRules, isConflict, phoneMatches, stableId, toAccount, toRules } from "./mapper.ts";
+import { fullPhone, PosifloraCustomers } from "./customers.ts";
+import { anyDocument, bonusGroupWire, type CustomerResource, JSON_API, orderWire } from "./wire.ts";
 
 export const options = z.object({
   /** How long bonus-group rules are cached; they change rarely and every calculation needs them. */
   rulesTtlSeconds: z.number().int().min(0).max(86_400).default(300),
+  /** The bonus group a customer registered through the gateway joins; without it they earn nothing until staff assign one. */
+  newCustomerBonusGroupId: z.string().min(1).optional(),
+  /** The country code Posiflora stores phones under (`countryCode` beside the local `phone`). */
+  countryCode: z.number().int().min(1).max(999).default(7),
 });
 export type Options = z.infer<typeof options>;
 
@@ -29,16 +24,50 @@ export type Options = z.infer<typeof options>;
  */
 export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
   private readonly groups = new Map<string, { rules: GroupRules; until: number }>();
+  private readonly customers: PosifloraCustomers;
 
   constructor(
     readonly instanceId: string,
     private readonly http: ProviderHttp,
     private readonly opts: Options,
-  ) {}
+  ) {
+    this.customers = new PosifloraCustomers(http, opts.countryCode);
+  }
 
   async findCustomer({ phone }: Port.CustomerQuery): Promise<Port.LoyaltyAccount | null> {
     const found = await this.customer(phone);
     return found && toAccount(found.customer, phone, found.rules);
+  }
+
+  /** `search` matches bonus cards too; the customer whose `bonusCard` is exactly this one is kept. */
+  async findCustomerByCard(card: string): Promise<Port.LoyaltyAccount | null> {
+    const wire = await this.customers.search(card, "bonusGroup");
+    const customer = wire.data.find(
+      (c) =>
+        c.attributes.status !== "deleted" && c.attributes.bonusCard?.trim().toLowerCase() === card.trim().toLowerCase(),
+    );
+    if (!customer) return null;
+    return toAccount(customer, fullPhone(customer), await this.groupRules(customer, wire.included));
+  }
+
+  /** `POST /v1/customers` with the phone and name, in the configured bonus group; a customer who exists is kept. */
+  async registerCustomer(profile: Port.CustomerProfile): Promise<Port.LoyaltyAccount> {
+    await this.customers.ensure(profile.phone, profile.name, this.opts.newCustomerBonusGroupId);
+    return this.mustFind(profile.phone);
+  }
+
+  /** `PATCH /v1/customers/{id}` with the new `title`. */
+  async updateCustomer(query: Port.CustomerQuery, profile: Port.CustomerProfile): Promise<Port.LoyaltyAccount> {
+    const found = await this.customers.byPhone(query.phone);
+    if (!found) throw new ProviderError("CUSTOMER_NOT_FOUND", "no Posiflora customer with this phone", this.instanceId);
+    await this.customers.rename(found, profile.name);
+    return this.mustFind(query.phone);
+  }
+
+  private async mustFind(phone: string): Promise<Port.LoyaltyAccount> {
+    const account = await this.findCustomer({ phone });
+    if (!account) throw new ProviderError("PROVIDER_REJECTED", "Posiflora did not keep the customer", this.instanceId);
+    return account;
   }
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
@@ -57,24 +86,24 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
   }
 
   /**
-   * Pays the order's points as a payment with `bonusAmount` (the order must exist in Posiflora: the order
-   * provider creates it). The payment id is derived from the idempotency key. A repeat is refused with
-   * 409 Conflict, JSON:API's answer to a create whose client-generated id exists; the order is then read
-   * back, and the payment counts as made when the order lists it. Posiflora accrues points itself when
-   * the order is done.
+   * Pays the order's points as a bonus payment (`bonusAmount`, and `amount: 0`: no money was paid; the
+   * customer pays the rest at pickup or delivery, and the shop records that payment itself). The order
+   * must exist in Posiflora: the order provider creates it. The payment id is derived from the
+   * idempotency key. A repeat is refused with 409 Conflict, JSON:API's answer to a create whose
+   * client-generated id exists; the order is then read back, and the payment counts as made when the
+   * order lists it. Posiflora accrues points itself when the order is done.
    */
   async commit(req: Port.CommitRequest): Promise<Port.CommitReceipt> {
     const id = stableId(req.idempotencyKey);
-    const payable = req.cart.lines.reduce((a, l) => a + l.unitPrice * l.quantity - (l.shopDiscount ?? 0), 0);
     const body = {
       data: {
         type: "order-payments",
         id,
         attributes: {
           paymentType: "payment",
-          amount: minorToJsonNumber(payable - req.cart.redeemPoints * POINT_VALUE_MINOR),
+          amount: 0,
           bonusAmount: req.cart.redeemPoints,
-          prepayment: true,
+          description: "Оплата бонусами",
         },
       },
     };
@@ -101,7 +130,6 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
     return { reference: id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: 0 };
   }
 
-  /** `PATCH /v1/orders/{id}/return`: the whole order; Posiflora gives the spent points back. Repeating it is harmless. */
   /**
    * A done order is returned (`PATCH /v1/orders/{id}/return`: spent points come back, accrued ones go);
    * an order not done yet has its bonus payment reversed by a `return` payment of the same points, and
@@ -165,18 +193,19 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
   }
 
   private async customer(phone: string) {
-    const wire = await this.http.request({
-      method: "GET",
-      path: "v1/customers",
-      query: { search: phone, include: "bonusGroup" },
-      schema: customersWire,
-      idempotent: true,
-    });
+    const wire = await this.customers.search(phone, "bonusGroup");
     const customer = wire.data.find((c) => c.attributes.status !== "deleted" && phoneMatches(c, phone));
     if (!customer) return null;
+    return { customer, rules: await this.groupRules(customer, wire.included) };
+  }
+
+  private async groupRules(
+    customer: CustomerResource,
+    included: Array<{ type: string; id: string }> | null | undefined,
+  ) {
     const groupId = customer.relationships?.bonusGroup?.data?.id;
-    const included = wire.included?.find((r) => r.type === "bonus-groups" && r.id === groupId);
-    return { customer, rules: groupId ? await this.rules(groupId, included) : toRules(null) };
+    const group = included?.find((r) => r.type === "bonus-groups" && r.id === groupId);
+    return groupId ? this.rules(groupId, group) : toRules(null);
   }
 
   private async rules(groupId: string, included: unknown): Promise<GroupRules> {

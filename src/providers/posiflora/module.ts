@@ -19,11 +19,15 @@ export const posifloraLoyaltyModule = defineLoyaltyModule({
     hold: "LEDGER",
     refund: "FULL",
     phoneVerification: false,
+    registration: true,
+    profileUpdate: true,
+    coupons: false,
     productImport: false,
   },
   requiresOrderSystem: "posiflora",
   behaviour: {
     flow: {
+      redeemedAs: "ORDER_PAYMENT",
       commitAt: "CONFIRM",
       releaseBeforeCommit: false,
       commitOnlyToRedeem: true,

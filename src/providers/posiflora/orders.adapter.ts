@@ -3,8 +3,9 @@ import { minorToDecimal } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import type { OrderSystemAdapter, ProviderOrder } from "../../domain/ports/order-system.port.ts";
 import { posifloraCatalogOptions } from "./catalog.adapter.ts";
-import { isConflict, phoneMatches } from "./mapper.ts";
-import { customersWire, JSON_API, orderListWire, orderWire } from "./wire.ts";
+import { PosifloraCustomers } from "./customers.ts";
+import { isConflict } from "./mapper.ts";
+import { JSON_API, orderListWire, orderWire } from "./wire.ts";
 
 export const posifloraOrderOptions = z
   .object({
@@ -12,6 +13,8 @@ export const posifloraOrderOptions = z
     sourceId: z.string().min(1).default("telegram_mini_app"),
     /** The store that takes delivery orders; pickup orders use the chosen store. */
     storeId: z.string().min(1).optional(),
+    /** The country code Posiflora stores phones under (`countryCode` beside the local `phone`). */
+    countryCode: z.number().int().min(1).max(999).default(7),
   })
   .merge(posifloraCatalogOptions);
 export type PosifloraOrderOptions = z.infer<typeof posifloraOrderOptions>;
@@ -23,6 +26,7 @@ export type PosifloraOrderOptions = z.infer<typeof posifloraOrderOptions>;
  */
 export class PosifloraOrderAdapter implements OrderSystemAdapter {
   readonly deliveryStoreId: string | null;
+  private readonly customers: PosifloraCustomers;
 
   constructor(
     readonly instanceId: string,
@@ -30,11 +34,19 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
     private readonly opts: PosifloraOrderOptions,
   ) {
     this.deliveryStoreId = opts.storeId ?? null;
+    this.customers = new PosifloraCustomers(http, opts.countryCode);
   }
 
+  /**
+   * `POST /v1/orders` with what the request schema names: the buyer as the order's `customer` (found by
+   * phone, or created in the CRM: the order has no other field for the buyer), the lines at the prices
+   * the customer pays, the pickup time as `dueTime`, and for a delivery the address, the window and the
+   * recipient. Points spent as a Posiflora bonus payment set `byBonuses`; the payment itself is the
+   * loyalty adapter's, and no money payment is recorded (the customer pays at pickup or delivery).
+   */
   async createOrder(order: ProviderOrder): Promise<{ reference: string; vendorStatus: string }> {
-    const customerId = order.customerPhone ? await this.customerId(order.customerPhone) : null;
-    const store = order.pickupStoreId ?? this.opts.storeId;
+    const customer = order.buyer.phone ? await this.customers.ensure(order.buyer.phone, order.buyer.name) : null;
+    const store = order.pickup?.storeId ?? this.opts.storeId;
     const d = order.delivery;
     const body = {
       data: {
@@ -43,34 +55,29 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
         attributes: {
           status: "new",
           date: new Date().toISOString().slice(0, 10),
-          description: order.comment ?? undefined,
+          ...(order.comment ? { description: order.comment } : {}),
           byBonuses: order.byBonuses,
           delivery: d !== null,
+          ...(order.pickup?.at ? { dueTime: order.pickup.at } : {}),
           ...(d
             ? {
                 deliveryCity: d.city,
                 deliveryStreet: d.street,
                 deliveryHouse: d.house,
-                deliveryApartment: d.apartment ?? undefined,
-                deliveryTimeFrom: d.from ?? undefined,
-                deliveryTimeTo: d.to ?? undefined,
-                deliveryContact: d.recipientName ?? undefined,
-                deliveryPhoneNumber: d.recipientPhone ?? undefined,
+                ...(d.apartment ? { deliveryApartment: d.apartment } : {}),
+                ...(d.from ? { deliveryTimeFrom: d.from } : {}),
+                ...(d.to ? { deliveryTimeTo: d.to } : {}),
+                ...(d.recipientName ? { deliveryContact: d.recipientName } : {}),
+                ...(d.recipientPhone ? { deliveryPhoneNumber: d.recipientPhone } : {}),
               }
             : {}),
         },
         relationships: {
           source: { data: { type: "order-sources", id: this.opts.sourceId } },
           ...(store ? { store: { data: { type: "stores", id: store } } } : {}),
-          ...(customerId ? { customer: { data: { type: "customers", id: customerId } } } : {}),
+          ...(customer ? { customer: { data: { type: "customers", id: customer.id } } } : {}),
           // As the example of POST /v1/orders writes them: decimal strings, an item relationship each.
-          lines: {
-            data: order.lines.map((l) => ({
-              type: "order-lines",
-              attributes: { qty: minorToDecimal(l.quantity * 100), price: minorToDecimal(l.unitPrice) },
-              relationships: { item: { data: { type: "inventory-items", id: l.productId } } },
-            })),
-          },
+          lines: { data: order.lines.map(toOrderLine) },
         },
       },
     };
@@ -185,15 +192,25 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
       idempotent: true,
     });
   }
+}
 
-  private async customerId(phone: string): Promise<string | null> {
-    const wire = await this.http.request({
-      method: "GET",
-      path: "v1/customers",
-      query: { search: phone },
-      schema: customersWire,
-      idempotent: true,
-    });
-    return wire.data.find((c) => c.attributes.status !== "deleted" && phoneMatches(c, phone))?.id ?? null;
-  }
+/**
+ * A line as the example writes it (`"qty": "1.00"`, `"price": "800.00"`, `"totalAmount"`,
+ * `"discountPrice"`, `"totalAmountWithDiscount"`): the list price and amount, and what the customer pays.
+ * The line's total is exact; the unit price after discount is rounded half up to the kopeck when the
+ * discount does not divide by the quantity.
+ */
+function toOrderLine(l: ProviderOrder["lines"][number]) {
+  const subtotal = l.unitPrice * l.quantity;
+  return {
+    type: "order-lines",
+    attributes: {
+      qty: minorToDecimal(l.quantity * 100),
+      price: minorToDecimal(l.unitPrice),
+      totalAmount: minorToDecimal(subtotal),
+      discountPrice: minorToDecimal(Math.floor((2 * l.total + l.quantity) / (2 * l.quantity))),
+      totalAmountWithDiscount: minorToDecimal(l.total),
+    },
+    relationships: { item: { data: { type: "inventory-items", id: l.productId } } },
+  };
 }

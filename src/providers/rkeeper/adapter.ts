@@ -48,6 +48,8 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
     const wire = await this.calculateOrder(
       toOrder(cart, new Date()),
       cart.customer ? this.guest(cart.customer.phone) : null,
+      true,
+      cart.coupons,
     );
     return toCalculation(cart, wire);
   }
@@ -103,7 +105,8 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
     const id = this.orderId(orderId);
     const guest = this.guest(phone);
     const order = toOrder(cart, new Date());
-    const wire = await this.calculateOrder(order, guest);
+    // The promo codes count at the confirm through the fingerprint of the calculation that had them.
+    const wire = await this.calculateOrder(order, guest, true, cart.coupons);
     const quote = toCalculation({ ...cart, redeemPoints: payment }, wire);
     if (payment > quote.maxRedeemablePoints) {
       const over = quote.balance !== undefined && payment > quote.balance;
@@ -133,9 +136,20 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
    * does not return is CUSTOMER_NOT_FOUND (no document gives the code of a calculation for an unknown
    * guest, and GetGuestResponseDto requires nothing, so "no guest" is the answer).
    */
-  private async calculateOrder(order: OrderDto, guest: { type: "phone"; phone: string } | null, explain = true) {
+  private async calculateOrder(
+    order: OrderDto,
+    guest: { type: "phone"; phone: string } | null,
+    explain = true,
+    coupons: string[] = [],
+  ) {
     // An anonymous order leaves `guest` out: the OpenAPI document does not allow it to be null.
-    const body = { order, organization: this.organization, ...(guest ? { guest } : {}) };
+    // CalculateOrderRequestDto.promocodes: "Промокоды для применения к заказу", each a PromocodeDto {value}.
+    const body = {
+      order,
+      organization: this.organization,
+      ...(guest ? { guest } : {}),
+      ...(coupons.length ? { promocodes: coupons.map((value) => ({ value })) } : {}),
+    };
     try {
       return await this.http.request({
         method: "POST",

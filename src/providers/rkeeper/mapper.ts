@@ -1,7 +1,13 @@
 import { ProviderError } from "../../domain/errors.ts";
 import { allocate, decimalToMinor, decimalToPoints, minorToJsonNumber } from "../../domain/money.ts";
 import type { VendorFailure } from "../http/provider-http.ts";
-import type { Calculation, Cart, LoyaltyAccount } from "../../domain/ports/loyalty-provider.port.ts";
+import type {
+  Calculation,
+  Cart,
+  CouponResult,
+  LoyaltyAccount,
+  Promotion,
+} from "../../domain/ports/loyalty-provider.port.ts";
 import { type CalculateWire, errorWire, type OrderDto } from "./wire.ts";
 
 export const POINT_VALUE_MINOR = 100;
@@ -66,6 +72,7 @@ export function toCalculation(cart: Cart, wire: CalculateWire): Calculation {
     details.programs
       .filter((p) => p.discounts?.totalByCode.some((d) => d.code === code))
       .flatMap((p) => [p.program.name, ...p.notifications.map((n) => n.primary)]);
+  const promotions = (i: number) => linePromotions(cart, i, details.programs);
   const lines = cart.lines.map((l, i) => ({
     lineId: l.lineId,
     productId: l.productId,
@@ -75,6 +82,7 @@ export function toCalculation(cart: Cart, wire: CalculateWire): Calculation {
     redeemed: redeemed[i]!,
     pointsEarned: earns[i]!,
     messages: messages(l.productId),
+    promotions: promotions(i),
   }));
   const sum = (f: (x: (typeof lines)[number]) => number) => lines.reduce((a, x) => a + f(x), 0);
   return {
@@ -88,7 +96,70 @@ export function toCalculation(cart: Cart, wire: CalculateWire): Calculation {
     total: sum((x) => x.subtotal - x.discount - x.redeemed),
     vendorRef: wire.loyalty.fingerprint,
     ...(details.bonuses?.progress ? { balance: decimalToPoints(details.bonuses.progress.balance) } : {}),
+    coupons: (cart.coupons ?? []).map((code) => couponResult(code, details.programs)),
+    // Campaigns that discount no product, and the bonus programme's notes, are the cart's.
+    promotions: details.programs
+      .filter((p) => !p.discounts?.totalByCode.some((d) => cart.lines.some((l) => l.productId === d.code)))
+      .map((p) => ({
+        id: p.program.id,
+        name: p.program.name,
+        kind: "OTHER" as const,
+        amount: null,
+        freeQuantity: null,
+      })),
+    messages: [
+      ...details.programs.flatMap((p) =>
+        p.notifications.flatMap((n) => [n.primary, ...(n.secondary ? [n.secondary] : [])]),
+      ),
+      ...(details.bonuses?.notifications ?? []).flatMap((n) => [n.primary, ...(n.secondary ? [n.secondary] : [])]),
+    ],
   };
+}
+
+type Program = CalculateWire["loyalty"]["details"]["programs"][number];
+
+/**
+ * A campaign's share of one line (CampaignResultDto: `program{id, name}` and `discounts.totalByCode`).
+ * The DTO has no kind, so a discount of whole units at their price is read as a gift of those units
+ * (the seed's "подарок на напиток"), and any other as a discount.
+ */
+function linePromotions(cart: Cart, index: number, programs: Program[]): Promotion[] {
+  const line = cart.lines[index]!;
+  const sameCode = cart.lines.filter((l) => l.productId === line.productId);
+  return programs.flatMap((p) => {
+    const total = p.discounts?.totalByCode.find((d) => d.code === line.productId)?.total;
+    if (total === undefined) return [];
+    const all = decimalToMinor(total);
+    const share = allocate(
+      all,
+      sameCode.map((l) => l.unitPrice * l.quantity),
+    )[sameCode.indexOf(line)]!;
+    const units = line.unitPrice > 0 && share > 0 && share % line.unitPrice === 0 ? share / line.unitPrice : 0;
+    return [
+      {
+        id: p.program.id,
+        name: p.program.name,
+        kind: units > 0 ? ("GIFT" as const) : ("DISCOUNT" as const),
+        amount: share,
+        freeQuantity: units > 0 ? units : null,
+      },
+    ];
+  });
+}
+
+/**
+ * No DTO reports a promo code's fate: `promocodes` go in, and their effect comes back as campaigns. A
+ * code that a campaign's name or notification names is applied; of any other the vendor says nothing.
+ */
+function couponResult(code: string, programs: Program[]): CouponResult {
+  const named = programs.some((p) =>
+    [p.program.name, ...p.notifications.flatMap((n) => [n.primary, n.secondary ?? ""])].some((t) =>
+      t.toLowerCase().includes(code.toLowerCase()),
+    ),
+  );
+  return named
+    ? { code, applied: true, reason: null }
+    : { code, applied: null, reason: "r_keeper reports no result per promo code, and no campaign names it" };
 }
 
 export function toAccount(

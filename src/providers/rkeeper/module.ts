@@ -15,11 +15,15 @@ export const rkeeperModule = defineLoyaltyModule({
     hold: "NATIVE",
     refund: "NONE",
     phoneVerification: false,
+    registration: false,
+    profileUpdate: false,
+    coupons: true,
     productImport: false,
   },
   requiresOrderSystem: null,
   behaviour: {
     flow: {
+      redeemedAs: "DISCOUNT",
       commitAt: "COMPLETE",
       releaseBeforeCommit: false,
       commitOnlyToRedeem: false,

@@ -64,6 +64,7 @@ export const calculateWire = z.object({
             balance: decimal,
             rank: z.object({ name: z.string(), index: z.number().int(), cashbackPercentage: decimal }),
           }),
+          notifications: z.array(notification).nullish(),
         })
         .nullish(),
     }),

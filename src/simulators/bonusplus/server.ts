@@ -50,6 +50,21 @@ const backSchema = z.object({ ext: z.string().min(1), sum: decimal }).strict();
 /** `PATCH /customer/{phone}/balance/reserve {id, amount}` (providers.md). */
 const reserveSchema = z.object({ id: z.string().min(1), amount: z.number().int() }).strict();
 
+/**
+ * `POST /customer` and `PUT /customer` (1.1, 1.3): the seed names no fields, so the simulator takes
+ * those of the customer record only: `phone` and `person{fn, ln, mn}`.
+ */
+const customerSchema = z
+  .object({
+    phone: z.string().regex(/^\d{10,15}$/, "digits of the phone"),
+    person: z
+      .object({ fn: z.string().optional(), ln: z.string().optional(), mn: z.string().optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+const phoneParam = /^\d{10,15}$/;
+
 /** Stores created in the demo cabinet (the demo shop's `store` option). */
 const DEMO_STORES = ["Демо-магазин"];
 const IMPORT_BATCH_LIMIT = 100;
@@ -127,6 +142,42 @@ export function createBonusPlusSimulator(options: { apiKey: string; state?: Bonu
       ),
     )
     .on(
+      "POST",
+      "/customer",
+      guarded(async (req) => {
+        const body = await parse(req, customerSchema);
+        const c = state.createCustomer(body.phone, body.person);
+        return json(bonusPlusCustomerBody(c, state.available(c.phone)));
+      }),
+    )
+    .on(
+      "PUT",
+      "/customer",
+      guarded(async (req) => {
+        const body = await parse(req, customerSchema);
+        const c = state.updateCustomer(body.phone, body.person);
+        return json(bonusPlusCustomerBody(c, state.available(c.phone)));
+      }),
+    )
+    .on(
+      "PUT",
+      "/customer/:phone/sendCode",
+      guarded((_req, { phone }) => {
+        if (!phoneParam.test(phone!)) throw new BusinessError(400, "BAD_PHONE", "the phone is digits only", true);
+        state.sendCode(phone!);
+        return noContent();
+      }),
+    )
+    .on(
+      "PUT",
+      "/customer/:phone/checkCode/:code",
+      guarded((_req, { phone, code }) => {
+        if (!phoneParam.test(phone!)) throw new BusinessError(400, "BAD_PHONE", "the phone is digits only", true);
+        state.checkCode(phone!, code!);
+        return noContent();
+      }),
+    )
+    .on(
       "PUT",
       "/retail/calc",
       guarded(async (req) => {
@@ -137,6 +188,7 @@ export function createBonusPlusSimulator(options: { apiKey: string; state?: Bonu
           body.bonusDebit,
           0,
           body.store,
+          body.coupons,
         );
         return json({
           maxDebitBonuses: max,
@@ -166,7 +218,14 @@ export function createBonusPlusSimulator(options: { apiKey: string; state?: Bonu
       "/retail",
       guarded(async (req) => {
         const body = await parse(req, retailSchema);
-        const op = state.sell(body.phone, body.externalId, toItems(body.items), body.bonusDebit, body.store);
+        const op = state.sell(
+          body.phone,
+          body.externalId,
+          toItems(body.items),
+          body.bonusDebit,
+          body.store,
+          body.coupons,
+        );
         const c = state.customer(body.phone);
         return json({
           id: op.id,

@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { allocate, mulDivFloor } from "../kit/money.ts";
 import { ProductBook } from "./products.ts";
 
@@ -106,6 +107,15 @@ export const DEMO_CUSTOMERS: SimCustomer[] = [
   },
 ];
 
+/** Coupons set up in the demo cabinet: a share off each line, after the card's discount (basis points). */
+export const DEMO_COUPONS: Record<string, number> = { SPRING10: 1000 };
+
+export interface SentCode {
+  phone: string;
+  code: string;
+  sentAt: string;
+}
+
 export class BusinessError extends Error {
   constructor(
     readonly status: number,
@@ -123,6 +133,10 @@ export class BonusPlusState {
   customers = new Map<string, SimCustomer>();
   reserves = new Map<string, Map<string, number>>();
   retail: RetailOp[] = [];
+  /** Codes sent by `sendCode`, by phone (the latest one counts); readable under /__sim/state for tests. */
+  codes = new Map<string, SentCode>();
+  /** Phones whose code was checked right, in order. */
+  verified: string[] = [];
   readonly products = new ProductBook();
   private seq = 0;
 
@@ -134,6 +148,8 @@ export class BonusPlusState {
     this.customers = new Map(this.seed.map((c) => [c.phone, { ...c }]));
     this.reserves = new Map();
     this.retail = [];
+    this.codes = new Map();
+    this.verified = [];
     this.products.reset();
     this.seq = 0;
   }
@@ -141,6 +157,49 @@ export class BonusPlusState {
   customer(phone: string): SimCustomer {
     const c = this.customers.get(phone);
     if (!c) throw new BusinessError(404, "CUSTOMER_NOT_FOUND", `customer ${phone} not found`);
+    return c;
+  }
+
+  /** `PUT /customer/{phone}/sendCode`: a new four-digit code replaces the last one. */
+  sendCode(phone: string): void {
+    this.codes.set(phone, {
+      phone,
+      code: String(randomInt(0, 10_000)).padStart(4, "0"),
+      sentAt: new Date().toISOString(),
+    });
+  }
+
+  /** `PUT /customer/{phone}/checkCode/{code}`: 204 when right (the code is used up), 412 when wrong. */
+  checkCode(phone: string, code: string): void {
+    const sent = this.codes.get(phone);
+    if (!sent || sent.code !== code) throw new BusinessError(412, "INVALID_CODE", "the code is wrong");
+    this.codes.delete(phone);
+    this.verified.push(phone);
+  }
+
+  /** `POST /customer`: a new customer at the first level, with no bonuses yet. */
+  createCustomer(phone: string, person: { fn?: string; ln?: string; mn?: string } | undefined): SimCustomer {
+    if (this.customers.has(phone)) throw new BusinessError(412, "CUSTOMER_ALREADY_EXISTS", `customer ${phone} exists`);
+    const c: SimCustomer = {
+      phone,
+      fn: person?.fn ?? "",
+      ln: person?.ln ?? "",
+      level: "Base",
+      balance: 0,
+      notActive: 0,
+      debitDenied: false,
+      multiplicity: 1,
+      purchasesSum: 0,
+    };
+    this.customers.set(phone, c);
+    return c;
+  }
+
+  /** `PUT /customer`: the person's names change. */
+  updateCustomer(phone: string, person: { fn?: string; ln?: string; mn?: string } | undefined): SimCustomer {
+    const c = this.customer(phone);
+    if (person?.fn !== undefined) c.fn = person.fn;
+    if (person?.ln !== undefined) c.ln = person.ln;
     return c;
   }
 
@@ -155,10 +214,20 @@ export class BonusPlusState {
   }
 
   /** `PUT /retail/calc`: discounts by level, points spread over lines, earning on what is paid. */
-  calculate(phone: string, items: Item[], bonusDebit: number, extraAvailable = 0, store?: string) {
+  calculate(
+    phone: string,
+    items: Item[],
+    bonusDebit: number,
+    extraAvailable = 0,
+    store?: string,
+    coupons: string[] = [],
+  ) {
     const c = this.customer(phone);
     const level = LEVELS[c.level]!;
-    const nets = items.map((i) => i.sum - i.ds - mulDivFloor(i.sum - i.ds, level.discountBp, 10_000));
+    const coupon = coupons.find((code) => DEMO_COUPONS[code] !== undefined);
+    const couponBp = coupon ? DEMO_COUPONS[coupon]! : 0;
+    const afterLevel = items.map((i) => i.sum - i.ds - mulDivFloor(i.sum - i.ds, level.discountBp, 10_000));
+    const nets = afterLevel.map((n) => n - mulDivFloor(n, couponBp, 10_000));
     const netTotal = nets.reduce((a, b) => a + b, 0);
     const available = this.available(phone) + extraAvailable;
     const byShare = Math.floor(mulDivFloor(netTotal, level.maxDebitBp, 10_000) / 100);
@@ -183,7 +252,11 @@ export class BonusPlusState {
         cb:
           Math.floor(mulDivFloor(nets[i]! - dbs[i]!, level.earnBp, 10_000) / 100) +
           ProductBook.extraEarn(promotion, nets[i]! - dbs[i]!),
-        messages: [...(ids > 0 ? [`Скидка по карте ${c.level}`] : []), ...(promotion ? [promotion.message] : [])],
+        messages: [
+          ...(afterLevel[i]! < item.sum - item.ds ? [`Скидка по карте ${c.level}`] : []),
+          ...(coupon && nets[i]! < afterLevel[i]! ? [`Купон ${coupon}: скидка ${couponBp / 100}%`] : []),
+          ...(promotion ? [promotion.message] : []),
+        ],
       };
     });
     return { max, multiplicity: c.multiplicity, priced };
@@ -209,7 +282,14 @@ export class BonusPlusState {
    * `ext` be unique ("Необходимо добиться уникальности данного идентификатора"), since returns find the
    * line by it: an ext already sold, or repeated in the sale, breaks it too.
    */
-  sell(phone: string, externalId: string | undefined, items: Item[], bonusDebit: number, store?: string): RetailOp {
+  sell(
+    phone: string,
+    externalId: string | undefined,
+    items: Item[],
+    bonusDebit: number,
+    store?: string,
+    coupons: string[] = [],
+  ): RetailOp {
     if (externalId && this.reserves.get(phone)?.has(externalId))
       throw new BusinessError(
         412,
@@ -222,7 +302,7 @@ export class BonusPlusState {
     const twice = exts.find((e, i) => sold.has(e) || exts.indexOf(e) !== i);
     if (twice !== undefined)
       throw new BusinessError(412, "EXT_NOT_UNIQUE", `line id ${twice} is not unique (seed 001, 2.2)`, true);
-    const { priced } = this.calculate(phone, items, bonusDebit, 0, store);
+    const { priced } = this.calculate(phone, items, bonusDebit, 0, store, coupons);
     const c = this.customer(phone);
     const earned = priced.reduce((a, p) => a + p.cb, 0);
     c.balance += earned - bonusDebit;
@@ -278,6 +358,8 @@ export class BonusPlusState {
       customers: [...this.customers.values()],
       reserves: [...this.reserves].map(([phone, book]) => ({ phone, byOrder: Object.fromEntries(book) })),
       retail: this.retail,
+      codes: [...this.codes.values()],
+      verified: this.verified,
       products: this.products.snapshot(),
     };
   }

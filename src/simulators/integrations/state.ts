@@ -1,3 +1,5 @@
+import { demoItemId } from "../posiflora/catalog-seed.ts";
+
 export interface Client {
   id_client: string;
   user_token: string;
@@ -76,11 +78,21 @@ export const DEMO_CLIENTS: Client[] = [
   },
 ];
 
-/** Promotions as the platform would hold them: a price cut, every third card free, double points on roses. */
-export const PROMOTIONS = {
-  "tulip-9": { id: "act-price-10", name: "Тюльпаны −10%", kind: "PRICE" as const },
-  card: { id: "act-nth-3", name: "Каждая третья открытка в подарок", kind: "NTH_FREE" as const },
-  "rose-15": { id: "act-x2", name: "Двойные баллы на розы", kind: "POINTS_MULTIPLIER" as const },
+const PRICE_CUT = { id: "act-price-10", name: "Тюльпаны −10%", kind: "PRICE" as const };
+const THIRD_FREE = { id: "act-nth-3", name: "Каждая третья открытка в подарок", kind: "NTH_FREE" as const };
+const DOUBLE_POINTS = { id: "act-x2", name: "Двойные баллы на розы", kind: "POINTS_MULTIPLIER" as const };
+
+/**
+ * Promotions as the platform would hold them: a price cut, every third card free, double points on
+ * roses; by the products' ids here and in the demo catalog (whose ids the demo shop's price list uses).
+ */
+export const PROMOTIONS: Record<string, typeof PRICE_CUT | typeof THIRD_FREE | typeof DOUBLE_POINTS> = {
+  "tulip-9": PRICE_CUT,
+  card: THIRD_FREE,
+  "rose-15": DOUBLE_POINTS,
+  [demoItemId("tulip")]: PRICE_CUT,
+  [demoItemId("card")]: THIRD_FREE,
+  [demoItemId("rose-15")]: DOUBLE_POINTS,
 };
 
 const HOUR = 3_600_000;
@@ -126,7 +138,7 @@ export class IntegrationsState {
   /** `calculate/action`: applies the promotions and returns normalised positions. */
   actions(items: Item[]) {
     return items.flatMap((i) => {
-      const promo = PROMOTIONS[i.id_product as keyof typeof PROMOTIONS];
+      const promo = PROMOTIONS[i.id_product];
       const base = {
         id_product: i.id_product,
         name: i.name ?? null,
@@ -155,7 +167,7 @@ export class IntegrationsState {
     const payable = total - paid;
     const perItem = items.map((i) => {
       const share = total ? Math.floor((i.price * i.qty * payable) / total) : 0;
-      const factor = i.actions?.includes(PROMOTIONS["rose-15"].id) ? 2 : 1;
+      const factor = i.actions?.includes(DOUBLE_POINTS.id) ? 2 : 1;
       return {
         id_product: i.id_product,
         name: i.name ?? null,

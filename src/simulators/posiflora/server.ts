@@ -128,13 +128,42 @@ const orderCreateSchema = z.object({
           .array(
             z.object({
               type: z.literal("order-lines"),
-              attributes: z.object({ qty: decimal, price: decimal }).passthrough(),
+              attributes: z
+                .object({
+                  qty: decimal,
+                  price: decimal,
+                  totalAmount: decimal.optional(),
+                  discountPrice: decimal.optional(),
+                  totalAmountWithDiscount: decimal.optional(),
+                })
+                .passthrough(),
               relationships: z.object({ item: ref("inventory-items") }),
             }),
           )
           .min(1),
       }),
     }),
+  }),
+});
+
+/** CreateCustomerReq: a client-made id (optional), the attributes the schema names, and the bonus group. */
+const customerCreateSchema = z.object({
+  data: z.object({
+    type: z.literal("customers"),
+    id: z.string().uuid().optional(),
+    attributes: z
+      .object({
+        title: z.string().min(1),
+        phone: z.string().regex(/^\d{5,15}$/, "digits of the local number"),
+        countryCode: z.number().int().positive().optional(),
+        status: z.enum(["on", "off", "deleted"]).optional(),
+        bonusCard: z.string().optional(),
+      })
+      .passthrough(),
+    relationships: z
+      .object({ bonusGroup: ref("bonus-groups").optional() })
+      .passthrough()
+      .optional(),
   }),
 });
 
@@ -254,6 +283,44 @@ export function createPosifloraSimulator(options: {
       }),
     )
     .on(
+      "POST",
+      "/customers",
+      authed(async (req) => {
+        const b = await body(req, customerCreateSchema);
+        const a = b.data.attributes;
+        const customer = state.createCustomer({
+          id: b.data.id ?? randomUUID(),
+          title: a.title,
+          phone: a.phone,
+          countryCode: a.countryCode ?? 7,
+          bonusCard: a.bonusCard ?? "",
+          status: a.status ?? "on",
+          bonusGroupId: b.data.relationships?.bonusGroup?.data.id ?? null,
+        });
+        return doc({ data: customerResource(customer) }, 201);
+      }),
+    )
+    .on(
+      "PATCH",
+      "/customers/:id",
+      authed(async (req, { id }) => {
+        const b = await body(
+          req,
+          z.object({
+            data: z.object({
+              type: z.literal("customers"),
+              id: z.string().optional(),
+              attributes: z.object({ title: z.string().min(1).optional() }).passthrough(),
+            }),
+          }),
+        );
+        const customer = state.customer(id!);
+        if (b.data.attributes.title) customer.title = b.data.attributes.title;
+        customer.updatedAt = new Date().toISOString();
+        return doc({ data: customerResource(customer) });
+      }),
+    )
+    .on(
       "GET",
       "/bonus-groups/:id",
       authed((_req, { id }) => {
@@ -273,14 +340,26 @@ export function createPosifloraSimulator(options: {
           throw new JsonApiError(422, "CUSTOMER_NOT_FOUND", `Customer ${customerId} not found`);
         const { status, ...attributes } = b.data.attributes;
         const store = b.data.relationships?.store?.data?.id;
+        const orderLines = lines.map((l, i) => {
+          const a = l.attributes;
+          const amount = mulDecimal(decimalToMinor(a.price), decimalToMinor(a.qty));
+          return {
+            id: `${b.data.id}-${i + 1}`,
+            itemId: l.relationships.item.data.id,
+            qty: decimalToMinor(a.qty),
+            price: decimalToMinor(a.price),
+            totalAmount: a.totalAmount === undefined ? amount : decimalToMinor(a.totalAmount),
+            discountPrice: a.discountPrice === undefined ? null : decimalToMinor(a.discountPrice),
+            totalAmountWithDiscount:
+              a.totalAmountWithDiscount === undefined ? amount : decimalToMinor(a.totalAmountWithDiscount),
+          };
+        });
         const order = state.createOrder({
           id: b.data.id,
           status: status ?? "new",
           customerId,
-          totalAmount: lines.reduce(
-            (a, l) => a + mulDecimal(decimalToMinor(l.attributes.price), decimalToMinor(l.attributes.qty)),
-            0,
-          ),
+          totalAmount: orderLines.reduce((a, l) => a + l.totalAmountWithDiscount, 0),
+          lines: orderLines,
           byBonuses: attributes.byBonuses ?? false,
           attributes,
           relationships: {

@@ -24,6 +24,18 @@ export interface BonusGroup {
   status: "on" | "off";
 }
 
+/** A line as the order was created with it: the list price and what the customer pays, in kopecks. */
+export interface OrderLine {
+  id: string;
+  itemId: string;
+  /** Hundredths of a unit. */
+  qty: number;
+  price: number;
+  totalAmount: number;
+  discountPrice: number | null;
+  totalAmountWithDiscount: number;
+}
+
 export type OrderStatus = "new" | "assembled" | "courier" | "done" | "canceled" | "returned" | "notAccepted";
 
 export interface Order {
@@ -31,9 +43,10 @@ export interface Order {
   docNo: string;
   status: OrderStatus;
   customerId: string | null;
-  /** Kopecks. */
+  /** Kopecks: what the lines cost the customer, after their discounts. */
   totalAmount: number;
   byBonuses: boolean;
+  lines: OrderLine[];
   attributes: Record<string, unknown>;
   relationships: Record<string, unknown>;
   payments: Array<{ id: string; paymentType: string; amount: number; bonusAmount: number }>;
@@ -135,12 +148,17 @@ export class PosifloraState {
     return order;
   }
 
-  createOrder(input: Omit<Order, "docNo" | "payments" | "accrued" | "returned" | "revision" | "updatedAt">): Order {
+  createOrder(
+    input: Omit<Order, "docNo" | "payments" | "accrued" | "returned" | "revision" | "updatedAt" | "lines"> & {
+      lines?: OrderLine[];
+    },
+  ): Order {
     // JSON:API: "A server MUST return 409 Conflict when processing a POST request to create a resource
     // with a client-generated ID that already exists."
     if (this.orders.has(input.id)) throw new JsonApiError(409, "Conflict", `Order ${input.id} already exists`);
     const order: Order = {
       ...input,
+      lines: input.lines ?? [],
       docNo: String(++this.docSeq),
       payments: [],
       accrued: 0,
@@ -150,6 +168,26 @@ export class PosifloraState {
     };
     this.orders.set(order.id, order);
     return order;
+  }
+
+  /** `POST /v1/customers`: a client-made id that exists is 409 (JSON:API), as is a second customer with the phone. */
+  createCustomer(input: Omit<Customer, "currentPoints" | "spentPoints" | "updatedAt">): Customer {
+    if (this.customers.has(input.id)) throw new JsonApiError(409, "Conflict", `Customer ${input.id} already exists`);
+    const taken = [...this.customers.values()].some(
+      (c) => c.status !== "deleted" && `${c.countryCode}${c.phone}` === `${input.countryCode}${input.phone}`,
+    );
+    if (taken) throw new JsonApiError(422, "phone_taken", `A customer with phone ${input.phone} exists`);
+    if (input.bonusGroupId && !this.groups.has(input.bonusGroupId))
+      throw new JsonApiError(422, "invalid_bonus_group", `Bonus group ${input.bonusGroupId} not found`);
+    const customer: Customer = { ...input, currentPoints: 0, spentPoints: 0, updatedAt: this.now().toISOString() };
+    this.customers.set(customer.id, customer);
+    return customer;
+  }
+
+  customer(id: string): Customer {
+    const c = this.customers.get(id);
+    if (!c) throw new JsonApiError(404, "NOT_FOUND", `Customer ${id} not found`);
+    return c;
   }
 
   /** A payment with `bonusAmount` spends the customer's points; a client-made id that exists is a 409 (JSON:API). */
@@ -186,7 +224,10 @@ export class PosifloraState {
     this.touch(order);
   }
 
-  /** Changes the status; `done` accrues the group's rate on what was paid in money, once. */
+  /**
+   * Changes the status; `done` (the sale closed: whatever the points did not pay was paid in money at
+   * the shop) accrues the group's rate on that money part of the order's total, once.
+   */
   setStatus(orderId: string, status: OrderStatus): Order {
     const order = this.order(orderId);
     order.status = status;
@@ -194,8 +235,12 @@ export class PosifloraState {
       const customer = order.customerId ? this.customers.get(order.customerId) : undefined;
       const group = customer?.bonusGroupId ? this.groups.get(customer.bonusGroupId) : undefined;
       if (customer && group?.status === "on") {
-        const paid = order.payments.reduce((a, p) => a + (p.paymentType === "payment" ? p.amount : 0), 0);
-        order.accrued = Math.floor(mulDivFloor(paid, group.bonusRate * 100, 10_000) / 100);
+        const bonusPaid = order.payments.reduce(
+          (a, p) => a + (p.paymentType === "payment" ? p.bonusAmount : p.paymentType === "return" ? -p.bonusAmount : 0),
+          0,
+        );
+        const money = Math.max(0, order.totalAmount - bonusPaid * 100);
+        order.accrued = Math.floor(mulDivFloor(money, group.bonusRate * 100, 10_000) / 100);
         customer.currentPoints += order.accrued;
       }
     }

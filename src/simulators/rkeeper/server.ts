@@ -194,22 +194,34 @@ function loyaltyBody(q: Quote, guest: ReturnType<RkeeperState["guest"]>, availab
     accruals: { total: q.accrualMax },
   };
   const giftNote = q.gift ? [{ primary: "Подарок: напиток бесплатно", secondary: `Скидка на ${q.gift.code}` }] : [];
+  const promoTotal = q.promo ? [...q.promo.byCode.values()].reduce((a, b) => a + b, 0) : 0;
   return {
     fingerprint: q.fingerprint,
     summary: { discounts, bonuses: { min: none, max } },
     details: {
-      programs: q.gift
-        ? [
-            {
-              program: { id: "1de9a2d7-2ce7-4845-960b-988df56872ce", name: "Подарок на напиток" },
-              discounts: {
-                total: minorToJsonNumber(q.gift.amount),
-                totalByCode: [{ code: q.gift.code, total: minorToJsonNumber(q.gift.amount) }],
+      programs: [
+        ...(q.gift
+          ? [
+              {
+                program: { id: "1de9a2d7-2ce7-4845-960b-988df56872ce", name: "Подарок на напиток" },
+                discounts: {
+                  total: minorToJsonNumber(q.gift.amount),
+                  totalByCode: [{ code: q.gift.code, total: minorToJsonNumber(q.gift.amount) }],
+                },
+                notifications: giftNote,
               },
-              notifications: giftNote,
-            },
-          ]
-        : [],
+            ]
+          : []),
+        ...(q.promo
+          ? [
+              {
+                program: { id: "5b0e6a43-2a2f-4c7e-9d1e-6f0c1d2e3a4b", name: `Промокод ${q.promo.code}` },
+                discounts: { total: minorToJsonNumber(promoTotal), totalByCode: byCode(q.promo.byCode) },
+                notifications: [{ primary: `Промокод ${q.promo.code}: скидка 10%`, secondary: "Один раз на заказ" }],
+              },
+            ]
+          : []),
+      ],
       ...(guest
         ? {
             bonuses: {
@@ -223,7 +235,10 @@ function loyaltyBody(q: Quote, guest: ReturnType<RkeeperState["guest"]>, availab
               },
               min: none,
               max,
-              notifications: [],
+              notifications:
+                q.accrualMin > 0
+                  ? [{ primary: `Начислим до ${q.accrualMin} бонусов`, secondary: guest.rank.name }]
+                  : [],
             },
           }
         : {}),

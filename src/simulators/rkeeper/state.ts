@@ -30,7 +30,12 @@ export interface Quote {
   accrualMax: number;
   fingerprint: string;
   gift: { code: string; amount: number } | null;
+  /** A promo code that applied, and its discount by product code. */
+  promo: { code: string; byCode: Map<string, number> } | null;
 }
+
+/** Promo codes the demo restaurant runs: basis points off every line after a gift. */
+export const PROMOCODES: Record<string, number> = { FLOWERS10: 1000 };
 
 interface Order {
   id: string;
@@ -38,6 +43,8 @@ interface Order {
   status: "CONFIRMED" | "RESET" | "CLOSED";
   payment: number;
   accrual: number;
+  /** The promo code the confirmed calculation applied, if any. */
+  promocode: string | null;
 }
 
 export class RkeeperError extends Error {
@@ -60,6 +67,8 @@ interface Fingerprint {
   rate: number;
   /** The guest's write count when it was calculated; any confirm, reset or close since makes it stale. */
   e: number;
+  /** The promo code it applied. */
+  p: string | null;
 }
 
 /** The seed 004 guest: balance 100, at most 50% payable in bonuses, a gift on the drink. */
@@ -131,14 +140,16 @@ export class RkeeperState {
     if (phone && !guest) throw new RkeeperError(400, "GUEST_NOT_FOUND", "Guest not found");
     const giftItem = guest && items.find((i) => guest.giftProducts.includes(i.code));
     const gift = giftItem ? { code: giftItem.code, amount: Math.round(giftItem.cost / giftItem.quantity) } : null;
-    const promo = promocodes.includes("FLOWERS10") ? 1000 : 0;
+    const promoCode = promocodes.find((c) => PROMOCODES[c] !== undefined) ?? null;
+    const promo = promoCode ? PROMOCODES[promoCode]! : 0;
     const discountByCode = new Map<string, number>();
+    const promoByCode = new Map<string, number>();
     const nets = items.map((i) => {
-      const d =
-        (gift?.code === i.code ? gift.amount : 0) +
-        mulDivFloor(i.cost - (gift?.code === i.code ? gift.amount : 0), promo, 10_000);
-      discountByCode.set(i.code, (discountByCode.get(i.code) ?? 0) + d);
-      return i.cost - d;
+      const giftPart = gift?.code === i.code ? gift.amount : 0;
+      const promoPart = mulDivFloor(i.cost - giftPart, promo, 10_000);
+      discountByCode.set(i.code, (discountByCode.get(i.code) ?? 0) + giftPart + promoPart);
+      if (promoPart > 0) promoByCode.set(i.code, (promoByCode.get(i.code) ?? 0) + promoPart);
+      return i.cost - giftPart - promoPart;
     });
     const net = nets.reduce((a, b) => a + b, 0);
     const maxPaymentPoints = guest
@@ -156,6 +167,7 @@ export class RkeeperState {
       net,
       rate,
       e: this.epoch(phone),
+      p: promoCode,
     });
     return {
       discountByCode,
@@ -166,6 +178,7 @@ export class RkeeperState {
       accrualMax,
       fingerprint,
       gift,
+      promo: promoCode ? { code: promoCode, byCode: promoByCode } : null,
     };
   }
 
@@ -194,7 +207,7 @@ export class RkeeperState {
     if (phone && payment > this.available(phone, id))
       throw new RkeeperError(400, "NOT_ENOUGH_BONUSES", "Not enough bonuses");
     const accrual = Math.floor(mulDivFloor(fp.net - payment * 100, fp.rate, 10_000) / 100);
-    this.orders.set(id, { id, phone, status: "CONFIRMED", payment, accrual });
+    this.orders.set(id, { id, phone, status: "CONFIRMED", payment, accrual, promocode: fp.p ?? null });
     this.operations.push({ kind: "confirm", id });
     this.written(phone);
   }
