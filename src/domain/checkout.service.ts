@@ -4,7 +4,14 @@ import type { CartPricing } from "./cart-pricing.ts";
 import type { CustomerService } from "./customer.service.ts";
 import type { CustomerRegistration } from "./customer-registration.service.ts";
 import type { Customer } from "./customer.service.ts";
-import { ConflictError, InvalidInputError, LoyaltyRuleError, NotFoundError, ProviderError } from "./errors.ts";
+import {
+  ConflictError,
+  GatewayError,
+  InvalidInputError,
+  LoyaltyRuleError,
+  NotFoundError,
+  ProviderError,
+} from "./errors.ts";
 import { couponsOf } from "./order-loyalty.ts";
 import { providerOrder } from "./provider-order.ts";
 import { assertTakesCoupons, type LoyaltyService } from "./loyalty.service.ts";
@@ -178,31 +185,63 @@ export class CheckoutService {
       const coupons = newCoupons ? [...new Set(newCoupons)] : couponsOf(order);
       assertTakesCoupons(provider, coupons);
       const points = order.pointsHeld;
+      const draft = { ...order, lines: priced };
+      // The hold goes first (r_keeper: reset), but nothing is stored until the new cart is held: a
+      // refused change gets the old hold back and leaves the order as it was.
       await this.loyalty.release(order, provider);
-      const reset = await this.transitions.transition(
-        order,
-        "CALCULATED",
-        { lines: priced, holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
-        "updateOrderItems: release",
-      );
-      // One vendor call when the held points still fit; a refusal says how many do.
-      let keep = points;
-      const cart = (n: number) => this.loyalty.cart(reset, n, coupons);
-      let calculation = await this.pricing.price(provider, cart(keep)).catch((error: unknown) => {
-        if (!(error instanceof LoyaltyRuleError)) throw error;
-        keep = Math.min(points, error.maxRedeemablePoints ?? 0);
-        return null;
-      });
-      calculation ??= await this.pricing.price(provider, cart(keep));
-      if (keep === 0) return this.transitions.amend(reset, { calculation }, "updateOrderItems");
-      const hold = await this.holdWithin({ ...reset, calculation }, provider, keep, calculation);
-      return this.transitions.transition(
-        reset,
-        "BONUSES_HELD",
-        { calculation, redeemPoints: keep, pointsHeld: keep, holdId: hold.holdId, holdExpiresAt: hold.expiresAt },
-        "updateOrderItems",
-      );
+      try {
+        // One vendor call when the held points still fit; a refusal says how many do.
+        let keep = points;
+        const cart = (n: number) => this.loyalty.cart(draft, n, coupons);
+        let calculation = await this.pricing.price(provider, cart(keep)).catch((error: unknown) => {
+          if (!(error instanceof LoyaltyRuleError)) throw error;
+          keep = Math.min(points, error.maxRedeemablePoints ?? 0);
+          return null;
+        });
+        calculation ??= await this.pricing.price(provider, cart(keep));
+        const hold = keep > 0 ? await this.holdWithin({ ...draft, calculation }, provider, keep, calculation) : null;
+        return await this.transitions.transition(
+          order,
+          hold ? "BONUSES_HELD" : "CALCULATED",
+          {
+            lines: priced,
+            calculation,
+            redeemPoints: keep,
+            pointsHeld: keep,
+            holdId: hold?.holdId ?? null,
+            holdExpiresAt: hold?.expiresAt ?? null,
+          },
+          "updateOrderItems",
+          { record: true },
+        );
+      } catch (error) {
+        if (!order.holdId || points === 0) throw error;
+        // Refused: the old hold comes back. Unknown (the vendor may have taken the new hold): the order
+        // shows the release, and recovery compensates the new hold, so the two agree either way.
+        const certain = error instanceof GatewayError && !(error instanceof ProviderError && error.uncertain);
+        if (certain) await this.restoreHold(order, provider);
+        else
+          await this.transitions.transition(
+            order,
+            "CALCULATED",
+            { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
+            "updateOrderItems: hold released; the new one is left to recovery",
+          );
+        throw error;
+      }
     });
+  }
+
+  /** The old cart's hold, made again after a refused change; the order keeps (or learns) its hold id. */
+  private async restoreHold(order: OrderRecord, provider: LoyaltyProvider): Promise<void> {
+    const again = await this.loyalty.hold(order, provider, order.pointsHeld, "restore");
+    if (again.holdId !== order.holdId) {
+      await this.transitions.amend(
+        order,
+        { holdId: again.holdId, holdExpiresAt: again.expiresAt },
+        "updateOrderItems: hold restored",
+      );
+    }
   }
 
   /** Creates the order in the shop's order system and moves loyalty to the provider's confirmation step. */

@@ -45,12 +45,14 @@ export class OrderLoyalty {
     return { phone: order.phone!, ...(externalId ? { externalId } : {}) };
   }
 
+  /** `purpose` keeps a second hold at the same order version (one made again) apart from the first. */
   async hold(
     order: OrderRecord,
     provider: LoyaltyProvider,
     points: number,
+    purpose = "",
   ): Promise<{ holdId: string; expiresAt: Date | null }> {
-    const entry = await this.entry(order, provider, "HOLD", points);
+    const entry = await this.entry(order, provider, "HOLD", points, purpose);
     if (provider.capabilities.hold !== "NATIVE") {
       await this.ledger.record(entry);
       return { holdId: `ledger:${entry.idempotencyKey}`, expiresAt: null };
@@ -162,13 +164,13 @@ export class OrderLoyalty {
    * The key names the order's version: a request retried after a crash between the provider call and
    * the order update finds the same key and reuses the call's result instead of repeating it.
    */
-  private async entry(order: OrderRecord, provider: LoyaltyProvider, kind: LedgerKind, points: number) {
+  private async entry(order: OrderRecord, provider: LoyaltyProvider, kind: LedgerKind, points: number, purpose = "") {
     return {
       orderId: order.id,
       providerInstanceId: provider.instanceId,
       kind,
       points,
-      idempotencyKey: `${order.id}:${kind}:v${order.version}`,
+      idempotencyKey: `${order.id}:${kind}:v${order.version}${purpose ? `:${purpose}` : ""}`,
     };
   }
 }

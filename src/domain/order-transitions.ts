@@ -32,8 +32,10 @@ export class OrderTransitions {
     to: OrderStatus,
     patch: Omit<OrderPatch, "status">,
     cause: string,
+    /** `record`: a change worth a line in the history even where the status stays (a changed cart). */
+    opts: { record?: boolean } = {},
   ): Promise<OrderRecord> {
-    if (to === order.status) return this.store(order, patch, cause, false);
+    if (to === order.status) return this.store(order, patch, cause, opts.record === true);
     assertTransition(order.status, to);
     return this.store(order, { ...patch, status: to }, cause, true);
   }

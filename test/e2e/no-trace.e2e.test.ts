@@ -96,3 +96,31 @@ describe("a failed order mutation changes nothing (property over random sequence
     expect(failures).toBeGreaterThan(0);
   });
 });
+
+describe("a change of items whose new hold fails", () => {
+  it("with an unknown outcome: the order shows the release, the cart stays, and recovery settles the new hold", async () => {
+    const c = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
+    const order = c.ok(await c.create([line("rose-15", 1)]));
+    c.ok(await c.apply(order.id, 30));
+    const sim = gw.t.gateway.simulators!.bonusplus.handler;
+    const reserved = () => JSON.stringify((sim.state.snapshot() as { reserves: unknown }).reserves);
+    const lines = async () =>
+      (
+        await sql<{ lines: string; pointsHeld: number }>(
+          gw.t.databaseUrl,
+          `select "lines", "pointsHeld" from "Order" where "id" = ?`,
+          order.id,
+        )
+      )[0]!;
+    const before = await lines();
+    // The release goes through; the new reserve answers 503, so nobody knows whether it was taken.
+    sim.faults.add({ kind: "status", status: 503, path: "/balance/reserve", after: 1, times: 1 });
+    const res = await c.update(order.id, [line("rose-15", 2)]);
+    expect(res?.__typename).not.toMatch(/Success$/);
+    const after = await lines();
+    expect(after.lines).toBe(before.lines);
+    expect(after.pointsHeld).toBe(0);
+    await gw.t.gateway.recovery.runOnce(0);
+    expect(reserved()).toContain('"byOrder":{}');
+  });
+});

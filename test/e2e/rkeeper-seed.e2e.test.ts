@@ -71,7 +71,6 @@ describe("r_keeper seed scenario (004)", () => {
     expect(read.data.order.data.history.map((h) => h.cause)).toEqual(
       expect.arrayContaining([
         "applyBonuses",
-        "updateOrderItems: release",
         "updateOrderItems",
         "confirmOrder",
         "completeOrder",
