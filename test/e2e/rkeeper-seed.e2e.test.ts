@@ -69,12 +69,7 @@ describe("r_keeper seed scenario (004)", () => {
     const read = await gw.t.run(OrderByIdDocument, { id: order.id }, c.headers);
     if (read.data?.order.__typename !== "QueryOrderSuccess") throw new Error(JSON.stringify(read));
     expect(read.data.order.data.history.map((h) => h.cause)).toEqual(
-      expect.arrayContaining([
-        "applyBonuses",
-        "updateOrderItems",
-        "confirmOrder",
-        "completeOrder",
-      ]),
+      expect.arrayContaining(["applyBonuses", "updateOrderItems", "confirmOrder", "completeOrder"]),
     );
   });
 });
