@@ -28,6 +28,7 @@ import { PrismaSyncCursorRepository } from "./persistence/sync-cursor.repository
 import { WebhookEventRepository } from "./persistence/webhook-event.repository.ts";
 import { useDemoSimulators } from "./server/demo-simulators.ts";
 import { useWebhooks } from "./server/webhooks.ts";
+import { createMetrics } from "./server/metrics.ts";
 import { securitySettings } from "./server/security.ts";
 import { PrismaIdempotencyRepository } from "./persistence/idempotency.repository.ts";
 import { LoyaltyService } from "./domain/loyalty.service.ts";
@@ -85,19 +86,21 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     ? (await import("./simulators/kit/in-process-fetch.ts")).inProcessFetch(hosts, baseFetch)
     : baseFetch;
 
+  const metrics = createMetrics();
+  const providerDeps = { fetch, logger, observer: metrics.observer };
   const config = env.demo ? DEMO_SHOPS : loadShopsConfig(env.SHOPS_CONFIG!);
   const credentialEnv = env.demo ? { ...DEMO_SIMULATOR_ENV, ...source } : source;
   const shops = new ShopDirectory(
     config.shops.map((shop, s) => {
       const system = shop.orders
-        ? createOrderSystem(shop.orders, `shops[${s}].orders`, credentialEnv, { fetch, logger })
+        ? createOrderSystem(shop.orders, `shops[${s}].orders`, credentialEnv, providerDeps)
         : null;
       return {
         id: shop.id,
         name: shop.name,
         currency: shop.currency,
         loyalty: shop.loyalty.map((p, i) =>
-          createLoyaltyProvider(p, `shops[${s}].loyalty[${i}]`, credentialEnv, { fetch, logger }),
+          createLoyaltyProvider(p, `shops[${s}].loyalty[${i}]`, credentialEnv, providerDeps),
         ),
         orders: system?.orders ?? null,
         catalog: system?.catalog ?? null,
@@ -146,6 +149,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const cartPricing = new CartPricing(catalog);
   const loyalty = new LoyaltyService(shops, customers, cartPricing);
   const ledgerRepo = new PrismaLedgerRepository(db);
+  metrics.watch({ cache: () => ({ ...cache.stats }), ledger: () => ledgerRepo.countByState() });
   const orderRepo = new PrismaOrderRepository(db);
   const crash = new CrashPoints(env.CRASH_AT);
   const orderLoyalty = new OrderLoyalty(new LoyaltyLedger(ledgerRepo, crash), customers);
@@ -219,6 +223,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     ready: () => shopRepo.ping(),
     security: securitySettings(env),
     plugins: [
+      metrics.plugin(),
       ...(simulators ? [useDemoSimulators(simulators, env.MAX_BODY_BYTES)] : []),
       useWebhooks({
         maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,

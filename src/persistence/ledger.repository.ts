@@ -60,6 +60,11 @@ export class PrismaLedgerRepository implements LedgerRepository {
       .then((rows) => rows.map(toRecord));
   }
 
+  async countByState(): Promise<Record<string, number>> {
+    const groups = await this.db.ledgerEntry.groupBy({ by: ["state"], _count: { _all: true } });
+    return Object.fromEntries(groups.map((g) => [g.state, g._count._all]));
+  }
+
   async get(id: string): Promise<LedgerRecord | null> {
     const row = await this.db.ledgerEntry.findUnique({ where: { id } });
     return row ? toRecord(row) : null;

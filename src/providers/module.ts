@@ -3,6 +3,7 @@ import { ProviderError } from "../domain/errors.ts";
 import type { OrderStatus } from "../domain/order-state.ts";
 import type { CatalogAdapter, CatalogProvider } from "../domain/ports/catalog.port.ts";
 import type { Logger } from "../domain/ports/logger.port.ts";
+import type { ProviderCallObserver } from "../domain/ports/metrics.port.ts";
 import type {
   LoyaltyAdapter,
   LoyaltyBehaviour,
@@ -29,6 +30,7 @@ export interface ProviderInstanceConfig {
 export interface ProviderDeps {
   fetch: Fetch;
   logger: Logger;
+  observer?: ProviderCallObserver;
 }
 
 interface ModuleBase<Options> {
@@ -151,5 +153,6 @@ export function httpSettings(instance: ProviderInstanceConfig, deps: ProviderDep
     timeoutMs: instance.timeoutMs,
     maxRetries: instance.maxRetries,
     logger: deps.logger,
+    ...(deps.observer ? { observer: deps.observer } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { ProviderError, type ProviderErrorCode } from "../../domain/errors.ts";
 import type { Logger } from "../../domain/ports/logger.port.ts";
+import type { ProviderCallObserver } from "../../domain/ports/metrics.port.ts";
 import {
   handleWhen,
   isBrokenCircuitError,
@@ -42,6 +43,8 @@ export interface ProviderHttpOptions {
   /** Renews credentials after a 401; the call is then repeated once. */
   onUnauthorized?: () => Promise<void>;
   logger?: Logger;
+  /** Told of every call and retry, for the metrics. */
+  observer?: ProviderCallObserver;
 }
 
 export interface RequestSpec<T> {
@@ -83,11 +86,16 @@ export class ProviderHttp {
   request<T>(spec: RequestSpec<T> & { nullWhen: ProviderErrorCode }): Promise<T | null>;
   request<T>(spec: RequestSpec<T>): Promise<T>;
   async request<T>(spec: RequestSpec<T> & { nullWhen?: ProviderErrorCode }): Promise<T | null> {
-    if (!spec.nullWhen) return this.send(spec);
+    const started = performance.now();
+    const observer = this.options.observer;
     try {
-      return await this.send(spec);
+      const answer = await this.send(spec);
+      observer?.call(this.options.provider, operationOf(spec), (performance.now() - started) / 1000, "ok");
+      return answer;
     } catch (error) {
-      if (error instanceof ProviderError && error.code === spec.nullWhen) return null;
+      const code = error instanceof ProviderError ? error.code : "UNEXPECTED";
+      observer?.call(this.options.provider, operationOf(spec), (performance.now() - started) / 1000, code);
+      if (spec.nullWhen && error instanceof ProviderError && error.code === spec.nullWhen) return null;
       throw error;
     }
   }
@@ -135,7 +143,10 @@ export class ProviderHttp {
         if (error.transient && spec.idempotent && attempt < this.options.maxRetries) {
           const retryAfter = error.outcome.kind === "status" ? error.outcome.retryAfter : null;
           const delay = retryDelayMs(attempt, retryAfter, this.options.retryBaseMs);
-          if (Date.now() + delay < deadline) retryDelays.set(error, delay);
+          if (Date.now() + delay < deadline) {
+            retryDelays.set(error, delay);
+            this.options.observer?.retry(this.options.provider, operationOf(spec));
+          }
         }
         throw error;
       }
@@ -285,4 +296,15 @@ function delayOf(result: FailureReason<unknown>): IBackoff<IRetryBackoffContext<
   const error = "error" in result ? result.error : null;
   const duration = error instanceof AttemptFailure ? (retryDelays.get(error) ?? 0) : 0;
   return { duration, next: (context) => delayOf(context.result) };
+}
+
+/** The call's route for metrics: ids, phones and tokens in the path become `:id`, so labels stay few. */
+function operationOf(spec: { method: string; path: string }): string {
+  const path = spec.path
+    .split("/")
+    .map((part) =>
+      /^\+?\d{3,}$|^[0-9a-f-]{16,}$/i.test(part) || (part.length >= 12 && /\d/.test(part)) ? ":id" : part,
+    )
+    .join("/");
+  return `${spec.method} ${path}`;
 }

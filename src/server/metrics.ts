@@ -1,0 +1,94 @@
+import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
+import type { Plugin } from "graphql-yoga";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { ProviderCallObserver } from "../domain/ports/metrics.port.ts";
+
+export interface GatewayMetrics {
+  registry: Registry;
+  /** Handed to every provider's HTTP edge. */
+  observer: ProviderCallObserver;
+  /** `/metrics` in Prometheus text format, and GraphQL operation counts and latencies. */
+  plugin(): Plugin;
+  /** Figures read at scrape time. */
+  watch(sources: { cache?: () => Record<string, number>; ledger?: () => Promise<Record<string, number>> }): void;
+}
+
+/** One registry per process: provider calls, retries, errors by gateway code, cache and ledger figures. */
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "lg_" });
+  const calls = new Histogram({
+    name: "lg_provider_call_duration_seconds",
+    help: "Provider calls, retries included, by provider instance, route and outcome (ok or the gateway code)",
+    labelNames: ["provider", "operation", "outcome"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: "lg_provider_errors_total",
+    help: "Provider calls that failed, by gateway error code",
+    labelNames: ["provider", "code"],
+    registers: [registry],
+  });
+  const retries = new Counter({
+    name: "lg_provider_retries_total",
+    help: "Retries of idempotent provider calls",
+    labelNames: ["provider", "operation"],
+    registers: [registry],
+  });
+  const observer: ProviderCallObserver = {
+    call(provider, operation, seconds, outcome) {
+      calls.observe({ provider, operation, outcome }, seconds);
+      if (outcome !== "ok") errors.inc({ provider, code: outcome });
+    },
+    retry(provider, operation) {
+      retries.inc({ provider, operation });
+    },
+  };
+  return {
+    registry,
+    observer,
+    plugin: () =>
+      usePrometheus({
+        registry,
+        endpoint: "/metrics",
+        metrics: {
+          graphql_envelop_request_duration: true,
+          graphql_envelop_error_result: true,
+          graphql_envelop_phase_execute: true,
+          graphql_yoga_http_duration: true,
+          graphql_envelop_deprecated_field: false,
+          graphql_envelop_request_time_summary: false,
+          graphql_envelop_phase_parse: false,
+          graphql_envelop_phase_validate: false,
+          graphql_envelop_phase_context: false,
+          graphql_envelop_phase_subscribe: false,
+          graphql_envelop_schema_change: false,
+        },
+      }) as Plugin,
+    watch({ cache, ledger }) {
+      if (cache) {
+        new Gauge({
+          name: "lg_cache_events",
+          help: "Catalog cache hits, stale hits, misses, loads and stale-on-error answers since start",
+          labelNames: ["event"],
+          registers: [registry],
+          collect() {
+            for (const [event, n] of Object.entries(cache())) this.set({ event }, n);
+          },
+        });
+      }
+      if (ledger) {
+        new Gauge({
+          name: "lg_ledger_rows",
+          help: "Loyalty ledger rows by state (UNKNOWN rows wait for recovery or reconciliation)",
+          labelNames: ["state"],
+          registers: [registry],
+          async collect() {
+            for (const [state, n] of Object.entries(await ledger())) this.set({ state }, n);
+          },
+        });
+      }
+    },
+  };
+}
