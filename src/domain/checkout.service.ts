@@ -70,6 +70,7 @@ export class CheckoutService {
       contact: { name: input.contact.name ?? null, phone: input.contact.phone ?? null },
       comment: input.comment ?? null,
       redeemPoints: 0,
+      requestedPoints: 0,
       pointsHeld: 0,
       pointsRedeemed: 0,
       pointsEarned: 0,
@@ -144,7 +145,7 @@ export class CheckoutService {
         return this.transitions.transition(
           order,
           "CALCULATED",
-          { calculation: trial, holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
+          { calculation: trial, holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0, requestedPoints: 0 },
           "applyBonuses",
         );
       }
@@ -155,14 +156,9 @@ export class CheckoutService {
       }
       const current = order.holdId ? await this.releaseHold(order, provider, "applyBonuses: release") : order;
       const calculation = trial ?? (await this.pricing.price(provider, this.loyalty.cart(current, points)));
-      if (points === 0) return this.transitions.amend(current, { calculation }, "applyBonuses");
+      if (points === 0) return this.transitions.amend(current, { calculation, requestedPoints: 0 }, "applyBonuses");
       const hold = await this.holdWithin(current, provider, points, calculation);
-      return this.transitions.transition(
-        current,
-        "BONUSES_HELD",
-        { calculation, redeemPoints: points, pointsHeld: points, holdId: hold.holdId, holdExpiresAt: hold.expiresAt },
-        "applyBonuses",
-      );
+      return this.held(current, calculation, points, hold, "applyBonuses");
     });
   }
 
@@ -185,17 +181,20 @@ export class CheckoutService {
       const coupons = newCoupons ? [...new Set(newCoupons)] : couponsOf(order);
       assertTakesCoupons(provider, coupons);
       const points = order.pointsHeld;
+      // What the customer asked for is held again where the new cart allows it, and capped where it
+      // does not: `requestedPoints` against `pointsHeld` says so in the answer.
+      const asked = Math.max(order.requestedPoints, points);
       const draft = { ...order, lines: priced };
       // The hold goes first (r_keeper: reset), but nothing is stored until the new cart is held: a
       // refused change gets the old hold back and leaves the order as it was.
       await this.loyalty.release(order, provider);
       try {
         // One vendor call when the held points still fit; a refusal says how many do.
-        let keep = points;
+        let keep = asked;
         const cart = (n: number) => this.loyalty.cart(draft, n, coupons);
         let calculation = await this.pricing.price(provider, cart(keep)).catch((error: unknown) => {
           if (!(error instanceof LoyaltyRuleError)) throw error;
-          keep = Math.min(points, error.maxRedeemablePoints ?? 0);
+          keep = Math.min(asked, error.maxRedeemablePoints ?? 0);
           return null;
         });
         calculation ??= await this.pricing.price(provider, cart(keep));
@@ -362,6 +361,7 @@ export class CheckoutService {
     const patch = {
       calculation,
       redeemPoints: points,
+      requestedPoints: points,
       pointsHeld: points,
       holdId: hold.holdId,
       holdExpiresAt: hold.expiresAt,

@@ -45,6 +45,8 @@ export interface OrderRecord {
   contact: Contact;
   comment: string | null;
   redeemPoints: number;
+  /** What the customer asked to redeem; a changed cart holds this much again, capped at its maximum. */
+  requestedPoints: number;
   pointsHeld: number;
   pointsRedeemed: number;
   pointsEarned: number;

@@ -123,6 +123,10 @@ export const OrderRef = builder.objectRef<OrderRecord>("Order").implement({
     }),
     refunded: t.field({ type: Money, resolve: (o) => money(o.refundedAmount, o.currency) }),
     redeemPoints: t.exposeInt("redeemPoints", { description: "Points the customer chose to spend" }),
+    requestedPoints: t.exposeInt("requestedPoints", {
+      description:
+        "Points the customer asked to spend. After updateOrderItems, pointsHeld is this much where the new cart allows it, and less (capped at its maximum) where it does not.",
+    }),
     pointsHeld: t.exposeInt("pointsHeld"),
     pointsRedeemed: t.exposeInt("pointsRedeemed", { description: "Points spent at the provider (after the commit)" }),
     pointsEarned: t.int({
