@@ -154,6 +154,7 @@ export class OrderLoyalty {
             customer,
             lines,
             pointsRedeemed: order.pointsRedeemed,
+            pointsEarned: order.pointsEarned,
             idempotencyKey: key,
           })
         ).reference,

@@ -114,6 +114,7 @@ export class LedgerRecovery {
           orderId: order.id,
           customer,
           pointsRedeemed: order.pointsRedeemed,
+          pointsEarned: order.pointsEarned,
           idempotencyKey: entry.idempotencyKey,
         });
         await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });

@@ -345,6 +345,8 @@ export interface RefundRequest {
   lines?: RefundLine[];
   /** The points the purchase spent, for vendors that give them back by amount; the domain always sends it. */
   pointsRedeemed?: number;
+  /** The points the purchase earned, for vendors that take them back; the domain always sends it. */
+  pointsEarned?: number;
   idempotencyKey: string;
 }
 

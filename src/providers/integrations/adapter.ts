@@ -115,6 +115,7 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
   async refund(req: Port.RefundRequest): Promise<Port.RefundReceipt> {
     if (req.lines)
       throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "this provider refunds whole purchases only", this.instanceId);
+    await this.assertCanRevoke(req);
     const wire = await this.http.request({
       method: "POST",
       path: "refund",
@@ -123,6 +124,34 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
       idempotent: true,
     });
     return { reference: wire.order_id, refunded: null };
+  }
+
+  /**
+   * A refund gives back the points spent and takes back the points earned (seed 002, REFUND:
+   * `points_restored`, `points_revoked`). Where the customer has since spent what this purchase earned,
+   * the vendor would take their balance below zero. No call reads a balance by `id_client`, so a dry run
+   * of `calculate/bonus` over a cheque far larger than any balance tells the most that could be spent:
+   * the balance (or 0 where redemptions are blocked, and then a refund that revokes is refused too).
+   */
+  private async assertCanRevoke(req: Port.RefundRequest): Promise<void> {
+    const net = (req.pointsEarned ?? 0) - (req.pointsRedeemed ?? 0);
+    if (net <= 0 || !req.customer.externalId) return;
+    const probe = await this.http.request({
+      method: "POST",
+      path: "calculate/bonus",
+      body: { id_client: req.customer.externalId, outlet_id: this.opts.outletId, total: 1_000_000 },
+      schema: bonusCalcWire,
+      idempotent: true,
+    });
+    const balance = points(probe.max_pay_bonus);
+    if (balance < net) {
+      throw new ProviderError(
+        "INSUFFICIENT_BONUSES",
+        `the refund would take back ${net} points earned on this purchase, and the customer has ${balance}`,
+        this.instanceId,
+        "REFUND_EXCEEDS_BALANCE",
+      );
+    }
   }
 
   private promotions(who: Record<string, string>, items: ReturnType<IntegrationsAdapter["items"]>) {
