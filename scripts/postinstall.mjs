@@ -5,3 +5,7 @@ import { execSync } from "node:child_process";
 if (existsSync("prisma/sqlite/schema.prisma") && existsSync("codegen.ts")) {
   execSync("npm run generate", { stdio: "inherit" });
 }
+// The reference Mini App (web/), served by the gateway at /app in demo mode.
+if (existsSync("web/vite.config.ts")) {
+  execSync("npm run build:web", { stdio: "inherit" });
+}
