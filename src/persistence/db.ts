@@ -23,9 +23,10 @@ export async function createDb(url: string): Promise<Db> {
   }
   const file = url.replace(/^file:/, "");
   if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
+  // libsql: prebuilt binaries from npm, so a fresh install compiles nothing.
+  const [{ PrismaClient }, { PrismaLibSql }] = await Promise.all([
     import("../../generated/sqlite/client.ts"),
-    import("@prisma/adapter-better-sqlite3"),
+    import("@prisma/adapter-libsql"),
   ]);
-  return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) });
+  return new PrismaClient({ adapter: new PrismaLibSql({ url }) });
 }

@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import Database from "libsql";
 import { DEMO_ITEMS, demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CRASH_POINTS } from "../../src/domain/crash-points.ts";

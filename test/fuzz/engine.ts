@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
+import Database from "libsql";
 import type { GraphQLSchema } from "graphql";
 import { signWebhook } from "../../src/auth/webhook-signature.ts";
 import { type Caller, callers, HOSTILE, mangle, OperationGenerator, plainVariables, Prng } from "./generator.ts";
@@ -84,7 +84,7 @@ const INTERNAL = [
   /"stack"\s*:/,
   /"originalError"\s*:/,
   /Unexpected error\.[^"]/, // the masked message with text glued to it
-  /PrismaClient|prisma\.|SQLITE_|better-sqlite3|ECONNREFUSED|TypeError:|ReferenceError:|RangeError:/,
+  /PrismaClient|prisma\.|SQLITE_|libsql|LibsqlError|ECONNREFUSED|TypeError:|ReferenceError:|RangeError:/,
 ];
 
 const ERROR_TYPES = /Error$/;
