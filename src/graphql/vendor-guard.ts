@@ -1,12 +1,6 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from "@pothos/core";
-import {
-  defaultFieldResolver,
-  type GraphQLFieldResolver,
-  type GraphQLSchema,
-  isObjectType,
-  isUnionType,
-} from "graphql";
-import { InvalidInputError } from "../domain/errors.ts";
+import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
+import { entityKeys, perRepresentation } from "./entity-representation.ts";
 import { isVendorRootField } from "./vendor-fields.ts";
 
 /**
@@ -58,51 +52,18 @@ const guardedSchemas = new WeakSet<GraphQLSchema>();
 
 /**
  * `_entities` is added by the federation plugin after Pothos built the fields, so no Pothos plugin wraps
- * it: its resolver is wrapped here, once per schema. What the guard throws is a top-level error.
+ * it: its resolver is wrapped here, once per schema. What the guard throws is a top-level error; an
+ * invalid representation is an error of its own item only (entity-representation.ts).
  */
 export function guardFederationEntities(schema: GraphQLSchema): void {
   if (guardedSchemas.has(schema)) return;
   guardedSchemas.add(schema);
   const field = schema.getQueryType()?.getFields()._entities;
   if (!field) return;
-  const entity = schema.getType("_Entity");
-  const keys = new Map<string, string[]>();
-  for (const type of isUnionType(entity) ? entity.getTypes() : []) {
-    if (isObjectType(type))
-      keys.set(
-        type.name,
-        Object.keys(type.getFields()).filter((f) => f === "id"),
-      );
-  }
-  const resolve = guarded("Query._entities", field.resolve ?? defaultFieldResolver);
-  field.resolve = (parent, args, context, info) => {
-    checkRepresentations((args as { representations?: unknown }).representations, keys);
-    return resolve(parent, args, context, info);
-  };
-}
-
-/**
- * A representation must be an object naming an entity type (`__typename`) with its key (`id`, a string);
- * anything else would reach @apollo/subgraph's resolver and fail as an unexpected error.
- */
-function checkRepresentations(representations: unknown, keys: Map<string, string[]>): void {
-  const issues: Array<{ path: string; message: string }> = [];
-  (Array.isArray(representations) ? representations : []).forEach((r, i) => {
-    const path = `representations[${i}]`;
-    if (!r || typeof r !== "object" || Array.isArray(r)) return issues.push({ path, message: "must be an object" });
-    const { __typename } = r as Record<string, unknown>;
-    const fields = typeof __typename === "string" ? keys.get(__typename) : undefined;
-    if (!fields)
-      return issues.push({ path: `${path}.__typename`, message: `must be one of ${[...keys.keys()].join(", ")}` });
-    for (const f of fields) {
-      const value = (r as Record<string, unknown>)[f];
-      if (typeof value !== "string" || value.length === 0 || value.length > 200) {
-        issues.push({ path: `${path}.${f}`, message: "must be a non-empty string of at most 200 characters" });
-      }
-    }
-  });
-  if (issues.length)
-    throw new InvalidInputError(issues.map((i) => `${i.path} ${i.message}`).join("; "), issues.slice(0, 20));
+  field.resolve = guarded(
+    "Query._entities",
+    perRepresentation(field.resolve ?? defaultFieldResolver, entityKeys(schema)),
+  );
 }
 
 SchemaBuilder.registerPlugin(pluginName, PothosVendorGuardPlugin);
