@@ -1,0 +1,60 @@
+import { render } from "preact";
+import { ShopsDocument, StoresDocument } from "../../generated/graphql/graphql.ts";
+import { request, setInitData } from "./api/graphql.ts";
+import { openSession } from "./api/session.ts";
+import { App } from "./app.tsx";
+import { describe } from "./components/error-note.tsx";
+import { chooseLanguage, t } from "./i18n.ts";
+import { refreshMe } from "./me.ts";
+import { initState } from "./store.ts";
+import { applyTheme, loadTelegram } from "./telegram/sdk.ts";
+import "./styles.css";
+
+/**
+ * Start-up: Telegram (or the demo session), the language, the shop (`?shop=`, else the gateway's first),
+ * its pickup stores and the linked customer; then the screens.
+ */
+async function start(root: HTMLElement): Promise<void> {
+  const telegram = await loadTelegram();
+  if (telegram) {
+    applyTheme(telegram);
+    telegram.ready();
+    telegram.expand();
+  }
+  const session = await openSession(telegram);
+  chooseLanguage(session.language);
+  root.textContent = t.loading;
+  setInitData(session.initData);
+  const wanted = new URLSearchParams(location.search).get("shop");
+  const shops = (await request(ShopsDocument, {})).shops;
+  const shop = shops.find((s) => s.id === wanted) ?? shops[0];
+  if (!shop) throw new Error("the gateway serves no shops");
+  const stores = (await request(StoresDocument, { shopId: shop.id })).stores;
+  const list = stores.__typename === "QueryStoresSuccess" ? stores.data : [];
+  initState({
+    session,
+    shop,
+    stores: list,
+    storeId: list[0]?.id ?? null,
+    cart: [],
+    redeemPoints: 0,
+    coupon: null,
+    me: null,
+    balance: null,
+    stack: [{ name: "shop" }],
+  });
+  await refreshMe().catch(() => undefined);
+  root.textContent = "";
+  render(<App />, root);
+}
+
+const root = document.getElementById("app")!;
+start(root).catch((error: unknown) => {
+  const code = (error as { code?: string }).code ?? "NETWORK";
+  root.innerHTML = "";
+  const p = document.createElement("p");
+  p.className = "error";
+  p.setAttribute("role", "alert");
+  p.textContent = describe({ code });
+  root.appendChild(p);
+});
