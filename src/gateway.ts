@@ -27,6 +27,7 @@ import { createGatewayPubSub, orderEventsOn } from "./events/pubsub.ts";
 import { PrismaSyncCursorRepository } from "./persistence/sync-cursor.repository.ts";
 import { WebhookEventRepository } from "./persistence/webhook-event.repository.ts";
 import { useDemoSimulators } from "./server/demo-simulators.ts";
+import { useMiniApp } from "./server/mini-app.ts";
 import { useWebhooks } from "./server/webhooks.ts";
 import { createMetrics } from "./server/metrics.ts";
 import { securitySettings } from "./server/security.ts";
@@ -40,6 +41,7 @@ import { createDb } from "./persistence/db.ts";
 import { migrate } from "./persistence/migrate.ts";
 import { ShopRepository } from "./persistence/shop.repository.ts";
 import type { Fetch } from "./providers/http/provider-http.ts";
+import { poolTransport } from "./providers/http/transport.ts";
 import { createLoyaltyProvider, createOrderSystem } from "./config/providers.ts";
 import { CatalogService } from "./domain/catalog.service.ts";
 import { CartPricing } from "./domain/cart-pricing.ts";
@@ -85,9 +87,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const fetch = simulators
     ? (await import("./simulators/kit/in-process-fetch.ts")).inProcessFetch(hosts, baseFetch)
     : baseFetch;
+  // Real vendors are reached through undici's keep-alive pool; a given fetch (tests) or the in-process
+  // simulators keep the fetch path.
+  const pool = options.fetch || simulators ? null : poolTransport();
 
   const metrics = createMetrics();
-  const providerDeps = { fetch, logger, observer: metrics.observer };
+  const providerDeps = { fetch, logger, observer: metrics.observer, ...(pool ? { transport: pool } : {}) };
   const config = env.demo ? DEMO_SHOPS : loadShopsConfig(env.SHOPS_CONFIG!);
   const credentialEnv = env.demo ? { ...DEMO_SIMULATOR_ENV, ...source } : source;
   const shops = new ShopDirectory(
@@ -225,6 +230,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     plugins: [
       metrics.plugin(),
       ...(simulators ? [useDemoSimulators(simulators, env.MAX_BODY_BYTES)] : []),
+      ...(env.demo ? [useMiniApp({ botToken, initDataMaxAgeSeconds: env.TELEGRAM_INIT_DATA_MAX_AGE_SECONDS })] : []),
       useWebhooks({
         maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
         secrets: { ...(env.demo ? { posiflora: env.DEMO_WEBHOOK_SECRET } : {}), ...env.WEBHOOK_SECRETS },
@@ -259,6 +265,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       await yoga.dispose();
       await closePubSub();
       await db.$disconnect();
+      await pool?.close();
     },
   };
 }

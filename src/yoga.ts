@@ -18,6 +18,7 @@ import { type CounterStore, MemoryCounterStore, RedisCounterStore, VendorCallGua
 import { requestIdOf, useRequestId } from "./server/request-id.ts";
 import { RequestViewers, useRequestViewer } from "./server/request-viewer.ts";
 import type { SecuritySettings } from "./server/security.ts";
+import { useBodyLimit } from "./server/body-limit.ts";
 import { useSubscriptionCap } from "./server/subscription-cap.ts";
 import { PersistedDocuments, useTrustedDocuments } from "./server/trusted-documents.ts";
 
@@ -111,8 +112,9 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     // isDev off everywhere: an unexpected error's text and stack go to the log, never to the caller.
     maskedErrors: { maskError, isDev: false },
     cors: corsOption(security.corsOrigins),
-    // Refused before they are read in full: Content-Length first, then the bytes as they stream in.
-    maxRequestBodySize: security.maxBodyBytes,
+    // Refused before they are read in full by useBodyLimit (Content-Length first, then the bytes as they
+    // stream in), which is cheaper than Yoga's own limit.
+    maxRequestBodySize: false,
     // No uploads in the schema; multipart is also a CSRF vector.
     multipart: false,
     parserAndValidationCache: boundedParserCache(security.parseCacheMaxBytes),
@@ -136,6 +138,8 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
       useUnexpectedErrorLog(),
       { onDispose: () => counters.close() },
       ...(deps.plugins ?? []),
+      // Last: it wraps whichever request parser the plugins above settled on.
+      useBodyLimit(security.maxBodyBytes),
     ],
     context: ({ request }): GatewayContext => {
       const requestId = requestIdOf(request);

@@ -13,6 +13,7 @@ import type {
 } from "../domain/ports/loyalty-provider.port.ts";
 import type { OrderSystem, OrderSystemAdapter } from "../domain/ports/order-system.port.ts";
 import type { Fetch } from "./http/provider-http.ts";
+import type { HttpTransport } from "./http/transport.ts";
 
 /** What every provider instance is configured with, whatever its adapter. */
 export interface ProviderInstanceConfig {
@@ -29,6 +30,10 @@ export interface ProviderInstanceConfig {
 
 export interface ProviderDeps {
   fetch: Fetch;
+  /** Carries the calls instead of `fetch` when set (production: undici's keep-alive pool). */
+  transport?: HttpTransport;
+  /** Adds headers to every vendor call (the trace context). */
+  decorate?: (headers: Record<string, string>) => void;
   logger: Logger;
   observer?: ProviderCallObserver;
 }
@@ -150,6 +155,8 @@ export function httpSettings(instance: ProviderInstanceConfig, deps: ProviderDep
     provider: instance.id,
     baseUrl: instance.baseUrl,
     fetch: deps.fetch,
+    ...(deps.transport ? { transport: deps.transport } : {}),
+    ...(deps.decorate ? { decorate: deps.decorate } : {}),
     timeoutMs: instance.timeoutMs,
     maxRetries: instance.maxRetries,
     logger: deps.logger,

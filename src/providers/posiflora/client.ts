@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { ProviderError } from "../../domain/errors.ts";
 import { ProviderHttp } from "../http/provider-http.ts";
 import { SessionToken } from "../http/session-token.ts";
@@ -57,31 +56,15 @@ export function createPosifloraHttp(instance: ProviderInstanceConfig, deps: Prov
     }
   }, POSIFLORA_RENEWAL);
 
-  // Which token each call sent, so that a 401 drops that token only, not one renewed meanwhile.
-  const sent = new AsyncLocalStorage<{ token?: string }>();
-  return new SessionHttp(sent, {
+  // Which token each call sent (its CallNotes), so that a 401 drops that token only, not one renewed meanwhile.
+  return new ProviderHttp({
     ...common,
     breaker: auth.breaker,
-    headers: async () => {
+    headers: async (call) => {
       const token = await session.get();
-      const call = sent.getStore();
-      if (call) call.token = token;
+      call.token = token;
       return { accept: JSON_API, authorization: `Bearer ${token}` };
     },
-    onUnauthorized: async () => session.invalidate(sent.getStore()?.token),
+    onUnauthorized: async (call) => session.invalidate(call.token),
   });
-}
-
-/** A ProviderHttp whose every call has its own slot for the token it sent. */
-class SessionHttp extends ProviderHttp {
-  constructor(
-    private readonly sent: AsyncLocalStorage<{ token?: string }>,
-    options: ConstructorParameters<typeof ProviderHttp>[0],
-  ) {
-    super(options);
-  }
-
-  override request(spec: any): Promise<any> {
-    return this.sent.run({}, () => super.request(spec));
-  }
 }

@@ -60,6 +60,7 @@ export function createSimulatorHandler(options: {
     })
     .on("GET", "/state", () => json(options.state.snapshot()))
     .on("GET", "/requests", () => json(requests.entries))
+    .on("GET", "/request-count", () => json({ total: requests.total }))
     // Not cleared by /__sim/reset: a test that breaks a rule on purpose takes its own violations.
     .on("GET", "/violations", () => json(violations.entries))
     .on("DELETE", "/violations", () => json(violations.take()));
@@ -109,10 +110,13 @@ export function createSimulatorHandler(options: {
 /** What reached the vendor API, for tests that count provider calls. Bounded, oldest dropped first. */
 export class RequestLog {
   entries: Array<{ method: string; path: string }> = [];
+  /** Every request since start, not bounded (the benchmark's vendor calls per request). */
+  total = 0;
 
   constructor(private readonly max = 10_000) {}
 
   record(method: string, path: string): void {
+    this.total += 1;
     if (this.entries.length >= this.max) this.entries.shift();
     this.entries.push({ method, path });
   }

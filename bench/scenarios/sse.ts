@@ -1,0 +1,147 @@
+import { randomUUID } from "node:crypto";
+import { request } from "node:http";
+import { rssMb, rssSampler } from "../kit/proc.ts";
+import { table, verdict } from "../kit/table.ts";
+import { SERVICE_KEY } from "./queries.ts";
+import { orderInput, serviceClient } from "./checkout.ts";
+
+const SUBSCRIBE = `subscription ($id: ID!) { orderStatusChanged(orderId: $id) { id status } }`;
+
+interface Subscriber {
+  order: string;
+  ready: boolean;
+  readyAt: number;
+  changedAt: number | null;
+  close(): void;
+}
+
+/** One SSE subscriber on its own connection; `data:` lines are read as they come. */
+function subscribe(base: URL, order: string, onReady: () => void): Subscriber {
+  const sub: Subscriber = { order, ready: false, readyAt: 0, changedAt: null, close: () => req.destroy() };
+  const path = `/graphql?query=${encodeURIComponent(SUBSCRIBE)}&variables=${encodeURIComponent(JSON.stringify({ id: order }))}`;
+  const req = request(
+    {
+      host: base.hostname,
+      port: base.port,
+      path,
+      agent: false,
+      headers: { accept: "text/event-stream", authorization: `Bearer ${SERVICE_KEY}` },
+    },
+    (res) => {
+      let buffer = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        buffer += chunk;
+        let i: number;
+        while ((i = buffer.indexOf("\n\n")) >= 0) {
+          const event = buffer.slice(0, i);
+          buffer = buffer.slice(i + 2);
+          const data = /^data: (.*)$/m.exec(event)?.[1];
+          if (!data) continue;
+          const status = JSON.parse(data).data?.orderStatusChanged?.status;
+          if (!sub.ready) {
+            sub.ready = true;
+            sub.readyAt = performance.now();
+            onReady();
+          } else if (status === "READY" && sub.changedAt === null) sub.changedAt = performance.now();
+        }
+      });
+    },
+  );
+  req.on("error", () => {});
+  req.end();
+  return sub;
+}
+
+export async function sseScenario(ctx: { gatewayUrl: string; pid: number; posiflora: string; pollSeconds: number }) {
+  const subscribers = Number(process.env.BENCH_SSE_SUBSCRIBERS ?? 10_000);
+  const orderCount = Math.min(100, subscribers);
+  const client = serviceClient(ctx.gatewayUrl, 16);
+  const orders: string[] = [];
+  for (let i = 0; i < orderCount; i++) {
+    const created = await client.run(
+      `mutation ($input: CreateOrderInput!, $key: String!) { createOrder(input: $input, idempotencyKey: $key) { __typename ... on MutationCreateOrderSuccess { data { id } } } }`,
+      { input: orderInput("demo-bonusplus", "+79007654321"), key: randomUUID() },
+    );
+    const id = created.data.id as string;
+    await client.run(
+      `mutation ($id: ID!, $key: String!) { confirmOrder(orderId: $id, idempotencyKey: $key) { __typename } }`,
+      { id, key: randomUUID() },
+    );
+    orders.push(id);
+  }
+  await client.close();
+
+  const base = new URL(ctx.gatewayUrl);
+  const rss0 = rssMb(ctx.pid);
+  const peak = rssSampler(ctx.pid);
+  let ready = 0;
+  const subs: Subscriber[] = [];
+  const started = performance.now();
+  for (let i = 0; i < subscribers; i++) {
+    subs.push(subscribe(base, orders[i % orders.length]!, () => (ready += 1)));
+    if (i % 250 === 249) await new Promise((r) => setTimeout(r, 20)); // no SYN flood
+  }
+  const deadline = Date.now() + 180_000;
+  while (ready < subscribers && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const connectSeconds = ((performance.now() - started) / 1000).toFixed(1);
+  await new Promise((r) => setTimeout(r, 1000));
+  const rssHeld = rssMb(ctx.pid);
+
+  // The storm: every order moves at once in Posiflora; the gateway's status poll finds them.
+  const movedAt = new Map<string, number>();
+  await Promise.all(
+    orders.map(async (id) => {
+      const res = await fetch(`${ctx.posiflora}/__sim/orders/${id}/status`, {
+        method: "POST",
+        body: JSON.stringify({ status: "assembled" }),
+      });
+      if (!res.ok) throw new Error(`posiflora control: ${res.status}`);
+      movedAt.set(id, performance.now());
+    }),
+  );
+  const until = Date.now() + 15_000;
+  while (subs.some((s) => s.ready && s.changedAt === null) && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 100));
+  peak.stop();
+  const latencies = subs
+    .filter((s) => s.changedAt !== null)
+    .map((s) => s.changedAt! - movedAt.get(s.order)!)
+    .sort((a, b) => a - b);
+  const missed = subs.filter((s) => s.ready && s.changedAt === null).length;
+  for (const s of subs) s.close();
+  const pct = (p: number) => (latencies.length ? latencies[Math.floor((latencies.length - 1) * p)]! : NaN);
+  const limit = ctx.pollSeconds * 1000 + 100;
+  return {
+    report: [
+      `### ${subscribers} SSE subscribers, ${orderCount} orders moved at once (status poll every ${ctx.pollSeconds} s)`,
+      "",
+      table(
+        ["subscribed", "connect time", "RSS before / held / peak", "change → subscriber p50", "p99", "max", "missed"],
+        [
+          [
+            `${ready}/${subscribers}`,
+            `${connectSeconds} s`,
+            `${rss0} / ${rssHeld} / ${peak.peak} MB`,
+            `${pct(0.5).toFixed(0)} ms`,
+            `${pct(0.99).toFixed(0)} ms`,
+            `${pct(1).toFixed(0)} ms`,
+            missed,
+          ],
+        ],
+      ),
+    ].join("\n"),
+    budget: [
+      [
+        `${subscribers} SSE subscribers held under 500 MB RSS`,
+        `${ready} held, peak ${peak.peak} MB`,
+        verdict(ready === subscribers && peak.peak < 500),
+      ],
+      [
+        `status change → subscriber p99 ≤ poll + 100 ms`,
+        `${pct(0.99).toFixed(0)} ms (limit ${limit}), ${missed} missed`,
+        verdict(pct(0.99) <= limit && missed === 0),
+      ],
+    ] as Array<[string, string, string]>,
+  };
+}
