@@ -128,7 +128,10 @@ async function measure(target: Drive, pid: number | null, connections = CONNECTI
 }
 
 /** Targets interleaved over BENCH_ROUNDS; per target, the round with the median throughput. */
-async function sideBySide(targets: Array<{ drive: Drive; pid: number | null }>, connections = CONNECTIONS) {
+async function sideBySide(all: Array<{ drive: Drive; pid: number | null }>, connections = CONNECTIONS) {
+  // BENCH_ONLY=gateway measures only the targets whose name starts with it (profiling one side).
+  const only = process.env.BENCH_ONLY;
+  const targets = only ? all.filter((t) => t.drive.name.startsWith(only)) : all;
   const runs = new Map<string, Measured[]>();
   for (const t of targets) await drive(t.drive, Math.min(connections, 10), 1); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
@@ -168,7 +171,9 @@ const rows = (list: Measured[]) =>
   ]);
 const HEAD = ["", "rps", "p50 ms", "p95 ms", "p99 ms", "CPU µs/req", "vendor calls/req", "errors"];
 
-function lookupBudget(label: string, [direct, ref, gateway]: Measured[]) {
+function lookupBudget(label: string, list: Measured[]) {
+  if (list.length !== 3) return; // BENCH_ONLY
+  const [direct, ref, gateway] = list;
   const refReaches = ref!.rps >= 0.9 * direct!.rps;
   budget.push(
     [

@@ -30,6 +30,7 @@ import { useDemoSimulators } from "./server/demo-simulators.ts";
 import { useMiniApp } from "./server/mini-app.ts";
 import { useWebhooks } from "./server/webhooks.ts";
 import { createMetrics } from "./server/metrics.ts";
+import { startTracing } from "./server/tracing.ts";
 import { securitySettings } from "./server/security.ts";
 import { PrismaIdempotencyRepository } from "./persistence/idempotency.repository.ts";
 import { LoyaltyService } from "./domain/loyalty.service.ts";
@@ -92,7 +93,15 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const pool = options.fetch || simulators ? null : poolTransport();
 
   const metrics = createMetrics();
-  const providerDeps = { fetch, logger, observer: metrics.observer, ...(pool ? { transport: pool } : {}) };
+  // Off (no OTEL_EXPORTER_OTLP_ENDPOINT): null, and nothing of OpenTelemetry is loaded.
+  const tracing = await startTracing(env, logger);
+  const providerDeps = {
+    fetch,
+    logger,
+    observer: metrics.observer,
+    ...(pool ? { transport: pool } : {}),
+    ...(tracing ? { decorate: tracing.decorate } : {}),
+  };
   const config = env.demo ? DEMO_SHOPS : loadShopsConfig(env.SHOPS_CONFIG!);
   const credentialEnv = env.demo ? { ...DEMO_SIMULATOR_ENV, ...source } : source;
   const shops = new ShopDirectory(
@@ -228,6 +237,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     ready: () => shopRepo.ping(),
     security: securitySettings(env),
     plugins: [
+      ...(tracing?.plugins ?? []),
       metrics.plugin(),
       ...(simulators ? [useDemoSimulators(simulators, env.MAX_BODY_BYTES)] : []),
       ...(env.demo ? [useMiniApp({ botToken, initDataMaxAgeSeconds: env.TELEGRAM_INIT_DATA_MAX_AGE_SECONDS })] : []),
@@ -266,6 +276,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       await closePubSub();
       await db.$disconnect();
       await pool?.close();
+      await tracing?.shutdown();
     },
   };
 }

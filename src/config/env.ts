@@ -175,6 +175,31 @@ const envSchema = z.object({
     .optional(),
   /** The persisted documents (codegen writes them): {"sha256:<hash>": "<document>"}. */
   PERSISTED_DOCUMENTS_PATH: z.string().min(1).default("generated/graphql/persisted-documents.json"),
+  // ---- OpenTelemetry tracing (README "Operations"). Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  /** OTLP/HTTP collector base URL; spans go to `<endpoint>/v1/traces`. Set: tracing is on. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** Headers for the collector, `key=value` pairs separated by commas (an auth token, say). */
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const headers: Record<string, string> = {};
+      for (const pair of (v ?? "").split(",").filter((p) => p.trim())) {
+        const at = pair.indexOf("=");
+        if (at <= 0) {
+          ctx.addIssue({ code: "custom", message: "must be key=value pairs separated by commas" });
+          return z.NEVER;
+        }
+        headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+      }
+      return headers;
+    }),
+  /** `service.name` of the spans. */
+  OTEL_SERVICE_NAME: z.string().min(1).default("loyalty-gateway"),
+  /** Share of new traces sampled (a caller's sampled `traceparent` is always followed), 0 to 1. */
+  OTEL_TRACES_SAMPLER_RATIO: z.coerce.number().min(0).max(1).default(1),
+  /** A span per resolver too; they carry the field's arguments (phones), so off unless asked. */
+  OTEL_TRACE_RESOLVERS: bool.default(false),
   /** Crash test only: `<point>:<n>` kills the process the n-th time it reaches that point. */
   CRASH_AT: z
     .string()

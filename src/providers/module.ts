@@ -12,6 +12,7 @@ import type {
   OptionalMethod,
 } from "../domain/ports/loyalty-provider.port.ts";
 import type { OrderSystem, OrderSystemAdapter } from "../domain/ports/order-system.port.ts";
+import { circuitState, createCircuitBreaker } from "./http/circuit-breaker.ts";
 import type { Fetch } from "./http/provider-http.ts";
 import type { HttpTransport } from "./http/transport.ts";
 
@@ -149,10 +150,17 @@ function assertMethods(spec: LoyaltyModuleSpec<unknown>, adapter: LoyaltyAdapter
   }
 }
 
-/** The ProviderHttp settings every adapter takes from its instance config. */
+/**
+ * The ProviderHttp settings every adapter takes from its instance config. The instance's circuit breaker
+ * is made here, once per call (the edges built from one result share it), and shown to the observer so
+ * that `/metrics` can read its state at scrape time.
+ */
 export function httpSettings(instance: ProviderInstanceConfig, deps: ProviderDeps) {
+  const breaker = createCircuitBreaker();
+  deps.observer?.breaker(instance.id, () => circuitState(breaker));
   return {
     provider: instance.id,
+    breaker,
     baseUrl: instance.baseUrl,
     fetch: deps.fetch,
     ...(deps.transport ? { transport: deps.transport } : {}),

@@ -1,13 +1,16 @@
 import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
-import type { Plugin } from "graphql-yoga";
+import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { ProviderCallObserver } from "../domain/ports/metrics.port.ts";
+import type { CircuitStateName, ProviderCallObserver } from "../domain/ports/metrics.port.ts";
+
+/** `lg_provider_circuit_state`: 0 closed, 1 half-open (one trial call let through), 2 open (or isolated). */
+const CIRCUIT_VALUE: Record<CircuitStateName, number> = { closed: 0, "half-open": 1, open: 2, isolated: 2 };
 
 export interface GatewayMetrics {
   registry: Registry;
   /** Handed to every provider's HTTP edge. */
   observer: ProviderCallObserver;
-  /** `/metrics` in Prometheus text format, and GraphQL operation counts and latencies. */
+  /** `/metrics` in Prometheus text format, GraphQL operation counts and latencies, and open subscriptions. */
   plugin(): Plugin;
   /** Figures read at scrape time. */
   watch(sources: { cache?: () => Record<string, number>; ledger?: () => Promise<Record<string, number>> }): void;
@@ -36,6 +39,25 @@ export function createMetrics(): GatewayMetrics {
     labelNames: ["provider", "operation"],
     registers: [registry],
   });
+  // An instance may have several breakers under one id (Posiflora as loyalty and as order system): the worst one shows.
+  const breakers = new Map<string, Array<() => CircuitStateName>>();
+  new Gauge({
+    name: "lg_provider_circuit_state",
+    help: "Circuit breaker of each provider instance: 0 closed, 1 half-open, 2 open",
+    labelNames: ["provider"],
+    registers: [registry],
+    collect() {
+      for (const [provider, states] of breakers)
+        this.set({ provider }, Math.max(...states.map((state) => CIRCUIT_VALUE[state()])));
+    },
+  });
+  const subscriptions = new Gauge({
+    name: "lg_subscriptions_open",
+    help: "Open GraphQL subscriptions on this instance, by transport (sse, multipart, websocket)",
+    labelNames: ["transport"],
+    registers: [registry],
+  });
+  for (const transport of ["sse", "websocket"]) subscriptions.set({ transport }, 0);
   const observer: ProviderCallObserver = {
     call(provider, operation, seconds, outcome) {
       calls.observe({ provider, operation, outcome }, seconds);
@@ -44,28 +66,59 @@ export function createMetrics(): GatewayMetrics {
     retry(provider, operation) {
       retries.inc({ provider, operation });
     },
+    breaker(provider, state) {
+      const states = breakers.get(provider);
+      if (states) states.push(state);
+      else breakers.set(provider, [state]);
+    },
   };
+  /** Counts a subscription from its stream's start to its end, however it ends; a refused one is never counted. */
+  const subscriptionGauge: Plugin = {
+    onSubscribe({ args }) {
+      return {
+        onSubscribeResult({ result }) {
+          if (!isAsyncIterable(result)) return;
+          const transport = transportOf((args.contextValue as { request?: Request }).request);
+          subscriptions.inc({ transport });
+          let open = true;
+          return {
+            onEnd() {
+              if (!open) return;
+              open = false;
+              subscriptions.dec({ transport });
+            },
+          };
+        },
+      };
+    },
+  };
+  const prometheus = () =>
+    usePrometheus({
+      registry,
+      endpoint: "/metrics",
+      metrics: {
+        graphql_envelop_request_duration: true,
+        graphql_envelop_error_result: true,
+        graphql_envelop_phase_execute: true,
+        graphql_yoga_http_duration: true,
+        graphql_envelop_deprecated_field: false,
+        graphql_envelop_request_time_summary: false,
+        graphql_envelop_phase_parse: false,
+        graphql_envelop_phase_validate: false,
+        graphql_envelop_phase_context: false,
+        graphql_envelop_phase_subscribe: false,
+        graphql_envelop_schema_change: false,
+      },
+    }) as Plugin;
   return {
     registry,
     observer,
-    plugin: () =>
-      usePrometheus({
-        registry,
-        endpoint: "/metrics",
-        metrics: {
-          graphql_envelop_request_duration: true,
-          graphql_envelop_error_result: true,
-          graphql_envelop_phase_execute: true,
-          graphql_yoga_http_duration: true,
-          graphql_envelop_deprecated_field: false,
-          graphql_envelop_request_time_summary: false,
-          graphql_envelop_phase_parse: false,
-          graphql_envelop_phase_validate: false,
-          graphql_envelop_phase_context: false,
-          graphql_envelop_phase_subscribe: false,
-          graphql_envelop_schema_change: false,
-        },
-      }) as Plugin,
+    plugin: () => ({
+      onPluginInit({ addPlugin }) {
+        addPlugin(prometheus());
+        addPlugin(subscriptionGauge);
+      },
+    }),
     watch({ cache, ledger }) {
       if (cache) {
         new Gauge({
@@ -91,4 +144,13 @@ export function createMetrics(): GatewayMetrics {
       }
     },
   };
+}
+
+/** SSE and multipart come over HTTP with their Accept header; graphql-ws builds its requests without one. */
+function transportOf(request: Request | undefined): string {
+  const accept = request?.headers.get("accept");
+  if (!accept) return "websocket";
+  if (accept.includes("text/event-stream")) return "sse";
+  if (accept.includes("multipart/mixed")) return "multipart";
+  return "http";
 }

@@ -50,4 +50,41 @@ describe("/metrics", () => {
       sample(text, "lg_provider_errors_total", { provider: "demo-bonusplus", code: "PROVIDER_UNAVAILABLE" }),
     ).toBeGreaterThan(0);
   });
+
+  it("shows each instance's circuit: 0 closed, then 2 once failures open it", async () => {
+    const provider = { provider: "demo-loyalclient" };
+    expect((await scrape()).text).toMatch(/^lg_provider_circuit_state\{provider="demo-loyalclient"\} 0$/m);
+    // 3 attempts per lookup (maxRetries 2): the second lookup's fifth failure in a row opens the circuit.
+    gw.t.gateway.simulators!.loyalclient.handler.faults.add({ kind: "status", status: 503, times: 20 });
+    for (let i = 0; i < 4 && sample((await scrape()).text, "lg_provider_circuit_state", provider) !== 2; i++)
+      await gw.t.run(CustomerByPhoneDocument, { shopId: "demo-loyalclient", phone: "+79001234567" }, asService());
+    gw.t.gateway.simulators!.loyalclient.handler.faults.clear();
+    const { text } = await scrape();
+    expect(sample(text, "lg_provider_circuit_state", provider)).toBe(2);
+    expect(sample(text, "lg_provider_circuit_state", { provider: "demo-bonusplus" })).toBe(0);
+    expect(text).toContain("# HELP lg_provider_circuit_state Circuit breaker of each provider instance: 0 closed");
+  });
+
+  it("counts an open SSE subscription until its stream closes", async () => {
+    const open = () => sample(text, "lg_subscriptions_open", { transport: "sse" });
+    let { text } = await scrape();
+    expect(open()).toBe(0);
+    const res = await gw.t.post(
+      `subscription P($s: ID!) { productSyncProgress(shopId: $s) { __typename } }`,
+      { s: "demo-bonusplus" },
+      { ...asService(), accept: "text/event-stream" },
+    );
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read(); // the first chunk (a ping): the stream is open
+    ({ text } = await scrape());
+    expect(open()).toBe(1);
+    await reader.cancel();
+    for (let i = 0; i < 20 && open() !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      ({ text } = await scrape());
+    }
+    expect(open()).toBe(0);
+    expect(sample(text, "lg_subscriptions_open", { transport: "websocket" })).toBe(0);
+  });
 });

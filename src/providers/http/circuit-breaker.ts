@@ -5,6 +5,7 @@ import {
   handleWhen,
   type CircuitBreakerPolicy as CockatielBreaker,
 } from "cockatiel";
+import type { CircuitStateName } from "../../domain/ports/metrics.port.ts";
 
 /** One attempt's failure as the policies see it: what happened, and whether it counts against the vendor. */
 export class AttemptFailure extends Error {
@@ -48,7 +49,7 @@ export function createCircuitBreaker(settings: CircuitBreakerSettings = {}): Cir
   );
 }
 
-export function circuitState(breaker: CircuitBreaker): "closed" | "open" | "half-open" | "isolated" {
+export function circuitState(breaker: CircuitBreaker): CircuitStateName {
   switch (breaker.state) {
     case CircuitState.Closed:
       return "closed";
