@@ -5,7 +5,7 @@
  * - reference: a bare graphql-yoga making the same keep-alive vendor call(s) (bench/reference-yoga.ts);
  * - gateway: the compiled build (`dist/`), NODE_ENV=production, on BENCH_DATABASE_URL or SQLite.
  *
- * Settings: BENCH_SECONDS (8), BENCH_ROUNDS (2), BENCH_CONNECTIONS (50), BENCH_LATENCY_MS (20),
+ * Settings: BENCH_SECONDS (8), BENCH_ROUNDS (2), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_LATENCY_MS (20),
  * BENCH_SCENARIOS (lookup,rkeeper,fanout,dedupe,calculation,checkout,sse), BENCH_SSE_SUBSCRIBERS (10000),
  * BENCH_MAX_OTHER_CORES (0.25), BENCH_FORCE=1 to report on a busy machine anyway (marked as such).
  */
@@ -23,6 +23,7 @@ import { calculationQuery, lookupQuery, SERVICE_KEY } from "./scenarios/queries.
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const MAX_OTHER = Number(process.env.BENCH_MAX_OTHER_CORES ?? 0.25);
@@ -133,7 +134,8 @@ async function sideBySide(all: Array<{ drive: Drive; pid: number | null }>, conn
   const only = process.env.BENCH_ONLY;
   const targets = only ? all.filter((t) => t.drive.name.startsWith(only)) : all;
   const runs = new Map<string, Measured[]>();
-  for (const t of targets) await drive(t.drive, Math.min(connections, 10), 1); // warm-up
+  // Warm-up at full load: the first seconds of a process run cold code and grow the heap.
+  for (const t of targets) await drive(t.drive, connections, WARMUP);
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of targets) {
       const m = await measure(t.drive, t.pid, connections);
@@ -290,15 +292,16 @@ if (SCENARIOS.includes("checkout")) {
   report.push(await checkoutScenario({ gatewayUrl: gw.url, pid: gwPid, seconds: SECONDS, vendorCalls }));
 }
 const otherCores = watch.otherCores();
+peak.stop();
+const peakBeforeSse = peak.peak;
 if (SCENARIOS.includes("sse")) {
   const sse = await sseScenario({ gatewayUrl: gw.url, pid: gwPid, posiflora: sims.urls.posiflora!, pollSeconds: 1 });
   report.push(sse.report);
   budget.push(...sse.budget);
 }
-peak.stop();
 budget.push(
   ["idle RSS ≤ 120 MB", `${idleRss} MB`, verdict(idleRss <= 120)],
-  ["peak RSS ≤ 250 MB (before the SSE scenario)", `${peak.peak} MB`, verdict(peak.peak <= 250)],
+  ["peak RSS ≤ 250 MB (before the SSE scenario)", `${peakBeforeSse} MB`, verdict(peakBeforeSse <= 250)],
 );
 
 const cpus = os.cpus();

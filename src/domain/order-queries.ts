@@ -1,5 +1,6 @@
+import DataLoader from "dataloader";
 import type { CustomerService } from "./customer.service.ts";
-import { AccessError } from "./errors.ts";
+import { AccessError, NotFoundError } from "./errors.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { OrderRecord, OrderRepository, TransitionRecord } from "./order.ts";
 import type { RequestScope } from "./request-scope.ts";
@@ -7,15 +8,38 @@ import type { ShopDirectory } from "./shop-directory.ts";
 
 /** Reading orders: one by id, the viewer's own, and an order's history. */
 export class OrderQueries {
+  /**
+   * Subscribers' reads, batched per event-loop turn across every subscriber: a status change watched by
+   * a hundred streams is one query, not a hundred. Nothing is cached: each batch is read after all its
+   * callers asked, so every one of them sees the order as of its own call or later.
+   */
+  private readonly fresh: DataLoader<string, OrderRecord | null>;
+
   constructor(
     private readonly shops: ShopDirectory,
     private readonly customers: CustomerService,
     private readonly access: OrderAccess,
     private readonly orders: OrderRepository,
-  ) {}
+  ) {
+    this.fresh = new DataLoader(
+      async (ids) => {
+        const found = new Map((await orders.getMany([...new Set(ids)])).map((o) => [o.id, o]));
+        return ids.map((id) => found.get(id) ?? null);
+      },
+      { cache: false, maxBatchSize: 500 },
+    );
+  }
 
   get(scope: RequestScope, orderId: string): Promise<OrderRecord> {
     return this.access.read(scope, orderId);
+  }
+
+  /** The order now, for a subscriber: the same answer as `get`, from a read shared with other subscribers. */
+  async watch(scope: RequestScope, orderId: string): Promise<OrderRecord> {
+    const order = await this.fresh.load(orderId);
+    if (!order || !(await this.access.canRead(scope, order)))
+      throw new NotFoundError("NOT_FOUND", `order ${orderId} not found`);
+    return order;
   }
 
   transitions(orderId: string): Promise<TransitionRecord[]> {

@@ -7,6 +7,7 @@ function memoryRepo(order: OrderRecord) {
   const repo: OrderRepository = {
     create: async () => order,
     get: async () => order,
+    getMany: async () => [order],
     update: async (o, patch, _cause, history) => {
       writes.push({ patch, history });
       return { ...o, ...patch, version: o.version + 1 };

@@ -81,6 +81,8 @@ export class ConcurrentUpdateError extends Error {
 export interface OrderRepository {
   create(order: Omit<OrderRecord, "version" | "createdAt" | "updatedAt">, cause: string): Promise<OrderRecord>;
   get(id: string): Promise<OrderRecord | null>;
+  /** Several orders in one read; unknown ids are left out. */
+  getMany(ids: readonly string[]): Promise<OrderRecord[]>;
   /** Applies `patch` if the order is still at its version; `transition` also writes a history row. */
   update(order: OrderRecord, patch: OrderPatch, cause: string, transition: boolean): Promise<OrderRecord>;
   transitions(orderId: string): Promise<TransitionRecord[]>;

@@ -63,16 +63,23 @@ export class StatusSync {
     let applied = 0;
     for (let page: number | null = 1; page !== null;) {
       const { orders, next } = await provider.listChanged(since, page);
-      for (const change of orders) {
-        seen += 1;
-        const result = await this.orders.applyVendorStatus(
-          change.id,
-          change.vendorStatus,
-          { adapter: provider.adapter, instanceId: provider.instanceId },
-          provider.adapter,
+      // A few orders at a time: a storm of changes reaches subscribers in one poll's time, not one
+      // order after another. Changes to one order still queue on its lock.
+      for (let i = 0; i < orders.length; i += APPLY_AT_ONCE) {
+        const batch = orders.slice(i, i + APPLY_AT_ONCE);
+        const results = await Promise.all(
+          batch.map((change) =>
+            this.orders.applyVendorStatus(
+              change.id,
+              change.vendorStatus,
+              { adapter: provider.adapter, instanceId: provider.instanceId },
+              provider.adapter,
+            ),
+          ),
         );
-        if (result) applied += 1;
-        if (!cursor || change.updatedAt > cursor) cursor = change.updatedAt;
+        seen += batch.length;
+        applied += results.filter(Boolean).length;
+        for (const change of batch) if (!cursor || change.updatedAt > cursor) cursor = change.updatedAt;
       }
       page = next;
     }
@@ -81,6 +88,9 @@ export class StatusSync {
     return { seen, applied };
   }
 }
+
+/** Vendor status changes applied concurrently within one poll. */
+const APPLY_AT_ONCE = 8;
 
 /** Pollers' positions, one per provider instance, so a restart continues where the last run stopped. */
 export interface SyncCursorRepository {

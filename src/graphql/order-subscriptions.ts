@@ -23,11 +23,11 @@ builder.subscriptionField("orderStatusChanged", (t) =>
 async function* stream(ctx: GraphQLContext, orderId: string): AsyncGenerator<OrderRecord> {
   const events = ctx.services.pubsub.subscribe("order:status", orderId);
   // The current state first, so a reconnecting client catches up before it waits.
-  yield await ctx.services.orders.get(ctx.scope, orderId);
+  yield await ctx.services.orders.watch(ctx.scope, orderId);
   for await (const _event of events) {
     // A fresh request scope (and DataLoaders) for each event, not one for the whole subscription.
     ctx.scope = createRequestScope(ctx.scope.viewer);
-    yield await ctx.services.orders.get(ctx.scope, orderId);
+    yield await ctx.services.orders.watch(ctx.scope, orderId);
   }
 }
 
@@ -48,7 +48,7 @@ async function* viewerOrders(ctx: GraphQLContext, shopId: string): AsyncGenerato
   for await (const event of ctx.services.pubsub.subscribe("orders:viewer", ctx.scope.viewer.telegramUserId)) {
     if (event.shopId !== shopId) continue;
     ctx.scope = createRequestScope(ctx.scope.viewer);
-    yield await ctx.services.orders.get(ctx.scope, event.orderId);
+    yield await ctx.services.orders.watch(ctx.scope, event.orderId);
   }
 }
 

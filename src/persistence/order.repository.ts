@@ -55,6 +55,11 @@ export class PrismaOrderRepository implements OrderRepository {
     return toRecord(row);
   }
 
+  async getMany(ids: readonly string[]): Promise<OrderRecord[]> {
+    const rows = await this.db.order.findMany({ where: { id: { in: [...ids] } } });
+    return rows.map(toRecord);
+  }
+
   async get(id: string): Promise<OrderRecord | null> {
     const row = await this.db.order.findUnique({ where: { id } });
     return row ? toRecord(row) : null;

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { composeServices } from "@apollo/composition";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
-import { createGatewayRuntime } from "@graphql-hive/gateway";
+import { createGatewayRuntime } from "@graphql-hive/gateway-runtime";
 import { parse } from "graphql";
 import { createYoga } from "graphql-yoga";
 

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import type { CustomerService } from "./customer.service.ts";
+import { OrderAccess } from "./order-access.ts";
+import { OrderQueries } from "./order-queries.ts";
+import type { OrderRecord, OrderRepository } from "./order.ts";
+import { createRequestScope } from "./request-scope.ts";
+import type { ShopDirectory } from "./shop-directory.ts";
+
+function setup() {
+  const rows = new Map<string, OrderRecord>();
+  const reads: string[][] = [];
+  const repo = {
+    get: async (id: string) => rows.get(id) ?? null,
+    getMany: async (ids: readonly string[]) => {
+      reads.push([...ids]);
+      return ids.flatMap((id) => (rows.has(id) ? [rows.get(id)!] : []));
+    },
+  } as unknown as OrderRepository;
+  const shops = {} as ShopDirectory;
+  const customers = {} as CustomerService;
+  const queries = new OrderQueries(shops, customers, new OrderAccess(repo, shops, customers), repo);
+  const put = (id: string, status: string) => rows.set(id, { id, status, version: 1 } as OrderRecord);
+  return { queries, put, reads };
+}
+
+const reader = () => createRequestScope({ kind: "service", name: "ops", scopes: new Set(["orders:read"]) });
+
+describe("OrderQueries.watch: subscribers' reads", () => {
+  it("answers every subscriber of one turn from one read, each distinct order once", async () => {
+    const { queries, put, reads } = setup();
+    put("a", "PLACED");
+    put("b", "READY");
+    const answers = await Promise.all(["a", "a", "b", "a", "b"].map((id) => queries.watch(reader(), id)));
+    expect(answers.map((o) => o.status)).toEqual(["PLACED", "PLACED", "READY", "PLACED", "READY"]);
+    expect(reads).toEqual([["a", "b"]]);
+  });
+
+  it("caches nothing: a change made before a subscriber asks is what it reads", async () => {
+    const { queries, put, reads } = setup();
+    put("a", "PLACED");
+    expect((await queries.watch(reader(), "a")).status).toBe("PLACED");
+    put("a", "COMPLETED");
+    expect((await queries.watch(reader(), "a")).status).toBe("COMPLETED");
+    expect(reads).toHaveLength(2);
+  });
+
+  it("refuses a viewer who may not read the order, as get does", async () => {
+    const { queries, put } = setup();
+    put("a", "PLACED");
+    const stranger = createRequestScope({ kind: "service", name: "x", scopes: new Set() });
+    await expect(queries.watch(stranger, "a")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(queries.watch(reader(), "missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
