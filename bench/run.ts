@@ -216,6 +216,26 @@ if (SCENARIOS.includes("lookup")) {
   ]);
   report.push(`### Customer lookup (BonusPlus, ${CONNECTIONS} connections)\n\n${table(HEAD, rows(list))}`);
   lookupBudget("lookup", list);
+  // The same at one connection: what the gateway adds when it is not queueing.
+  const single = await sideBySide(
+    [
+      {
+        drive: {
+          name: "direct REST",
+          url: `${sims.urls.bonusplus}/api/customer?phone=${PHONE.slice(1)}`,
+          headers: bpAuth,
+        },
+        pid: null,
+      },
+      {
+        drive: post("bare yoga", refs.bonusplus.url, { query: `{ customer(phone: "${PHONE}") { id balance tier } }` }),
+        pid: refs.bonusplus.child.pid!,
+      },
+      { drive: gql("gateway", lookupQuery("demo-bonusplus", PHONE)), pid: gwPid },
+    ],
+    1,
+  );
+  report.push(`### Customer lookup at 1 connection\n\n${table(HEAD, rows(single))}`);
 }
 if (SCENARIOS.includes("rkeeper")) {
   const guest = { guest: { type: "phone", phone: PHONE }, organization: { type: "rkObjectId", id: "4174244" } };

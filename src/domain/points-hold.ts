@@ -1,0 +1,123 @@
+import { ConflictError, LoyaltyRuleError, ProviderError } from "./errors.ts";
+import type { OrderAccess } from "./order-access.ts";
+import type { OrderLoyalty } from "./order-loyalty.ts";
+import type { OrderTransitions } from "./order-transitions.ts";
+import type { OrderRecord, OrderRepository } from "./order.ts";
+import type { Calculation, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+
+/**
+ * An order's points hold: taken within what the customer has (counting their other open orders where
+ * the gateway keeps the hold), recorded on the order, released, renewed when it lapsed, and restored
+ * after a refused change. Each vendor move goes through the ledger (OrderLoyalty), each status change
+ * through OrderTransitions.
+ */
+export class PointsHolds {
+  constructor(
+    private readonly loyalty: OrderLoyalty,
+    private readonly access: OrderAccess,
+    private readonly orders: OrderRepository,
+    private readonly transitions: OrderTransitions,
+  ) {}
+
+  /**
+   * Holds the points. Where the gateway's ledger keeps the hold, the vendor does not know of it, so the
+   * points held on the customer's other open orders count against the balance here (one customer at a
+   * time in this process).
+   */
+  hold(order: OrderRecord, provider: LoyaltyProvider, points: number, calculation: Calculation) {
+    if (provider.capabilities.hold === "NATIVE") return this.loyalty.hold(order, provider, points);
+    return this.access.locked(`customer:${provider.instanceId}:${order.phone}`, async () => {
+      const reserved = await this.orders.ledgerHeldPoints(provider.instanceId, order.phone!, order.id);
+      if (reserved > 0) {
+        const balance =
+          calculation.balance ?? (await this.balance(provider, order.phone!)) ?? calculation.maxRedeemablePoints;
+        const available = Math.max(0, Math.min(calculation.maxRedeemablePoints, balance - reserved));
+        if (points > available) {
+          throw new LoyaltyRuleError(
+            "INSUFFICIENT_BONUSES",
+            `${reserved} points are held for other open orders`,
+            available,
+          );
+        }
+      }
+      return this.loyalty.hold(order, provider, points);
+    });
+  }
+
+  /** The balance where the provider finds customers by phone; undefined where it cannot say. */
+  private async balance(provider: LoyaltyProvider, phone: string): Promise<number | undefined> {
+    if (!provider.capabilities.lookupBy.includes("PHONE")) return undefined;
+    return (await provider.findCustomer({ phone }))?.balance;
+  }
+
+  record(
+    order: OrderRecord,
+    calculation: Calculation,
+    points: number,
+    hold: { holdId: string; expiresAt: Date | null },
+    cause: string,
+  ): Promise<OrderRecord> {
+    const patch = {
+      calculation,
+      redeemPoints: points,
+      requestedPoints: points,
+      pointsHeld: points,
+      holdId: hold.holdId,
+      holdExpiresAt: hold.expiresAt,
+    };
+    return this.transitions.transition(order, "BONUSES_HELD", patch, cause);
+  }
+
+  async release(order: OrderRecord, provider: LoyaltyProvider, cause: string): Promise<OrderRecord> {
+    await this.loyalty.release(order, provider);
+    return this.transitions.transition(
+      order,
+      "CALCULATED",
+      { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
+      cause,
+    );
+  }
+
+  /** A hold that ran out before confirmation is made again, or the order answers HOLD_EXPIRED. */
+  async renewIfExpired(order: OrderRecord, provider: LoyaltyProvider): Promise<OrderRecord> {
+    if (!order.holdExpiresAt || order.holdExpiresAt.getTime() > Date.now() || order.pointsHeld === 0) return order;
+    try {
+      await this.loyalty.release(order, provider);
+      const hold = await this.loyalty.hold(order, provider, order.pointsHeld);
+      return this.transitions.amend(
+        order,
+        { holdId: hold.holdId, holdExpiresAt: hold.expiresAt },
+        "confirmOrder: hold renewed",
+      );
+    } catch (error) {
+      if (
+        error instanceof ProviderError &&
+        (error.code === "INSUFFICIENT_BONUSES" || error.code === "REDEEM_LIMIT_EXCEEDED")
+      ) {
+        await this.transitions.transition(
+          order,
+          "CALCULATED",
+          { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
+          "hold expired",
+        );
+        throw new ConflictError(
+          "HOLD_EXPIRED",
+          "the points hold expired and the points are no longer available; apply bonuses again",
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The old cart's hold, made again after a refused change; the order keeps (or learns) its hold id. */
+  async restore(order: OrderRecord, provider: LoyaltyProvider): Promise<void> {
+    const again = await this.loyalty.hold(order, provider, order.pointsHeld, "restore");
+    if (again.holdId !== order.holdId) {
+      await this.transitions.amend(
+        order,
+        { holdId: again.holdId, holdExpiresAt: again.expiresAt },
+        "updateOrderItems: hold restored",
+      );
+    }
+  }
+}
