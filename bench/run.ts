@@ -199,7 +199,7 @@ function lookupBudget(label: string, list: Measured[]) {
 
 watch.begin();
 if (SCENARIOS.includes("lookup")) {
-  const list = await sideBySide([
+  const targets = [
     {
       drive: {
         name: "direct REST",
@@ -213,28 +213,12 @@ if (SCENARIOS.includes("lookup")) {
       pid: refs.bonusplus.child.pid!,
     },
     { drive: gql("gateway", lookupQuery("demo-bonusplus", PHONE)), pid: gwPid },
-  ]);
+  ];
+  const list = await sideBySide(targets);
   report.push(`### Customer lookup (BonusPlus, ${CONNECTIONS} connections)\n\n${table(HEAD, rows(list))}`);
   lookupBudget("lookup", list);
   // The same at one connection: what the gateway adds when it is not queueing.
-  const single = await sideBySide(
-    [
-      {
-        drive: {
-          name: "direct REST",
-          url: `${sims.urls.bonusplus}/api/customer?phone=${PHONE.slice(1)}`,
-          headers: bpAuth,
-        },
-        pid: null,
-      },
-      {
-        drive: post("bare yoga", refs.bonusplus.url, { query: `{ customer(phone: "${PHONE}") { id balance tier } }` }),
-        pid: refs.bonusplus.child.pid!,
-      },
-      { drive: gql("gateway", lookupQuery("demo-bonusplus", PHONE)), pid: gwPid },
-    ],
-    1,
-  );
+  const single = await sideBySide(targets, 1);
   report.push(`### Customer lookup at 1 connection\n\n${table(HEAD, rows(single))}`);
 }
 if (SCENARIOS.includes("rkeeper")) {

@@ -1,16 +1,12 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, chromiumPresent, launchChromium } from "../support/browser.ts";
 import { spawnGateway, type SpawnedGateway } from "../support/spawn-gateway.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const present = existsSync(CHROMIUM);
-// In CI the browser must be there (.ci/run installs it with scripts/chromium.sh); elsewhere a missing one skips, with the reason.
-if (!present && process.env.CI) throw new Error(`no Chromium at ${CHROMIUM}: run bash scripts/chromium.sh`);
-
-describe.skipIf(!present)(
+describe.skipIf(!chromiumPresent)(
   `GraphiQL in a real browser (Chromium at ${CHROMIUM}; bash scripts/chromium.sh installs it)`,
   () => {
     let gateway: SpawnedGateway;
@@ -24,18 +20,7 @@ describe.skipIf(!present)(
           STATUS_SYNC_SECONDS: "0",
           CATALOG_POLL_SECONDS: "0",
         }),
-        chromium.launch({
-          executablePath: CHROMIUM,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
-        }),
+        launchChromium(),
       ]);
     }, 90_000);
 

@@ -1,16 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { miniAppBundleSize } from "../support/mini-app-bundle.ts";
+import { CHROMIUM, chromiumPresent, launchChromium, loopbackOnly } from "../support/browser.ts";
 import { spawnGateway, type SpawnedGateway } from "../support/spawn-gateway.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const present = existsSync(CHROMIUM);
-if (!present && process.env.CI) throw new Error(`no Chromium at ${CHROMIUM}: run bash scripts/chromium.sh`);
 
 /** Screenshots of each screen, for people to look at; the assertions below are what the test checks. */
 const SHOTS = path.join(ROOT, "test-output/mini-app");
@@ -24,7 +22,7 @@ const rub = (minor: number) => {
   return `${whole},${String(minor % 100).padStart(2, "0")}\u00a0₽`;
 };
 
-describe.skipIf(!present)(`the reference Mini App at /app in a real browser (Chromium at ${CHROMIUM})`, () => {
+describe.skipIf(!chromiumPresent)(`the reference Mini App at /app in a real browser (Chromium at ${CHROMIUM})`, () => {
   let gateway: SpawnedGateway;
   let browser: Browser;
 
@@ -48,18 +46,7 @@ describe.skipIf(!present)(`the reference Mini App at /app in a real browser (Chr
         // As in production: the page may send only the persisted documents codegen wrote.
         TRUSTED_DOCUMENTS: "true",
       }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      }),
+      launchChromium(),
     ]);
   }, 120_000);
 
@@ -99,13 +86,7 @@ describe.skipIf(!present)(`the reference Mini App at /app in a real browser (Chr
     const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 420, height: 860 } });
     const page = await context.newPage();
     // Nothing may leave loopback: anything else is recorded and refused.
-    const offsite: string[] = [];
-    await context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith(gateway.url) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
+    const offsite = await loopbackOnly(context, gateway.url);
     const sent: Array<Record<string, unknown>> = [];
     page.on("request", (r) => {
       if (r.url().startsWith(`${gateway.url}/graphql`) && r.method() === "POST")
@@ -286,13 +267,7 @@ describe.skipIf(!present)(`the reference Mini App at /app in a real browser (Chr
   /** A fresh browser context: a new demo user, nothing may leave loopback. */
   async function newUser(): Promise<{ page: Page; offsite: string[]; close: () => Promise<void> }> {
     const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 420, height: 860 } });
-    const offsite: string[] = [];
-    await context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith(gateway.url) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
+    const offsite = await loopbackOnly(context, gateway.url);
     const page = await context.newPage();
     await page.goto(`${gateway.url}/app`, { waitUntil: "load" });
     await page.locator('[data-screen="shop"]').getByRole("heading", { name: "Розы" }).waitFor({ timeout: 30_000 });
