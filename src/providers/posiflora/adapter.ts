@@ -2,7 +2,8 @@ import { z } from "zod";
 import { ProviderError } from "../../domain/errors.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
-import { calculateByRules, type GroupRules, isConflict, phoneMatches, stableId, toAccount, toRules } from "./mapper.ts";
+import { calculateByRules, type GroupRules, phoneMatches, stableId, toAccount, toRules } from "./mapper.ts";
+import { createWithOwnId } from "./client.ts";
 import { fullPhone, PosifloraCustomers } from "./customers.ts";
 import { anyDocument, bonusGroupWire, type CustomerResource, JSON_API, orderWire } from "./wire.ts";
 
@@ -107,25 +108,12 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
         },
       },
     };
-    try {
-      await this.http.request({
-        method: "POST",
-        path: `v1/orders/${encodeURIComponent(req.orderId)}/payments`,
-        body,
-        schema: anyDocument,
-        idempotent: true,
-        contentType: JSON_API,
-      });
-    } catch (error) {
-      if (!isConflict(error)) throw error;
+    const path = `v1/orders/${encodeURIComponent(req.orderId)}`;
+    const existed = await createWithOwnId(this.http, `${path}/payments`, body);
+    if (existed) {
       // Made by an earlier attempt whose answer was lost: the order shows it.
-      const order = await this.http.request({
-        method: "GET",
-        path: `v1/orders/${encodeURIComponent(req.orderId)}`,
-        schema: orderWire,
-        idempotent: true,
-      });
-      if (!order.data.relationships?.payments?.data?.some((p) => p.id === id)) throw error;
+      const order = await this.http.request({ method: "GET", path, schema: orderWire, idempotent: true });
+      if (!order.data.relationships?.payments?.data?.some((p) => p.id === id)) throw existed;
     }
     return { reference: id, pointsRedeemed: req.cart.redeemPoints, pointsEarned: 0 };
   }
@@ -176,18 +164,7 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
           attributes: { paymentType: "return", amount: 0, bonusAmount: req.pointsRedeemed },
         },
       };
-      try {
-        await this.http.request({
-          method: "POST",
-          path: `${path}/payments`,
-          body,
-          schema: anyDocument,
-          idempotent: true,
-          contentType: JSON_API,
-        });
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-      }
+      await createWithOwnId(this.http, `${path}/payments`, body);
     }
     return { reference: id, refunded: null };
   }

@@ -2,8 +2,8 @@ import { ProviderError } from "../../domain/errors.ts";
 import { ProviderHttp } from "../http/provider-http.ts";
 import { SessionToken } from "../http/session-token.ts";
 import { httpSettings, type ProviderDeps, type ProviderInstanceConfig } from "../module.ts";
-import { mapPosifloraError } from "./mapper.ts";
-import { JSON_API, sessionWire } from "./wire.ts";
+import { isConflict, mapPosifloraError } from "./mapper.ts";
+import { anyDocument, JSON_API, sessionWire } from "./wire.ts";
 
 /**
  * When the access token is renewed: token lifetimes are unknown (providers.md), so the renewal is
@@ -67,4 +67,19 @@ export function createPosifloraHttp(instance: ProviderInstanceConfig, deps: Prov
     },
     onUnauthorized: async (call) => session.invalidate(call.token),
   });
+}
+
+/**
+ * A JSON:API create with our own client-generated id (`POST path` with `body`). It is safe to repeat:
+ * 409 Conflict is JSON:API's answer when that id exists, which here means an earlier attempt whose
+ * answer was lost made it. Answers null when this call created it, and the 409 when it was there already.
+ */
+export async function createWithOwnId(http: ProviderHttp, path: string, body: unknown): Promise<ProviderError | null> {
+  try {
+    await http.request({ method: "POST", path, body, schema: anyDocument, idempotent: true, contentType: JSON_API });
+    return null;
+  } catch (error) {
+    if (isConflict(error)) return error as ProviderError;
+    throw error;
+  }
 }

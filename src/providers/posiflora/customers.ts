@@ -1,5 +1,6 @@
 import type { ProviderHttp } from "../http/provider-http.ts";
-import { isConflict, phoneMatches, stableId } from "./mapper.ts";
+import { createWithOwnId } from "./client.ts";
+import { phoneMatches, stableId } from "./mapper.ts";
 import { anyDocument, type CustomerResource, customersWire, JSON_API } from "./wire.ts";
 
 /** What both Posiflora adapters need of its CRM: a customer by phone or card, created when absent. */
@@ -53,18 +54,7 @@ export class PosifloraCustomers {
           : {}),
       },
     };
-    try {
-      await this.http.request({
-        method: "POST",
-        path: "v1/customers",
-        body,
-        schema: anyDocument,
-        idempotent: true,
-        contentType: JSON_API,
-      });
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-    }
+    await createWithOwnId(this.http, "v1/customers", body);
     const created = await this.byPhone(phone);
     if (!created) throw new Error(`Posiflora did not keep the customer ${phone}`);
     return created;
