@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ApiKeyConfig } from "../config/env.ts";
 
 export interface ServiceIdentity {
@@ -23,5 +23,5 @@ export class ApiKeyRing {
 }
 
 function digest(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  return hash("sha256", key, "hex");
 }

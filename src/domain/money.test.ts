@@ -45,3 +45,16 @@ describe("integer arithmetic", () => {
     expect(allocate(7, [0, 0])).toEqual([7, 0]);
   });
 });
+
+describe("decimalToMinor: the short path and the BigInt path agree", () => {
+  it("at the 15-digit edge, for negatives and for negative zero", () => {
+    expect(decimalToMinor("9999999999999.99")).toBe(999999999999999); // 15 digits: short path
+    expect(decimalToMinor("90071992547409.91")).toBe(Number.MAX_SAFE_INTEGER); // 16 digits: BigInt path
+    expect(() => decimalToMinor("90071992547409.92")).toThrow(RangeError);
+    expect(decimalToMinor("-12.3")).toBe(-1230);
+    expect(Object.is(decimalToMinor("-0.00"), 0)).toBe(true);
+    expect(decimalToMinor("0012.340")).toBe(1234);
+    expect(decimalToMinor("1.005")).toBe(101); // a dropped remainder goes the BigInt way and rounds half up
+    expect(decimalToMinor(-1.5, 0, "floor")).toBe(-2);
+  });
+});

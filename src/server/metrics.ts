@@ -99,7 +99,8 @@ export function createMetrics(): GatewayMetrics {
       metrics: {
         graphql_envelop_request_duration: true,
         graphql_envelop_error_result: true,
-        graphql_envelop_phase_execute: true,
+        // The execute phase alone repeats request_duration at a cost on every operation.
+        graphql_envelop_phase_execute: false,
         graphql_yoga_http_duration: true,
         graphql_envelop_deprecated_field: false,
         graphql_envelop_request_time_summary: false,

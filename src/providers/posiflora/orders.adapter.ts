@@ -160,7 +160,8 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
    * each page is put in order of `updatedAt` here (the caller keeps the newest as its cursor).
    */
   async listChanged(since: string | null, page: number) {
-    const size = 50;
+    // The largest page Posiflora's lists serve (the catalog reads use it too): a storm is one call.
+    const size = 100;
     const wire = await this.http.request({
       method: "GET",
       path: "v1/orders",
