@@ -1,12 +1,13 @@
 /**
  * The reference the gateway is measured against: a bare graphql-yoga whose only resolver makes the
  * vendor calls of a customer lookup over one keep-alive `node:http` agent, with no limits, no auth,
- * no cache, no metrics. It prints `{"url": ...}` once listening.
+ * no cache, no metrics; and an `orderStatusChanged` subscription that sends one event and then waits,
+ * the floor of what an SSE stream costs in Yoga. It prints `{"url": ...}` once listening.
  *
  *   REF_VENDOR=bonusplus|rkeeper REF_BASE=http://127.0.0.1:port REF_AUTH=... tsx bench/reference-yoga.ts
  */
 import { Agent, createServer, request } from "node:http";
-import { createSchema, createYoga } from "graphql-yoga";
+import { createPubSub, createSchema, createYoga } from "graphql-yoga";
 
 const vendor = process.env.REF_VENDOR ?? "bonusplus";
 const base = new URL(process.env.REF_BASE!);
@@ -65,6 +66,9 @@ const lookups: Record<string, (phone: string) => Promise<{ id: string; balance: 
   },
 };
 
+/** Never published to: the reference's streams only hold, for the memory an open SSE stream costs. */
+const idle = createPubSub<{ status: [string, { id: string; status: string }] }>();
+
 const yoga = createYoga({
   graphiql: false,
   logging: false,
@@ -78,8 +82,26 @@ const yoga = createYoga({
       type Query {
         customer(phone: String!): Customer
       }
+      type Order {
+        id: ID!
+        status: String!
+      }
+      type Subscription {
+        orderStatusChanged(orderId: ID!): Order!
+      }
     `,
-    resolvers: { Query: { customer: (_: unknown, args: { phone: string }) => lookups[vendor]!(args.phone) } },
+    resolvers: {
+      Query: { customer: (_: unknown, args: { phone: string }) => lookups[vendor]!(args.phone) },
+      Subscription: {
+        orderStatusChanged: {
+          subscribe: async function* (_: unknown, args: { orderId: string }) {
+            yield { id: args.orderId, status: "PLACED" };
+            yield* idle.subscribe("status", args.orderId);
+          },
+          resolve: (order: unknown) => order,
+        },
+      },
+    },
   }),
 });
 const server = createServer(yoga);

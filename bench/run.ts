@@ -74,6 +74,10 @@ const { gateway: gw, database } = await startGateway(benchShops(sims.urls), {
 children.push(gw.child);
 const gwPid = gw.child.pid!;
 await new Promise((r) => setTimeout(r, 1500));
+const bootRss = rssMb(gwPid);
+// Idle means at rest: V8's memory reducer returns start-up garbage some seconds after the last burst
+// of allocation, so the figure is taken after BENCH_IDLE_SECONDS with nothing but the status poll.
+await new Promise((r) => setTimeout(r, Number(process.env.BENCH_IDLE_SECONDS ?? 30) * 1000));
 const idleRss = rssMb(gwPid);
 const peak = rssSampler(gwPid);
 
@@ -299,12 +303,18 @@ const otherCores = watch.otherCores();
 peak.stop();
 const peakBeforeSse = peak.peak;
 if (SCENARIOS.includes("sse")) {
-  const sse = await sseScenario({ gatewayUrl: gw.url, pid: gwPid, posiflora: sims.urls.posiflora!, pollSeconds: 1 });
+  const sse = await sseScenario({
+    gatewayUrl: gw.url,
+    pid: gwPid,
+    posiflora: sims.urls.posiflora!,
+    pollSeconds: 1,
+    reference: { url: refs.bonusplus.url.replace(/\/graphql$/, ""), pid: refs.bonusplus.child.pid! },
+  });
   report.push(sse.report);
   budget.push(...sse.budget);
 }
 budget.push(
-  ["idle RSS ≤ 120 MB", `${idleRss} MB`, verdict(idleRss <= 120)],
+  ["idle RSS ≤ 120 MB", `${idleRss} MB at rest (${bootRss} MB 1.5 s after it was ready)`, verdict(idleRss <= 120)],
   ["peak RSS ≤ 250 MB (before the SSE scenario)", `${peakBeforeSse} MB`, verdict(peakBeforeSse <= 250)],
 );
 

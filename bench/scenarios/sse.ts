@@ -53,7 +53,35 @@ function subscribe(base: URL, order: string, onReady: () => void): Subscriber {
   return sub;
 }
 
-export async function sseScenario(ctx: { gatewayUrl: string; pid: number; posiflora: string; pollSeconds: number }) {
+/**
+ * The same streams held open on the bare-yoga reference, for what an SSE stream costs in Yoga itself:
+ * RSS before and after `n` streams, in KB per stream.
+ */
+async function referenceStreams(url: string, pid: number, n: number, orders: string[]) {
+  const base = new URL(url);
+  const before = rssMb(pid);
+  let ready = 0;
+  const subs: Subscriber[] = [];
+  for (let i = 0; i < n; i++) {
+    subs.push(subscribe(base, orders[i % orders.length]!, () => (ready += 1)));
+    if (i % 250 === 249) await new Promise((r) => setTimeout(r, 20));
+  }
+  const deadline = Date.now() + 180_000;
+  while (ready < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 1000));
+  const held = rssMb(pid);
+  for (const s of subs) s.close();
+  return { ready, before, held, kbPerStream: ((held - before) * 1024) / Math.max(1, ready) };
+}
+
+export async function sseScenario(ctx: {
+  gatewayUrl: string;
+  pid: number;
+  posiflora: string;
+  pollSeconds: number;
+  /** The bare-yoga reference, measured after the gateway with the same number of streams. */
+  reference?: { url: string; pid: number };
+}) {
   const subscribers = Number(process.env.BENCH_SSE_SUBSCRIBERS ?? 10_000);
   const orderCount = Math.min(100, subscribers);
   const client = serviceClient(ctx.gatewayUrl, 16);
@@ -111,6 +139,9 @@ export async function sseScenario(ctx: { gatewayUrl: string; pid: number; posifl
   const missed = subs.filter((s) => s.ready && s.changedAt === null).length;
   for (const s of subs) s.close();
   const pct = (p: number) => (latencies.length ? latencies[Math.floor((latencies.length - 1) * p)]! : NaN);
+  const gatewayKb = ((rssHeld - rss0) * 1024) / Math.max(1, ready);
+  await new Promise((r) => setTimeout(r, 2000)); // the closed streams' sockets go before the next count
+  const ref = ctx.reference ? await referenceStreams(ctx.reference.url, ctx.reference.pid, subscribers, orders) : null;
   const limit = ctx.pollSeconds * 1000 + 100;
   return {
     report: [
@@ -138,6 +169,23 @@ export async function sseScenario(ctx: { gatewayUrl: string; pid: number; posifl
             `${pct(1).toFixed(0)} ms`,
             missed,
           ],
+        ],
+      ),
+      "",
+      table(
+        ["", "streams held", "RSS before / held", "per stream"],
+        [
+          ["gateway", `${ready}/${subscribers}`, `${rss0} / ${rssHeld} MB`, `${gatewayKb.toFixed(1)} KB`],
+          ...(ref
+            ? [
+                [
+                  "bare graphql-yoga",
+                  `${ref.ready}/${subscribers}`,
+                  `${ref.before} / ${ref.held} MB`,
+                  `${ref.kbPerStream.toFixed(1)} KB`,
+                ],
+              ]
+            : []),
         ],
       ),
     ].join("\n"),
