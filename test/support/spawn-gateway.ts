@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -17,7 +18,8 @@ export interface SpawnedGateway {
 export function spawnGateway(env: Record<string, string>, opts: { compiled?: boolean } = {}): Promise<SpawnedGateway> {
   // GATEWAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node only.
   const flags = (env.GATEWAY_NODE_FLAGS ?? process.env.GATEWAY_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  const entry = opts.compiled ? ["dist/src/main.js"] : ["--import", "tsx", "src/main.ts"];
+  // The compiled gateway runs with the flags `npm run start:prod` gives it (package.json's config.node_flags).
+  const entry = opts.compiled ? [...productionNodeFlags(), "dist/src/main.js"] : ["--import", "tsx", "src/main.ts"];
   const child = spawn(process.execPath, [...flags, ...entry], {
     cwd: ROOT,
     env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
@@ -66,4 +68,10 @@ export function spawnGateway(env: Record<string, string>, opts: { compiled?: boo
       );
     });
   });
+}
+
+/** `config.node_flags` of package.json: the V8 flags production runs with. */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { config?: { node_flags?: string } };
+  return (pkg.config?.node_flags ?? "").split(" ").filter(Boolean);
 }
