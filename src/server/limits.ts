@@ -26,13 +26,14 @@ import type { SecuritySettings } from "./security.ts";
  * depth, aliases and directives, each a validation rule.
  */
 export function useDocumentLimits(settings: SecuritySettings): Plugin[] {
+  const costRule = vendorCostRule(costTable(settings), settings.costMax);
   return [
     useNestingLimit(settings.maxNesting),
     maxTokensPlugin({ n: settings.maxTokens }) as Plugin,
     maxDepthPlugin({ n: settings.maxDepth, ignoreIntrospection: true, flattenFragments: true }) as Plugin,
     maxAliasesPlugin({ n: settings.maxAliases }) as Plugin,
     maxDirectivesPlugin({ n: settings.maxDirectives }) as Plugin,
-    { onValidate: ({ addValidationRule }) => addValidationRule(vendorCostRule(costTable(settings), settings.costMax)) },
+    { onValidate: ({ addValidationRule }) => addValidationRule(costRule) },
   ];
 }
 
