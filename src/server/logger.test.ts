@@ -17,4 +17,15 @@ describe("createLogger", () => {
       err: { message: "boom" },
     });
   });
+
+  it("serialises Errors nested in arrays and objects, in fields and in a child's own fields", () => {
+    const lines: string[] = [];
+    const log = createLogger("info", {}, (l) => lines.push(l)).child({ cause: { err: new Error("inner") } });
+    log.info("plain", { ms: 1.5, path: "/graphql" });
+    log.error("many", { errors: [new Error("a"), { nested: new Error("b") }] });
+    const [plain, many] = lines.map((l) => JSON.parse(l));
+    expect(plain).toMatchObject({ msg: "plain", ms: 1.5, path: "/graphql", cause: { err: { message: "inner" } } });
+    expect(many.errors[0]).toMatchObject({ name: "Error", message: "a" });
+    expect(many.errors[1].nested).toMatchObject({ message: "b" });
+  });
 });

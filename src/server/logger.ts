@@ -32,6 +32,7 @@ export function createLogger(
   base: Fields = {},
   write: (line: string) => void = (stdoutWriter ??= batchedStdout()),
 ): Logger {
+  const baseHasObjects = hasObjects(base);
   const emit = (lvl: Exclude<LogLevel, "silent">, msg: unknown, fields?: Fields) => {
     if (RANK[lvl] < RANK[level]) return;
     // Yoga logs errors by passing the error itself as the message.
@@ -39,7 +40,7 @@ export function createLogger(
     const extra = typeof msg === "string" ? fields : { err: msg, ...fields };
     const line = { level: lvl, time: new Date().toISOString(), msg: text, ...base, ...extra };
     // A replacer slows every stringify down; only lines that carry an Error need one.
-    write(`${JSON.stringify(line, hasError(extra) ? errorReplacer : undefined)}\n`);
+    write(`${JSON.stringify(line, baseHasObjects || hasObjects(extra) ? errorReplacer : undefined)}\n`);
   };
   return {
     debug: (m, f) => emit("debug", m, f),
@@ -50,11 +51,12 @@ export function createLogger(
   };
 }
 
-function hasError(fields: Fields | undefined): boolean {
+/** An Error can hide in any object or array; only lines of plain values skip the replacer. */
+function hasObjects(fields: Fields | undefined): boolean {
   if (!fields) return false;
   for (const key in fields) {
     const value = fields[key];
-    if (value instanceof Error || (typeof value === "object" && value !== null && !Array.isArray(value))) return true;
+    if (typeof value === "object" && value !== null) return true;
   }
   return false;
 }
