@@ -3,11 +3,11 @@ import type { CustomerService } from "./customer.service.ts";
 import { AccessError, NotFoundError } from "./errors.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { OrderRecord, OrderRepository, TransitionRecord } from "./order.ts";
+import type { RequestScope } from "./request-scope.ts";
+import type { ShopDirectory } from "./shop-directory.ts";
 
 /** How long subscribers' order reads wait to be batched together. */
 const WATCH_WINDOW_MS = 2;
-import type { RequestScope } from "./request-scope.ts";
-import type { ShopDirectory } from "./shop-directory.ts";
 
 /** Reading orders: one by id, the viewer's own, and an order's history. */
 export class OrderQueries {
