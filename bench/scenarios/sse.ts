@@ -54,21 +54,32 @@ function subscribe(base: URL, order: string, onReady: () => void): Subscriber {
 }
 
 /**
- * The same streams held open on the bare-yoga reference, for what an SSE stream costs in Yoga itself:
- * RSS before and after `n` streams, in KB per stream.
+ * `n` subscribers over the orders, opened 250 at a time (no SYN flood), then waited for: until every one
+ * has its first event or 180 s have passed, and a second more for the memory to settle.
  */
-async function referenceStreams(url: string, pid: number, n: number, orders: string[]) {
+async function openStreams(url: string, n: number, orders: string[]) {
   const base = new URL(url);
-  const before = rssMb(pid);
   let ready = 0;
   const subs: Subscriber[] = [];
+  const started = performance.now();
   for (let i = 0; i < n; i++) {
     subs.push(subscribe(base, orders[i % orders.length]!, () => (ready += 1)));
     if (i % 250 === 249) await new Promise((r) => setTimeout(r, 20));
   }
   const deadline = Date.now() + 180_000;
   while (ready < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const connectSeconds = ((performance.now() - started) / 1000).toFixed(1);
   await new Promise((r) => setTimeout(r, 1000));
+  return { subs, ready, connectSeconds };
+}
+
+/**
+ * The same streams held open on the bare-yoga reference, for what an SSE stream costs in Yoga itself:
+ * RSS before and after `n` streams, in KB per stream.
+ */
+async function referenceStreams(url: string, pid: number, n: number, orders: string[]) {
+  const before = rssMb(pid);
+  const { subs, ready } = await openStreams(url, n, orders);
   const held = rssMb(pid);
   for (const s of subs) s.close();
   return { ready, before, held, kbPerStream: ((held - before) * 1024) / Math.max(1, ready) };
@@ -100,20 +111,9 @@ export async function sseScenario(ctx: {
   }
   await client.close();
 
-  const base = new URL(ctx.gatewayUrl);
   const rss0 = rssMb(ctx.pid);
   const peak = rssSampler(ctx.pid);
-  let ready = 0;
-  const subs: Subscriber[] = [];
-  const started = performance.now();
-  for (let i = 0; i < subscribers; i++) {
-    subs.push(subscribe(base, orders[i % orders.length]!, () => (ready += 1)));
-    if (i % 250 === 249) await new Promise((r) => setTimeout(r, 20)); // no SYN flood
-  }
-  const deadline = Date.now() + 180_000;
-  while (ready < subscribers && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  const connectSeconds = ((performance.now() - started) / 1000).toFixed(1);
-  await new Promise((r) => setTimeout(r, 1000));
+  const { subs, ready, connectSeconds } = await openStreams(ctx.gatewayUrl, subscribers, orders);
   const rssHeld = rssMb(ctx.pid);
 
   // The storm: every order moves at once in Posiflora; the gateway's status poll finds them.

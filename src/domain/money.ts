@@ -14,16 +14,16 @@ export function decimalToMinor(value: string | number, scale = 2, rounding: Roun
   if (!m) throw new RangeError(`not a decimal amount: ${JSON.stringify(value)}`);
   const [, sign, whole = "0", frac = ""] = m;
   const kept = frac.slice(0, scale).padEnd(scale, "0");
-  const rest = frac.slice(scale);
+  const dropped = /[1-9]/.test(frac.slice(scale));
   // Up to 15 digits, whole and kept fraction are exact integers in a double; the BigInt path is for
   // the rest. Both read the digits as text: no float ever holds a fraction.
-  if (whole.length + scale <= 15 && !(rest && /[1-9]/.test(rest))) {
+  if (whole.length + scale <= 15 && !dropped) {
     const minor = Number(whole) * 10 ** scale + (scale ? Number(kept) : 0);
     return sign && minor !== 0 ? -minor : minor;
   }
   let minor = BigInt(whole) * 10n ** BigInt(scale) + BigInt(kept || "0");
-  if (rest && /[1-9]/.test(rest)) {
-    const roundUp = rounding === "halfUp" ? rest[0]! >= "5" : false;
+  if (dropped) {
+    const roundUp = rounding === "halfUp" ? frac[scale]! >= "5" : false;
     // floor rounds toward minus infinity: a negative with a dropped remainder moves one down
     if (sign && rounding === "floor") minor += 1n;
     else if (roundUp) minor += 1n;

@@ -12,7 +12,7 @@ const WATCH_WINDOW_MS = 2;
 /** Reading orders: one by id, the viewer's own, and an order's history. */
 export class OrderQueries {
   /**
-   * Subscribers' reads, batched per event-loop turn across every subscriber: a status change watched by
+   * Subscribers' reads, batched over WATCH_WINDOW_MS across every subscriber: a status change watched by
    * a hundred streams is one query, not a hundred. Nothing is cached: each batch is read after all its
    * callers asked, so every one of them sees the order as of its own call or later.
    */

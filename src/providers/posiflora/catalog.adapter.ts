@@ -11,6 +11,7 @@ import {
   movementsWire,
   storesWire,
 } from "./catalog.wire.ts";
+import { PAGE_SIZE } from "./wire.ts";
 
 export const posifloraCatalogOptions = z.object({
   /**
@@ -20,7 +21,6 @@ export const posifloraCatalogOptions = z.object({
   imageUrlTemplate: z.string().min(1).includes("{id}").optional(),
 });
 
-const PAGE = 100;
 const MAX_PAGES = 50;
 
 /** Posiflora's catalog API (`/v1/catalog/...`, `/v1/stores`, the store-filtered `/v1/inventory-items`). */
@@ -50,7 +50,7 @@ export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
         this.http.request({
           method: "GET",
           path: `v1/catalog/${encodeURIComponent(categoryId)}`,
-          query: { "page[number]": page, "page[size]": PAGE },
+          query: { "page[number]": page, "page[size]": PAGE_SIZE },
           schema: catalogItemsWire,
           idempotent: true,
         }),
@@ -121,7 +121,7 @@ export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
           "filter[available]": "true",
           public: "true",
           "page[number]": page,
-          "page[size]": PAGE,
+          "page[size]": PAGE_SIZE,
         },
         schema: inventoryItemsWire,
         idempotent: true,
@@ -146,7 +146,7 @@ export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
       const wire = await this.http.request({
         method: "GET",
         path: `v1/inventory-items/${encodeURIComponent(productId)}/warehouse-movement/${encodeURIComponent(storeId)}`,
-        query: { "page[number]": page, "page[size]": PAGE },
+        query: { "page[number]": page, "page[size]": PAGE_SIZE },
         schema: movementsWire,
         idempotent: true,
       });
@@ -185,7 +185,7 @@ export class PosifloraCatalogAdapter implements Port.CatalogAdapter {
       const got = await fetchPage(page);
       if (!got) return page === 1 ? null : all;
       all.push(...got.rows);
-      if (got.rows.length < PAGE || (got.total !== null && all.length >= got.total)) break;
+      if (got.rows.length < PAGE_SIZE || (got.total !== null && all.length >= got.total)) break;
     }
     return all;
   }

@@ -5,7 +5,7 @@ import type { OrderSystemAdapter, ProviderOrder } from "../../domain/ports/order
 import { posifloraCatalogOptions } from "./catalog.adapter.ts";
 import { PosifloraCustomers } from "./customers.ts";
 import { isConflict } from "./mapper.ts";
-import { JSON_API, orderListWire, orderWire } from "./wire.ts";
+import { JSON_API, orderListWire, orderWire, PAGE_SIZE } from "./wire.ts";
 
 export const posifloraOrderOptions = z
   .object({
@@ -160,8 +160,8 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
    * each page is put in order of `updatedAt` here (the caller keeps the newest as its cursor).
    */
   async listChanged(since: string | null, page: number) {
-    // The largest page Posiflora's lists serve (the catalog reads use it too): a storm is one call.
-    const size = 100;
+    // A storm of changes is one call.
+    const size = PAGE_SIZE;
     const wire = await this.http.request({
       method: "GET",
       path: "v1/orders",

@@ -4,6 +4,9 @@ import { decimal } from "../decimal-wire.ts";
 /** JSON:API documents (`application/vnd.api+json`). */
 export const JSON_API = "application/vnd.api+json";
 
+/** `page[size]` of every list read: the largest page Posiflora's lists serve. */
+export const PAGE_SIZE = 100;
+
 export const sessionWire = z.object({
   data: z.object({
     type: z.string(),
