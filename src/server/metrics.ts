@@ -1,7 +1,17 @@
-import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
+import {
+  createCounter,
+  createHistogram,
+  type FillLabelsFnParams,
+  usePrometheus,
+} from "@graphql-yoga/plugin-prometheus";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { CircuitStateName, ProviderCallObserver } from "../domain/ports/metrics.port.ts";
+import { errorPathLabel, operationNameLabel } from "./metric-labels.ts";
+
+/** Distinct operation names and error paths kept as label values; later ones count as `other`. */
+const MAX_OPERATION_NAMES = 200;
+const MAX_ERROR_PATHS = 200;
 
 /** `lg_provider_circuit_state`: 0 closed, 1 half-open (one trial call let through), 2 open (or isolated). */
 const CIRCUIT_VALUE: Record<CircuitStateName, number> = { closed: 0, "half-open": 1, open: 2, isolated: 2 };
@@ -92,16 +102,56 @@ export function createMetrics(): GatewayMetrics {
       };
     },
   };
+  // Caller-chosen label values are bounded (metric-labels.ts): operation names and error paths.
+  const operationName = operationNameLabel(MAX_OPERATION_NAMES);
+  const errorPath = errorPathLabel(MAX_ERROR_PATHS);
+  const operation = (params: FillLabelsFnParams) => ({
+    operationName: operationName(params.operationName),
+    operationType: params.operationType ?? "unknown",
+  });
   const prometheus = () =>
     usePrometheus({
       registry,
       endpoint: "/metrics",
       metrics: {
-        graphql_envelop_request_duration: true,
-        graphql_envelop_error_result: true,
+        graphql_envelop_request: createCounter({
+          registry,
+          counter: {
+            name: "graphql_envelop_request",
+            help: "GraphQL operations executed",
+            labelNames: ["operationName", "operationType"],
+          },
+          fillLabelsFn: operation,
+        }),
+        graphql_envelop_request_duration: createHistogram({
+          registry,
+          histogram: {
+            name: "graphql_envelop_request_duration",
+            help: "Time spent on running the GraphQL operation from parse to execute",
+            labelNames: ["operationName", "operationType"],
+          },
+          fillLabelsFn: operation,
+        }),
+        graphql_envelop_error_result: createCounter({
+          registry,
+          counter: {
+            name: "graphql_envelop_error_result",
+            help: "Operations that answered with errors, by phase and error path",
+            labelNames: ["operationName", "operationType", "phase", "path"],
+          },
+          fillLabelsFn: (params) => ({
+            ...operation(params),
+            phase: params.errorPhase ?? "unknown",
+            path: errorPath(params.error?.path),
+          }),
+        }),
+        // Off: it labels every series with the request's whole URL, which a caller varies at will; it sees
+        // only requests that reached the parser (none of the 4xx refusals) and repeats request_duration for
+        // those. With it the metrics code was 5.2% of the lookup's CPU profile, without it 2.9%.
+        // lg_http_responses_total counts every answer by status instead.
+        graphql_yoga_http_duration: false,
         // The execute phase alone repeats request_duration at a cost on every operation.
         graphql_envelop_phase_execute: false,
-        graphql_yoga_http_duration: true,
         graphql_envelop_deprecated_field: false,
         graphql_envelop_request_time_summary: false,
         graphql_envelop_phase_parse: false,
@@ -111,6 +161,20 @@ export function createMetrics(): GatewayMetrics {
         graphql_envelop_schema_change: false,
       },
     }) as Plugin;
+  const responses = new Counter({
+    name: "lg_http_responses_total",
+    help: "HTTP answers by status, refusals before the GraphQL parser (400, 413, 429) included",
+    labelNames: ["status"],
+    registers: [registry],
+  });
+  const byStatus = new Map<number, { inc(): void }>();
+  const httpResponses: Plugin = {
+    onResponse({ response }) {
+      let counter = byStatus.get(response.status);
+      if (!counter) byStatus.set(response.status, (counter = responses.labels(String(response.status))));
+      counter.inc();
+    },
+  };
   return {
     registry,
     observer,
@@ -118,6 +182,7 @@ export function createMetrics(): GatewayMetrics {
       onPluginInit({ addPlugin }) {
         addPlugin(prometheus());
         addPlugin(subscriptionGauge);
+        addPlugin(httpResponses);
       },
     }),
     watch({ cache, ledger }) {

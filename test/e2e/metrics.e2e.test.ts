@@ -36,6 +36,48 @@ describe("/metrics", () => {
     expect(text).toContain("# HELP lg_cache_events");
   });
 
+  it("lets no caller grow the series: no URL label, and operation names past the bound count as other", async () => {
+    const send = (url: string, body: unknown) =>
+      gw.t.gateway.yoga.fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...asService() },
+        body: JSON.stringify(body),
+      });
+    for (const junk of ["a1", "b2", "c3"]) {
+      const res = await send(`http://gateway.test/graphql?junk=${junk}`, { query: "query Junk { __typename }" });
+      expect(res.status).toBe(200);
+    }
+    // Every operation name a caller makes up is a new series, up to the bound; then they count as other.
+    for (let i = 0; i <= 200; i++)
+      await send("http://gateway.test/graphql", { query: `query Made${i} { __typename }` });
+    const { text } = await scrape();
+    expect(text).not.toContain("junk=");
+    expect(text).not.toMatch(/\burl="/);
+    expect(sample(text, "graphql_envelop_request", { operationName: "Junk" })).toBeGreaterThanOrEqual(3);
+    const names = new Set(
+      text
+        .split("\n")
+        .filter((l) => l.startsWith("graphql_envelop_request{"))
+        .map((l) => /operationName="([^"]*)"/.exec(l)![1]),
+    );
+    expect(names.has("other")).toBe(true);
+    expect(names.size).toBeLessThanOrEqual(201); // 200 names and other
+    expect(names.has("Made200")).toBe(false);
+  });
+
+  it("counts every HTTP answer by status, refusals before the parser included", async () => {
+    const before = sample((await scrape()).text, "lg_http_responses_total", { status: "415" });
+    const res = await gw.t.gateway.yoga.fetch("http://gateway.test/graphql", {
+      method: "POST",
+      headers: { "content-type": "text/html", ...asService() },
+      body: "<p>",
+    });
+    expect(res.status).toBe(415);
+    const { text } = await scrape();
+    expect(sample(text, "lg_http_responses_total", { status: "415" })).toBe(before + 1);
+    expect(sample(text, "lg_http_responses_total", { status: "200" })).toBeGreaterThan(0);
+  });
+
   it("counts a provider's failure by the gateway's code", async () => {
     gw.t.gateway.simulators!.bonusplus.handler.faults.add({
       kind: "status",
