@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { Agent, request } from "undici";
 
 /** The shape of `globalThis.fetch`, which tests and the in-process simulators hand the gateway. */
@@ -9,7 +10,30 @@ export interface HttpExchange {
   url: string;
   headers: Record<string, string>;
   body: string | undefined;
-  signal: AbortSignal;
+  signal: CallAbort;
+}
+
+/**
+ * Ends one call when its deadline passes. It is an EventEmitter with `aborted`, which undici takes as a
+ * request's `signal` ("AbortSignal | EventEmitter" in its types and docs). Handing undici an AbortSignal
+ * cost about 15 µs more per vendor call, for the EventTarget listener it adds and removes.
+ */
+export class CallAbort extends EventEmitter {
+  aborted = false;
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit("abort");
+  }
+
+  /** An AbortSignal that follows this one, for a `fetch`. */
+  toSignal(): AbortSignal {
+    const controller = new AbortController();
+    if (this.aborted) controller.abort();
+    else this.once("abort", () => controller.abort());
+    return controller.signal;
+  }
 }
 
 export interface HttpAnswer {
@@ -68,7 +92,7 @@ export function fetchTransport(fetch: Fetch): HttpTransport {
       method: exchange.method,
       headers: exchange.headers,
       body: exchange.body,
-      signal: exchange.signal,
+      signal: exchange.signal.toSignal(),
     });
     const text = await res.text();
     return { status: res.status, header: (name) => res.headers.get(name), text };
