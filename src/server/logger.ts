@@ -1,67 +1,73 @@
+import pino from "pino";
 import type { Logger } from "../domain/ports/logger.port.ts";
 
 export type { Logger };
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 type Fields = Record<string, unknown>;
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+/**
+ * stdout through sonic-boom without blocking: while one write is under way, the lines that follow are
+ * gathered and go out in the next one (a write per request line cost more than the request's own work),
+ * and what is left is flushed when the process exits.
+ */
+let stdout: pino.DestinationStream | null = null;
+const stdoutDestination = () => (stdout ??= pino.destination({ dest: 1, sync: false }));
 
 /**
- * Lines written in one event-loop turn go out in one write: stdout to a pipe is synchronous on Linux,
- * and a write per request line costs more than the request's own work.
+ * One JSON object per line on stdout, so that log shippers need no parsing rules: `level` as a word,
+ * `time` as ISO 8601, the inherited fields, the line's own fields, and `msg`. Errors are written with
+ * their name, message and stack wherever they sit in the fields. `write` replaces stdout (tests).
  */
-function batchedStdout(): (line: string) => void {
-  let pending: string[] = [];
-  const flush = () => {
-    if (!pending.length) return;
-    const chunk = pending.join("");
-    pending = [];
-    process.stdout.write(chunk);
-  };
-  process.on("exit", flush);
-  return (line) => {
-    if (pending.push(line) === 1) setImmediate(flush);
-  };
+export function createLogger(level: LogLevel, base: Fields = {}, write?: (line: string) => void): Logger {
+  const root = pino(
+    {
+      level,
+      base: hasErrors(base) ? withErrors(base) : base,
+      messageKey: "msg",
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Errors are written by withErrors below, the same under `err` as anywhere else.
+      serializers: { err: (value: unknown) => value },
+      formatters: {
+        level: (label) => ({ level: label }),
+        // pino serialises an Error only under `err`; an Error can hide in any object or array.
+        log: (fields) => (hasErrors(fields) ? withErrors(fields) : fields),
+      },
+    },
+    write ? { write } : stdoutDestination(),
+  );
+  return wrap(root);
 }
 
-let stdoutWriter: ((line: string) => void) | null = null;
-
-/** One JSON object per line on stdout, so that log shippers need no parsing rules. */
-export function createLogger(
-  level: LogLevel,
-  base: Fields = {},
-  write: (line: string) => void = (stdoutWriter ??= batchedStdout()),
-): Logger {
-  const baseHasObjects = hasObjects(base);
-  const emit = (lvl: Exclude<LogLevel, "silent">, msg: unknown, fields?: Fields) => {
-    if (RANK[lvl] < RANK[level]) return;
-    // Yoga logs errors by passing the error itself as the message.
-    const text = typeof msg === "string" ? msg : msg instanceof Error ? msg.message : "log";
-    const extra = typeof msg === "string" ? fields : { err: msg, ...fields };
-    const line = { level: lvl, time: new Date().toISOString(), msg: text, ...base, ...extra };
-    // A replacer slows every stringify down; only lines that carry an Error need one.
-    write(`${JSON.stringify(line, baseHasObjects || hasObjects(extra) ? errorReplacer : undefined)}\n`);
-  };
+function wrap(p: pino.Logger): Logger {
   return {
-    debug: (m, f) => emit("debug", m, f),
-    info: (m, f) => emit("info", m, f),
-    warn: (m, f) => emit("warn", m, f),
-    error: (m, f) => emit("error", m, f),
-    child: (fields) => createLogger(level, { ...base, ...fields }, write),
+    debug: (msg, fields) => log(p, "debug", msg, fields),
+    info: (msg, fields) => log(p, "info", msg, fields),
+    warn: (msg, fields) => log(p, "warn", msg, fields),
+    error: (msg, fields) => log(p, "error", msg, fields),
+    child: (fields) => wrap(p.child(hasErrors(fields) ? withErrors(fields) : fields)),
   };
 }
 
-/** An Error can hide in any object or array; only lines of plain values skip the replacer. */
-function hasObjects(fields: Fields | undefined): boolean {
-  if (!fields) return false;
-  for (const key in fields) {
-    const value = fields[key];
-    if (typeof value === "object" && value !== null) return true;
-  }
+function log(p: pino.Logger, level: Exclude<LogLevel, "silent">, msg: unknown, fields?: Fields): void {
+  if (!p.isLevelEnabled(level)) return;
+  // Yoga logs errors by passing the error itself as the message.
+  if (typeof msg === "string") p[level](fields ?? {}, msg);
+  else p[level]({ err: msg, ...fields }, msg instanceof Error ? msg.message : "log");
+}
+
+/** Whether an Error sits anywhere in the fields (a walk only of objects and arrays). */
+function hasErrors(value: unknown, depth = 0): boolean {
+  if (value instanceof Error) return true;
+  if (typeof value !== "object" || value === null || depth > 8) return false;
+  for (const key in value) if (hasErrors((value as Fields)[key], depth + 1)) return true;
   return false;
 }
 
-function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-  return value;
+function withErrors<T>(value: T, depth = 0): T {
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack } as T;
+  if (typeof value !== "object" || value === null || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => withErrors(v, depth + 1)) as T;
+  const out: Fields = {};
+  for (const key in value) out[key] = withErrors((value as Fields)[key], depth + 1);
+  return out as T;
 }

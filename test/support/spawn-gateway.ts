@@ -40,7 +40,9 @@ export function spawnGateway(env: Record<string, string>, opts: { compiled?: boo
       reject(new Error(`gateway did not start:\n${out}\n${err}`));
     }, 45_000);
     const onData = () => {
-      const m = /"msg":"gateway listening"[^\n]*"url":"(http:\/\/localhost:\d+)\/graphql"/.exec(out);
+      // One JSON line; its keys in any order.
+      const line = out.split("\n").find((l) => l.includes('"msg":"gateway listening"'));
+      const m = line && /"url":"(http:\/\/localhost:\d+)\/graphql"/.exec(line);
       if (!m) return;
       child.stdout!.off("data", onData); // no more scanning of a growing log
       clearTimeout(timer);
