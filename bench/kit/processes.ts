@@ -16,11 +16,15 @@ export function ensureBuild(): void {
 
 /** The bare graphql-yoga reference as its own process. */
 export async function startReference(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/reference-yoga.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.REF_NODE_FLAGS ?? "").split(" ").filter(Boolean), "--import", "tsx", "bench/reference-yoga.ts"],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d) => {
