@@ -35,6 +35,19 @@ describe("OrderQueries.watch: subscribers' reads", () => {
     expect(reads).toEqual([["a", "b"]]);
   });
 
+  it("reads a storm's orders in one query however many subscribers watch each, 500 orders at most a query", async () => {
+    const { queries, put, reads } = setup();
+    const ids = Array.from({ length: 600 }, (_, i) => `o${i}`);
+    for (const id of ids) put(id, "READY");
+    // 100 subscribers of each of the first 100 orders: 10,000 calls in one window.
+    const watched = ids.slice(0, 100).flatMap((id) => Array.from({ length: 100 }, () => id));
+    await Promise.all(watched.map((id) => queries.watch(reader(), id)));
+    expect(reads.map((r) => r.length)).toEqual([100]);
+    reads.length = 0;
+    await Promise.all(ids.map((id) => queries.watch(reader(), id)));
+    expect(reads.map((r) => r.length)).toEqual([500, 100]);
+  });
+
   it("caches nothing: a change made before a subscriber asks is what it reads", async () => {
     const { queries, put, reads } = setup();
     put("a", "PLACED");

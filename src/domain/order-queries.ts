@@ -8,6 +8,9 @@ import type { ShopDirectory } from "./shop-directory.ts";
 
 /** How long subscribers' order reads wait to be batched together. */
 const WATCH_WINDOW_MS = 2;
+/** Subscribers' calls in one batch (duplicates included), and distinct orders in one query. */
+const WATCH_BATCH_MAX = 20_000;
+const WATCH_READ_MAX = 500;
 
 /** Reading orders: one by id, the viewer's own, and an order's history. */
 export class OrderQueries {
@@ -26,12 +29,17 @@ export class OrderQueries {
   ) {
     this.fresh = new DataLoader(
       async (ids) => {
-        const found = new Map((await orders.getMany([...new Set(ids)])).map((o) => [o.id, o]));
+        // A batch holds every subscriber's call (a hundred streams of one order are a hundred keys); the
+        // distinct orders are read at most WATCH_READ_MAX to a query.
+        const distinct = [...new Set(ids)];
+        const found = new Map<string, OrderRecord>();
+        for (let i = 0; i < distinct.length; i += WATCH_READ_MAX)
+          for (const o of await orders.getMany(distinct.slice(i, i + WATCH_READ_MAX))) found.set(o.id, o);
         return ids.map((id) => found.get(id) ?? null);
       },
       // A 2 ms window rather than one event-loop turn: a storm's status changes reach the gateway as
       // separate pubsub messages, and their subscribers' reads then share a query or a few.
-      { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setTimeout(run, WATCH_WINDOW_MS) },
+      { cache: false, maxBatchSize: WATCH_BATCH_MAX, batchScheduleFn: (run) => setTimeout(run, WATCH_WINDOW_MS) },
     );
   }
 
