@@ -2,7 +2,8 @@
  * `npm run bench:ab`: gateway variants side by side on the lookup, for finding where CPU goes.
  *
  * Each variant is the compiled gateway started with extra environment (AB_VARIANTS, a JSON object of
- * name -> env; GATEWAY_NODE_FLAGS in it gives that variant node flags). They all run at once, each on its
+ * name -> env; GATEWAY_NODE_FLAGS in it gives that variant node flags, GATEWAY_ROOT another checkout's
+ * build, e.g. a `git worktree` of the previous commit with its own `npm run build`). They all run at once, each on its
  * own SQLite file (or all on BENCH_DATABASE_URL), and are driven in turn, interleaved, for AB_ROUNDS (4)
  * rounds of AB_SECONDS (5) at BENCH_CONNECTIONS (50). AB_REFERENCE=1 adds the bare-yoga reference
  * (REF_NODE_FLAGS for its node), AB_QUERY replaces the lookup document. Per variant it prints the median

@@ -21,7 +21,8 @@ export function spawnGateway(env: Record<string, string>, opts: { compiled?: boo
   // The compiled gateway runs with the flags `npm run start:prod` gives it (package.json's config.node_flags).
   const entry = opts.compiled ? [...productionNodeFlags(), "dist/src/main.js"] : ["--import", "tsx", "src/main.ts"];
   const child = spawn(process.execPath, [...flags, ...entry], {
-    cwd: ROOT,
+    // GATEWAY_ROOT: another checkout's build (bench:ab compares two builds side by side).
+    cwd: env.GATEWAY_ROOT ?? ROOT,
     env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
