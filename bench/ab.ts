@@ -2,13 +2,14 @@
  * `npm run bench:ab`: gateway variants side by side on the lookup, for finding where CPU goes.
  *
  * Each variant is the compiled gateway started with extra environment (AB_VARIANTS, a JSON object of
- * name -> env; GATEWAY_NODE_FLAGS in it gives that variant node flags, GATEWAY_ROOT another checkout's
- * build, e.g. a `git worktree` of the previous commit with its own `npm run build`). They all run at once, each on its
- * own SQLite file (or all on BENCH_DATABASE_URL), and are driven in turn, interleaved, for AB_ROUNDS (4)
- * rounds of AB_SECONDS (5) at BENCH_CONNECTIONS (50). AB_REFERENCE=1 adds the bare-yoga reference
- * (REF_NODE_FLAGS for its node), AB_QUERY replaces the lookup document. Per variant it prints the median
- * CPU µs per request, every round's figure, rps, p50 and RSS. On this shared machine one round can differ
- * from the next by 15%: compare variants within a round. Not a budget report: `npm run bench` is.
+ * name -> env). GATEWAY_NODE_FLAGS in it gives that variant node flags; GATEWAY_ROOT starts another
+ * checkout's build (a `git worktree` of the previous commit, built there with `npm run build`). They all
+ * run at once, each on its own SQLite file (or all on BENCH_DATABASE_URL), and are driven in turn,
+ * interleaved, for AB_ROUNDS (4) rounds of AB_SECONDS (5) at BENCH_CONNECTIONS (50). AB_REFERENCE=1 adds
+ * the bare-yoga reference (REF_NODE_FLAGS for its node); AB_QUERY replaces the lookup document. Per
+ * variant it prints the median CPU µs per request, every round's figure, rps, p50 and RSS. On this shared
+ * machine one round can differ from the next by 15%: compare variants within a round. Not a budget
+ * report: `npm run bench` is.
  */
 import { DEMO_SIMULATOR_ENV } from "../src/config/demo.ts";
 import { startSimulators } from "../test/support/simulators-process.ts";
