@@ -16,8 +16,8 @@ import { startSimulators } from "../test/support/simulators-process.ts";
 import { drive } from "./kit/drive.ts";
 import { cpuMicros, rssMb } from "./kit/proc.ts";
 import { ensureBuild, startGateway, startReference } from "./kit/processes.ts";
-import { benchShops } from "./kit/shops.ts";
-import { lookupQuery, SERVICE_KEY } from "./scenarios/queries.ts";
+import { benchShops, bonusPlusAuth } from "./kit/shops.ts";
+import { lookupQuery, referenceLookupQuery, SERVICE_KEY } from "./scenarios/queries.ts";
 
 const SECONDS = Number(process.env.AB_SECONDS ?? 5);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
@@ -25,6 +25,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const variants = JSON.parse(process.env.AB_VARIANTS ?? '{"base":{}}') as Record<string, Record<string, string>>;
 const SHOP = process.env.AB_SHOP ?? "demo-bonusplus";
+const PHONE = "+79001234567";
 
 ensureBuild();
 const sims = await startSimulators();
@@ -51,16 +52,14 @@ if (process.env.AB_REFERENCE === "1") {
   const ref = await startReference({
     REF_VENDOR: "bonusplus",
     REF_BASE: `${sims.urls.bonusplus}/api`,
-    REF_HEADERS: JSON.stringify({
-      authorization: `ApiKey ${Buffer.from(DEMO_SIMULATOR_ENV.DEMO_BONUSPLUS_API_KEY!).toString("base64")}`,
-    }),
+    REF_HEADERS: JSON.stringify(bonusPlusAuth),
   });
   children.push(ref.child);
   running.push({
     name: "reference",
     url: ref.url.replace(/\/graphql$/, ""),
     pid: ref.child.pid!,
-    query: `{ customer(phone: "+79001234567") { id balance tier } }`,
+    query: referenceLookupQuery(PHONE),
   });
 }
 const target = (v: (typeof running)[number]) => ({
@@ -68,7 +67,7 @@ const target = (v: (typeof running)[number]) => ({
   method: "POST" as const,
   url: `${v.url}/graphql`,
   headers: { "content-type": "application/json", authorization: `Bearer ${SERVICE_KEY}` },
-  body: JSON.stringify({ query: process.env.AB_QUERY ?? v.query ?? lookupQuery(SHOP, "+79001234567") }),
+  body: JSON.stringify({ query: process.env.AB_QUERY ?? v.query ?? lookupQuery(SHOP, PHONE) }),
 });
 for (const v of running) {
   const t = target(v);

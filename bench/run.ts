@@ -15,11 +15,11 @@ import { startSimulators } from "../test/support/simulators-process.ts";
 import { drive, type Drive, type DriveResult } from "./kit/drive.ts";
 import { cpuMicros, idleCheck, MachineWatch, rssMb, rssSampler } from "./kit/proc.ts";
 import { ensureBuild, startGateway, startReference } from "./kit/processes.ts";
-import { benchShops } from "./kit/shops.ts";
+import { benchShops, bonusPlusAuth } from "./kit/shops.ts";
 import { table, verdict } from "./kit/table.ts";
 import { checkoutScenario } from "./scenarios/checkout.ts";
 import { sseScenario } from "./scenarios/sse.ts";
-import { calculationQuery, lookupQuery, SERVICE_KEY } from "./scenarios/queries.ts";
+import { calculationQuery, lookupQuery, referenceLookupQuery, SERVICE_KEY } from "./scenarios/queries.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -95,15 +95,12 @@ const rkToken = (
   ).json()) as { token: string }
 ).token;
 const rkHeaders = { apikey: DEMO_SIMULATOR_ENV.DEMO_RKEEPER_API_KEY!, authorization: `Bearer ${rkToken}` };
-const bpAuth = {
-  authorization: `ApiKey ${Buffer.from(DEMO_SIMULATOR_ENV.DEMO_BONUSPLUS_API_KEY!).toString("base64")}`,
-};
 
 const refs = {
   bonusplus: await startReference({
     REF_VENDOR: "bonusplus",
     REF_BASE: `${sims.urls.bonusplus}/api`,
-    REF_HEADERS: JSON.stringify(bpAuth),
+    REF_HEADERS: JSON.stringify(bonusPlusAuth),
   }),
   rkeeper: await startReference({
     REF_VENDOR: "rkeeper",
@@ -210,12 +207,12 @@ if (SCENARIOS.includes("lookup")) {
       drive: {
         name: "direct REST",
         url: `${sims.urls.bonusplus}/api/customer?phone=${PHONE.slice(1)}`,
-        headers: bpAuth,
+        headers: bonusPlusAuth,
       },
       pid: null,
     },
     {
-      drive: post("bare yoga", refs.bonusplus.url, { query: `{ customer(phone: "${PHONE}") { id balance tier } }` }),
+      drive: post("bare yoga", refs.bonusplus.url, { query: referenceLookupQuery(PHONE) }),
       pid: refs.bonusplus.child.pid!,
     },
     { drive: gql("gateway", lookupQuery("demo-bonusplus", PHONE)), pid: gwPid },
@@ -233,7 +230,7 @@ if (SCENARIOS.includes("rkeeper")) {
     { drive: post("direct REST (guests/get)", `${rkBase}/loyalty/guests/get`, guest, rkHeaders), pid: null },
     {
       drive: post("bare yoga (both calls)", refs.rkeeper.url, {
-        query: `{ customer(phone: "${PHONE}") { id balance tier } }`,
+        query: referenceLookupQuery(PHONE),
       }),
       pid: refs.rkeeper.child.pid!,
     },

@@ -1,4 +1,9 @@
-import { DEMO_SHOPS } from "../../src/config/demo.ts";
+import { DEMO_SHOPS, DEMO_SIMULATOR_ENV } from "../../src/config/demo.ts";
+
+/** BonusPlus's Authorization for the demo key, for the direct calls and the reference. */
+export const bonusPlusAuth = {
+  authorization: `ApiKey ${Buffer.from(DEMO_SIMULATOR_ENV.DEMO_BONUSPLUS_API_KEY!).toString("base64")}`,
+};
 
 type Shop = (typeof DEMO_SHOPS.shops)[number];
 type Instance = Shop["loyalty"][number];

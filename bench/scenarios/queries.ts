@@ -2,6 +2,9 @@ import { DEMO_ITEMS, demoItemId } from "../../src/simulators/posiflora/catalog-s
 
 export const SERVICE_KEY = "bench-service-key-000000001";
 
+/** The same lookup on the bare-yoga reference's schema (bench/reference-yoga.ts). */
+export const referenceLookupQuery = (phone: string) => `{ customer(phone: "${phone}") { id balance tier } }`;
+
 export const lookupQuery = (shopId: string, phone: string) =>
   `{ customer(shopId: "${shopId}", phone: "${phone}") { ... on QueryCustomerSuccess { data { id loyalty { ... on LoyaltyAccount { balance tier } } } } } }`;
 

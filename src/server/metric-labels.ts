@@ -38,11 +38,7 @@ export function errorPathLabel(max: number): (path: ReadonlyArray<string | numbe
   const paths = new BoundedLabel(max);
   return (path) => {
     if (!path?.length) return "";
-    let text = "";
-    for (const segment of path) {
-      const part = typeof segment === "number" ? "[]" : segment;
-      text = text ? `${text}.${part}` : part;
-    }
+    const text = path.map((segment) => (typeof segment === "number" ? "[]" : segment)).join(".");
     return text.length > 300 ? OTHER : paths.of(text);
   };
 }

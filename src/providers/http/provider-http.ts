@@ -133,7 +133,7 @@ export class ProviderHttp {
           "CIRCUIT_OPEN",
         );
       }
-      if (error === DEADLINE || isTaskCancelled(error)) throw this.toError(spec, { kind: "timeout" });
+      if (error === DEADLINE) throw this.toError(spec, { kind: "timeout" });
       throw error;
     }
     return this.parse(spec, body);
@@ -325,11 +325,6 @@ function safeJson(text: string): unknown {
   } catch {
     return MALFORMED;
   }
-}
-
-/** cockatiel 3.2's own isTaskCancelledError tests the wrong marker, so the marker is read here. */
-function isTaskCancelled(error: unknown): boolean {
-  return error instanceof Error && "isTaskCancelledError" in error;
 }
 
 /** The wait chosen for a failure that may be retried; a failure without one is not retried. */
