@@ -65,9 +65,13 @@ export async function idleCheck(ms = 2000): Promise<number> {
 /** Samples a process's RSS every 200 ms; `peak` is the highest seen. */
 export function rssSampler(pid: number) {
   let peak = rssMb(pid);
+  // The peak since mark() (the SSE scenario's storm, after its connects).
+  let since = 0;
   const timer = setInterval(() => {
     try {
-      peak = Math.max(peak, rssMb(pid));
+      const now = rssMb(pid);
+      peak = Math.max(peak, now);
+      since = Math.max(since, now);
     } catch {
       clearInterval(timer);
     }
@@ -76,6 +80,12 @@ export function rssSampler(pid: number) {
   return {
     get peak() {
       return peak;
+    },
+    mark: () => {
+      since = rssMb(pid);
+    },
+    get peakSinceMark() {
+      return since;
     },
     stop: () => clearInterval(timer),
   };

@@ -115,6 +115,8 @@ export async function sseScenario(ctx: {
   const peak = rssSampler(ctx.pid);
   const { subs, ready, connectSeconds } = await openStreams(ctx.gatewayUrl, subscribers, orders);
   const rssHeld = rssMb(ctx.pid);
+  const connectPeak = peak.peak;
+  peak.mark();
 
   // The storm: every order moves at once in Posiflora; the gateway's status poll finds them.
   const movedAt = new Map<string, number>();
@@ -162,7 +164,7 @@ export async function sseScenario(ctx: {
           [
             `${ready}/${subscribers}`,
             `${connectSeconds} s`,
-            `${rss0} / ${rssHeld} / ${peak.peak} MB`,
+            `${rss0} / ${rssHeld} / ${peak.peak} MB (${connectPeak}, ${peak.peakSinceMark})`,
             `${pct(0).toFixed(0)} ms`,
             `${pct(0.5).toFixed(0)} ms`,
             `${pct(0.99).toFixed(0)} ms`,

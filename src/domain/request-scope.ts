@@ -13,6 +13,28 @@ export interface RequestScope {
   memo: Map<string, Promise<unknown>>;
 }
 
+/**
+ * Each part is made when first asked for: most requests use one of them or none, and an open
+ * subscription makes a scope per event.
+ */
+class LazyRequestScope implements RequestScope {
+  #accounts: RequestScope["accounts"] | undefined;
+  #viewerLinks: RequestScope["viewerLinks"] | undefined;
+  #memo: RequestScope["memo"] | undefined;
+
+  constructor(public viewer: Viewer) {}
+
+  get accounts(): RequestScope["accounts"] {
+    return (this.#accounts ??= createAccountLoader());
+  }
+  get viewerLinks(): RequestScope["viewerLinks"] {
+    return (this.#viewerLinks ??= new Map());
+  }
+  get memo(): RequestScope["memo"] {
+    return (this.#memo ??= new Map());
+  }
+}
+
 export function createRequestScope(viewer: Viewer): RequestScope {
-  return { viewer, accounts: createAccountLoader(), viewerLinks: new Map(), memo: new Map() };
+  return new LazyRequestScope(viewer);
 }

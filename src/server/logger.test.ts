@@ -2,6 +2,23 @@ import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger.ts";
 
 describe("createLogger", () => {
+  it("gives a child's child both sets of fields, made when it first writes", () => {
+    const lines: string[] = [];
+    const root = createLogger("info", { service: "gw" }, (l) => lines.push(l));
+    const request = root.child({ requestId: "r1" });
+    const call = request.child({ provider: "bp" });
+    root.child({ unused: true });
+    call.info("one");
+    call.info("two");
+    request.info("three");
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ msg: "one", service: "gw", requestId: "r1", provider: "bp" }),
+      expect.objectContaining({ msg: "two", requestId: "r1", provider: "bp" }),
+      expect.objectContaining({ msg: "three", requestId: "r1" }),
+    ]);
+    expect(JSON.parse(lines[2]!)).not.toHaveProperty("provider");
+  });
+
   it("writes one JSON line per entry with inherited fields, and respects the level", () => {
     const lines: string[] = [];
     const log = createLogger("info", { service: "gw" }, (l) => lines.push(l)).child({ requestId: "r1" });

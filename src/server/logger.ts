@@ -44,8 +44,45 @@ function wrap(p: pino.Logger): Logger {
     info: (msg, fields) => log(p, "info", msg, fields),
     warn: (msg, fields) => log(p, "warn", msg, fields),
     error: (msg, fields) => log(p, "error", msg, fields),
-    child: (fields) => wrap(p.child(hasErrors(fields) ? withErrors(fields) : fields)),
+    child: (fields) => new DeferredChild(() => wrap(p.child(hasErrors(fields) ? withErrors(fields) : fields))),
   };
+}
+
+/**
+ * A child logger made on its first line. Every request's context has one (with its request id), and
+ * most requests write no line through it; an open SSE stream keeps its context for hours.
+ */
+class DeferredChild implements Logger {
+  #logger: Logger | undefined;
+  #make: (() => Logger) | undefined;
+
+  constructor(make: () => Logger) {
+    this.#make = make;
+  }
+
+  #real(): Logger {
+    if (!this.#logger) {
+      this.#logger = this.#make!();
+      this.#make = undefined;
+    }
+    return this.#logger;
+  }
+
+  debug(msg: string, fields?: Fields): void {
+    this.#real().debug(msg, fields);
+  }
+  info(msg: string, fields?: Fields): void {
+    this.#real().info(msg, fields);
+  }
+  warn(msg: string, fields?: Fields): void {
+    this.#real().warn(msg, fields);
+  }
+  error(msg: string, fields?: Fields): void {
+    this.#real().error(msg, fields);
+  }
+  child(fields: Fields): Logger {
+    return new DeferredChild(() => this.#real().child(fields));
+  }
 }
 
 function log(p: pino.Logger, level: Exclude<LogLevel, "silent">, msg: unknown, fields?: Fields): void {

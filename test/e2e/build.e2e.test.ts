@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SpawnedGateway, spawnGateway } from "../support/spawn-gateway.ts";
+import { productionRuntime, type SpawnedGateway, spawnGateway } from "../support/spawn-gateway.ts";
 import { DEMO_KEY, type TestGateway, startTestGateway } from "../support/test-gateway.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -39,6 +39,16 @@ describe("the production build", () => {
     const fromSource = await (await reference.post(SDL, {}, { authorization: `Bearer ${DEMO_KEY}` })).json();
     expect(fromBuild.data._service.sdl.length).toBeGreaterThan(1000);
     expect(fromBuild.data._service.sdl).toBe(fromSource.data._service.sdl);
+  });
+
+  it.runIf(process.platform === "linux")("runs with the node flags and the malloc arenas of start:prod", () => {
+    const { flags, env } = productionRuntime();
+    expect(env.MALLOC_ARENA_MAX).toMatch(/^\d+$/);
+    const pid = compiled.child.pid!;
+    const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    if (!process.env.MALLOC_ARENA_MAX) expect(environ).toContain(`MALLOC_ARENA_MAX=${env.MALLOC_ARENA_MAX}`);
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    expect(argv).toEqual(expect.arrayContaining([...flags, "dist/src/main.js"]));
   });
 
   it("stops cleanly on SIGTERM", async () => {

@@ -18,12 +18,14 @@ export interface SpawnedGateway {
 export function spawnGateway(env: Record<string, string>, opts: { compiled?: boolean } = {}): Promise<SpawnedGateway> {
   // GATEWAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node only.
   const flags = (env.GATEWAY_NODE_FLAGS ?? process.env.GATEWAY_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  // The compiled gateway runs with the flags `npm run start:prod` gives it (package.json's config.node_flags).
-  const entry = opts.compiled ? [...productionNodeFlags(), "dist/src/main.js"] : ["--import", "tsx", "src/main.ts"];
+  // The compiled gateway runs as `npm run start:prod` runs it: package.json's config.node_flags, and its
+  // config.malloc_arena_max as MALLOC_ARENA_MAX unless the environment sets one.
+  const production = opts.compiled ? productionRuntime() : { flags: [], env: {} };
+  const entry = opts.compiled ? [...production.flags, "dist/src/main.js"] : ["--import", "tsx", "src/main.ts"];
   const child = spawn(process.execPath, [...flags, ...entry], {
     // GATEWAY_ROOT: another checkout's build (bench:ab compares two builds side by side).
     cwd: env.GATEWAY_ROOT ?? ROOT,
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+    env: { ...production.env, ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -73,8 +75,17 @@ export function spawnGateway(env: Record<string, string>, opts: { compiled?: boo
   });
 }
 
-/** `config.node_flags` of package.json: the V8 flags production runs with. */
-export function productionNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { config?: { node_flags?: string } };
-  return (pkg.config?.node_flags ?? "").split(" ").filter(Boolean);
+/**
+ * What `npm run start:prod` gives node, from package.json's `config`: the V8 flags (`node_flags`) and
+ * glibc's MALLOC_ARENA_MAX (`malloc_arena_max`).
+ */
+export function productionRuntime(): { flags: string[]; env: Record<string, string> } {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    config?: { node_flags?: string; malloc_arena_max?: string };
+  };
+  const arenas = pkg.config?.malloc_arena_max;
+  return {
+    flags: (pkg.config?.node_flags ?? "").split(" ").filter(Boolean),
+    env: arenas ? { MALLOC_ARENA_MAX: arenas } : {},
+  };
 }

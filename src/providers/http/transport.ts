@@ -1,5 +1,10 @@
 import { EventEmitter } from "node:events";
-import { Agent, request } from "undici";
+// undici's Agent and request() from their own modules, not from undici's index: the index also loads
+// fetch, WebSocket, EventSource, the HTTP cache and the mocks, 3 MB of heap for the life of the process
+// that no vendor call uses (bench/README.md). The version is pinned; transport.test.ts runs this on a
+// real socket, so a moved module fails the tests, not production.
+import Agent from "undici/lib/dispatcher/agent.js";
+import request from "undici/lib/api/api-request.js";
 
 /** The shape of `globalThis.fetch`, which tests and the in-process simulators hand the gateway. */
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -64,12 +69,15 @@ export function poolTransport(options: PoolTransportOptions = {}): HttpTransport
     keepAliveMaxTimeout: 10 * 60_000,
   });
   const transport = async (exchange: HttpExchange): Promise<HttpAnswer> => {
-    const res = await request(exchange.url, {
+    // What undici's index does with a URL before it calls the dispatcher.
+    const url = new URL(exchange.url);
+    const res = await request.call(agent, {
+      origin: url.origin,
+      path: url.pathname + url.search,
       method: exchange.method as "GET",
       headers: exchange.headers,
       body: exchange.body,
       signal: exchange.signal,
-      dispatcher: agent,
     });
     const text = await res.body.text();
     const headers = res.headers;
