@@ -11,12 +11,11 @@
  * machine one round can differ from the next by 15%: compare variants within a round. Not a budget
  * report: `npm run bench` is.
  */
-import { DEMO_SIMULATOR_ENV } from "../src/config/demo.ts";
 import { startSimulators } from "../test/support/simulators-process.ts";
 import { drive } from "./kit/drive.ts";
 import { cpuMicros, rssMb } from "./kit/proc.ts";
 import { ensureBuild, startGateway, startReference } from "./kit/processes.ts";
-import { benchShops, bonusPlusAuth } from "./kit/shops.ts";
+import { BENCH_GATEWAY_ENV, benchShops, bonusPlusAuth } from "./kit/shops.ts";
 import { lookupQuery, referenceLookupQuery, SERVICE_KEY } from "./scenarios/queries.ts";
 
 const SECONDS = Number(process.env.AB_SECONDS ?? 5);
@@ -35,11 +34,8 @@ for (const vendor of Object.keys(sims.urls))
   await fetch(`${sims.urls[vendor]}/__sim/latency`, { method: "POST", body: JSON.stringify({ ms: LATENCY }) });
 
 const env = {
-  ...DEMO_SIMULATOR_ENV,
-  TELEGRAM_BOT_TOKEN: "1:bench",
+  ...BENCH_GATEWAY_ENV,
   API_KEYS: JSON.stringify([{ name: "bench", key: SERVICE_KEY, scopes: ["customers:read"] }]),
-  STATUS_SYNC_SECONDS: "1",
-  CATALOG_POLL_SECONDS: "0",
 };
 const running: Array<{ name: string; url: string; pid: number; query?: string }> = [];
 for (const [name, extra] of Object.entries(variants)) {

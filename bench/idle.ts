@@ -9,10 +9,9 @@
  * The database is BENCH_DATABASE_URL, or a SQLite file each.
  */
 import { readFileSync } from "node:fs";
-import { DEMO_SIMULATOR_ENV } from "../src/config/demo.ts";
 import { startSimulators } from "../test/support/simulators-process.ts";
 import { ensureBuild, startGateway } from "./kit/processes.ts";
-import { benchShops } from "./kit/shops.ts";
+import { BENCH_GATEWAY_ENV, benchShops } from "./kit/shops.ts";
 
 const K = Number(process.env.IDLE_K ?? 3);
 const REST_SECONDS = Number(process.env.IDLE_SECONDS ?? 30);
@@ -45,13 +44,7 @@ ensureBuild();
 const sims = await startSimulators();
 const children: Array<{ kill(signal?: NodeJS.Signals): unknown }> = [sims.child];
 process.on("exit", () => children.forEach((c) => c.kill("SIGKILL")));
-const env = {
-  ...DEMO_SIMULATOR_ENV,
-  TELEGRAM_BOT_TOKEN: "1:bench",
-  API_KEYS: "[]",
-  STATUS_SYNC_SECONDS: "1",
-  CATALOG_POLL_SECONDS: "0",
-};
+const env = { ...BENCH_GATEWAY_ENV, API_KEYS: "[]" };
 const running: Array<{ name: string; pid: number }> = [];
 for (let k = 0; k < K; k++)
   for (const [name, extra] of Object.entries(variants)) {

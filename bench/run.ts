@@ -15,7 +15,7 @@ import { startSimulators } from "../test/support/simulators-process.ts";
 import { drive, type Drive, type DriveResult } from "./kit/drive.ts";
 import { cpuMicros, idleCheck, MachineWatch, rssMb, rssSampler } from "./kit/proc.ts";
 import { ensureBuild, startGateway, startReference } from "./kit/processes.ts";
-import { benchShops, bonusPlusAuth } from "./kit/shops.ts";
+import { BENCH_GATEWAY_ENV, benchShops, bonusPlusAuth } from "./kit/shops.ts";
 import { table, verdict } from "./kit/table.ts";
 import { checkoutScenario } from "./scenarios/checkout.ts";
 import { sseScenario } from "./scenarios/sse.ts";
@@ -60,8 +60,7 @@ const vendorCalls = async (only?: string) => {
 };
 
 const { gateway: gw, database } = await startGateway(benchShops(sims.urls), {
-  ...DEMO_SIMULATOR_ENV,
-  TELEGRAM_BOT_TOKEN: "1:bench",
+  ...BENCH_GATEWAY_ENV,
   API_KEYS: JSON.stringify([
     {
       name: "bench",
@@ -69,8 +68,6 @@ const { gateway: gw, database } = await startGateway(benchShops(sims.urls), {
       scopes: ["customers:read", "customers:link", "loyalty:calculate", "orders:read", "orders:write", "orders:manage"],
     },
   ]),
-  STATUS_SYNC_SECONDS: "1",
-  CATALOG_POLL_SECONDS: "0",
   MAX_SUBSCRIPTIONS_PER_VIEWER: "20000",
 });
 children.push(gw.child);

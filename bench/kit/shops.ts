@@ -1,5 +1,16 @@
 import { DEMO_SHOPS, DEMO_SIMULATOR_ENV } from "../../src/config/demo.ts";
 
+/**
+ * What every benched gateway is started with (run, ab, idle): the simulators' demo credentials, a bot
+ * token, the status poll every second and no catalog poll.
+ */
+export const BENCH_GATEWAY_ENV = {
+  ...DEMO_SIMULATOR_ENV,
+  TELEGRAM_BOT_TOKEN: "1:bench",
+  STATUS_SYNC_SECONDS: "1",
+  CATALOG_POLL_SECONDS: "0",
+};
+
 /** BonusPlus's Authorization for the demo key, for the direct calls and the reference. */
 export const bonusPlusAuth = {
   authorization: `ApiKey ${Buffer.from(DEMO_SIMULATOR_ENV.DEMO_BONUSPLUS_API_KEY!).toString("base64")}`,

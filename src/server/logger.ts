@@ -54,18 +54,11 @@ function wrap(p: pino.Logger): Logger {
  */
 class DeferredChild implements Logger {
   #logger: Logger | undefined;
-  #make: (() => Logger) | undefined;
 
-  constructor(make: () => Logger) {
-    this.#make = make;
-  }
+  constructor(private readonly make: () => Logger) {}
 
   #real(): Logger {
-    if (!this.#logger) {
-      this.#logger = this.#make!();
-      this.#make = undefined;
-    }
-    return this.#logger;
+    return (this.#logger ??= this.make());
   }
 
   debug(msg: string, fields?: Fields): void {
