@@ -108,7 +108,8 @@ const yoga = createYoga({
 });
 const server = createServer(yoga);
 server.keepAliveTimeout = 60_000;
-server.listen(0, "127.0.0.1", () => {
+// The same accept queue as the gateway (LISTEN_BACKLOG), so that both hold the same SSE connect burst.
+server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, () => {
   const address = server.address() as { port: number };
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${address.port}/graphql` })}\n`);
 });

@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const server = createServer(gateway.yoga);
   server.keepAliveTimeout = 65_000;
   const ws = attachGraphQLWs(server, gateway.yoga);
-  await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
+  await new Promise<void>((resolve) =>
+    server.listen({ port: env.PORT, host: env.HOST, backlog: env.LISTEN_BACKLOG }, resolve),
+  );
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   if (env.demo) {

@@ -42,6 +42,9 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  // The accept queue: node's own 511 overflowed when thousands of SSE clients reconnected at once (the
+  // kernel drops the handshakes past it and the clients wait seconds to retry). Linux caps it at somaxconn.
+  LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4096),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   DATABASE_URL: z
     .string()

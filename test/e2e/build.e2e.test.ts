@@ -8,6 +8,8 @@ import { DEMO_KEY, type TestGateway, startTestGateway } from "../support/test-ga
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const SDL = `{ _service { sdl } }`;
+/** Below the kernel's somaxconn (4096 by default), so the listening socket shows it as asked. */
+const BACKLOG = 1234;
 
 /** `npm run build`, unless this run already has a build of the current tree (CI builds before the tests). */
 function build(): void {
@@ -22,7 +24,10 @@ describe("the production build", () => {
   beforeAll(async () => {
     build();
     const dir = mkdtempSync(path.join(tmpdir(), "lg-build-"));
-    compiled = await spawnGateway({ DATABASE_URL: `file:${path.join(dir, "gateway.db")}` }, { compiled: true });
+    compiled = await spawnGateway(
+      { DATABASE_URL: `file:${path.join(dir, "gateway.db")}`, LISTEN_BACKLOG: String(BACKLOG) },
+      { compiled: true },
+    );
     reference = await startTestGateway();
   }, 180_000);
 
@@ -49,6 +54,15 @@ describe("the production build", () => {
     if (!process.env.MALLOC_ARENA_MAX) expect(environ).toContain(`MALLOC_ARENA_MAX=${env.MALLOC_ARENA_MAX}`);
     const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
     expect(argv).toEqual(expect.arrayContaining([...flags, "dist/src/main.js"]));
+  });
+
+  // For a LISTEN socket, `ss` prints the accept queue's length as Send-Q (iproute2 is on these machines).
+  it.runIf(process.platform === "linux")("listens with the accept queue of LISTEN_BACKLOG", () => {
+    const port = new URL(compiled.url).port;
+    const line = execFileSync("ss", ["-Hltn", `sport = :${port}`], { encoding: "utf8" }).trim();
+    const [, , sendQ] = line.split(/\s+/);
+    const somaxconn = Number(readFileSync("/proc/sys/net/core/somaxconn", "utf8"));
+    expect(Number(sendQ)).toBe(Math.min(BACKLOG, somaxconn));
   });
 
   it("stops cleanly on SIGTERM", async () => {
