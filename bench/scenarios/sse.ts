@@ -54,19 +54,32 @@ function subscribe(base: URL, order: string, onReady: () => void): Subscriber {
 }
 
 /**
- * `n` subscribers over the orders, opened 250 at a time (no SYN flood), then waited for: until every one
- * has its first event or 180 s have passed, and a second more for the memory to settle.
+ * `n` subscribers over the orders, opened with at most OPENING (BENCH_SSE_OPENING, 500) waiting for their
+ * first event at a time, so that the accept queue never overflows (a dropped handshake would hang its
+ * client for minutes, on a slow machine several hundred of them); then waited for: until every one has its
+ * first event or 180 s have passed, and a second more for the memory to settle.
  */
 async function openStreams(url: string, n: number, orders: string[]) {
   const base = new URL(url);
+  const opening = Number(process.env.BENCH_SSE_OPENING ?? 500);
   let ready = 0;
+  let wake: (() => void) | null = null;
   const subs: Subscriber[] = [];
   const started = performance.now();
-  for (let i = 0; i < n; i++) {
-    subs.push(subscribe(base, orders[i % orders.length]!, () => (ready += 1)));
-    if (i % 250 === 249) await new Promise((r) => setTimeout(r, 20));
-  }
   const deadline = Date.now() + 180_000;
+  const onReady = () => {
+    ready += 1;
+    wake?.();
+  };
+  for (let i = 0; i < n; i++) {
+    // A stream that never answers would hold its place: the wait ends at the deadline all the same.
+    while (subs.length - ready >= opening && Date.now() < deadline)
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 1000);
+      });
+    subs.push(subscribe(base, orders[i % orders.length]!, onReady));
+  }
   while (ready < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const connectSeconds = ((performance.now() - started) / 1000).toFixed(1);
   await new Promise((r) => setTimeout(r, 1000));
