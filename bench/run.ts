@@ -7,7 +7,7 @@
  *
  * Settings: BENCH_SECONDS (8), BENCH_ROUNDS (2), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_LATENCY_MS (20),
  * BENCH_SCENARIOS (lookup,rkeeper,fanout,dedupe,calculation,checkout,sse), BENCH_SSE_SUBSCRIBERS (10000),
- * BENCH_MAX_OTHER_CORES (0.25), BENCH_FORCE=1 to report on a busy machine anyway (marked as such).
+ * BENCH_SSE_OPENING (500), BENCH_MAX_OTHER_CORES (0.25), BENCH_FORCE=1 to report on a busy machine anyway (marked as such).
  */
 import os from "node:os";
 import { DEMO_SIMULATOR_ENV } from "../src/config/demo.ts";

@@ -54,8 +54,8 @@ function subscribe(base: URL, order: string, onReady: () => void): Subscriber {
 }
 
 /**
- * `n` subscribers over the orders, opened with at most OPENING (BENCH_SSE_OPENING, 500) waiting for their
- * first event at a time, so that the accept queue never overflows (a dropped handshake would hang its
+ * `n` subscribers over the orders, opened with at most BENCH_SSE_OPENING (500) waiting for their first
+ * event at a time, so that the accept queue never overflows (a dropped handshake would hang its
  * client for minutes, on a slow machine several hundred of them); then waited for: until every one has its
  * first event or 180 s have passed, and a second more for the memory to settle.
  */
