@@ -15,6 +15,9 @@ import { CheckoutService } from "./domain/checkout.service.ts";
 import { PhoneVerification } from "./domain/phone-verification.service.ts";
 import { CustomerRegistration } from "./domain/customer-registration.service.ts";
 import { PrismaPhoneCodeRepository } from "./persistence/phone-code.repository.ts";
+import { PrismaAttentionRepository } from "./persistence/attention.repository.ts";
+import { PointsRefund } from "./domain/points-refund.ts";
+import { AttentionQueue } from "./domain/attention.service.ts";
 import { Reconciliation } from "./domain/reconciliation.service.ts";
 import { TelegramContactProofs } from "./auth/telegram-contact.ts";
 import { FulfilmentService } from "./domain/fulfilment.service.ts";
@@ -73,6 +76,8 @@ export interface Gateway {
   statusSync: StatusSync;
   catalogWatch: CatalogWatch;
   cache: SwrCache;
+  /** The configured shops and their providers, as built at boot. */
+  shops: ShopDirectory;
   close(): Promise<void>;
 }
 
@@ -113,6 +118,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         id: shop.id,
         name: shop.name,
         currency: shop.currency,
+        refundShortfall: shop.refundShortfall ?? "REFUSE",
         loyalty: shop.loyalty.map((p, i) =>
           createLoyaltyProvider(p, `shops[${s}].loyalty[${i}]`, credentialEnv, providerDeps),
         ),
@@ -170,6 +176,15 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const { pubsub, close: closePubSub } = createGatewayPubSub(env.REDIS_URL);
   const access = new OrderAccess(orderRepo, shops, customers);
   const transitions = new OrderTransitions(orderRepo, orderEventsOn(pubsub), crash);
+  const attention = new PrismaAttentionRepository(db);
+  const refunds = new PointsRefund({
+    loyalty: orderLoyalty,
+    attention,
+    orders: orderRepo,
+    access,
+    transitions,
+    logger,
+  });
   const checkout = new CheckoutService(
     shops,
     customers,
@@ -180,8 +195,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     transitions,
     orderRepo,
     registration,
+    refunds,
   );
-  const fulfilment = new FulfilmentService(shops, orderLoyalty, access, transitions, orderRepo, checkout);
+  const fulfilment = new FulfilmentService(shops, orderLoyalty, access, transitions, orderRepo, checkout, refunds);
   const orders = new OrderQueries(shops, customers, access, orderRepo);
   const statusSync = new StatusSync(shops, fulfilment, new PrismaSyncCursorRepository(db), logger);
   if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);
@@ -200,13 +216,14 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     env.RECOVERY_STALE_SECONDS * 1000,
   );
   const botToken = env.TELEGRAM_BOT_TOKEN ?? (env.demo ? env.DEMO_BOT_TOKEN : randomBytes(32).toString("hex"));
-  const phoneVerification = new PhoneVerification(
+  const phoneVerification = new PhoneVerification({
     shops,
     customers,
-    new TelegramContactProofs(botToken),
-    new WebhookEventRepository(db),
-    new PrismaPhoneCodeRepository(db),
-  );
+    proofs: new TelegramContactProofs(botToken),
+    once: new WebhookEventRepository(db),
+    codes: new PrismaPhoneCodeRepository(db),
+    observer: metrics.security,
+  });
   const services = {
     shops,
     customers,
@@ -217,6 +234,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     phoneVerification,
     registration,
     reconciliation: new Reconciliation(ledgerRepo, orderRepo),
+    attention: new AttentionQueue(shops, attention),
     catalog,
     productSync,
     pubsub,
@@ -267,6 +285,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     statusSync,
     catalogWatch,
     cache,
+    shops,
     close: async () => {
       recovery.stop();
       statusSync.stop();

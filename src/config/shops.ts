@@ -27,6 +27,12 @@ const shopSchema = z.object({
     .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as RUB")
     .default("RUB"),
   loyalty: z.array(providerInstanceSchema).min(1),
+  /**
+   * What a refund does when it would take back earned points the customer has spent since: REFUSE (the
+   * default: a typed error, nothing moved), REVOKE_AVAILABLE (take back what is there, record the rest
+   * for staff; providers that return line by line), ALLOW_NEGATIVE (providers whose documents allow it).
+   */
+  refundShortfall: z.enum(["REFUSE", "REVOKE_AVAILABLE", "ALLOW_NEGATIVE"]).optional(),
   /** The shop's order system (Posiflora), if orders should be created there. */
   orders: providerInstanceSchema.optional(),
   /**
@@ -55,6 +61,24 @@ export const shopsConfigSchema = z.object({ shops: z.array(shopSchema).min(1) })
       if (seen.has(p.id))
         ctx.addIssue({ code: "custom", path: ["shops", s, "loyalty", i, "id"], message: `duplicate id ${p.id}` });
       seen.add(p.id);
+    });
+    shop.loyalty.forEach((p, i) => {
+      const module = LOYALTY_MODULES[p.adapter];
+      const policy = shop.refundShortfall ?? "REFUSE";
+      if (!module || module.capabilities.refund === "NONE" || policy === "REFUSE") return;
+      const { revocation } = module.behaviour;
+      const fits = policy === "REVOKE_AVAILABLE" ? revocation.scale === "LINES" : revocation.negativeBalance;
+      if (!fits) {
+        const why =
+          policy === "REVOKE_AVAILABLE"
+            ? "cannot take back less than a purchase earned"
+            : "documents no negative balance";
+        ctx.addIssue({
+          code: "custom",
+          path: ["shops", s, "refundShortfall"],
+          message: `${policy}: loyalty[${i}] (${p.adapter}) ${why} (${revocation.reason})`,
+        });
+      }
     });
     shop.loyalty.forEach((p, i) => {
       const needs = LOYALTY_MODULES[p.adapter]?.requiresOrderSystem;

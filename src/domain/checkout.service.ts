@@ -15,6 +15,7 @@ import type { OrderLoyalty } from "./order-loyalty.ts";
 import { assertTransition, isOpen } from "./order-state.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
 import type { OrderLine, OrderRecord, OrderRepository } from "./order.ts";
+import type { PointsRefund } from "./points-refund.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { RequestScope } from "./request-scope.ts";
 import { SCOPES } from "./scopes.ts";
@@ -37,6 +38,7 @@ export class CheckoutService {
     private readonly transitions: OrderTransitions,
     orders: OrderRepository,
     private readonly registration: CustomerRegistration,
+    private readonly refunds: PointsRefund,
   ) {
     this.holds = new PointsHolds(loyalty, access, orders, transitions);
     this.cartChange = new CartChange(shops, pricing, cartPricing, loyalty, access, transitions, this.holds);
@@ -77,6 +79,7 @@ export class CheckoutService {
       pointsRedeemed: 0,
       pointsEarned: 0,
       refundedAmount: 0,
+      refundShortfallPoints: 0,
       holdId: null,
       holdExpiresAt: null,
       loyaltyRef: null,
@@ -210,11 +213,16 @@ export class CheckoutService {
     });
   }
 
-  /** Releases held points (or refunds a purchase already committed) and cancels in the order system. */
-  cancel(scope: RequestScope, orderId: string, reason: string, cause = "cancelOrder"): Promise<OrderRecord> {
-    return this.access.change(scope, orderId, async (order, shop) => {
+  /**
+   * Releases held points (or refunds a purchase already committed, weighed like any refund) and cancels
+   * in the order system.
+   */
+  async cancel(scope: RequestScope, orderId: string, reason: string, cause = "cancelOrder"): Promise<OrderRecord> {
+    let moved: LoyaltyProvider | null = null;
+    const cancelled = await this.access.change(scope, orderId, async (order, shop) => {
       if (!isOpen(order.status)) assertTransition(order.status, "CANCELLED");
       const provider = this.provider(shop, order);
+      let shortfall = 0;
       if (order.loyaltyRef) {
         if (provider.capabilities.refund === "NONE") {
           throw new ProviderError(
@@ -223,7 +231,8 @@ export class CheckoutService {
             provider.instanceId,
           );
         }
-        await this.loyalty.refund(order, provider, undefined);
+        shortfall = (await this.refunds.returnPoints(shop, order, provider, undefined)).shortfall;
+        moved = provider;
       } else {
         await this.loyalty.release(order, provider);
       }
@@ -232,10 +241,18 @@ export class CheckoutService {
       return this.transitions.transition(
         order,
         "CANCELLED",
-        { pointsHeld: 0, holdId: null, vendorStatus },
+        {
+          pointsHeld: 0,
+          holdId: null,
+          holdExpiresAt: null,
+          vendorStatus,
+          refundShortfallPoints: order.refundShortfallPoints + shortfall,
+        },
         `${cause}: ${reason}`,
       );
     });
+    if (moved) await this.refunds.recheckHolds(moved, cancelled);
+    return cancelled;
   }
 
   private provider(shop: Shop, order: OrderRecord): LoyaltyProvider {

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   "VERIFICATION_FAILED",
   "VERIFICATION_EXPIRED",
   "VERIFICATION_REPLAYED",
+  "REFUND_SHORTFALL",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -135,13 +136,38 @@ export class PriceChangedError extends GatewayError {
 /**
  * A proof of a phone that does not hold: a bad signature or code, an old one, or one already used; or
  * RATE_LIMITED, a code asked for again too soon (`retryAfterSeconds` says when it may be).
+ * `attemptsLeft`: the checks the code has left, where a code was checked.
  */
 export class VerificationError extends GatewayError {
   constructor(
     code: "VERIFICATION_FAILED" | "VERIFICATION_EXPIRED" | "VERIFICATION_REPLAYED" | "RATE_LIMITED",
     message: string,
     readonly retryAfterSeconds: number | null = null,
+    readonly attemptsLeft: number | null = null,
   ) {
     super(code, message);
+  }
+}
+
+/**
+ * A refund would take back more earned points than the customer has left (they spent them since), and
+ * the shop's `refundShortfall` policy is REFUSE: nothing was moved.
+ */
+export class RefundShortfallError extends GatewayError {
+  constructor(
+    readonly provider: string,
+    /** Points the refund would take back, net of the spent points it gives back. */
+    readonly pointsToRevoke: number,
+    /** What the customer has now. */
+    readonly balance: number,
+  ) {
+    super(
+      "REFUND_SHORTFALL",
+      `the refund would take back ${pointsToRevoke} points and the customer has ${balance}: ${pointsToRevoke - balance} short`,
+    );
+  }
+
+  get shortfallPoints(): number {
+    return this.pointsToRevoke - this.balance;
   }
 }

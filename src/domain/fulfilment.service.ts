@@ -5,6 +5,7 @@ import type { OrderLoyalty } from "./order-loyalty.ts";
 import { assertTransition, canTransition, type OrderStatus } from "./order-state.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
 import type { OrderRecord, OrderRepository } from "./order.ts";
+import type { PointsRefund } from "./points-refund.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { createRequestScope, type RequestScope } from "./request-scope.ts";
 import { SCOPES } from "./scopes.ts";
@@ -22,6 +23,7 @@ export class FulfilmentService {
     private readonly transitions: OrderTransitions,
     private readonly orders: OrderRepository,
     private readonly checkout: CheckoutService,
+    private readonly refunds: PointsRefund,
   ) {}
 
   /**
@@ -66,36 +68,31 @@ export class FulfilmentService {
     );
   }
 
-  /** Returns the whole order (what is left of it), or some lines by quantity, where the provider can. */
-  refund(
+  /**
+   * Returns the whole order (what is left of it), or some lines by quantity, where the provider can. The
+   * points leg is weighed against the customer's balance first (PointsRefund), and the gateway's holds
+   * of their other open orders are checked against what it leaves.
+   */
+  async refund(
     scope: RequestScope,
     orderId: string,
     lines: Array<{ lineId: string; quantity: number }> | null | undefined,
     reported = false,
   ): Promise<OrderRecord> {
-    return this.access.change(
+    let moved: LoyaltyProvider | null = null;
+    const refunded = await this.access.change(
       scope,
       orderId,
       async (order, shop) => {
         assertTransition(order.status, lines ? "PARTIALLY_REFUNDED" : "REFUNDED");
         const provider = this.provider(shop, order);
         const amounts = refundAmounts(order, lines);
+        let shortfall = 0;
         const refunded = amounts.reduce((a, l) => a + l.amount, 0);
         if (refunded === 0)
           throw new InvalidInputError("nothing is left to refund on these lines", [
             { path: "lines", message: "already refunded" },
           ]);
-        if (order.loyaltyRef) {
-          const partial = provider.capabilities.refund === "PARTIAL";
-          if (provider.capabilities.refund === "NONE" || (lines && !partial)) {
-            throw new ProviderError(
-              "UNSUPPORTED_BY_PROVIDER",
-              `${provider.instanceId} cannot refund ${lines ? "part of a purchase" : "purchases"}`,
-              provider.instanceId,
-            );
-          }
-          await this.loyalty.refund(order, provider, partial ? amounts : undefined);
-        }
         const newLines = order.lines.map((l) => {
           const back = amounts.find((a) => a.lineId === l.lineId);
           return {
@@ -105,19 +102,44 @@ export class FulfilmentService {
           };
         });
         const all = newLines.every((l) => l.refunded >= linePaid(order, l.lineId));
+        const systemReturns = all && shop.orders !== null && order.orderRef !== null;
+        if (order.loyaltyRef) {
+          const partial = provider.capabilities.refund === "PARTIAL";
+          if (provider.capabilities.refund === "NONE" || (lines && !partial)) {
+            throw new ProviderError(
+              "UNSUPPORTED_BY_PROVIDER",
+              `${provider.instanceId} cannot refund ${lines ? "part of a purchase" : "purchases"}`,
+              provider.instanceId,
+            );
+          }
+          const sent = partial ? amounts : undefined;
+          shortfall = (await this.refunds.returnPoints(shop, order, provider, sent, !reported)).shortfall;
+          moved = provider;
+        } else if (order.phone && provider.behaviour.flow.commitOnlyToRedeem && systemReturns) {
+          // The vendor accrued by itself at completion, and the order system's return takes those points back.
+          if (!reported) await this.refunds.weighReturn(shop, order, provider);
+          moved = provider;
+        }
         // The whole order came back: the order system records the return too (it returns whole orders only).
         let vendorStatus = order.vendorStatus;
-        if (all && shop.orders && order.orderRef && !reported)
+        if (systemReturns && shop.orders && !reported)
           vendorStatus = (await shop.orders.returnOrder(order.id)).vendorStatus;
         return this.transitions.transition(
           order,
           all ? "REFUNDED" : "PARTIALLY_REFUNDED",
-          { refundedAmount: order.refundedAmount + refunded, lines: newLines, vendorStatus },
+          {
+            refundedAmount: order.refundedAmount + refunded,
+            lines: newLines,
+            vendorStatus,
+            refundShortfallPoints: order.refundShortfallPoints + shortfall,
+          },
           lines ? "refund: lines" : "refund",
         );
       },
       SCOPES.ordersManage,
     );
+    if (moved) await this.refunds.recheckHolds(moved, refunded);
+    return refunded;
   }
 
   /**

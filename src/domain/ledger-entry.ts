@@ -36,6 +36,7 @@ export interface LedgerRepository {
   retrying(id: string): Promise<void>;
   forOrder(orderId: string): Promise<LedgerRecord[]>;
   get(id: string): Promise<LedgerRecord | null>;
+  byKey(idempotencyKey: string): Promise<LedgerRecord | null>;
   /** How many rows are in each state, for the metrics. */
   countByState(): Promise<Record<string, number>>;
   /** Rows recovery could not settle safely: a person must check the vendor's books. Oldest first. */

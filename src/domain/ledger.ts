@@ -49,6 +49,12 @@ export class LoyaltyLedger {
     }
   }
 
+  /** Whether a call under this key was begun and did not fail: its outcome is the ledger's, not a new decision's. */
+  async begun(idempotencyKey: string): Promise<boolean> {
+    const row = await this.repo.byKey(idempotencyKey);
+    return row !== null && row.state !== "FAILED";
+  }
+
   /** A hold the gateway keeps itself (providers without one): recorded, nothing is called. */
   async record(entry: {
     orderId: string;

@@ -142,8 +142,23 @@ export class OrderLoyalty {
     }
   }
 
+  /** The ledger key of the order's refund at its current version. */
+  refundKey(order: OrderRecord, provider: LoyaltyProvider): string {
+    return this.entry(order, provider, "REFUND", 0).idempotencyKey;
+  }
+
+  /** Whether the order's refund at this version was already begun (a request retried after a crash). */
+  refundBegun(order: OrderRecord, provider: LoyaltyProvider): Promise<boolean> {
+    return this.ledger.begun(this.refundKey(order, provider));
+  }
+
+  /** A refund the order system makes by itself (its return takes the points): recorded, nothing is called. */
+  recordRefund(order: OrderRecord, provider: LoyaltyProvider): Promise<void> {
+    return this.ledger.record(this.entry(order, provider, "REFUND", order.pointsRedeemed));
+  }
+
   async refund(order: OrderRecord, provider: LoyaltyProvider, lines: RefundLine[] | undefined): Promise<void> {
-    const entry = await this.entry(order, provider, "REFUND", lines ? 0 : order.pointsRedeemed);
+    const entry = this.entry(order, provider, "REFUND", lines ? 0 : order.pointsRedeemed);
     const customer = await this.customer(order, provider);
     await this.ledger.run(
       entry,
@@ -165,7 +180,7 @@ export class OrderLoyalty {
    * The key names the order's version: a request retried after a crash between the provider call and
    * the order update finds the same key and reuses the call's result instead of repeating it.
    */
-  private async entry(order: OrderRecord, provider: LoyaltyProvider, kind: LedgerKind, points: number, purpose = "") {
+  private entry(order: OrderRecord, provider: LoyaltyProvider, kind: LedgerKind, points: number, purpose = "") {
     return {
       orderId: order.id,
       providerInstanceId: provider.instanceId,

@@ -15,6 +15,7 @@ function memoryRepo(order: OrderRecord) {
     transitions: async () => [],
     listFor: async () => [],
     ledgerHeldPoints: async () => 0,
+    ledgerHolds: async () => [],
   };
   return { repo, writes };
 }
@@ -25,6 +26,7 @@ const order = {
   vendorStatus: "new",
   loyaltyRef: null,
   refundedAmount: 0,
+  refundShortfallPoints: 0,
   version: 1,
 } as OrderRecord;
 

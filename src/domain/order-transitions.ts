@@ -1,7 +1,7 @@
 import { CrashPoints } from "./crash-points.ts";
 import { NO_ORDER_EVENTS, type OrderEvents } from "./order-events.ts";
 import { assertTransition, type OrderStatus } from "./order-state.ts";
-import type { OrderPatch, OrderRecord, OrderRepository } from "./order.ts";
+import type { OrderEvent, OrderPatch, OrderRecord, OrderRepository } from "./order.ts";
 
 type Draft = Omit<OrderRecord, "version" | "createdAt" | "updatedAt">;
 
@@ -32,12 +32,16 @@ export class OrderTransitions {
     to: OrderStatus,
     patch: Omit<OrderPatch, "status">,
     cause: string,
-    /** `record`: a change worth a line in the history even where the status stays (a changed cart). */
-    opts: { record?: boolean } = {},
+    /**
+     * `record`: a change worth a line in the history even where the status stays (a changed cart).
+     * `event`: a move the buyer is told of by name; it is recorded and announced even where the status stays.
+     */
+    opts: { record?: boolean; event?: OrderEvent } = {},
   ): Promise<OrderRecord> {
-    if (to === order.status) return this.store(order, patch, cause, opts.record === true);
+    const event = opts.event ?? null;
+    if (to === order.status) return this.store(order, patch, cause, opts.record === true || event !== null, event);
     assertTransition(order.status, to);
-    return this.store(order, { ...patch, status: to }, cause, true);
+    return this.store(order, { ...patch, status: to }, cause, true, event);
   }
 
   /**
@@ -55,17 +59,24 @@ export class OrderTransitions {
     return this.store(order, patch, cause, false);
   }
 
-  private async store(order: OrderRecord, given: OrderPatch, cause: string, history: boolean): Promise<OrderRecord> {
+  private async store(
+    order: OrderRecord,
+    given: OrderPatch,
+    cause: string,
+    history: boolean,
+    event: OrderEvent | null = null,
+  ): Promise<OrderRecord> {
     // A write that changes nothing is not made: it would move the order's version, and with it the
     // ledger keys that let a retried request find the outcome of its earlier attempt.
     const patch = changed(order, given);
     if (!history && Object.keys(patch).length === 0) return order;
     this.crash.reach("before-status");
-    const saved = await this.orders.update(order, patch, cause, history);
-    if (saved.status !== order.status || saved.vendorStatus !== order.vendorStatus) this.events.statusChanged(saved);
+    const saved = await this.orders.update(order, patch, cause, history, event);
+    if (saved.status !== order.status || saved.vendorStatus !== order.vendorStatus || event)
+      this.events.statusChanged(saved);
     // Points move with a purchase or refund, and at completion, where the vendor accrues by itself.
     const completed = saved.status === "COMPLETED" && order.status !== "COMPLETED";
-    if (saved.loyaltyRef !== order.loyaltyRef || saved.refundedAmount !== order.refundedAmount || completed) {
+    if (saved.loyaltyRef !== order.loyaltyRef || saved.refundedAmount !== order.refundedAmount || completed || event) {
       this.events.balanceChanged(saved);
     }
     return saved;

@@ -51,6 +51,8 @@ export interface OrderRecord {
   pointsRedeemed: number;
   pointsEarned: number;
   refundedAmount: number;
+  /** Points refunds should have taken back and could not (the shop's REVOKE_AVAILABLE policy). */
+  refundShortfallPoints: number;
   holdId: string | null;
   holdExpiresAt: Date | null;
   loyaltyRef: string | null;
@@ -60,10 +62,14 @@ export interface OrderRecord {
   updatedAt: Date;
 }
 
+/** A move the buyer is told of by name, beside the free-text cause. */
+export type OrderEvent = "HOLD_LOST";
+
 export interface TransitionRecord {
   from: OrderStatus | null;
   to: OrderStatus;
   cause: string;
+  event: OrderEvent | null;
   vendorStatus: string | null;
   at: Date;
 }
@@ -83,11 +89,19 @@ export interface OrderRepository {
   get(id: string): Promise<OrderRecord | null>;
   /** Several orders in one read; unknown ids are left out. */
   getMany(ids: readonly string[]): Promise<OrderRecord[]>;
-  /** Applies `patch` if the order is still at its version; `transition` also writes a history row. */
-  update(order: OrderRecord, patch: OrderPatch, cause: string, transition: boolean): Promise<OrderRecord>;
+  /** Applies `patch` if the order is still at its version; `transition` also writes a history row, with `event`. */
+  update(
+    order: OrderRecord,
+    patch: OrderPatch,
+    cause: string,
+    transition: boolean,
+    event?: OrderEvent | null,
+  ): Promise<OrderRecord>;
   transitions(orderId: string): Promise<TransitionRecord[]>;
   /** Points the gateway's ledger holds for this customer at this provider, on open orders other than `excludeOrderId`. */
   ledgerHeldPoints(providerInstanceId: string, phone: string, excludeOrderId: string): Promise<number>;
+  /** The open orders of this customer at this provider whose points the gateway's ledger holds, oldest first. */
+  ledgerHolds(providerInstanceId: string, phone: string): Promise<OrderRecord[]>;
   /** Newest first, `limit + 1` rows so the caller knows whether there is a next page. */
   listFor(
     owner: { customerIds: string[]; telegramUserId: string | null },

@@ -1,7 +1,14 @@
-/** A verification code a provider sent for one shop, to one phone, asked for by one Telegram user. */
+/**
+ * The live verification code a provider sent for one shop, provider and phone. The vendor keeps one code
+ * per phone and each send replaces it, so the gateway keeps one too: a newer code voids this one for
+ * every user, and only the user who asked for it (`telegramUserId`) may check it.
+ */
 export interface PhoneCodeRecord {
+  /** Names this code: a check counts against it alone, and fails once a newer code replaced it. */
+  codeId: string;
   shopId: string;
   phone: string;
+  /** The Mini App user who asked for the code, the only one it can link. */
   telegramUserId: string;
   providerInstanceId: string;
   sentAt: Date;
@@ -9,15 +16,18 @@ export interface PhoneCodeRecord {
   checks: number;
 }
 
-/** Where sent codes are kept, shared by every instance, so the limits hold across them. */
+/** Where sent codes and the phone's daily counts are kept, shared by every instance, so the limits hold across them. */
 export interface PhoneCodeRepository {
   /** When the latest code since `since` was sent in the shop to `phone` (by anyone) or asked for by the user (to any phone). */
   lastSent(shopId: string, phone: string, telegramUserId: string, since: Date): Promise<Date | null>;
-  /** Records a code sent; it replaces the user's earlier code for the phone, with no checks yet. */
+  /** The phone's live code in the shop (at the provider named, or the newest of any), whoever asked for it. */
+  live(shopId: string, phone: string, providerInstanceId?: string | null): Promise<PhoneCodeRecord | null>;
+  /** Records a code sent; it replaces the phone's earlier code at that provider, whoever asked for that one. */
   sent(record: Omit<PhoneCodeRecord, "checks">): Promise<void>;
-  get(shopId: string, phone: string, telegramUserId: string): Promise<PhoneCodeRecord | null>;
-  /** Counts one more check while fewer than `max` were made, atomically; false once the limit is reached. */
-  takeCheck(shopId: string, phone: string, telegramUserId: string, max: number): Promise<boolean>;
+  /** Counts one more check of this code while fewer than `max` were made and it is still live; atomic. */
+  takeCheck(codeId: string, max: number): Promise<boolean>;
+  /** Counts one more send or check for the phone on `day` while fewer than `max` were made; atomic. */
+  takeDaily(shopId: string, phone: string, day: string, kind: "sends" | "checks", max: number): Promise<boolean>;
   /** The code was right: it is used up. */
-  remove(shopId: string, phone: string, telegramUserId: string): Promise<void>;
+  remove(codeId: string): Promise<void>;
 }

@@ -1,15 +1,28 @@
+import { randomUUID } from "node:crypto";
 import type { CustomerService, Customer } from "./customer.service.ts";
 import { AccessError, ProviderError, VerificationError } from "./errors.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
-import type { PhoneCodeRepository } from "./phone-code.ts";
+import type { PhoneCodeRecord, PhoneCodeRepository } from "./phone-code.ts";
 import { normalizePhone } from "./phone.ts";
 import type { ContactProofs, OnceStore } from "./ports/phone-proof.port.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+import { NO_SECURITY_OBSERVER, type SecurityObserver } from "./ports/metrics.port.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
 
-/** The limits of the SMS code flow: one code a minute per phone and per user, 5 checks a code, 10 minutes' life. */
-export const CODE_RULES = { resendSeconds: 60, maxChecks: 5, lifetimeSeconds: 600 } as const;
+/**
+ * The limits of the SMS code flow. A phone has one live code per provider: a new one voids the last for
+ * everyone. One code a minute per phone and per user; 5 checks a code and 10 minutes' life; and per phone
+ * per UTC day, whoever asks, 10 codes sent and 10 checks, so that many accounts together still get only
+ * `dailyChecks` guesses at a phone's codes.
+ */
+export const CODE_RULES = {
+  resendSeconds: 60,
+  maxChecks: 5,
+  lifetimeSeconds: 600,
+  dailySends: 10,
+  dailyChecks: 10,
+} as const;
 
 export interface CodeSent {
   phone: string;
@@ -18,22 +31,41 @@ export interface CodeSent {
   expiresInSeconds: number;
 }
 
+export interface PhoneVerificationOptions {
+  shops: ShopDirectory;
+  customers: CustomerService;
+  proofs: ContactProofs;
+  once: OnceStore;
+  codes: PhoneCodeRepository;
+  observer?: SecurityObserver;
+  now?: () => number;
+}
+
 /**
  * A Mini App user proves their own phone, and it is linked to them: by the contact Telegram signed for
  * them (`requestContact`), fresh and used once, or by the code a provider sends by SMS (BonusPlus
  * `sendCode`/`checkCode`). The shop's bot keeps its service mutation.
  */
 export class PhoneVerification {
-  private readonly sending = new KeyedMutex();
+  /** Sends and checks of one phone go one at a time, so a check never races the send that voids its code. */
+  private readonly perPhone = new KeyedMutex();
+  private readonly shops: ShopDirectory;
+  private readonly customers: CustomerService;
+  private readonly proofs: ContactProofs;
+  private readonly once: OnceStore;
+  private readonly codes: PhoneCodeRepository;
+  private readonly observer: SecurityObserver;
+  private readonly now: () => number;
 
-  constructor(
-    private readonly shops: ShopDirectory,
-    private readonly customers: CustomerService,
-    private readonly proofs: ContactProofs,
-    private readonly once: OnceStore,
-    private readonly codes: PhoneCodeRepository,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(options: PhoneVerificationOptions) {
+    this.shops = options.shops;
+    this.customers = options.customers;
+    this.proofs = options.proofs;
+    this.once = options.once;
+    this.codes = options.codes;
+    this.observer = options.observer ?? NO_SECURITY_OBSERVER;
+    this.now = options.now ?? (() => Date.now());
+  }
 
   async linkByContact(scope: RequestScope, shopId: string, raw: string): Promise<Customer> {
     const user = telegramUser(scope, "a signed contact is linked to a Mini App user");
@@ -49,33 +81,40 @@ export class PhoneVerification {
   }
 
   /**
-   * Asks the provider to send a code to the phone. At most one code a minute goes to a phone (whoever
-   * asks) and to a user (whatever the phone): RATE_LIMITED with the seconds to wait.
+   * Asks the provider to send a code to the phone; it voids the phone's earlier code, whoever asked for
+   * it. At most one code a minute goes to a phone (whoever asks) and to a user (whatever the phone), and
+   * `dailySends` a day to a phone: RATE_LIMITED with the seconds to wait.
    */
   async sendCode(scope: RequestScope, shopId: string, rawPhone: string, providerId?: string | null): Promise<CodeSent> {
     const user = telegramUser(scope, "a code is sent for a Mini App user");
     const shop = this.shops.get(shopId);
     const phone = normalizePhone(rawPhone);
     const provider = this.verifier(shop, providerId);
-    return this.sending.run(`${shop.id}:${phone}`, async () => {
-      const since = new Date(this.now() - CODE_RULES.resendSeconds * 1000);
-      const last = await this.codes.lastSent(shop.id, phone, user, since);
+    return this.perPhone.run(`${shop.id}:${phone}`, async () => {
+      const now = this.now();
+      const last = await this.codes.lastSent(shop.id, phone, user, new Date(now - CODE_RULES.resendSeconds * 1000));
       if (last) {
-        const wait = Math.max(1, Math.ceil((last.getTime() + CODE_RULES.resendSeconds * 1000 - this.now()) / 1000));
+        const wait = Math.max(1, Math.ceil((last.getTime() + CODE_RULES.resendSeconds * 1000 - now) / 1000));
         throw new VerificationError(
           "RATE_LIMITED",
           `a code was sent less than a minute ago; ask again in ${wait} s`,
           wait,
         );
       }
+      if (!(await this.codes.takeDaily(shop.id, phone, utcDay(now), "sends", CODE_RULES.dailySends))) {
+        throw new VerificationError("RATE_LIMITED", "too many codes for this phone today", secondsToNextDay(now));
+      }
+      const earlier = await this.codes.live(shop.id, phone, provider.instanceId);
       await provider.sendCode(phone);
       await this.codes.sent({
+        codeId: randomUUID(),
         shopId: shop.id,
         phone,
         telegramUserId: user,
         providerInstanceId: provider.instanceId,
-        sentAt: new Date(this.now()),
+        sentAt: new Date(now),
       });
+      if (earlier && earlier.telegramUserId !== user && isLive(earlier, now)) this.observer.phoneCodeContested(shop.id);
       return {
         phone,
         providerId: provider.instanceId,
@@ -86,9 +125,10 @@ export class PhoneVerification {
   }
 
   /**
-   * Checks the code the user received; a right one links the phone to them. A code is good for
-   * `lifetimeSeconds` (VERIFICATION_EXPIRED after) and `maxChecks` checks: after that every check is
-   * VERIFICATION_FAILED, without asking the provider, until a new code is sent.
+   * Checks the code the user received; a right one links the phone to them. Only the phone's live code,
+   * asked for by this user, is checked at the provider: a code another user asked for, or one a newer
+   * code voided, is VERIFICATION_FAILED without asking it. A code is good for `lifetimeSeconds`
+   * (VERIFICATION_EXPIRED after) and `maxChecks` checks; a phone gets `dailyChecks` a day (RATE_LIMITED).
    */
   async checkCode(
     scope: RequestScope,
@@ -100,22 +140,36 @@ export class PhoneVerification {
     const user = telegramUser(scope, "a code is checked for a Mini App user");
     const shop = this.shops.get(shopId);
     const phone = normalizePhone(rawPhone);
-    const sent = await this.codes.get(shop.id, phone, user);
-    if (!sent || (providerId && sent.providerInstanceId !== providerId))
-      throw new VerificationError("VERIFICATION_FAILED", "no code was sent to this phone for you; ask for one");
-    if (sent.sentAt.getTime() + CODE_RULES.lifetimeSeconds * 1000 < this.now())
-      throw new VerificationError("VERIFICATION_EXPIRED", "the code is too old; ask for a new one");
-    if (!(await this.codes.takeCheck(shop.id, phone, user, CODE_RULES.maxChecks)))
-      throw new VerificationError("VERIFICATION_FAILED", "too many wrong codes; ask for a new one");
-    const provider = this.shops.loyaltyProvider(shop, sent.providerInstanceId);
-    if (!(await provider.checkCode(phone, code))) {
-      const left = CODE_RULES.maxChecks - sent.checks - 1;
-      throw new VerificationError(
-        "VERIFICATION_FAILED",
-        left > 0 ? `the code is wrong; ${left} more tries` : "the code is wrong; ask for a new one",
-      );
-    }
-    await this.codes.remove(shop.id, phone, user);
+    await this.perPhone.run(`${shop.id}:${phone}`, async () => {
+      const now = this.now();
+      const live = await this.codes.live(shop.id, phone, providerId);
+      if (!live || live.telegramUserId !== user)
+        throw new VerificationError(
+          "VERIFICATION_FAILED",
+          "no code was sent to this phone for you; ask for one",
+          null,
+          0,
+        );
+      if (!isLive(live, now))
+        throw new VerificationError("VERIFICATION_EXPIRED", "the code is too old; ask for a new one", null, 0);
+      const used = live.checks;
+      if (used >= CODE_RULES.maxChecks) throw tooManyWrong();
+      if (!(await this.codes.takeDaily(shop.id, phone, utcDay(now), "checks", CODE_RULES.dailyChecks))) {
+        throw new VerificationError("RATE_LIMITED", "too many codes tried for this phone today", secondsToNextDay(now));
+      }
+      if (!(await this.codes.takeCheck(live.codeId, CODE_RULES.maxChecks))) throw tooManyWrong();
+      const provider = this.shops.loyaltyProvider(shop, live.providerInstanceId);
+      if (!(await provider.checkCode(phone, code))) {
+        const left = CODE_RULES.maxChecks - used - 1;
+        throw new VerificationError(
+          "VERIFICATION_FAILED",
+          left > 0 ? `the code is wrong; ${left} more tries` : "the code is wrong; ask for a new one",
+          null,
+          left,
+        );
+      }
+      await this.codes.remove(live.codeId);
+    });
     return this.link(scope, shop, phone, user);
   }
 
@@ -136,6 +190,20 @@ export class PhoneVerification {
     }
     return provider;
   }
+}
+
+const isLive = (code: PhoneCodeRecord, now: number) => code.sentAt.getTime() + CODE_RULES.lifetimeSeconds * 1000 >= now;
+
+const tooManyWrong = () =>
+  new VerificationError("VERIFICATION_FAILED", "too many wrong codes; ask for a new one", null, 0);
+
+/** The UTC day of `now`, the unit of the daily caps. */
+const utcDay = (now: number) => new Date(now).toISOString().slice(0, 10);
+
+function secondsToNextDay(now: number): number {
+  const next = new Date(now);
+  next.setUTCHours(24, 0, 0, 0);
+  return Math.max(1, Math.ceil((next.getTime() - now) / 1000));
 }
 
 function telegramUser(scope: RequestScope, message: string): string {

@@ -14,7 +14,11 @@ export interface Shop {
   catalog: CatalogProvider | null;
   /** The shop's own prices where it has no catalog; carts are priced from one or the other. */
   priceList: ReadonlyMap<string, { name: string; price: MinorUnits }> | null;
+  /** What a refund does when the customer has spent the points it would take back; REFUSE when absent. */
+  refundShortfall?: RefundShortfallPolicy;
 }
+
+export type RefundShortfallPolicy = "REFUSE" | "REVOKE_AVAILABLE" | "ALLOW_NEGATIVE";
 
 /** The configured shops and their provider instances, built once at boot. */
 export class ShopDirectory {

@@ -7,6 +7,7 @@ import type { CheckoutService } from "../domain/checkout.service.ts";
 import type { FulfilmentService } from "../domain/fulfilment.service.ts";
 import type { OrderQueries } from "../domain/order-queries.ts";
 import type { Reconciliation } from "../domain/reconciliation.service.ts";
+import type { AttentionQueue } from "../domain/attention.service.ts";
 import type { PhoneVerification } from "../domain/phone-verification.service.ts";
 import type { CustomerRegistration } from "../domain/customer-registration.service.ts";
 import type { GatewayPubSub } from "../events/pubsub.ts";
@@ -21,6 +22,7 @@ export interface Services {
   orders: OrderQueries;
   checkout: CheckoutService;
   reconciliation: Reconciliation;
+  attention: AttentionQueue;
   phoneVerification: PhoneVerification;
   registration: CustomerRegistration;
   fulfilment: FulfilmentService;

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   PriceChangedError,
   ProviderError,
+  RefundShortfallError,
   VerificationError,
 } from "../domain/errors.ts";
 import { Money, money } from "./money.ts";
@@ -104,5 +105,27 @@ builder.objectType(VerificationError, {
     "A proof of a phone that does not hold: VERIFICATION_FAILED (bad signature or code, not yours, or too many wrong codes), VERIFICATION_EXPIRED, VERIFICATION_REPLAYED; or RATE_LIMITED, a code asked for again too soon (`retryAfterSeconds`).",
   interfaces: [ErrorInterface],
   isTypeOf: (e) => e instanceof VerificationError,
-  fields: (t) => ({ retryAfterSeconds: t.exposeInt("retryAfterSeconds", { nullable: true }) }),
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds", { nullable: true }),
+    attemptsLeft: t.exposeInt("attemptsLeft", {
+      nullable: true,
+      description: "Checks the code has left, where a code was checked (0: ask for a new one)",
+    }),
+  }),
+});
+
+builder.objectType(RefundShortfallError, {
+  name: "RefundShortfallError",
+  description:
+    "REFUND_SHORTFALL: the refund would take back earned points the customer has spent since, and the shop refuses such refunds (refundShortfall: REFUSE). Nothing was moved.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof RefundShortfallError,
+  fields: (t) => ({
+    providerId: t.exposeString("provider"),
+    pointsToRevoke: t.exposeInt("pointsToRevoke", {
+      description: "Earned points to take back, net of spent points given back",
+    }),
+    balance: t.exposeInt("balance", { description: "What the customer has now" }),
+    shortfallPoints: t.exposeInt("shortfallPoints"),
+  }),
 });

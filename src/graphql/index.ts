@@ -16,6 +16,7 @@ import "./order-mutations.ts";
 import "./order-subscriptions.ts";
 import "./product-sync.ts";
 import "./reconciliation.ts";
+import "./order-attention.ts";
 
 builder.queryType({});
 builder.mutationType({});

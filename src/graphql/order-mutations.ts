@@ -7,6 +7,7 @@ import {
   ProviderError,
   CatalogError,
   PriceChangedError,
+  RefundShortfallError,
 } from "../domain/errors.ts";
 import { couponsSchema, createOrderSchema, fulfilmentSchema, refundLinesSchema } from "../domain/order-input.ts";
 import type { OrderRecord } from "../domain/order.ts";
@@ -24,6 +25,8 @@ const ERRORS = [
   CatalogError,
   PriceChangedError,
 ];
+/** A cancel or refund that gives points back may meet a customer who spent what it takes back. */
+const REFUND_ERRORS = [...ERRORS, RefundShortfallError];
 const idempotencyKey = z.string().trim().min(8, "idempotency keys are at least 8 characters").max(128);
 const orderId = z.string().uuid("order ids are UUIDs");
 
@@ -186,7 +189,7 @@ builder.mutationField("cancelOrder", (t) =>
     description:
       "Cancels an open order: held points are released (or a committed purchase refunded) and the order system is told.",
     authScopes: { authenticated: true },
-    errors: { types: ERRORS },
+    errors: { types: REFUND_ERRORS },
     args: {
       orderId: t.arg.id({ required: true, validate: orderId }),
       reason: t.arg.string({ required: true, validate: z.string().trim().min(1, "give a reason").max(500) }),
@@ -223,7 +226,7 @@ builder.mutationField("refund", (t) =>
     description:
       "For the shop (orders:manage): returns a completed order, or some of its lines by quantity, where the provider supports it.",
     authScopes: { authenticated: true },
-    errors: { types: ERRORS },
+    errors: { types: REFUND_ERRORS },
     args: {
       orderId: t.arg.id({ required: true, validate: orderId }),
       lines: t.arg({ type: [RefundLineInput], validate: refundLinesSchema as z.ZodType<unknown> }),

@@ -42,10 +42,24 @@ const OrderLineRef = builder.objectRef<{ order: OrderRecord; lineId: string }>("
   },
 });
 
+const OrderEventEnum = builder.enumType("OrderEvent", {
+  values: {
+    HOLD_LOST: {
+      description:
+        "The points held for the order are gone (a refund of another order took the customer's balance below them); apply bonuses again, or pay them in money",
+    },
+  },
+});
+
 const TransitionRef = builder
-  .objectRef<{ from: string | null; to: string; cause: string; vendorStatus: string | null; at: Date }>(
-    "OrderStatusChange",
-  )
+  .objectRef<{
+    from: string | null;
+    to: string;
+    cause: string;
+    event: "HOLD_LOST" | null;
+    vendorStatus: string | null;
+    at: Date;
+  }>("OrderStatusChange")
   .implement({
     fields: (t) => ({
       from: t.field({
@@ -55,6 +69,12 @@ const TransitionRef = builder
       }),
       to: t.field({ type: OrderStatusEnum, resolve: (x) => x.to as (typeof ORDER_STATUSES)[number] }),
       cause: t.exposeString("cause"),
+      event: t.field({
+        type: OrderEventEnum,
+        nullable: true,
+        description: "A move the buyer is told of by name",
+        resolve: (x) => x.event,
+      }),
       vendorStatus: t.exposeString("vendorStatus", { nullable: true }),
       at: t.string({ description: "ISO 8601", resolve: (x) => x.at.toISOString() }),
     }),
@@ -122,6 +142,10 @@ export const OrderRef = builder.objectRef<OrderRecord>("Order").implement({
       resolve: (o) => money(o.calculation?.total ?? 0, o.currency),
     }),
     refunded: t.field({ type: Money, resolve: (o) => money(o.refundedAmount, o.currency) }),
+    refundShortfallPoints: t.exposeInt("refundShortfallPoints", {
+      description:
+        "Earned points refunds should have taken back and could not, the customer having spent them (refundShortfall: REVOKE_AVAILABLE)",
+    }),
     redeemPoints: t.exposeInt("redeemPoints", { description: "Points the customer chose to spend" }),
     requestedPoints: t.exposeInt("requestedPoints", {
       description:

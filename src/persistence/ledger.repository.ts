@@ -70,6 +70,11 @@ export class PrismaLedgerRepository implements LedgerRepository {
     return row ? toRecord(row) : null;
   }
 
+  async byKey(idempotencyKey: string): Promise<LedgerRecord | null> {
+    const row = await this.db.ledgerEntry.findUnique({ where: { idempotencyKey } });
+    return row ? toRecord(row) : null;
+  }
+
   async needingReconciliation(limit: number): Promise<LedgerRecord[]> {
     const rows = await this.db.ledgerEntry.findMany({
       where: { state: "UNKNOWN", error: { startsWith: NEEDS_RECONCILIATION } },

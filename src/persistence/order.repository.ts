@@ -4,6 +4,7 @@ import {
   ConcurrentUpdateError,
   type Contact,
   type Fulfilment,
+  type OrderEvent,
   type OrderLine,
   type OrderPatch,
   type OrderRecord,
@@ -65,7 +66,13 @@ export class PrismaOrderRepository implements OrderRepository {
     return row ? toRecord(row) : null;
   }
 
-  async update(order: OrderRecord, patch: OrderPatch, cause: string, transition: boolean): Promise<OrderRecord> {
+  async update(
+    order: OrderRecord,
+    patch: OrderPatch,
+    cause: string,
+    transition: boolean,
+    event: OrderEvent | null = null,
+  ): Promise<OrderRecord> {
     return this.db.$transaction(async (tx) => {
       const { count } = await tx.order.updateMany({
         where: { id: order.id, version: order.version },
@@ -79,6 +86,7 @@ export class PrismaOrderRepository implements OrderRepository {
             from: order.status,
             to: patch.status ?? order.status,
             cause,
+            event,
             vendorStatus: patch.vendorStatus ?? null,
           },
         });
@@ -101,6 +109,20 @@ export class PrismaOrderRepository implements OrderRepository {
     return sum._sum.pointsHeld ?? 0;
   }
 
+  async ledgerHolds(providerInstanceId: string, phone: string): Promise<OrderRecord[]> {
+    const rows = await this.db.order.findMany({
+      where: {
+        loyaltyProviderId: providerInstanceId,
+        phone,
+        status: { in: [...OPEN_STATUSES] },
+        pointsHeld: { gt: 0 },
+        holdId: { startsWith: "ledger:" },
+      },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
+    return rows.map(toRecord);
+  }
+
   async transitions(orderId: string): Promise<TransitionRecord[]> {
     const rows = await this.db.orderTransition.findMany({
       where: { orderId },
@@ -110,6 +132,7 @@ export class PrismaOrderRepository implements OrderRepository {
       from: r.from as OrderStatus | null,
       to: r.to as OrderStatus,
       cause: r.cause,
+      event: r.event as OrderEvent | null,
       vendorStatus: r.vendorStatus,
       at: r.at,
     }));

@@ -1,9 +1,20 @@
 import type { PhoneCodeRecord, PhoneCodeRepository } from "../domain/phone-code.ts";
 import type { Db } from "./db.ts";
 
-const idOf = (shopId: string, phone: string, telegramUserId: string) => `${shopId}|${phone}|${telegramUserId}`;
+const liveId = (shopId: string, providerInstanceId: string, phone: string) =>
+  `${shopId}|${providerInstanceId}|${phone}`;
+const dayId = (shopId: string, phone: string, day: string) => `${shopId}|${phone}|${day}`;
+const columns = {
+  codeId: true,
+  shopId: true,
+  phone: true,
+  telegramUserId: true,
+  providerInstanceId: true,
+  sentAt: true,
+  checks: true,
+} as const;
 
-/** Sent verification codes in Prisma: one row per shop, phone and Telegram user. */
+/** Sent verification codes in Prisma: one live row per shop, provider and phone; daily counts per phone. */
 export class PrismaPhoneCodeRepository implements PhoneCodeRepository {
   constructor(private readonly db: Db) {}
 
@@ -16,31 +27,45 @@ export class PrismaPhoneCodeRepository implements PhoneCodeRepository {
     return row?.sentAt ?? null;
   }
 
+  live(shopId: string, phone: string, providerInstanceId?: string | null): Promise<PhoneCodeRecord | null> {
+    return this.db.phoneCode.findFirst({
+      where: { shopId, phone, ...(providerInstanceId ? { providerInstanceId } : {}) },
+      orderBy: { sentAt: "desc" },
+      select: columns,
+    });
+  }
+
   async sent(record: Omit<PhoneCodeRecord, "checks">): Promise<void> {
-    const id = idOf(record.shopId, record.phone, record.telegramUserId);
+    const id = liveId(record.shopId, record.providerInstanceId, record.phone);
+    const { shopId: _s, phone: _p, providerInstanceId: _i, ...fresh } = record;
     await this.db.phoneCode.upsert({
       where: { id },
       create: { id, ...record, checks: 0 },
-      update: { providerInstanceId: record.providerInstanceId, sentAt: record.sentAt, checks: 0 },
+      update: { ...fresh, checks: 0 },
     });
   }
 
-  get(shopId: string, phone: string, telegramUserId: string): Promise<PhoneCodeRecord | null> {
-    return this.db.phoneCode.findUnique({
-      where: { id: idOf(shopId, phone, telegramUserId) },
-      select: { shopId: true, phone: true, telegramUserId: true, providerInstanceId: true, sentAt: true, checks: true },
-    });
-  }
-
-  async takeCheck(shopId: string, phone: string, telegramUserId: string, max: number): Promise<boolean> {
+  async takeCheck(codeId: string, max: number): Promise<boolean> {
     const { count } = await this.db.phoneCode.updateMany({
-      where: { id: idOf(shopId, phone, telegramUserId), checks: { lt: max } },
+      where: { codeId, checks: { lt: max } },
       data: { checks: { increment: 1 } },
     });
     return count === 1;
   }
 
-  async remove(shopId: string, phone: string, telegramUserId: string): Promise<void> {
-    await this.db.phoneCode.deleteMany({ where: { id: idOf(shopId, phone, telegramUserId) } });
+  async takeDaily(shopId: string, phone: string, day: string, kind: "sends" | "checks", max: number) {
+    const id = dayId(shopId, phone, day);
+    await this.db.phoneDailyCount.upsert({ where: { id }, create: { id, shopId, phone, day }, update: {} });
+    const { count } = await this.db.phoneDailyCount.updateMany({
+      where: { id, [kind]: { lt: max } },
+      data: { [kind]: { increment: 1 } },
+    });
+    // Earlier days' counts have done their work.
+    if (kind === "sends") await this.db.phoneDailyCount.deleteMany({ where: { shopId, phone, day: { not: day } } });
+    return count === 1;
+  }
+
+  async remove(codeId: string): Promise<void> {
+    await this.db.phoneCode.deleteMany({ where: { codeId } });
   }
 }

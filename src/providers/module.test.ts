@@ -43,6 +43,7 @@ function spec(
       },
       replay: { commit: false, refund: false, reason: "test" },
       pointValue: 100,
+      revocation: { scale: "WHOLE", negativeBalance: false, reason: "test" },
     },
     requiresOrderSystem: null,
     create: () => adapter,

@@ -96,6 +96,11 @@ export function defineLoyaltyModule<Options>(spec: LoyaltyModuleSpec<Options>): 
         checkCode: adapter.checkCode?.bind(adapter) ?? unsupported("phone verification code"),
         registerCustomer: adapter.registerCustomer?.bind(adapter) ?? unsupported("documented customer creation"),
         updateCustomer: adapter.updateCustomer?.bind(adapter) ?? unsupported("documented profile update"),
+        balance:
+          adapter.balance?.bind(adapter) ??
+          (spec.capabilities.lookupBy.includes("PHONE")
+            ? async (customer) => (await adapter.findCustomer(customer))?.balance ?? null
+            : () => Promise.resolve(null)),
       };
       return Object.assign(adapter, {
         adapter: spec.id,

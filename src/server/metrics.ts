@@ -6,7 +6,7 @@ import {
 } from "@graphql-yoga/plugin-prometheus";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { CircuitStateName, ProviderCallObserver } from "../domain/ports/metrics.port.ts";
+import type { CircuitStateName, ProviderCallObserver, SecurityObserver } from "../domain/ports/metrics.port.ts";
 import { errorPathLabel, operationNameLabel } from "./metric-labels.ts";
 
 /** Distinct operation names and error paths kept as label values; later ones count as `other`. */
@@ -20,6 +20,8 @@ export interface GatewayMetrics {
   registry: Registry;
   /** Handed to every provider's HTTP edge. */
   observer: ProviderCallObserver;
+  /** Handed to the domain for what should alert a person. */
+  security: SecurityObserver;
   /** `/metrics` in Prometheus text format, GraphQL operation counts and latencies, and open subscriptions. */
   plugin(): Plugin;
   /** Figures read at scrape time. */
@@ -68,6 +70,13 @@ export function createMetrics(): GatewayMetrics {
     registers: [registry],
   });
   for (const transport of ["sse", "websocket"]) subscriptions.set({ transport }, 0);
+  const contested = new Counter({
+    name: "lg_phone_code_contested_total",
+    help: "Codes sent to a phone while another Mini App user's code for it was live: someone may be guessing",
+    labelNames: ["shop"],
+    registers: [registry],
+  });
+  const security: SecurityObserver = { phoneCodeContested: (shop) => contested.inc({ shop }) };
   const observer: ProviderCallObserver = {
     call(provider, operation, seconds, outcome) {
       calls.observe({ provider, operation, outcome }, seconds);
@@ -178,6 +187,7 @@ export function createMetrics(): GatewayMetrics {
   return {
     registry,
     observer,
+    security,
     plugin: () => ({
       onPluginInit({ addPlugin }) {
         addPlugin(prometheus());

@@ -31,7 +31,14 @@ describe("a refund never takes back more than the customer has (Integrations)", 
     expect(left).toBeLessThan(earned);
 
     const refused = await c.refund(first.id);
-    expect(refused).toMatchObject({ __typename: "ProviderError", code: "INSUFFICIENT_BONUSES" });
+    expect(refused).toMatchObject({
+      __typename: "RefundShortfallError",
+      code: "REFUND_SHORTFALL",
+      pointsToRevoke: earned,
+      balance: left,
+      shortfallPoints: earned - left,
+    });
+    expect(gw.t.gateway.simulators!.integrations.handler.requests.count("POST", "/refund")).toBe(0);
     expect(await balance()).toBe(left);
     const read = await gw.t.run(OrderByIdDocument, { id: first.id }, c.headers);
     expect(read.data?.order).toMatchObject({ data: { status: "COMPLETED" } });

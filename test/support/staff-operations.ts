@@ -10,7 +10,8 @@ export const COMPLETE_ORDER = `mutation Complete($orderId: ID!, $key: String!) {
 export const REFUND = `mutation Refund($orderId: ID!, $lines: [RefundLineInput!], $key: String!) {
   refund(orderId: $orderId, lines: $lines, idempotencyKey: $key) {
     __typename
-    ... on MutationRefundSuccess { data { id status refunded { amount } } }
+    ... on MutationRefundSuccess { data { id status refunded { amount } refundShortfallPoints } }
+    ... on RefundShortfallError { pointsToRevoke balance shortfallPoints }
     ... on Error { code message }
   }
 }`;

@@ -24,6 +24,7 @@ export interface LoyaltyProvider extends Omit<LoyaltyAdapter, OptionalMethod> {
   checkCode(phone: string, code: string): Promise<boolean>;
   registerCustomer(profile: CustomerProfile): Promise<LoyaltyAccount>;
   updateCustomer(customer: CustomerQuery, profile: CustomerProfile): Promise<LoyaltyAccount>;
+  balance(customer: CustomerQuery): Promise<number | null>;
 }
 
 /** Methods an adapter leaves out where its vendor lacks the capability; the bound provider refuses them. */
@@ -36,7 +37,8 @@ export type OptionalMethod =
   | "sendCode"
   | "checkCode"
   | "registerCustomer"
-  | "updateCustomer";
+  | "updateCustomer"
+  | "balance";
 
 /** What an adapter class implements; identity, capabilities and behaviour come from its module. */
 export interface LoyaltyAdapter {
@@ -88,6 +90,14 @@ export interface LoyaltyAdapter {
    * @example await provider.updateCustomer?.({ phone: "79005550101" }, { phone: "79005550101", name: "Вера" })
    */
   updateCustomer?(customer: CustomerQuery, profile: CustomerProfile): Promise<LoyaltyAccount>;
+
+  /**
+   * The points the customer can spend now, where a documented read tells it; `null` where none does, or
+   * where the vendor does not know the customer. Left out, the bound provider reads `findCustomer` where
+   * the provider finds customers by phone, and answers `null` elsewhere.
+   * @example await provider.balance?.({ phone: "79001234567", externalId: "502" }) // 150
+   */
+  balance?(customer: CustomerQuery): Promise<number | null>;
 
   /**
    * Prices a cart: per-line discounts, points earned, the most points redeemable, and the effect of
@@ -145,6 +155,20 @@ export interface LoyaltyBehaviour {
   replay: LoyaltyReplay;
   /** Money one point pays for, in minor units. */
   pointValue: MinorUnits;
+  /** How a refund takes back the points a purchase earned, for the shop's `refundShortfall` policy. */
+  revocation: LoyaltyRevocation;
+}
+
+export interface LoyaltyRevocation {
+  /**
+   * LINES: the vendor takes earned points back in proportion to the part of each line returned, so the
+   * gateway can take back less by returning less at the vendor (REVOKE_AVAILABLE); WHOLE: a return takes
+   * back everything the purchase earned, or the provider refunds nothing.
+   */
+  scale: "LINES" | "WHOLE";
+  /** The vendor's documents say a balance may go below zero (ALLOW_NEGATIVE). */
+  negativeBalance: boolean;
+  reason: string;
 }
 
 export interface LoyaltyFlow {

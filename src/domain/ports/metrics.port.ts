@@ -12,3 +12,11 @@ export interface ProviderCallObserver {
 }
 
 export const NO_OBSERVER: ProviderCallObserver = { call: () => {}, retry: () => {}, breaker: () => {} };
+
+/** Where the domain reports what should alert a person; the server turns it into Prometheus metrics. */
+export interface SecurityObserver {
+  /** A new code for a phone replaced a live one that another Mini App user had asked for. */
+  phoneCodeContested(shopId: string): void;
+}
+
+export const NO_SECURITY_OBSERVER: SecurityObserver = { phoneCodeContested: () => {} };

@@ -36,6 +36,12 @@ export const bonusPlusModule = defineLoyaltyModule({
       reason: "POST /retail and PUT /retail/back are not documented as deduplicated",
     },
     pointValue: POINT_VALUE_MINOR,
+    revocation: {
+      scale: "LINES",
+      negativeBalance: false,
+      reason:
+        "PUT /retail/back returns part of a line (seed 001, 2.4), and the points earned go back in proportion; no document allows a negative balance",
+    },
   },
   create: (instance, deps) => new BonusPlusAdapter(instance.id, createBonusPlusHttp(instance, deps), instance.options),
 });

@@ -111,11 +111,13 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
     };
   }
 
-  /** `refund` cancels the whole purchase; a replay returns the stored result, so it is retried. */
+  /**
+   * `refund` cancels the whole purchase; a replay returns the stored result, so it is retried. What it
+   * takes back is weighed by the domain first, against `balance` (the shop's refundShortfall policy).
+   */
   async refund(req: Port.RefundRequest): Promise<Port.RefundReceipt> {
     if (req.lines)
       throw new ProviderError("UNSUPPORTED_BY_PROVIDER", "this provider refunds whole purchases only", this.instanceId);
-    await this.assertCanRevoke(req);
     const wire = await this.http.request({
       method: "POST",
       path: "refund",
@@ -127,31 +129,21 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
   }
 
   /**
-   * A refund gives back the points spent and takes back the points earned (seed 002, REFUND:
-   * `points_restored`, `points_revoked`). Where the customer has since spent what this purchase earned,
-   * the vendor would take their balance below zero. No call reads a balance by `id_client`, so a dry run
-   * of `calculate/bonus` over a cheque far larger than any balance tells the most that could be spent:
-   * the balance (or 0 where redemptions are blocked, and then a refund that revokes is refused too).
+   * No call reads a balance by `id_client` (`code` needs the QR token, which the gateway does not keep),
+   * so a dry run of `calculate/bonus` over a cheque far larger than any balance tells the most that could
+   * be spent: the balance, or 0 where redemptions are blocked (the defensive reading). Null without the
+   * client's id.
    */
-  private async assertCanRevoke(req: Port.RefundRequest): Promise<void> {
-    const net = (req.pointsEarned ?? 0) - (req.pointsRedeemed ?? 0);
-    if (net <= 0 || !req.customer.externalId) return;
+  async balance(customer: Port.CustomerQuery): Promise<number | null> {
+    if (!customer.externalId) return null;
     const probe = await this.http.request({
       method: "POST",
       path: "calculate/bonus",
-      body: { id_client: req.customer.externalId, outlet_id: this.opts.outletId, total: 1_000_000 },
+      body: { id_client: customer.externalId, outlet_id: this.opts.outletId, total: 1_000_000 },
       schema: bonusCalcWire,
       idempotent: true,
     });
-    const balance = points(probe.max_pay_bonus);
-    if (balance < net) {
-      throw new ProviderError(
-        "INSUFFICIENT_BONUSES",
-        `the refund would take back ${net} points earned on this purchase, and the customer has ${balance}`,
-        this.instanceId,
-        "REFUND_EXCEEDS_BALANCE",
-      );
-    }
+    return points(probe.max_pay_bonus);
   }
 
   private promotions(who: Record<string, string>, items: ReturnType<IntegrationsAdapter["items"]>) {

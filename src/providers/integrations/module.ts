@@ -37,6 +37,12 @@ export const integrationsModule = defineLoyaltyModule({
       reason: "`bonus` is deduplicated by idempotency_key; a `refund` replay within 72 h returns the stored result",
     },
     pointValue: POINT_VALUE_MINOR,
+    revocation: {
+      scale: "WHOLE",
+      negativeBalance: false,
+      reason:
+        "`refund` cancels the whole purchase (seed 002, REFUND: points_revoked); no document allows a negative balance",
+    },
   },
   create: (instance, deps) =>
     new IntegrationsAdapter(

@@ -37,6 +37,7 @@ export const loyalClientModule = defineLoyaltyModule({
       reason: "`retail` is not documented as deduplicated; no refund is documented",
     },
     pointValue: POINT_VALUE_MINOR,
+    revocation: { scale: "WHOLE", negativeBalance: false, reason: "no refund is documented" },
   },
   create: (instance, deps) =>
     new LoyalClientAdapter(

@@ -41,6 +41,12 @@ export const posifloraLoyaltyModule = defineLoyaltyModule({
         "the payment id is derived from our key, so a repeat is JSON:API's 409 Conflict and the order is read back; a return of a returned order is harmless",
     },
     pointValue: POINT_VALUE_MINOR,
+    revocation: {
+      scale: "WHOLE",
+      negativeBalance: false,
+      reason:
+        "an order is returned whole (PATCH /v1/orders/{id}/return) and Posiflora takes back what it accrued; no document allows a negative balance",
+    },
   },
   create: (instance, deps) =>
     new PosifloraLoyaltyAdapter(instance.id, createPosifloraHttp(instance, deps), instance.options),

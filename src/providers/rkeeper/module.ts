@@ -36,6 +36,7 @@ export const rkeeperModule = defineLoyaltyModule({
       reason: "seed 004 closes an order once and says nothing of a second `orders/close`; no refund is documented",
     },
     pointValue: POINT_VALUE_MINOR,
+    revocation: { scale: "WHOLE", negativeBalance: false, reason: "no refund is documented" },
   },
   create: (instance, deps) => new RkeeperAdapter(instance.id, createRkeeperHttp(instance, deps), instance.options),
 });
