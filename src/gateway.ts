@@ -17,6 +17,8 @@ import { CustomerRegistration } from "./domain/customer-registration.service.ts"
 import { PrismaPhoneCodeRepository } from "./persistence/phone-code.repository.ts";
 import { PrismaAttentionRepository } from "./persistence/attention.repository.ts";
 import { PointsRefund } from "./domain/points-refund.ts";
+import { PointsHolds } from "./domain/points-hold.ts";
+import { OrderProcess } from "./domain/order-process.runner.ts";
 import { AttentionQueue } from "./domain/attention.service.ts";
 import { Reconciliation } from "./domain/reconciliation.service.ts";
 import { TelegramContactProofs } from "./auth/telegram-contact.ts";
@@ -185,19 +187,28 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     transitions,
     logger,
   });
-  const checkout = new CheckoutService(
+  const orderProcess = new OrderProcess({
     shops,
-    customers,
-    loyalty,
+    pricing: loyalty,
     cartPricing,
-    orderLoyalty,
+    loyalty: orderLoyalty,
+    holds: new PointsHolds(orderLoyalty, access, orderRepo, transitions),
+    refunds,
     access,
     transitions,
-    orderRepo,
+  });
+  const checkout = new CheckoutService({
+    shops,
+    customers,
+    pricing: loyalty,
+    cartPricing,
+    loyalty: orderLoyalty,
+    access,
+    transitions,
     registration,
-    refunds,
-  );
-  const fulfilment = new FulfilmentService(shops, orderLoyalty, access, transitions, orderRepo, checkout, refunds);
+    process: orderProcess,
+  });
+  const fulfilment = new FulfilmentService(shops, orderProcess, access, transitions, orderRepo);
   const orders = new OrderQueries(shops, customers, access, orderRepo);
   const statusSync = new StatusSync(shops, fulfilment, new PrismaSyncCursorRepository(db), logger);
   if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);

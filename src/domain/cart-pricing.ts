@@ -1,3 +1,4 @@
+import type { CreateOrderInput } from "./order-input.ts";
 import { assertCurrency, type CartLineInput, type PricedLineInput } from "./cart.ts";
 import type { CatalogService } from "./catalog.service.ts";
 import { CatalogError, PriceChangedError } from "./errors.ts";
@@ -85,4 +86,17 @@ function fromPriceList(shop: Shop, l: CartLineInput, i: number): PricedLineInput
   if (l.unitPrice && l.unitPrice.amount !== listed.price)
     throw new PriceChangedError(i, l.productId, listed.price, shop.currency);
   return { productId: l.productId, name: listed.name, quantity: l.quantity, unitPrice: listed.price };
+}
+
+/** Catalog prices for the store that fulfils the order: the pickup store, or the order system's delivery store. */
+export function priceOrderLines(
+  cartPricing: CartPricing,
+  scope: RequestScope,
+  shop: Shop,
+  lines: CreateOrderInput["lines"],
+  fulfilment: { kind: string; storeId?: string | null },
+  path = "input.lines",
+) {
+  const storeId = fulfilment.kind === "PICKUP" ? (fulfilment.storeId ?? null) : (shop.orders?.deliveryStoreId ?? null);
+  return cartPricing.price(scope, shop, lines, storeId, { checkStock: true, path });
 }

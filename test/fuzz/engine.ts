@@ -274,8 +274,9 @@ function buildRequest(
     headers: { ...headers, "content-type": type },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
+  // A lone surrogate cannot be put in a URL at all (encodeURIComponent throws), so it goes as U+FFFD, as a browser's would.
   const params = (q: string, vars: string) =>
-    `query=${encodeURIComponent(q)}${vars ? `&variables=${vars}` : ""}${op.operationName ? `&operationName=${op.operationName}` : ""}`;
+    `query=${encodeURIComponent(q.replace(/\p{Surrogate}/gu, "\uFFFD"))}${vars ? `&variables=${vars}` : ""}${op.operationName ? `&operationName=${op.operationName}` : ""}`;
   switch (transport) {
     case "post-json":
       return { path: "/graphql", init: json({ query: op.query, variables, operationName: op.operationName }) };

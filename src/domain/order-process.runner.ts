@@ -1,0 +1,362 @@
+import { toLines } from "./cart.ts";
+import { type CartPricing, priceOrderLines } from "./cart-pricing.ts";
+import { GatewayError, InvalidInputError, LoyaltyRuleError, ProviderError } from "./errors.ts";
+import { assertTakesCoupons, type LoyaltyService } from "./loyalty.service.ts";
+import type { OrderAccess } from "./order-access.ts";
+import type { CreateOrderInput } from "./order-input.ts";
+import { couponsOf, type OrderLoyalty } from "./order-loyalty.ts";
+import { checkGuards, type Command, type Effect, flowKindOf, ORDER_PROCESS } from "./order-process.ts";
+import type { OrderStatus } from "./order-state.ts";
+import type { OrderTransitions } from "./order-transitions.ts";
+import type { OrderLine, OrderPatch, OrderRecord } from "./order.ts";
+import type { PointsHolds } from "./points-hold.ts";
+import type { PointsRefund } from "./points-refund.ts";
+import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+import { providerOrder } from "./provider-order.ts";
+import type { RequestScope } from "./request-scope.ts";
+import { SCOPES } from "./scopes.ts";
+import type { Shop, ShopDirectory } from "./shop-directory.ts";
+import { linePaid, refundAmounts, type RefundAmount } from "./refund-amounts.ts";
+
+/** What a command is asked with. */
+export interface CommandInput {
+  /** applyBonuses */
+  points?: number;
+  /** updateItems */
+  items?: CreateOrderInput["lines"];
+  coupons?: string[] | null;
+  /** cancel */
+  reason?: string;
+  /** refund: lines by quantity (none: what is left of the whole order) */
+  lines?: Array<{ lineId: string; quantity: number }> | null;
+  /** complete, cancel, refund: the order system reported it, so it is not told again */
+  reported?: boolean;
+  /** The history's cause; the command's name by default. */
+  cause?: string;
+}
+
+/** One command on one order, as the effects see it: they move `order` on and fill the final transition. */
+interface StepContext {
+  scope: RequestScope;
+  shop: Shop;
+  provider: LoyaltyProvider;
+  order: OrderRecord;
+  input: CommandInput;
+  cause: string;
+  /** The status the command ends in, and what its last write stores. */
+  to: OrderStatus;
+  patch: OrderPatch;
+  /** An effect that made the last write itself (the hold effects) leaves the result here. */
+  result?: OrderRecord;
+  /** Points moved at the provider: the customer's other holds are checked afterwards. */
+  moved: boolean;
+  refund?: { amounts: RefundAmount[]; lines: OrderLine[]; all: boolean; money: number };
+}
+
+export interface OrderProcessOptions {
+  shops: ShopDirectory;
+  pricing: LoyaltyService;
+  cartPricing: CartPricing;
+  loyalty: OrderLoyalty;
+  holds: PointsHolds;
+  refunds: PointsRefund;
+  access: OrderAccess;
+  transitions: OrderTransitions;
+}
+
+/** The cause a command writes into the order's history, unless its caller names one. */
+const CAUSE: Record<Command, string> = {
+  applyBonuses: "applyBonuses",
+  updateItems: "updateOrderItems",
+  confirm: "confirmOrder",
+  complete: "completeOrder",
+  cancel: "cancelOrder",
+  refund: "refund",
+};
+
+const SERVICE_SCOPE: Record<Command, string> = {
+  applyBonuses: SCOPES.ordersWrite,
+  updateItems: SCOPES.ordersWrite,
+  confirm: SCOPES.ordersWrite,
+  cancel: SCOPES.ordersWrite,
+  complete: SCOPES.ordersManage,
+  refund: SCOPES.ordersManage,
+};
+
+/**
+ * Runs the commands of the order process (order-process.ts): under the order's lock, on a fresh read, the
+ * command's guards, then its declared effects for the provider's flow kind, in order, then the last
+ * transition. Services call `run`; they decide nothing about status, holds or points themselves.
+ */
+export class OrderProcess {
+  constructor(private readonly o: OrderProcessOptions) {}
+
+  async run(command: Command, scope: RequestScope, orderId: string, input: CommandInput = {}): Promise<OrderRecord> {
+    let after: StepContext | null = null;
+    const done = await this.o.access.change(
+      scope,
+      orderId,
+      async (order, shop) => {
+        const provider = this.o.shops.loyaltyProvider(shop, order.loyaltyProviderId);
+        const ctx: StepContext = {
+          scope,
+          shop,
+          provider,
+          order,
+          input,
+          cause: input.cause ?? CAUSE[command],
+          to: ORDER_PROCESS[command].to[0]!,
+          patch: {},
+          moved: false,
+        };
+        if (command === "refund") ctx.to = input.lines ? "PARTIALLY_REFUNDED" : "REFUNDED";
+        if (command === "applyBonuses") ctx.to = "BONUSES_HELD";
+        checkGuards(command, { order, provider, points: input.points, lines: input.lines }, ctx.to);
+        if (command === "refund") this.prepareRefund(ctx);
+        if (command === "cancel") ctx.cause = `${ctx.cause}: ${input.reason ?? ""}`;
+        const effects = ORDER_PROCESS[command].effects[flowKindOf(provider)];
+        for (const effect of effects) {
+          if (effect === "recheckOtherHolds") continue;
+          await this.effects[effect](ctx);
+          if (ctx.result) return ctx.result;
+        }
+        after = effects.includes("recheckOtherHolds") && ctx.moved ? ctx : null;
+        return this.o.transitions.transition(ctx.order, ctx.to, ctx.patch, ctx.cause);
+      },
+      SERVICE_SCOPE[command],
+    );
+    // After the lock: the other orders are locked one by one, never while this one is held.
+    const moved = after as StepContext | null;
+    if (moved) await this.o.refunds.recheckHolds(moved.provider, done);
+    return done;
+  }
+
+  private prepareRefund(ctx: StepContext): void {
+    const { order } = ctx;
+    const amounts = refundAmounts(order, ctx.input.lines);
+    const money = amounts.reduce((a, l) => a + l.amount, 0);
+    if (money === 0)
+      throw new InvalidInputError("nothing is left to refund on these lines", [
+        { path: "lines", message: "already refunded" },
+      ]);
+    const lines = order.lines.map((l) => {
+      const back = amounts.find((a) => a.lineId === l.lineId);
+      return {
+        ...l,
+        refunded: (l.refunded ?? 0) + (back?.amount ?? 0),
+        refundedSubtotal: (l.refundedSubtotal ?? 0) + (back?.subtotal ?? 0),
+      };
+    });
+    const all = lines.every((l) => l.refunded >= linePaid(order, l.lineId));
+    ctx.refund = { amounts, lines, all, money };
+    ctx.to = all ? "REFUNDED" : "PARTIALLY_REFUNDED";
+    ctx.cause = ctx.input.lines ? `${ctx.cause}: lines` : ctx.cause;
+    ctx.patch = { refundedAmount: order.refundedAmount + money, lines };
+  }
+
+  /** Each effect of order-process.ts, under its declared name. */
+  private readonly effects: Record<Exclude<Effect, "recheckOtherHolds">, (ctx: StepContext) => Promise<void>> = {
+    holdPoints: (ctx) => this.holdPoints(ctx),
+    holdPointsForNewCart: (ctx) => this.holdPointsForNewCart(ctx),
+
+    renewLapsedHold: async (ctx) => {
+      ctx.order = await this.o.holds.renewIfExpired(ctx.order, ctx.provider);
+    },
+
+    createInOrderSystem: async (ctx) => {
+      const { shop, order, provider } = ctx;
+      if (!shop.orders || order.orderRef) return;
+      const created = await shop.orders.createOrder(
+        providerOrder(order, provider, await this.buyerName(order, provider)),
+      );
+      ctx.order = await this.o.transitions.transition(
+        order,
+        order.status,
+        { orderRef: created.reference, vendorStatus: created.vendorStatus },
+        `${ctx.cause}: order system`,
+      );
+    },
+
+    commitPurchase: async (ctx) => {
+      const { order, provider } = ctx;
+      const { flow } = provider.behaviour;
+      if (!order.phone || order.loyaltyRef || (order.redeemPoints === 0 && flow.commitOnlyToRedeem)) return;
+      const receipt = await this.o.loyalty.commit(order, provider);
+      ctx.order = await this.o.transitions.amend(
+        order,
+        {
+          loyaltyRef: receipt.reference,
+          pointsRedeemed: receipt.pointsRedeemed,
+          pointsEarned: receipt.pointsEarned,
+          pointsHeld: 0,
+          holdId: null,
+          holdExpiresAt: null,
+        },
+        `${ctx.cause}: commit`,
+      );
+    },
+
+    completeInOrderSystem: async (ctx) => {
+      const { shop, order } = ctx;
+      const alreadyDone = order.vendorStatus !== null && shop.orders?.statusMap[order.vendorStatus] === "COMPLETED";
+      if (!shop.orders || !order.orderRef || ctx.input.reported || alreadyDone) return;
+      const { vendorStatus } = await shop.orders.completeOrder(order.id);
+      ctx.order = await this.o.transitions.transition(
+        order,
+        order.status,
+        { vendorStatus },
+        `${ctx.cause}: order system`,
+      );
+    },
+
+    releaseOrReturnPoints: async (ctx) => {
+      const { shop, order, provider } = ctx;
+      ctx.patch = { pointsHeld: 0, holdId: null, holdExpiresAt: null };
+      if (!order.loyaltyRef) return this.o.loyalty.release(order, provider);
+      const { shortfall } = await this.o.refunds.returnPoints(shop, order, provider, undefined);
+      ctx.patch.refundShortfallPoints = order.refundShortfallPoints + shortfall;
+      ctx.moved = true;
+    },
+
+    cancelInOrderSystem: async (ctx) => {
+      const { shop, order } = ctx;
+      if (!shop.orders || !order.orderRef) return;
+      ctx.patch.vendorStatus = (await shop.orders.cancelOrder(order.id, ctx.input.reason ?? "")).vendorStatus;
+    },
+
+    refundPoints: async (ctx) => {
+      const { shop, order, provider, input } = ctx;
+      const refund = ctx.refund!;
+      const systemReturns = refund.all && shop.orders !== null && order.orderRef !== null;
+      if (order.loyaltyRef) {
+        const lines = provider.capabilities.refund === "PARTIAL" ? refund.amounts : undefined;
+        const { shortfall } = await this.o.refunds.returnPoints(shop, order, provider, lines, !input.reported);
+        ctx.patch.refundShortfallPoints = order.refundShortfallPoints + shortfall;
+        ctx.moved = true;
+      } else if (order.phone && provider.behaviour.flow.commitOnlyToRedeem && systemReturns) {
+        // The vendor accrued by itself at completion, and the order system's return takes those points back.
+        if (!input.reported) await this.o.refunds.weighReturn(shop, order, provider);
+        ctx.moved = true;
+      }
+    },
+
+    returnInOrderSystem: async (ctx) => {
+      const { shop, order } = ctx;
+      // The whole order came back: the order system records the return too (it returns whole orders only).
+      if (!ctx.refund!.all || !shop.orders || !order.orderRef || ctx.input.reported) return;
+      ctx.patch.vendorStatus = (await shop.orders.returnOrder(order.id)).vendorStatus;
+    },
+  };
+
+  /**
+   * applyBonuses: recalculates with the points asked, checks them against the provider's maximum, and
+   * holds them. Priced before anything moves, so a refusal leaves no trace. A vendor that holds natively
+   * counts the old hold against the new amount; only a refusal that the old hold may explain releases it first.
+   */
+  private async holdPoints(ctx: StepContext): Promise<void> {
+    const { order, provider } = ctx;
+    const points = ctx.input.points ?? 0;
+    const cause = ctx.cause;
+    if (points === order.pointsHeld && order.calculation?.redeemedPoints === points) {
+      ctx.result = order;
+      return;
+    }
+    const trial = await this.o.pricing.price(provider, this.o.loyalty.cart(order, points)).catch((error: unknown) => {
+      const mayFit =
+        error instanceof LoyaltyRuleError &&
+        order.holdId !== null &&
+        provider.capabilities.hold === "NATIVE" &&
+        points <= (error.maxRedeemablePoints ?? 0) + order.pointsHeld;
+      if (!mayFit) throw error;
+      return null;
+    });
+    if (trial && points === 0) {
+      await this.o.loyalty.release(order, provider);
+      ctx.result = await this.o.transitions.transition(
+        order,
+        "CALCULATED",
+        { calculation: trial, holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0, requestedPoints: 0 },
+        cause,
+      );
+      return;
+    }
+    if (trial && order.holdId && provider.capabilities.hold !== "NATIVE") {
+      const hold = await this.o.holds.hold(order, provider, points, trial);
+      await this.o.loyalty.release(order, provider);
+      ctx.result = await this.o.holds.record(order, trial, points, hold, cause);
+      return;
+    }
+    const current = order.holdId ? await this.o.holds.release(order, provider, `${cause}: release`) : order;
+    const calculation = trial ?? (await this.o.pricing.price(provider, this.o.loyalty.cart(current, points)));
+    if (points === 0) {
+      ctx.result = await this.o.transitions.amend(current, { calculation, requestedPoints: 0 }, cause);
+      return;
+    }
+    const hold = await this.o.holds.hold(current, provider, points, calculation);
+    ctx.result = await this.o.holds.record(current, calculation, points, hold, cause);
+  }
+
+  /**
+   * updateItems: a new cart. The hold goes first (r_keeper: reset), but nothing is stored until the new
+   * cart is held: a refused change gets the old hold back and leaves the order as it was. What the
+   * customer asked for is held again where the new cart allows it, and capped where it does not.
+   */
+  private async holdPointsForNewCart(ctx: StepContext): Promise<void> {
+    const { scope, shop, order, provider } = ctx;
+    const items = ctx.input.items ?? [];
+    const priced = toLines(await priceOrderLines(this.o.cartPricing, scope, shop, items, order.fulfilment, "lines"));
+    const coupons = ctx.input.coupons ? [...new Set(ctx.input.coupons)] : couponsOf(order);
+    assertTakesCoupons(provider, coupons);
+    const points = order.pointsHeld;
+    const asked = Math.max(order.requestedPoints, points);
+    const draft = { ...order, lines: priced };
+    await this.o.loyalty.release(order, provider);
+    try {
+      // One vendor call when the held points still fit; a refusal says how many do.
+      let keep = asked;
+      const cart = (n: number) => this.o.loyalty.cart(draft, n, coupons);
+      let calculation = await this.o.pricing.price(provider, cart(keep)).catch((error: unknown) => {
+        if (!(error instanceof LoyaltyRuleError)) throw error;
+        keep = Math.min(asked, error.maxRedeemablePoints ?? 0);
+        return null;
+      });
+      calculation ??= await this.o.pricing.price(provider, cart(keep));
+      const hold = keep > 0 ? await this.o.holds.hold({ ...draft, calculation }, provider, keep, calculation) : null;
+      ctx.result = await this.o.transitions.transition(
+        order,
+        hold ? "BONUSES_HELD" : "CALCULATED",
+        {
+          lines: priced,
+          calculation,
+          redeemPoints: keep,
+          pointsHeld: keep,
+          holdId: hold?.holdId ?? null,
+          holdExpiresAt: hold?.expiresAt ?? null,
+        },
+        "updateOrderItems",
+        { record: true },
+      );
+    } catch (error) {
+      if (!order.holdId || points === 0) throw error;
+      // Refused: the old hold comes back. Unknown (the vendor may have taken the new hold): the order
+      // shows the release, and recovery compensates the new hold, so the two agree either way.
+      const certain = error instanceof GatewayError && !(error instanceof ProviderError && error.uncertain);
+      if (certain) await this.o.holds.restore(order, provider);
+      else
+        await this.o.transitions.transition(
+          order,
+          "CALCULATED",
+          { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
+          "updateOrderItems: hold released; the new one is left to recovery",
+        );
+      throw error;
+    }
+  }
+
+  /** The buyer's name for the order system: the contact's, or else the loyalty account's, where it has one. */
+  private async buyerName(order: OrderRecord, provider: LoyaltyProvider): Promise<string | null> {
+    if (order.contact.name) return order.contact.name;
+    if (!order.phone || !provider.capabilities.lookupBy.includes("PHONE")) return null;
+    return (await provider.findCustomer({ phone: order.phone }).catch(() => null))?.name ?? null;
+  }
+}

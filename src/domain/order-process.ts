@@ -1,0 +1,182 @@
+import { ConflictError, InvalidInputError, ProviderError } from "./errors.ts";
+import { InvalidStateError, type OrderStatus } from "./order-state.ts";
+import type { OrderRecord } from "./order.ts";
+import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+
+/**
+ * The order process, in the manner of Vendure's default order process: every command that moves an
+ * order, the statuses it starts from and may end in, its guards (typed vetoes, checked before anything
+ * moves) and its effects, in order. Effects are chosen by the flow kind the provider's declared
+ * behaviour gives, never by its name. The services ask `OrderProcess` (order-process.runner.ts) for a
+ * command; the effects' code is in order-effects.ts, each under the name declared here.
+ * docs/order-process.md is drawn from these declarations (`npm run docs:order-process`).
+ */
+
+/** How a provider's points move through an order: who holds them, and when the purchase is recorded. */
+export const FLOW_KINDS = [
+  "VENDOR_HOLD/COMMIT_AT_COMPLETE",
+  "LEDGER_HOLD/COMMIT_AT_CONFIRM",
+  "LEDGER_HOLD/COMMIT_AT_COMPLETE",
+] as const;
+export type FlowKind = (typeof FLOW_KINDS)[number];
+
+export function flowKindOf(provider: Pick<LoyaltyProvider, "capabilities" | "behaviour">): FlowKind {
+  const holder = provider.capabilities.hold === "NATIVE" ? "VENDOR_HOLD" : "LEDGER_HOLD";
+  const kind = `${holder}/COMMIT_AT_${provider.behaviour.flow.commitAt}`;
+  if (!(FLOW_KINDS as readonly string[]).includes(kind))
+    throw new Error(`no order process is declared for the flow ${kind}`);
+  return kind as FlowKind;
+}
+
+export type Command = "applyBonuses" | "updateItems" | "confirm" | "complete" | "cancel" | "refund";
+
+export type Guard =
+  /** The cart and the points may still change: nothing is placed, committed or in the order system. */
+  | "notPlaced"
+  /** Points are redeemed only by a known customer. */
+  | "knownCustomerToRedeem"
+  /** A committed purchase can be cancelled only where the provider gives the points back. */
+  | "purchaseReturnable"
+  /** The provider refunds the purchase, or the lines asked, and something is left to refund. */
+  | "refundable";
+
+export type Effect =
+  /** Prices the cart with the points asked, then releases the old hold and holds the new amount. */
+  | "holdPoints"
+  /** Prices the new cart, releases the hold, and holds again what the new cart allows (or restores the old). */
+  | "holdPointsForNewCart"
+  /** A vendor's hold that ran out is made again, or the order answers HOLD_EXPIRED. */
+  | "renewLapsedHold"
+  /** The order is created in the shop's order system. */
+  | "createInOrderSystem"
+  /** The purchase is recorded at the provider: points spent and earned. */
+  | "commitPurchase"
+  /** The order system is told the order is done (unless it is the one that reported it). */
+  | "completeInOrderSystem"
+  /** The hold is released, or a committed purchase refunded (weighed against the balance). */
+  | "releaseOrReturnPoints"
+  /** The order system is told the order is cancelled. */
+  | "cancelInOrderSystem"
+  /** The points leg of a refund, weighed against the balance (the shop's refundShortfall policy). */
+  | "refundPoints"
+  /** A whole refund: the order system records the return. */
+  | "returnInOrderSystem"
+  /** The gateway's holds of the customer's other open orders are checked against the balance left. */
+  | "recheckOtherHolds";
+
+export interface Step {
+  readonly from: readonly OrderStatus[];
+  readonly to: readonly OrderStatus[];
+  readonly guards: readonly Guard[];
+  /** The effects, in order, for each flow kind. */
+  readonly effects: Readonly<Record<FlowKind, readonly Effect[]>>;
+}
+
+const NOT_PLACED: readonly OrderStatus[] = ["CALCULATED", "BONUSES_HELD"];
+const OPEN: readonly OrderStatus[] = ["CALCULATED", "BONUSES_HELD", "PLACED", "ASSEMBLING", "READY", "IN_DELIVERY"];
+const every = (effects: readonly Effect[]): Record<FlowKind, readonly Effect[]> =>
+  Object.fromEntries(FLOW_KINDS.map((k) => [k, effects])) as Record<FlowKind, readonly Effect[]>;
+
+export const ORDER_PROCESS: Readonly<Record<Command, Step>> = {
+  applyBonuses: {
+    from: NOT_PLACED,
+    to: NOT_PLACED,
+    guards: ["notPlaced", "knownCustomerToRedeem"],
+    effects: every(["holdPoints"]),
+  },
+  updateItems: {
+    from: NOT_PLACED,
+    to: NOT_PLACED,
+    guards: ["notPlaced"],
+    effects: every(["holdPointsForNewCart"]),
+  },
+  confirm: {
+    from: NOT_PLACED,
+    to: ["PLACED"],
+    guards: [],
+    effects: {
+      "VENDOR_HOLD/COMMIT_AT_COMPLETE": ["renewLapsedHold", "createInOrderSystem"],
+      "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["createInOrderSystem", "commitPurchase"],
+      "LEDGER_HOLD/COMMIT_AT_COMPLETE": ["createInOrderSystem"],
+    },
+  },
+  complete: {
+    from: ["PLACED", "ASSEMBLING", "READY", "IN_DELIVERY"],
+    to: ["COMPLETED"],
+    guards: [],
+    effects: {
+      "VENDOR_HOLD/COMMIT_AT_COMPLETE": ["completeInOrderSystem", "commitPurchase"],
+      "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["completeInOrderSystem"],
+      "LEDGER_HOLD/COMMIT_AT_COMPLETE": ["completeInOrderSystem", "commitPurchase"],
+    },
+  },
+  cancel: {
+    from: OPEN,
+    to: ["CANCELLED"],
+    guards: ["purchaseReturnable"],
+    effects: every(["releaseOrReturnPoints", "cancelInOrderSystem", "recheckOtherHolds"]),
+  },
+  refund: {
+    from: ["COMPLETED", "PARTIALLY_REFUNDED"],
+    to: ["PARTIALLY_REFUNDED", "REFUNDED"],
+    guards: ["refundable"],
+    effects: every(["refundPoints", "returnInOrderSystem", "recheckOtherHolds"]),
+  },
+};
+
+/** The one answer to "may this order still change its cart and its points". */
+export function mayChange(order: Pick<OrderRecord, "status" | "loyaltyRef" | "orderRef">): boolean {
+  return NOT_PLACED.includes(order.status) && order.loyaltyRef === null && order.orderRef === null;
+}
+
+/** The order is out of the customer's hands: placed (or further), so reports of the order system count. */
+export function isPlaced(order: Pick<OrderRecord, "status">): boolean {
+  return order.status !== "DRAFT" && !NOT_PLACED.includes(order.status);
+}
+
+/** What a guard needs beyond the order. */
+export interface GuardInput {
+  order: OrderRecord;
+  provider: LoyaltyProvider;
+  /** applyBonuses: the points asked. */
+  points?: number;
+  /** refund: the lines asked (none: the whole order). */
+  lines?: ReadonlyArray<{ lineId: string; quantity: number }> | null;
+}
+
+const GUARDS: Record<Guard, (input: GuardInput) => void> = {
+  notPlaced: ({ order }) => {
+    if (!mayChange(order))
+      throw new ConflictError("INVALID_STATE", `an order that is ${order.status} can no longer change`);
+  },
+  knownCustomerToRedeem: ({ order, points }) => {
+    if ((points ?? 0) > 0 && !order.phone)
+      throw new InvalidInputError("points can be redeemed only for a known customer", [
+        { path: "points", message: "link a phone first" },
+      ]);
+  },
+  purchaseReturnable: ({ order, provider }) => {
+    if (order.loyaltyRef && provider.capabilities.refund === "NONE")
+      throw new ProviderError(
+        "UNSUPPORTED_BY_PROVIDER",
+        `${provider.instanceId} cannot return points already spent; the order cannot be cancelled here`,
+        provider.instanceId,
+      );
+  },
+  refundable: ({ order, provider, lines }) => {
+    const { refund } = provider.capabilities;
+    if (order.loyaltyRef && (refund === "NONE" || (lines && refund !== "PARTIAL")))
+      throw new ProviderError(
+        "UNSUPPORTED_BY_PROVIDER",
+        `${provider.instanceId} cannot refund ${lines ? "part of a purchase" : "purchases"}`,
+        provider.instanceId,
+      );
+  },
+};
+
+/** Checks that `command` may start from the order's status, then its guards, before anything moves. */
+export function checkGuards(command: Command, input: GuardInput, to?: OrderStatus): void {
+  const step = ORDER_PROCESS[command];
+  if (!step.from.includes(input.order.status)) throw new InvalidStateError(input.order.status, to ?? step.to[0]!);
+  for (const guard of step.guards) GUARDS[guard](input);
+}
