@@ -131,7 +131,7 @@ export function mayChange(order: Pick<OrderRecord, "status" | "loyaltyRef" | "or
 
 /** The order is out of the customer's hands: placed (or further), so reports of the order system count. */
 export function isPlaced(order: Pick<OrderRecord, "status">): boolean {
-  return order.status !== "DRAFT" && !NOT_PLACED.includes(order.status);
+  return !NOT_PLACED.includes(order.status);
 }
 
 /** What a guard needs beyond the order. */

@@ -11,7 +11,6 @@ import {
 describe("order state table", () => {
   it("walks the happy path and the refund path", () => {
     const path = [
-      "DRAFT",
       "CALCULATED",
       "BONUSES_HELD",
       "PLACED",

@@ -1,7 +1,7 @@
 import { ConflictError } from "./errors.ts";
 
+/** A new order is CALCULATED: it is stored once priced, never as a draft. */
 export const ORDER_STATUSES = [
-  "DRAFT",
   "CALCULATED",
   "BONUSES_HELD",
   "PLACED",
@@ -16,7 +16,6 @@ export const ORDER_STATUSES = [
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const OPEN_STATUSES: readonly OrderStatus[] = [
-  "DRAFT",
   "CALCULATED",
   "BONUSES_HELD",
   "PLACED",
@@ -27,7 +26,6 @@ export const OPEN_STATUSES: readonly OrderStatus[] = [
 
 /** Every legal move of an order, in the manner of Vendure's order state machine. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, { to: OrderStatus[] }> = {
-  DRAFT: { to: ["CALCULATED", "CANCELLED"] },
   CALCULATED: { to: ["CALCULATED", "BONUSES_HELD", "PLACED", "CANCELLED"] },
   BONUSES_HELD: { to: ["CALCULATED", "BONUSES_HELD", "PLACED", "CANCELLED"] },
   PLACED: { to: ["PLACED", "ASSEMBLING", "READY", "IN_DELIVERY", "COMPLETED", "CANCELLED"] },

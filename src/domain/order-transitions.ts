@@ -1,6 +1,6 @@
 import { CrashPoints } from "./crash-points.ts";
 import { NO_ORDER_EVENTS, type OrderEvents } from "./order-events.ts";
-import { assertTransition, type OrderStatus } from "./order-state.ts";
+import { assertTransition, InvalidStateError, type OrderStatus } from "./order-state.ts";
 import type { OrderEvent, OrderPatch, OrderRecord, OrderRepository } from "./order.ts";
 
 type Draft = Omit<OrderRecord, "version" | "createdAt" | "updatedAt">;
@@ -17,9 +17,9 @@ export class OrderTransitions {
     private readonly crash: CrashPoints = new CrashPoints(),
   ) {}
 
-  /** Stores a new order in its first status, which must be reachable from DRAFT. */
+  /** Stores a new order in its first status, CALCULATED: it is stored once priced. */
   create(draft: Draft, cause: string): Promise<OrderRecord> {
-    assertTransition("DRAFT", draft.status);
+    if (draft.status !== "CALCULATED") throw new InvalidStateError(draft.status, "CALCULATED");
     return this.orders.create(draft, cause);
   }
 

@@ -3,6 +3,7 @@ import type { AttentionRepository } from "./order-attention.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { OrderLoyalty } from "./order-loyalty.ts";
 import { isOpen } from "./order-state.ts";
+import { isPlaced } from "./order-process.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
 import type { OrderRecord, OrderRepository } from "./order.ts";
 import type { Logger } from "./ports/logger.port.ts";
@@ -125,7 +126,7 @@ export class PointsRefund {
       await this.o.loyalty.release(fresh, provider);
       const cause = `hold lost: the customer has ${balance} points left, fewer than held`;
       const patch = { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 };
-      const placed = fresh.status !== "CALCULATED" && fresh.status !== "BONUSES_HELD" && fresh.status !== "DRAFT";
+      const placed = isPlaced(fresh);
       await this.o.transitions.transition(fresh, placed ? fresh.status : "CALCULATED", patch, cause, {
         event: "HOLD_LOST",
       });

@@ -26,6 +26,12 @@ export class Reconciliation {
     return rows.filter((_r, i) => shops[i] === shopId);
   }
 
+  /** The order's loyalty moves, oldest first. */
+  async entries(scope: RequestScope, orderId: string): Promise<LedgerRecord[]> {
+    this.authorize(scope);
+    return this.ledger.forOrder(orderId);
+  }
+
   async settle(scope: RequestScope, entryId: string, applied: boolean, note: string): Promise<LedgerRecord> {
     this.authorize(scope);
     if (!note.trim())

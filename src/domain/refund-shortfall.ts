@@ -27,7 +27,7 @@ export async function planRefund(args: {
   lines: RefundLine[] | undefined;
 }): Promise<RefundPlan> {
   const { policy, provider, order, lines } = args;
-  const net = netRevoked(order, lines, provider.behaviour.pointValue);
+  const net = netRevoked(order, lines, provider.behaviour.pointValue, accrued(order, provider));
   if (net <= 0 || policy === "ALLOW_NEGATIVE") return { lines, shortfall: 0 };
   const balance = await provider.balance(args.customer);
   if (balance === null || balance >= net) return { lines, shortfall: 0 };
@@ -42,11 +42,21 @@ export async function planRefund(args: {
   let high = net;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (netRevoked(order, scaled(mid), provider.behaviour.pointValue) <= balance) low = mid;
+    if (netRevoked(order, scaled(mid), provider.behaviour.pointValue, true) <= balance) low = mid;
     else high = mid - 1;
   }
   const sent = scaled(low);
-  return { lines: sent, shortfall: net - Math.max(0, netRevoked(order, sent, provider.behaviour.pointValue)) };
+  return { lines: sent, shortfall: net - Math.max(0, netRevoked(order, sent, provider.behaviour.pointValue, true)) };
+}
+
+/**
+ * Whether the purchase's earned points are in the customer's balance yet: with the purchase where the
+ * commit accrues them, or at completion where the vendor accrues on its own (`flow.commitOnlyToRedeem`),
+ * so a cancel before completion takes back none.
+ */
+function accrued(order: OrderRecord, provider: LoyaltyProvider): boolean {
+  if (!provider.behaviour.flow.commitOnlyToRedeem) return order.loyaltyRef !== null;
+  return ["COMPLETED", "PARTIALLY_REFUNDED"].includes(order.status);
 }
 
 /**
@@ -54,9 +64,14 @@ export async function planRefund(args: {
  * it spent. Lines: each line's share by its returned list amount, the earned part rounded up and the spent
  * part down, so the figure is never below what a vendor that rounds either way takes.
  */
-export function netRevoked(order: OrderRecord, lines: RefundLine[] | undefined, pointValue: number): number {
-  // Before a commit the order knows what it is to earn from its calculation (a provider that accrues on its own).
-  const earnedTotal = order.pointsEarned || (order.calculation?.pointsEarned ?? 0);
+export function netRevoked(
+  order: OrderRecord,
+  lines: RefundLine[] | undefined,
+  pointValue: number,
+  accrued: boolean,
+): number {
+  // Where the vendor accrues on its own, the order knows what it earned from its calculation.
+  const earnedTotal = accrued ? order.pointsEarned || (order.calculation?.pointsEarned ?? 0) : 0;
   if (!lines) return earnedTotal - order.pointsRedeemed;
   const calc = new Map(order.calculation?.lines.map((c) => [c.lineId, c]) ?? []);
   const earnedByLines = [...calc.values()].reduce((a, c) => a + c.pointsEarned, 0);

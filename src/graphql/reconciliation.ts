@@ -3,6 +3,7 @@ import type { LedgerRecord } from "../domain/ledger-entry.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "../domain/errors.ts";
 import { SCOPES } from "../domain/scopes.ts";
 import { builder } from "./builder.ts";
+import { OrderRef } from "./order.ts";
 
 const LedgerEntry = builder.objectRef<LedgerRecord>("LedgerEntry").implement({
   description: "One provider call that moves points, as the gateway's ledger recorded it.",
@@ -17,6 +18,16 @@ const LedgerEntry = builder.objectRef<LedgerRecord>("LedgerEntry").implement({
     createdAt: t.string({ resolve: (e) => e.createdAt.toISOString() }),
   }),
 });
+
+builder.objectField(OrderRef, "ledger", (t) =>
+  t.field({
+    type: [LedgerEntry],
+    nullable: true,
+    description: "For the shop (orders:manage): the order's loyalty moves as the ledger recorded them, oldest first.",
+    authScopes: { service: SCOPES.ordersManage },
+    resolve: (order, _a, ctx) => ctx.services.reconciliation.entries(ctx.scope, order.id),
+  }),
+);
 
 builder.queryField("reconciliationQueue", (t) =>
   t.field({

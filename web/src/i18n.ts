@@ -66,7 +66,6 @@ const ru = {
   close: "Закрыть",
   demo: "Демо-режим: вы — новый пользователь Telegram, подписанный шлюзом",
   status: {
-    DRAFT: "Черновик",
     CALCULATED: "Рассчитан",
     BONUSES_HELD: "Баллы зарезервированы",
     PLACED: "Принят",
@@ -183,7 +182,6 @@ const en: Texts = {
   close: "Close",
   demo: "Demo mode: you are a new Telegram user signed by the gateway",
   status: {
-    DRAFT: "Draft",
     CALCULATED: "Calculated",
     BONUSES_HELD: "Points held",
     PLACED: "Placed",
