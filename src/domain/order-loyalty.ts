@@ -1,5 +1,5 @@
 import type { LedgerKind } from "./ledger-entry.ts";
-import type { OrderRecord } from "./order.ts";
+import { heldPoints, type Hold, type OrderRecord } from "./order.ts";
 import type { Cart, CustomerQuery, LoyaltyProvider, RefundLine } from "./ports/loyalty-provider.port.ts";
 import type { CustomerService } from "./customer.service.ts";
 import type { LoyaltyLedger } from "./ledger.ts";
@@ -46,20 +46,15 @@ export class OrderLoyalty {
   }
 
   /** `purpose` keeps a second hold at the same order version (one made again) apart from the first. */
-  async hold(
-    order: OrderRecord,
-    provider: LoyaltyProvider,
-    points: number,
-    purpose = "",
-  ): Promise<{ holdId: string; expiresAt: Date | null }> {
-    const entry = await this.entry(order, provider, "HOLD", points, purpose);
+  async hold(order: OrderRecord, provider: LoyaltyProvider, points: number, purpose = ""): Promise<Hold> {
+    const entry = this.entry(order, provider, "HOLD", points, purpose);
     if (provider.capabilities.hold !== "NATIVE") {
       await this.ledger.record(entry);
-      return { holdId: `ledger:${entry.idempotencyKey}`, expiresAt: null };
+      return { kind: "ledger", ref: entry.idempotencyKey, points, expiresAt: null };
     }
     let expiresAt: Date | null = null;
     const customer = await this.customer(order, provider);
-    const holdId = await this.ledger.run(entry, async (key) => {
+    const ref = await this.ledger.run(entry, async (key) => {
       const receipt = await provider.hold({
         orderId: order.id,
         customer,
@@ -70,20 +65,23 @@ export class OrderLoyalty {
       expiresAt = receipt.expiresAt;
       return receipt.holdId;
     });
-    return { holdId: holdId ?? order.id, expiresAt };
+    // The ledger keeps the vendor's reference of every hold it ran, so a retried request finds it too.
+    if (!ref) throw new Error(`hold ${entry.idempotencyKey} succeeded without a reference`);
+    return { kind: "vendor", ref, points, expiresAt };
   }
 
   async release(order: OrderRecord, provider: LoyaltyProvider): Promise<void> {
-    if (!order.holdId) return;
-    const entry = await this.entry(order, provider, "RELEASE", order.pointsHeld);
-    if (order.holdId.startsWith("ledger:")) return this.ledger.record(entry);
+    const hold = order.hold;
+    if (!hold) return;
+    const entry = this.entry(order, provider, "RELEASE", hold.points);
+    if (hold.kind === "ledger") return this.ledger.record(entry);
     const customer = await this.customer(order, provider);
     await this.ledger.run(entry, async (key) => {
       await provider.release({
         orderId: order.id,
         customer,
-        holdId: order.holdId!,
-        points: order.pointsHeld,
+        holdId: hold.ref,
+        points: hold.points,
         idempotencyKey: key,
       });
       return null;
@@ -96,9 +94,9 @@ export class OrderLoyalty {
     provider: LoyaltyProvider,
   ): Promise<{ reference: string; pointsRedeemed: number; pointsEarned: number }> {
     const { flow } = provider.behaviour;
-    let holdId = order.holdId && !order.holdId.startsWith("ledger:") ? order.holdId : undefined;
+    let holdId = order.hold?.kind === "vendor" ? order.hold.ref : undefined;
     if (flow.releaseBeforeCommit) await this.release(order, provider);
-    else if (flow.holdCanLapse && holdId && order.pointsHeld > 0) holdId = await this.holdAgain(order, provider);
+    else if (flow.holdCanLapse && holdId && heldPoints(order) > 0) holdId = await this.holdAgain(order, provider);
     const entry = await this.entry(order, provider, "COMMIT", order.redeemPoints);
     const customer = await this.customer(order, provider);
     let receipt = {
@@ -127,7 +125,7 @@ export class OrderLoyalty {
   private async holdAgain(order: OrderRecord, provider: LoyaltyProvider): Promise<string> {
     await this.release(order, provider);
     try {
-      return (await this.hold(order, provider, order.pointsHeld)).holdId;
+      return (await this.hold(order, provider, heldPoints(order))).ref;
     } catch (error) {
       if (
         error instanceof ProviderError &&

@@ -8,7 +8,7 @@ import { couponsOf, type OrderLoyalty } from "./order-loyalty.ts";
 import { checkGuards, type Command, type Effect, flowKindOf, ORDER_PROCESS } from "./order-process.ts";
 import type { OrderStatus } from "./order-state.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import type { OrderLine, OrderPatch, OrderRecord } from "./order.ts";
+import { heldPoints, type OrderLine, type OrderPatch, type OrderRecord } from "./order.ts";
 import type { PointsHolds } from "./points-hold.ts";
 import type { PointsRefund } from "./points-refund.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
@@ -188,9 +188,7 @@ export class OrderProcess {
           loyaltyRef: receipt.reference,
           pointsRedeemed: receipt.pointsRedeemed,
           pointsEarned: receipt.pointsEarned,
-          pointsHeld: 0,
-          holdId: null,
-          holdExpiresAt: null,
+          hold: null,
         },
         `${ctx.cause}: commit`,
       );
@@ -211,7 +209,7 @@ export class OrderProcess {
 
     releaseOrReturnPoints: async (ctx) => {
       const { shop, order, provider } = ctx;
-      ctx.patch = { pointsHeld: 0, holdId: null, holdExpiresAt: null };
+      ctx.patch = { hold: null };
       if (!order.loyaltyRef) return this.o.loyalty.release(order, provider);
       const { shortfall } = await this.o.refunds.returnPoints(shop, order, provider, undefined);
       ctx.patch.refundShortfallPoints = order.refundShortfallPoints + shortfall;
@@ -257,16 +255,15 @@ export class OrderProcess {
     const { order, provider } = ctx;
     const points = ctx.input.points ?? 0;
     const cause = ctx.cause;
-    if (points === order.pointsHeld && order.calculation?.redeemedPoints === points) {
+    if (points === heldPoints(order) && order.calculation?.redeemedPoints === points) {
       ctx.result = order;
       return;
     }
     const trial = await this.o.pricing.price(provider, this.o.loyalty.cart(order, points)).catch((error: unknown) => {
       const mayFit =
         error instanceof LoyaltyRuleError &&
-        order.holdId !== null &&
-        provider.capabilities.hold === "NATIVE" &&
-        points <= (error.maxRedeemablePoints ?? 0) + order.pointsHeld;
+        order.hold?.kind === "vendor" &&
+        points <= (error.maxRedeemablePoints ?? 0) + heldPoints(order);
       if (!mayFit) throw error;
       return null;
     });
@@ -275,18 +272,18 @@ export class OrderProcess {
       ctx.result = await this.o.transitions.transition(
         order,
         "CALCULATED",
-        { calculation: trial, holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0, requestedPoints: 0 },
+        { calculation: trial, hold: null, redeemPoints: 0, requestedPoints: 0 },
         cause,
       );
       return;
     }
-    if (trial && order.holdId && provider.capabilities.hold !== "NATIVE") {
+    if (trial && order.hold?.kind === "ledger") {
       const hold = await this.o.holds.hold(order, provider, points, trial);
       await this.o.loyalty.release(order, provider);
       ctx.result = await this.o.holds.record(order, trial, points, hold, cause);
       return;
     }
-    const current = order.holdId ? await this.o.holds.release(order, provider, `${cause}: release`) : order;
+    const current = order.hold ? await this.o.holds.release(order, provider, `${cause}: release`) : order;
     const calculation = trial ?? (await this.o.pricing.price(provider, this.o.loyalty.cart(current, points)));
     if (points === 0) {
       ctx.result = await this.o.transitions.amend(current, { calculation, requestedPoints: 0 }, cause);
@@ -307,7 +304,7 @@ export class OrderProcess {
     const priced = toLines(await priceOrderLines(this.o.cartPricing, scope, shop, items, order.fulfilment, "lines"));
     const coupons = ctx.input.coupons ? [...new Set(ctx.input.coupons)] : couponsOf(order);
     assertTakesCoupons(provider, coupons);
-    const points = order.pointsHeld;
+    const points = heldPoints(order);
     const asked = Math.max(order.requestedPoints, points);
     const draft = { ...order, lines: priced };
     await this.o.loyalty.release(order, provider);
@@ -329,15 +326,13 @@ export class OrderProcess {
           lines: priced,
           calculation,
           redeemPoints: keep,
-          pointsHeld: keep,
-          holdId: hold?.holdId ?? null,
-          holdExpiresAt: hold?.expiresAt ?? null,
+          hold,
         },
         "updateOrderItems",
         { record: true },
       );
     } catch (error) {
-      if (!order.holdId || points === 0) throw error;
+      if (!order.hold || points === 0) throw error;
       // Refused: the old hold comes back. Unknown (the vendor may have taken the new hold): the order
       // shows the release, and recovery compensates the new hold, so the two agree either way.
       const certain = error instanceof GatewayError && !(error instanceof ProviderError && error.uncertain);
@@ -346,7 +341,7 @@ export class OrderProcess {
         await this.o.transitions.transition(
           order,
           "CALCULATED",
-          { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
+          { hold: null, redeemPoints: 0 },
           "updateOrderItems: hold released; the new one is left to recovery",
         );
       throw error;

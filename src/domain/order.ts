@@ -47,14 +47,13 @@ export interface OrderRecord {
   redeemPoints: number;
   /** What the customer asked to redeem; a changed cart holds this much again, capped at its maximum. */
   requestedPoints: number;
-  pointsHeld: number;
   pointsRedeemed: number;
   pointsEarned: number;
   refundedAmount: number;
   /** Points refunds should have taken back and could not (the shop's REVOKE_AVAILABLE policy). */
   refundShortfallPoints: number;
-  holdId: string | null;
-  holdExpiresAt: Date | null;
+  /** The points held for the order, or null. */
+  hold: Hold | null;
   loyaltyRef: string | null;
   orderRef: string | null;
   version: number;
@@ -64,6 +63,20 @@ export interface OrderRecord {
 
 /** A move the buyer is told of by name, beside the free-text cause. */
 export type OrderEvent = "HOLD_LOST";
+
+/**
+ * An order's points hold, one value: who keeps it (the vendor, or the gateway's ledger where the vendor
+ * has no hold), the vendor's reference or the ledger's key, the points, and when the vendor lets it lapse.
+ */
+export interface Hold {
+  kind: "vendor" | "ledger";
+  ref: string;
+  points: number;
+  expiresAt: Date | null;
+}
+
+/** The points an order holds. */
+export const heldPoints = (order: { hold: Hold | null }): number => order.hold?.points ?? 0;
 
 export interface TransitionRecord {
   from: OrderStatus | null;

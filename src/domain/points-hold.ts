@@ -2,7 +2,7 @@ import { ConflictError, LoyaltyRuleError, ProviderError } from "./errors.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { OrderLoyalty } from "./order-loyalty.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import type { OrderRecord, OrderRepository } from "./order.ts";
+import { heldPoints, type Hold, type OrderRecord, type OrderRepository } from "./order.ts";
 import type { Calculation, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 
 /**
@@ -54,52 +54,37 @@ export class PointsHolds {
     order: OrderRecord,
     calculation: Calculation,
     points: number,
-    hold: { holdId: string; expiresAt: Date | null },
+    hold: Hold,
     cause: string,
   ): Promise<OrderRecord> {
     const patch = {
       calculation,
       redeemPoints: points,
       requestedPoints: points,
-      pointsHeld: points,
-      holdId: hold.holdId,
-      holdExpiresAt: hold.expiresAt,
+      hold,
     };
     return this.transitions.transition(order, "BONUSES_HELD", patch, cause);
   }
 
   async release(order: OrderRecord, provider: LoyaltyProvider, cause: string): Promise<OrderRecord> {
     await this.loyalty.release(order, provider);
-    return this.transitions.transition(
-      order,
-      "CALCULATED",
-      { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
-      cause,
-    );
+    return this.transitions.transition(order, "CALCULATED", { hold: null, redeemPoints: 0 }, cause);
   }
 
   /** A hold that ran out before confirmation is made again, or the order answers HOLD_EXPIRED. */
   async renewIfExpired(order: OrderRecord, provider: LoyaltyProvider): Promise<OrderRecord> {
-    if (!order.holdExpiresAt || order.holdExpiresAt.getTime() > Date.now() || order.pointsHeld === 0) return order;
+    const held = order.hold;
+    if (!held?.expiresAt || held.expiresAt.getTime() > Date.now() || held.points === 0) return order;
     try {
       await this.loyalty.release(order, provider);
-      const hold = await this.loyalty.hold(order, provider, order.pointsHeld);
-      return this.transitions.amend(
-        order,
-        { holdId: hold.holdId, holdExpiresAt: hold.expiresAt },
-        "confirmOrder: hold renewed",
-      );
+      const hold = await this.loyalty.hold(order, provider, held.points);
+      return this.transitions.amend(order, { hold }, "confirmOrder: hold renewed");
     } catch (error) {
       if (
         error instanceof ProviderError &&
         (error.code === "INSUFFICIENT_BONUSES" || error.code === "REDEEM_LIMIT_EXCEEDED")
       ) {
-        await this.transitions.transition(
-          order,
-          "CALCULATED",
-          { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 },
-          "hold expired",
-        );
+        await this.transitions.transition(order, "CALCULATED", { hold: null, redeemPoints: 0 }, "hold expired");
         throw new ConflictError(
           "HOLD_EXPIRED",
           "the points hold expired and the points are no longer available; apply bonuses again",
@@ -111,13 +96,9 @@ export class PointsHolds {
 
   /** The old cart's hold, made again after a refused change; the order keeps (or learns) its hold id. */
   async restore(order: OrderRecord, provider: LoyaltyProvider): Promise<void> {
-    const again = await this.loyalty.hold(order, provider, order.pointsHeld, "restore");
-    if (again.holdId !== order.holdId) {
-      await this.transitions.amend(
-        order,
-        { holdId: again.holdId, holdExpiresAt: again.expiresAt },
-        "updateOrderItems: hold restored",
-      );
+    const again = await this.loyalty.hold(order, provider, heldPoints(order), "restore");
+    if (again.ref !== order.hold?.ref || again.expiresAt?.getTime() !== order.hold?.expiresAt?.getTime()) {
+      await this.transitions.amend(order, { hold: again }, "updateOrderItems: hold restored");
     }
   }
 }

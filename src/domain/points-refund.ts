@@ -5,7 +5,7 @@ import type { OrderLoyalty } from "./order-loyalty.ts";
 import { isOpen } from "./order-state.ts";
 import { isPlaced } from "./order-process.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import type { OrderRecord, OrderRepository } from "./order.ts";
+import { heldPoints, type OrderRecord, type OrderRepository } from "./order.ts";
 import type { Logger } from "./ports/logger.port.ts";
 import type { LoyaltyProvider, RefundLine } from "./ports/loyalty-provider.port.ts";
 import { planRefund } from "./refund-shortfall.ts";
@@ -105,10 +105,10 @@ export class PointsRefund {
       if (held.length === 0) return;
       const balance = await provider.balance(await this.o.loyalty.customer(refunded, provider));
       if (balance === null) return;
-      let total = held.reduce((a, o) => a + o.pointsHeld, 0);
+      let total = held.reduce((a, o) => a + heldPoints(o), 0);
       for (const order of held.reverse()) {
         if (total <= balance) break;
-        total -= order.pointsHeld;
+        total -= heldPoints(order);
         await this.release(order, provider, balance);
       }
     } catch (error) {
@@ -122,10 +122,11 @@ export class PointsRefund {
   private release(order: OrderRecord, provider: LoyaltyProvider, balance: number): Promise<unknown> {
     return this.o.access.locked(order.id, async () => {
       const fresh = await this.o.orders.get(order.id);
-      if (!fresh || fresh.holdId !== order.holdId || fresh.pointsHeld === 0 || !isOpen(fresh.status)) return;
+      const hold = fresh?.hold;
+      if (!fresh || !hold || hold.ref !== order.hold?.ref || hold.points === 0 || !isOpen(fresh.status)) return;
       await this.o.loyalty.release(fresh, provider);
       const cause = `hold lost: the customer has ${balance} points left, fewer than held`;
-      const patch = { holdId: null, pointsHeld: 0, holdExpiresAt: null, redeemPoints: 0 };
+      const patch = { hold: null, redeemPoints: 0 };
       const placed = isPlaced(fresh);
       await this.o.transitions.transition(fresh, placed ? fresh.status : "CALCULATED", patch, cause, {
         event: "HOLD_LOST",
@@ -137,8 +138,8 @@ export class PointsRefund {
           orderId: fresh.id,
           shopId: fresh.shopId,
           reason: "HOLD_LOST",
-          points: fresh.pointsHeld,
-          detail: `${fresh.pointsHeld} points held for this placed order are gone; the customer pays them in money`,
+          points: hold.points,
+          detail: `${hold.points} points held for this placed order are gone; the customer pays them in money`,
         });
       }
     });

@@ -68,7 +68,8 @@ export class LedgerRecovery {
             .release({
               orderId: order.id,
               customer,
-              holdId: order.id,
+              // Its answer was lost, so its reference was never learnt: the provider finds it by order.
+              holdId: null,
               points: entry.points,
               idempotencyKey: `${entry.idempotencyKey}:compensate`,
             })
@@ -82,7 +83,7 @@ export class LedgerRecovery {
         await provider.release({
           orderId: order.id,
           customer,
-          holdId: order.holdId ?? order.id,
+          holdId: order.hold?.kind === "vendor" ? order.hold.ref : null,
           points: entry.points,
           idempotencyKey: entry.idempotencyKey,
         });
@@ -95,14 +96,14 @@ export class LedgerRecovery {
           orderId: order.id,
           customer,
           cart: this.loyalty.cart(order, order.redeemPoints),
-          holdId: order.holdId && !order.holdId.startsWith("ledger:") ? order.holdId : undefined,
+          holdId: order.hold?.kind === "vendor" ? order.hold.ref : undefined,
           idempotencyKey: entry.idempotencyKey,
         });
         await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: receipt.reference });
         if (!order.loyaltyRef)
           await this.transitions.amend(
             order,
-            { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, pointsHeld: 0 },
+            { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, hold: null },
             "recovery: commit replayed",
           );
         return true;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ORDER_STATUSES } from "../domain/order-state.ts";
-import type { OrderRecord } from "../domain/order.ts";
+import { heldPoints, type OrderRecord } from "../domain/order.ts";
 import { builder } from "./builder.ts";
 import { PageInfo } from "./page-info.ts";
 import { InvalidInputError, NotFoundError } from "../domain/errors.ts";
@@ -107,7 +107,11 @@ const ProviderRefsRef = builder.objectRef<OrderRecord>("OrderProviderRefs").impl
   fields: (t) => ({
     loyaltyProviderId: t.exposeString("loyaltyProviderId"),
     loyaltyReference: t.exposeString("loyaltyRef", { nullable: true }),
-    holdId: t.exposeString("holdId", { nullable: true }),
+    holdId: t.string({
+      nullable: true,
+      description: "The vendor's reference of the points hold, where the vendor holds them",
+      resolve: (o) => (o.hold?.kind === "vendor" ? o.hold.ref : null),
+    }),
     orderProviderId: t.exposeString("orderProviderId", { nullable: true }),
     orderReference: t.exposeString("orderRef", { nullable: true }),
   }),
@@ -151,7 +155,7 @@ export const OrderRef = builder.objectRef<OrderRecord>("Order").implement({
       description:
         "Points the customer asked to spend. After updateOrderItems, pointsHeld is this much where the new cart allows it, and less (capped at its maximum) where it does not.",
     }),
-    pointsHeld: t.exposeInt("pointsHeld"),
+    pointsHeld: t.int({ resolve: (o) => heldPoints(o) }),
     pointsRedeemed: t.exposeInt("pointsRedeemed", { description: "Points spent at the provider (after the commit)" }),
     pointsEarned: t.int({
       description: "Points earned, or expected to be earned before the commit",

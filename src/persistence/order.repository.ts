@@ -4,6 +4,7 @@ import {
   ConcurrentUpdateError,
   type Contact,
   type Fulfilment,
+  type Hold,
   type OrderEvent,
   type OrderLine,
   type OrderPatch,
@@ -16,8 +17,13 @@ import type { Db } from "./db.ts";
 type Row = Awaited<ReturnType<Db["order"]["findUniqueOrThrow"]>>;
 
 function toRecord(row: Row): OrderRecord {
+  const { holdKind, holdRef, holdPoints, holdExpiresAt, ...rest } = row;
   return {
-    ...row,
+    ...rest,
+    hold:
+      holdKind && holdRef
+        ? { kind: holdKind as Hold["kind"], ref: holdRef, points: holdPoints, expiresAt: holdExpiresAt }
+        : null,
     status: row.status as OrderStatus,
     lines: JSON.parse(row.lines) as OrderLine[],
     calculation: row.calculation ? (JSON.parse(row.calculation) as Calculation) : null,
@@ -26,10 +32,19 @@ function toRecord(row: Row): OrderRecord {
   };
 }
 
+/** The hold's column group, all set or all cleared together. */
+const holdColumns = (hold: Hold | null) => ({
+  holdKind: hold?.kind ?? null,
+  holdRef: hold?.ref ?? null,
+  holdPoints: hold?.points ?? 0,
+  holdExpiresAt: hold?.expiresAt ?? null,
+});
+
 function toColumns(patch: OrderPatch) {
-  const { lines, calculation, fulfilment, contact, ...rest } = patch;
+  const { lines, calculation, fulfilment, contact, hold, ...rest } = patch;
   return {
     ...rest,
+    ...(hold !== undefined ? holdColumns(hold) : {}),
     ...(lines ? { lines: JSON.stringify(lines) } : {}),
     ...(calculation !== undefined ? { calculation: calculation ? JSON.stringify(calculation) : null } : {}),
     ...(fulfilment ? { fulfilment: JSON.stringify(fulfilment) } : {}),
@@ -42,10 +57,11 @@ export class PrismaOrderRepository implements OrderRepository {
   constructor(private readonly db: Db) {}
 
   async create(order: Omit<OrderRecord, "version" | "createdAt" | "updatedAt">, cause: string): Promise<OrderRecord> {
-    const { lines, calculation, fulfilment, contact, ...scalars } = order;
+    const { lines, calculation, fulfilment, contact, hold, ...scalars } = order;
     const row = await this.db.order.create({
       data: {
         ...scalars,
+        ...holdColumns(hold),
         lines: JSON.stringify(lines),
         calculation: calculation ? JSON.stringify(calculation) : null,
         fulfilment: JSON.stringify(fulfilment),
@@ -97,16 +113,16 @@ export class PrismaOrderRepository implements OrderRepository {
 
   async ledgerHeldPoints(providerInstanceId: string, phone: string, excludeOrderId: string): Promise<number> {
     const sum = await this.db.order.aggregate({
-      _sum: { pointsHeld: true },
+      _sum: { holdPoints: true },
       where: {
         loyaltyProviderId: providerInstanceId,
         phone,
         id: { not: excludeOrderId },
         status: { in: [...OPEN_STATUSES] },
-        holdId: { startsWith: "ledger:" },
+        holdKind: "ledger",
       },
     });
-    return sum._sum.pointsHeld ?? 0;
+    return sum._sum.holdPoints ?? 0;
   }
 
   async ledgerHolds(providerInstanceId: string, phone: string): Promise<OrderRecord[]> {
@@ -115,8 +131,8 @@ export class PrismaOrderRepository implements OrderRepository {
         loyaltyProviderId: providerInstanceId,
         phone,
         status: { in: [...OPEN_STATUSES] },
-        pointsHeld: { gt: 0 },
-        holdId: { startsWith: "ledger:" },
+        holdPoints: { gt: 0 },
+        holdKind: "ledger",
       },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     });

@@ -161,8 +161,8 @@ async function compare(urls: Record<string, string>, dbFile: string): Promise<st
     bp.reserves.flatMap((r: any) => Object.entries(r.byOrder)) as Array<[string, number]>,
   );
   for (const o of mine("crash-bonusplus"))
-    if ((reserves.get(o.id) ?? 0) !== o.pointsHeld)
-      out.push(`bonusplus ${o.id}: vendor holds ${reserves.get(o.id) ?? 0}, gateway ${o.pointsHeld}`);
+    if ((reserves.get(o.id) ?? 0) !== o.holdPoints)
+      out.push(`bonusplus ${o.id}: vendor holds ${reserves.get(o.id) ?? 0}, gateway ${o.holdPoints}`);
   for (const id of reserves.keys())
     if (!mine("crash-bonusplus").some((o) => o.id === id)) out.push(`bonusplus: dangling reserve ${id}`);
   if (bp.retail.length) out.push(`bonusplus: ${bp.retail.length} unexpected sales`);
@@ -170,8 +170,8 @@ async function compare(urls: Record<string, string>, dbFile: string): Promise<st
   const rk = await state("rkeeper");
   for (const o of mine("crash-rkeeper")) {
     const v = rk.orders.find((x: any) => x.id === o.id && x.status === "CONFIRMED");
-    if ((v?.payment ?? 0) !== o.pointsHeld)
-      out.push(`rkeeper ${o.id}: vendor holds ${v?.payment ?? 0}, gateway ${o.pointsHeld}`);
+    if ((v?.payment ?? 0) !== o.holdPoints)
+      out.push(`rkeeper ${o.id}: vendor holds ${v?.payment ?? 0}, gateway ${o.holdPoints}`);
   }
   for (const v of rk.orders)
     if (v.status === "CONFIRMED" && !mine("crash-rkeeper").some((o) => o.id === v.id))

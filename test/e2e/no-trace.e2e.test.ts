@@ -106,9 +106,9 @@ describe("a change of items whose new hold fails", () => {
     const reserved = () => JSON.stringify((sim.state.snapshot() as { reserves: unknown }).reserves);
     const lines = async () =>
       (
-        await sql<{ lines: string; pointsHeld: number }>(
+        await sql<{ lines: string; holdPoints: number }>(
           gw.t.databaseUrl,
-          `select "lines", "pointsHeld" from "Order" where "id" = ?`,
+          `select "lines", "holdPoints" from "Order" where "id" = ?`,
           order.id,
         )
       )[0]!;
@@ -119,7 +119,7 @@ describe("a change of items whose new hold fails", () => {
     expect(res?.__typename).not.toMatch(/Success$/);
     const after = await lines();
     expect(after.lines).toBe(before.lines);
-    expect(after.pointsHeld).toBe(0);
+    expect(after.holdPoints).toBe(0);
     await gw.t.gateway.recovery.runOnce(0);
     expect(reserved()).toContain('"byOrder":{}');
   });

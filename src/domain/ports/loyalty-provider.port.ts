@@ -342,7 +342,12 @@ export interface HoldReceipt {
 export interface ReleaseRequest {
   orderId: string;
   customer: CustomerQuery;
-  holdId: string;
+  /**
+   * The hold's reference from `hold`; null where the gateway never learnt it (the hold's answer was
+   * lost): the adapter then releases what the order holds where its vendor finds holds by order, and
+   * otherwise leaves the hold to lapse (say so in its README).
+   */
+  holdId: string | null;
   points: number;
   idempotencyKey: string;
 }

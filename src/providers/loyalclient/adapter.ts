@@ -93,6 +93,8 @@ export class LoyalClientAdapter implements Port.LoyaltyAdapter {
 
   /** The vendor answers success even for a hold that no longer exists, so a release can be repeated. */
   async release(req: Port.ReleaseRequest): Promise<void> {
+    // A hold whose id was never learnt cannot be named; LoyalClient's holds lapse within 30 minutes.
+    if (!req.holdId) return;
     await this.http.request({
       method: "POST",
       path: "integration/general/bonuses/release",
