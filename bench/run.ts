@@ -47,7 +47,7 @@ const control = (vendor: string, path: string, body?: unknown) =>
   fetch(`${sims.urls[vendor]}/__sim/${path}`, {
     method: body === undefined ? "GET" : "POST",
     body: body === undefined ? undefined : JSON.stringify(body),
-  }).then((r) => r.json() as Promise<any>);
+  }).then((r) => r.json());
 for (const vendor of Object.keys(sims.urls)) await control(vendor, "latency", { ms: LATENCY });
 const SLOWEST = LATENCY + 10;
 await control("loyalclient", "latency", { ms: SLOWEST });

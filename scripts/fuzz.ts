@@ -18,7 +18,7 @@ const rssCeilingMb = Number(process.env.FUZZ_RSS_MB ?? 1536);
 const file = path.join(mkdtempSync(path.join(tmpdir(), "lg-fuzz-long-")), "gateway.db");
 await migrate(`file:${file}`);
 const target = await startFuzzTarget(file);
-let failed = false;
+let failed: boolean;
 try {
   const report = await runFuzz(target, {
     seed,

@@ -170,7 +170,7 @@ export function posifloraSubset(source: Obj): string {
     return (content["application/vnd.api+json"] as Obj).schema as Obj;
   }
   function deref(s: Obj): Obj {
-    return typeof s.$ref === "string" ? (schemas[(s.$ref as string).replace("#/components/schemas/", "")] as Obj) : s;
+    return typeof s.$ref === "string" ? (schemas[s.$ref.replace("#/components/schemas/", "")] as Obj) : s;
   }
   function prop(s: Obj, ...names: string[]): Obj {
     let at = deref(s);

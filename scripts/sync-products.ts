@@ -52,7 +52,7 @@ const draw = (p: Progress) => {
 };
 
 async function listen(signal: AbortSignal, onReady: () => void): Promise<void> {
-  const res = await fetch(values.url!, {
+  const res = await fetch(values.url, {
     method: "POST",
     headers: { ...headers, accept: "text/event-stream" },
     body: JSON.stringify({
@@ -97,7 +97,7 @@ const stream = listen(stop.signal, ready).catch((error: unknown) => {
 });
 await Promise.race([listening, new Promise((r) => setTimeout(r, 3000))]);
 
-const res = await fetch(values.url!, {
+const res = await fetch(values.url, {
   method: "POST",
   headers,
   body: JSON.stringify({

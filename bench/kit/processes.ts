@@ -27,7 +27,7 @@ export async function startReference(env: Record<string, string>): Promise<{ url
   );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
-    child.stdout!.on("data", (d) => {
+    child.stdout.on("data", (d) => {
       out += d;
       const m = /"url":"([^"]+)"/.exec(out);
       if (m) resolve(m[1]!);

@@ -4,33 +4,36 @@ import type { CacheEntry, CacheStore } from "./cache-store.ts";
 export class MemoryCacheStore implements CacheStore {
   private readonly spaces = new Map<string, Map<string, { entry: CacheEntry; dropAt: number }>>();
 
-  async get<T>(namespace: string, key: string): Promise<CacheEntry<T> | undefined> {
+  get<T>(namespace: string, key: string): Promise<CacheEntry<T> | undefined> {
     const hit = this.spaces.get(namespace)?.get(key);
-    if (!hit) return undefined;
+    if (!hit) return Promise.resolve(undefined);
     if (hit.dropAt <= Date.now()) {
       this.spaces.get(namespace)!.delete(key);
-      return undefined;
+      return Promise.resolve(undefined);
     }
-    return hit.entry as CacheEntry<T>;
+    return Promise.resolve(hit.entry as CacheEntry<T>);
   }
 
-  async set<T>(namespace: string, key: string, entry: CacheEntry<T>, keepMs: number): Promise<void> {
+  set<T>(namespace: string, key: string, entry: CacheEntry<T>, keepMs: number): Promise<void> {
     let space = this.spaces.get(namespace);
-    if (!space) this.spaces.set(namespace, (space = new Map()));
+    if (!space) this.spaces.set(namespace, (space = new Map<string, { entry: CacheEntry; dropAt: number }>()));
     space.set(key, { entry, dropAt: Date.now() + keepMs });
+    return Promise.resolve();
   }
 
-  async clear(namespace: string): Promise<void> {
+  clear(namespace: string): Promise<void> {
     this.spaces.delete(namespace);
+    return Promise.resolve();
   }
 
-  async tryLock(): Promise<boolean> {
-    return true;
+  tryLock(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 
   async unlock(): Promise<void> {}
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.spaces.clear();
+    return Promise.resolve();
   }
 }

@@ -43,7 +43,8 @@ export class RedisCacheStore implements CacheStore {
     await this.redis.del(`${this.prefix}lock:${namespace}:${key}`);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.redis.disconnect();
+    return Promise.resolve();
   }
 }

@@ -17,7 +17,7 @@ const jsonRecord = <T extends z.ZodType>(value: T, what: string) =>
         return z.NEVER;
       }
       const parsed = z.record(z.string(), value).safeParse(raw);
-      if (parsed.success) return parsed.data as Record<string, z.output<T>>;
+      if (parsed.success) return parsed.data;
       for (const issue of parsed.error.issues)
         ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
       return z.NEVER;

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { LoyaltyProvider } from "../domain/ports/loyalty-provider.port.ts";
 import type { OrderSystem } from "../domain/ports/order-system.port.ts";
 import type { ProviderDeps } from "../providers/module.ts";
@@ -25,14 +26,11 @@ export function createOrderSystem(
   return build(ORDER_MODULES, input, path, env, deps) as OrderSystem;
 }
 
+/** What every module has, whatever its options: each checks its own options and credentials with zod. */
 interface Buildable {
-  options: { safeParse(v: unknown): { success: true; data: any } | { success: false; error: { issues: any[] } } };
-  credentials: {
-    safeParse(
-      v: unknown,
-    ): { success: true; data: Record<string, string> } | { success: false; error: { issues: any[] } };
-  };
-  create(instance: any, deps: ProviderDeps): unknown;
+  options: z.ZodType;
+  credentials: z.ZodType<Record<string, string | undefined>>;
+  create(instance: never, deps: ProviderDeps): unknown;
 }
 
 function build(
@@ -54,5 +52,6 @@ function build(
   const credentials = module.credentials.safeParse(resolveCredentials(input, env, path));
   if (!credentials.success)
     throw new ConfigError(`Invalid shops config:\n${formatIssues(credentials.error.issues, `${path}.credentials`)}`);
-  return module.create({ ...input, options: options.data, credentials: credentials.data }, deps);
+  // The instance is the one its module's own schemas just checked.
+  return module.create({ ...input, options: options.data, credentials: credentials.data } as never, deps);
 }

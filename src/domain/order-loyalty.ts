@@ -97,7 +97,7 @@ export class OrderLoyalty {
     let holdId = order.hold?.kind === "vendor" ? order.hold.ref : undefined;
     if (flow.releaseBeforeCommit) await this.release(order, provider);
     else if (flow.holdCanLapse && holdId && heldPoints(order) > 0) holdId = await this.holdAgain(order, provider);
-    const entry = await this.entry(order, provider, "COMMIT", order.redeemPoints);
+    const entry = this.entry(order, provider, "COMMIT", order.redeemPoints);
     const customer = await this.customer(order, provider);
     let receipt = {
       reference: "",

@@ -93,5 +93,5 @@ function changed(order: OrderRecord, patch: OrderPatch): OrderPatch {
         : JSON.stringify(value) === JSON.stringify(before);
     if (!same) out[key] = value;
   }
-  return out as OrderPatch;
+  return out;
 }

@@ -81,9 +81,9 @@ function setup() {
   return { verification, clock, calls, links, as, vendor, contested };
 }
 
-const errorOf = (p: Promise<unknown>) =>
+const errorOf = (p: Promise<unknown>): Promise<Record<string, unknown>> =>
   p.then(
-    () => ({}) as Record<string, unknown>,
+    () => ({}),
     (e: unknown) => e as Record<string, unknown>,
   );
 

@@ -23,9 +23,10 @@ export function createGatewayPubSub(redisUrl?: string): { pubsub: GatewayPubSub;
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
     pubsub: createPubSub<Topics>({ eventTarget }),
-    close: async () => {
+    close: () => {
       publishClient.disconnect();
       subscribeClient.disconnect();
+      return Promise.resolve();
     },
   };
 }

@@ -54,7 +54,7 @@ const CustomerIdentifierInput = builder.inputType("CustomerIdentifierInput", {
     })
     .refine((b) => [b.phone, b.card, b.token].filter((v) => v != null).length === 1, {
       message: "give exactly one of phone, card and token",
-    }) as z.ZodType<unknown>,
+    }),
 });
 
 function identifier(

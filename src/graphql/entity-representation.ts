@@ -30,7 +30,7 @@ export function representationError(r: unknown, i: number, keys: Map<string, str
   for (const f of fields) {
     const value = (r as Record<string, unknown>)[f];
     if (value === undefined || value === null)
-      return invalid(`${path}.${f}`, `is missing: a ${__typename} representation needs its key field "${f}"`);
+      return invalid(`${path}.${f}`, `is missing: a ${String(__typename)} representation needs its key field "${f}"`);
     if (typeof value !== "string" || value.length === 0 || value.length > 200)
       return invalid(`${path}.${f}`, "must be a non-empty string of at most 200 characters");
   }
@@ -53,7 +53,7 @@ export function perRepresentation<C>(
     if (errors.every((e) => e === null)) return resolve(parent, args, context, info);
     const valid = representations.filter((_, i) => errors[i] === null);
     const merge = (resolved: unknown) => {
-      const items = Array.isArray(resolved) ? resolved : [];
+      const items: unknown[] = Array.isArray(resolved) ? (resolved as unknown[]) : [];
       let next = 0;
       return errors.map((e) => e ?? items[next++]);
     };

@@ -51,7 +51,7 @@ const FulfilmentInput = builder.inputType("FulfilmentInput", {
     recipientName: t.string(),
     recipientPhone: t.string(),
   }),
-  validate: fulfilmentSchema as z.ZodType<unknown>,
+  validate: fulfilmentSchema,
 });
 
 const ContactInput = builder.inputType("ContactInput", { fields: (t) => ({ name: t.string(), phone: t.string() }) });
@@ -72,7 +72,7 @@ const CreateOrderInput = builder.inputType("CreateOrderInput", {
         "Promo codes, sent with every calculation and the purchase to providers that take them (capabilities.coupons); elsewhere UNSUPPORTED_BY_PROVIDER",
     }),
   }),
-  validate: createOrderSchema as z.ZodType<unknown>,
+  validate: createOrderSchema,
 });
 
 const RefundLineInput = builder.inputType("RefundLineInput", {
@@ -99,8 +99,10 @@ function once(
   });
 }
 
-type Json = ReturnType<typeof JSON.parse>;
-const plain = (v: unknown): Json => JSON.parse(JSON.stringify(v));
+/** A plain copy of GraphQL's input objects (which have no prototype), typed as they came. */
+const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+/** The input as its zod schema (the field's `validate`) checked it, which is narrower than GraphQL's types. */
+const checked = <S extends z.ZodType>(_schema: S, v: unknown): z.infer<S> => plain(v) as z.infer<S>;
 
 builder.mutationField("createOrder", (t) =>
   t.field({
@@ -113,7 +115,9 @@ builder.mutationField("createOrder", (t) =>
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
     resolve: (_r, { input, idempotencyKey: key }, ctx) =>
-      once(ctx, "createOrder", key, plain(input), () => ctx.services.checkout.create(ctx.scope, plain(input))),
+      once(ctx, "createOrder", key, plain(input), () =>
+        ctx.services.checkout.create(ctx.scope, checked(createOrderSchema, input)),
+      ),
   }),
 );
 
@@ -172,7 +176,7 @@ builder.mutationField("updateOrderItems", (t) =>
       }),
       coupons: t.arg.stringList({
         description: "Replaces the order's promo codes; without it they stay",
-        validate: couponsSchema as z.ZodType<unknown>,
+        validate: couponsSchema,
       }),
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
@@ -229,7 +233,7 @@ builder.mutationField("refund", (t) =>
     errors: { types: REFUND_ERRORS },
     args: {
       orderId: t.arg.id({ required: true, validate: orderId }),
-      lines: t.arg({ type: [RefundLineInput], validate: refundLinesSchema as z.ZodType<unknown> }),
+      lines: t.arg({ type: [RefundLineInput], validate: refundLinesSchema }),
       idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
     },
     resolve: (_r, a, ctx) =>

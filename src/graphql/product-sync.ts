@@ -51,7 +51,7 @@ builder.mutationField("syncProducts", (t) =>
           ).map(view),
         {
           encode: (v) => JSON.stringify(v),
-          decode: async (s) => JSON.parse(s) as ProgressView[],
+          decode: (s) => Promise.resolve(JSON.parse(s) as ProgressView[]),
         },
       ),
   }),

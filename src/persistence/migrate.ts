@@ -20,6 +20,6 @@ export async function migrate(url: string): Promise<void> {
     await run(path.join(ROOT, "node_modules/.bin/prisma"), args, { cwd: ROOT, env });
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string };
-    throw new Error(`database migration failed:\n${e.stderr || e.stdout || String(error)}`);
+    throw new Error(`database migration failed:\n${e.stderr || e.stdout || String(error)}`, { cause: error });
   }
 }

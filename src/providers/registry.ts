@@ -6,6 +6,8 @@ import { rkeeperModule } from "./rkeeper/module.ts";
 import type { LoyaltyProviderModule, OrderSystemModule } from "./module.ts";
 
 /** Every loyalty module the gateway ships, by id: the one place a new provider is registered. */
+// Each module has options of its own type, checked by its own zod schema when an instance is built.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const LOYALTY_MODULES: Record<string, LoyaltyProviderModule<any>> = {
   [bonusPlusModule.id]: bonusPlusModule,
   [loyalClientModule.id]: loyalClientModule,
@@ -15,6 +17,7 @@ export const LOYALTY_MODULES: Record<string, LoyaltyProviderModule<any>> = {
 };
 
 /** Every order-system adapter, by id. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as LOYALTY_MODULES
 export const ORDER_MODULES: Record<string, OrderSystemModule<any>> = {
   [posifloraOrderModule.id]: posifloraOrderModule,
 };

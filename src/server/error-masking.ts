@@ -61,7 +61,7 @@ export function useUnexpectedErrorLog(): Plugin<GraphQLContext> {
       return {
         onExecuteDone({ result, args }) {
           if (!("errors" in result) || !result.errors) return;
-          log(args.contextValue as GraphQLContext, result.errors);
+          log(args.contextValue, result.errors as readonly GraphQLError[]);
         },
       };
     },
@@ -69,7 +69,8 @@ export function useUnexpectedErrorLog(): Plugin<GraphQLContext> {
       return {
         // A subscription refused when it starts (scope-auth on subscribe) answers one result with errors.
         onSubscribeResult({ result, args }) {
-          if (!isAsyncIterable(result) && result.errors) log(args.contextValue as GraphQLContext, result.errors);
+          if (!isAsyncIterable(result) && result.errors)
+            log(args.contextValue, result.errors as readonly GraphQLError[]);
         },
       };
     },
@@ -90,7 +91,7 @@ export function yogaLogger(logger: Logger): Logger {
   const callersFault = (msg: unknown) => {
     const original = isGraphQLError(msg) ? msg.originalError : msg;
     if (original instanceof GatewayError) return true;
-    const status = isGraphQLError(msg) ? (msg.extensions?.http as { status?: number } | undefined)?.status : undefined;
+    const status = isGraphQLError(msg) ? msg.extensions?.http?.status : undefined;
     return typeof status === "number" && status < 500;
   };
   return {

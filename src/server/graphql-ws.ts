@@ -1,10 +1,20 @@
 import type { Server } from "node:http";
-import { type ExecutionArgs, GraphQLError } from "graphql";
+import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { edgeOf, type GatewayYoga } from "../yoga.ts";
 import { setClientIp } from "./client-ip.ts";
 import { trustedDocumentFor } from "./trusted-documents.ts";
+
+/** What Yoga's envelope hands over, typed as graphql-js's own functions (envelop leaves them untyped). */
+interface Enveloped {
+  schema: GraphQLSchema;
+  execute: (a: ExecutionArgs) => unknown;
+  subscribe: (a: ExecutionArgs) => unknown;
+  contextFactory: () => Promise<Record<string, unknown>>;
+  parse: (source: string) => DocumentNode;
+  validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
+}
 
 type EnvelopedArgs = ExecutionArgs & {
   rootValue: { execute: (a: ExecutionArgs) => unknown; subscribe: (a: ExecutionArgs) => unknown };
@@ -36,7 +46,7 @@ export function attachGraphQLWs(server: Server, yoga: GatewayYoga): { close(): P
         setClientIp(request, edge.security.trustProxy && forwarded ? forwarded : socketIp);
         try {
           const viewer = edge.viewers.of(request);
-          const query = trustedDocumentFor(payload as never, {
+          const query = trustedDocumentFor(payload, {
             documents: edge.documents,
             enforce: edge.security.trustedDocuments,
             isService: viewer.kind === "service",
@@ -44,7 +54,7 @@ export function attachGraphQLWs(server: Server, yoga: GatewayYoga): { close(): P
           const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
             request,
             params: { ...payload, query },
-          });
+          }) as Enveloped;
           const document = parse(query);
           const errors = validate(schema, document);
           if (errors.length) return errors;

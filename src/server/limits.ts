@@ -12,7 +12,9 @@ import {
   isInterfaceType,
   isObjectType,
   Kind,
+  OperationTypeNode,
   type SelectionSetNode,
+  type Source,
   type ValidationContext,
 } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
@@ -29,10 +31,10 @@ export function useDocumentLimits(settings: SecuritySettings): Plugin[] {
   const costRule = vendorCostRule(costTable(settings), settings.costMax);
   return [
     useNestingLimit(settings.maxNesting),
-    maxTokensPlugin({ n: settings.maxTokens }) as Plugin,
-    maxDepthPlugin({ n: settings.maxDepth, ignoreIntrospection: true, flattenFragments: true }) as Plugin,
-    maxAliasesPlugin({ n: settings.maxAliases }) as Plugin,
-    maxDirectivesPlugin({ n: settings.maxDirectives }) as Plugin,
+    maxTokensPlugin({ n: settings.maxTokens }),
+    maxDepthPlugin({ n: settings.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
+    maxAliasesPlugin({ n: settings.maxAliases }),
+    maxDirectivesPlugin({ n: settings.maxDirectives }),
     { onValidate: ({ addValidationRule }) => addValidationRule(costRule) },
   ];
 }
@@ -75,7 +77,8 @@ export function nestingDepth(source: string, max: number): number {
 function useNestingLimit(max: number): Plugin {
   return {
     onParse({ params }) {
-      const source = typeof params.source === "string" ? params.source : params.source.body;
+      const given = params.source as string | Source;
+      const source = typeof given === "string" ? given : given.body;
       if (nestingDepth(source, max) > max) {
         throw createGraphQLError(`Syntax Error: nesting limit of ${max} exceeded.`, {
           extensions: { code: "GRAPHQL_PARSE_FAILED", http: { status: 400 } },
@@ -152,9 +155,9 @@ export function vendorCostRule(table: ReturnType<typeof costTable>, max: number)
         for (const d of document.definitions) {
           if (d.kind !== Kind.OPERATION_DEFINITION) continue;
           const root =
-            d.operation === "query"
+            d.operation === OperationTypeNode.QUERY
               ? schema.getQueryType()
-              : d.operation === "mutation"
+              : d.operation === OperationTypeNode.MUTATION
                 ? schema.getMutationType()
                 : schema.getSubscriptionType();
           const cost = costOf(d.selectionSet, root);
@@ -206,7 +209,7 @@ export function useRequestDeadline(ms: number): Plugin {
           timer.unref();
         });
         try {
-          return await Promise.race([executeFn(args), deadline]);
+          return await Promise.race([executeFn(args) as Promise<unknown>, deadline]);
         } catch (error) {
           if (error instanceof GraphQLError && error.extensions.code === "REQUEST_TIMEOUT") return { errors: [error] };
           throw error;

@@ -96,7 +96,7 @@ function hasErrors(value: unknown, depth = 0): boolean {
 function withErrors<T>(value: T, depth = 0): T {
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack } as T;
   if (typeof value !== "object" || value === null || depth > 8) return value;
-  if (Array.isArray(value)) return value.map((v) => withErrors(v, depth + 1)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => withErrors(v, depth + 1)) as T;
   const out: Fields = {};
   for (const key in value) out[key] = withErrors((value as Fields)[key], depth + 1);
   return out as T;

@@ -169,7 +169,7 @@ export function createMetrics(): GatewayMetrics {
         graphql_envelop_phase_subscribe: false,
         graphql_envelop_schema_change: false,
       },
-    }) as Plugin;
+    });
   const responses = new Counter({
     name: "lg_http_responses_total",
     help: "HTTP answers by status, refusals before the GraphQL parser (400, 413, 429) included",

@@ -117,7 +117,7 @@ async function serveFile(root: string, rawPath: string, head: boolean): Promise<
     if (!(await stat(file)).isFile()) return text(404, "not found");
     const body = await readFile(file);
     const hashed = segments[0] === "assets";
-    const headers = staticHeaders(type!, hashed ? "public, max-age=31536000, immutable" : "no-cache");
+    const headers = staticHeaders(type, hashed ? "public, max-age=31536000, immutable" : "no-cache");
     return new Response(head ? null : body, {
       status: 200,
       headers: { ...headers, "content-length": String(body.byteLength) },

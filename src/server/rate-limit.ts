@@ -15,10 +15,10 @@ export interface CounterStore {
 export class MemoryCounterStore implements CounterStore {
   private readonly counts = new LRUCache<string, number>({ max: 100_000, ttlAutopurge: false });
 
-  async add(key: string, by: number, windowMs: number): Promise<number> {
+  add(key: string, by: number, windowMs: number): Promise<number> {
     const count = (this.counts.get(key) ?? 0) + by;
     this.counts.set(key, count, { ttl: windowMs, noUpdateTTL: this.counts.has(key) });
-    return count;
+    return Promise.resolve(count);
   }
 
   async close(): Promise<void> {}
@@ -39,8 +39,9 @@ export class RedisCounterStore implements CounterStore {
     return Number(count);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.redis.disconnect();
+    return Promise.resolve();
   }
 }
 

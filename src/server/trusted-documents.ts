@@ -81,7 +81,7 @@ export function useTrustedDocuments(options: {
         extensions: { code: "PERSISTED_QUERY_ID_REQUIRED", http: { status: 400 } },
       },
     },
-  }) as Plugin;
+  });
 }
 
 /** The same rule for graphql-ws, where no Yoga params hook runs: the document to execute, or an error. */

@@ -151,7 +151,7 @@ async function compare(urls: Record<string, string>, dbFile: string): Promise<st
     n: number;
   };
   db.close();
-  const state = async (p: string) => (await fetch(`${urls[p]}/__sim/state`)).json() as Promise<any>;
+  const state = async (p: string) => (await fetch(`${urls[p]}/__sim/state`)).json();
   const mine = (shop: string) => orders.filter((o) => o.shopId === shop);
   const out: string[] = [];
   if (open.n) out.push(`${open.n} ledger rows unsettled`);

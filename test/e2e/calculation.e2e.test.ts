@@ -129,7 +129,7 @@ describe("loyaltyCalculation", () => {
 
   it("rejects a fractional quantity at the GraphQL layer with a clear error", async () => {
     const res = await calc(
-      cart({ lines: [{ productId: "x", quantity: 1.5 as number, unitPrice: { amount: 100, currency: "RUB" } }] }),
+      cart({ lines: [{ productId: "x", quantity: 1.5, unitPrice: { amount: 100, currency: "RUB" } }] }),
     );
     expect(res.data).toBeUndefined();
     expect(res.errors?.[0]?.message).toMatch(/Int cannot represent non-integer value: 1.5/);

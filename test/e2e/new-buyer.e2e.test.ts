@@ -17,10 +17,6 @@ import {
   ApplyBonusesDocument,
   CustomerByDocument,
 } from "../../generated/graphql/graphql.ts";
-import type { BonusPlusState } from "../../src/simulators/bonusplus/state.ts";
-import type { IntegrationsState } from "../../src/simulators/integrations/state.ts";
-import type { PosifloraState } from "../../src/simulators/posiflora/state.ts";
-import type { RkeeperState } from "../../src/simulators/rkeeper/state.ts";
 import { signedContact, tmaHeader } from "../support/init-data.ts";
 import { line } from "../support/orders.ts";
 import { COMPLETE_ORDER } from "../support/staff-operations.ts";
@@ -76,7 +72,7 @@ const balanceOf = (customer: { loyalty: Array<{ __typename: string; balance?: nu
   customer.loyalty.find((a) => a.__typename === "LoyaltyAccount")?.balance;
 
 const sims = () => gw.t.gateway.simulators!;
-const posiflora = () => sims().posiflora.handler.state as PosifloraState;
+const posiflora = () => sims().posiflora.handler.state;
 
 /** What the Posiflora simulator keeps of an order the gateway placed. */
 function posifloraOrder(orderId: string) {
@@ -88,7 +84,7 @@ function posifloraOrder(orderId: string) {
 describe("a new buyer at BonusPlus: SMS code, registration, a promo code, an order, points", () => {
   const shopId = "demo-bonusplus";
   const phone = "+79005550101";
-  const bonusplus = () => sims().bonusplus.handler.state as BonusPlusState;
+  const bonusplus = () => sims().bonusplus.handler.state;
   /** The code the simulator sent, as a test reads it over the control API (`GET /__sim/bonusplus/state`). */
   const sentCode = async (digits: string) => {
     const state = (await (await gw.t.gateway.yoga.fetch("http://gateway.test/__sim/bonusplus/state")).json()) as {
@@ -302,7 +298,7 @@ describe("a new buyer at Posiflora: contact, registration, a delivery, then poin
 
 describe("a new buyer at r_keeper: contact, no registration there, FLOWERS10, an order, points", () => {
   const shopId = "demo-rkeeper";
-  const rkeeper = () => sims().rkeeper.handler.state as RkeeperState;
+  const rkeeper = () => sims().rkeeper.handler.state;
   const cafe = (id: string, rubles: number): CartLineInput => ({
     productId: id,
     quantity: 1,
@@ -372,7 +368,7 @@ describe("a new buyer at LoyalClient: contact, an order, points (no registration
 
 describe("a new buyer at Integrations: contact, their own QR token, an order, points", () => {
   const shopId = "demo-integrations";
-  const integrations = () => sims().integrations.handler.state as IntegrationsState;
+  const integrations = () => sims().integrations.handler.state;
 
   it("links the loyalty QR so `bonus` gets id_client, and the points move at completion", async () => {
     const user = newUser(shopId);

@@ -1,7 +1,6 @@
 import { sql } from "../support/db.ts";
 import { describe, expect, it } from "vitest";
 import { MyOrdersDocument } from "../../generated/graphql/graphql.ts";
-import type { LoyalClientState } from "../../src/simulators/loyalclient/state.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { useDemoGateway } from "../support/test-gateway.ts";
 
@@ -41,7 +40,7 @@ describe("an expired hold", () => {
     const order = c.ok(await c.create([line("rose-15", 1)]));
     c.ok(await c.apply(order.id, 100));
     // Time passes: the vendor's hold runs out, and so does the gateway's record of it.
-    const state = gw.t.gateway.simulators!.loyalclient.handler.state as LoyalClientState;
+    const state = gw.t.gateway.simulators!.loyalclient.handler.state;
     for (const hold of state.holds.values()) hold.until = 0;
     await sql(
       gw.t.databaseUrl,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { CustomerByPhoneDocument, OrderByIdDocument } from "../../generated/graphql/graphql.ts";
-import type { BonusPlusState } from "../../src/simulators/bonusplus/state.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { sseEvents as events } from "../support/sse.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
@@ -132,7 +131,7 @@ describe("status sync rules", () => {
     const order = c.ok(await c.create([line("rose-15", 1)]));
     c.ok(await c.apply(order.id, 25));
     c.ok(await c.confirm(order.id));
-    const reserves = () => (gw.t.gateway.simulators!.bonusplus.handler.state as BonusPlusState).reserved("79001234567");
+    const reserves = () => gw.t.gateway.simulators!.bonusplus.handler.state.reserved("79001234567");
     expect(reserves()).toBe(25);
     // Through the demo gateway's own door to its simulators, as a developer would use it.
     const moved = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${order.id}/status`, {
@@ -160,7 +159,7 @@ describe("status sync rules", () => {
     }
     const read = await gw.t.run(OrderByIdDocument, { id: order.id }, c.headers);
     expect(read.data?.order).toMatchObject({ data: { status: "REFUNDED", vendorStatus: "returned" } });
-    const state = gw.t.gateway.simulators!.bonusplus.handler.state as BonusPlusState;
+    const state = gw.t.gateway.simulators!.bonusplus.handler.state;
     const sale = state.retail.find((r) => r.externalId === order.id)!;
     expect(Object.keys(sale.returned)).toEqual([`${order.id}_1`]);
   });

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { CustomerByPhoneDocument } from "../../generated/graphql/graphql.ts";
-import type { PosifloraState } from "../../src/simulators/posiflora/state.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
 const gw = useDemoGateway({ STATUS_SYNC_SECONDS: "0" });
-const posiflora = () => gw.t.gateway.simulators!.posiflora.handler.state as PosifloraState;
+const posiflora = () => gw.t.gateway.simulators!.posiflora.handler.state;
 const vendorOrder = (id: string) =>
   posiflora()
     .snapshot()

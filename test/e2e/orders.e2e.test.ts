@@ -70,7 +70,7 @@ const FLOWS: Flow[] = [
   },
 ];
 
-const sim = (f: Flow): Simulator => gw.t.gateway.simulators![f.adapter].handler as Simulator;
+const sim = (f: Flow): Simulator => gw.t.gateway.simulators![f.adapter].handler;
 
 /** The balance as the gateway shows it. */
 async function balance(f: Flow, phone = f.phone, qr = f.qr): Promise<number> {

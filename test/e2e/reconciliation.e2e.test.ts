@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { BonusPlusState } from "../../src/simulators/bonusplus/state.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
@@ -11,8 +10,7 @@ const SETTLE = `mutation S($i: SettleReconciliationInput!) {
 }`;
 
 const bonusplus = () => gw.t.gateway.simulators!.bonusplus.handler;
-const sales = (orderId: string) =>
-  (bonusplus().state as BonusPlusState).retail.filter((r) => r.externalId === orderId).length;
+const sales = (orderId: string) => bonusplus().state.retail.filter((r) => r.externalId === orderId).length;
 const queue = async () =>
   (await (await gw.t.post(QUEUE, { s: "demo-bonusplus" }, asService())).json()).data.reconciliationQueue;
 

@@ -1,7 +1,5 @@
 import { sql } from "../support/db.ts";
 import { describe, expect, it } from "vitest";
-import type { BonusPlusState } from "../../src/simulators/bonusplus/state.ts";
-import type { IntegrationsState } from "../../src/simulators/integrations/state.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { useDemoGateway } from "../support/test-gateway.ts";
 
@@ -27,7 +25,7 @@ describe("ledger recovery", () => {
     const failed = await c.complete(order.id);
     expect(failed).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE" });
     expect((await ledger(order.id)).find((e) => e.kind === "COMMIT")?.state).toBe("UNKNOWN");
-    const ops = () => (sim.state as IntegrationsState).operations.filter((o) => o.invoice_num === order.id).length;
+    const ops = () => sim.state.operations.filter((o) => o.invoice_num === order.id).length;
     expect(ops()).toBe(1);
 
     const report = await gw.t.gateway.recovery.runOnce(0);
@@ -43,7 +41,7 @@ describe("ledger recovery", () => {
 
   it("compensates a hold whose outcome is unknown: the reserve is released and the order never shows it", async () => {
     const sim = gw.t.gateway.simulators!.bonusplus.handler;
-    const state = sim.state as BonusPlusState;
+    const state = sim.state;
     const c = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
     const order = c.ok(await c.create([line("rose-15", 1)]));
     sim.faults.add({ kind: "lostResponse", path: "/balance/reserve", times: 1 });
@@ -64,7 +62,7 @@ describe("ledger recovery", () => {
 
   it("never replays a purchase the provider does not deduplicate: it is left for reconciliation", async () => {
     const sim = gw.t.gateway.simulators!.bonusplus.handler;
-    const state = sim.state as BonusPlusState;
+    const state = sim.state;
     const c = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
     const order = c.ok(await c.create([line("rose-15", 1)]));
     c.ok(await c.apply(order.id, 30));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { CalculateCartDocument, CustomerByPhoneDocument, OrderByIdDocument } from "../../generated/graphql/graphql.ts";
-import type { RkeeperState } from "../../src/simulators/rkeeper/state.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
@@ -15,7 +14,7 @@ const PHONE = "+79001234567";
  */
 describe("r_keeper seed scenario (004)", () => {
   it("runs guest → calculate → confirm → reset → calculate → confirm → close", async () => {
-    const rkeeper = () => gw.t.gateway.simulators!.rkeeper.handler.state as RkeeperState;
+    const rkeeper = () => gw.t.gateway.simulators!.rkeeper.handler.state;
     const balance = async () => {
       const res = await gw.t.run(CustomerByPhoneDocument, { shopId: SHOP, phone: PHONE }, asService());
       const account =

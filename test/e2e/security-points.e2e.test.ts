@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CheckPhoneCodeDocument, MyCustomerDocument, SendPhoneCodeDocument } from "../../generated/graphql/graphql.ts";
-import type { BonusPlusState } from "../../src/simulators/bonusplus/state.ts";
-import type { PosifloraState } from "../../src/simulators/posiflora/state.ts";
 import { CODE_RULES } from "../../src/domain/phone-verification.service.ts";
 import { tmaHeader } from "../support/init-data.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
@@ -15,8 +13,8 @@ import { asService, useDemoGateway } from "../support/test-gateway.ts";
  */
 const gw = useDemoGateway();
 const sims = () => gw.t.gateway.simulators!;
-const bonusplus = () => sims().bonusplus.handler.state as BonusPlusState;
-const posiflora = () => sims().posiflora.handler.state as PosifloraState;
+const bonusplus = () => sims().bonusplus.handler.state;
+const posiflora = () => sims().posiflora.handler.state;
 
 describe("a phone cannot be taken by guessing codes", () => {
   const shopId = "demo-bonusplus";

@@ -225,7 +225,7 @@ describe("limits", () => {
   });
 
   it("answers REQUEST_TIMEOUT when a request outlives its deadline", async () => {
-    t.gateway.simulators!.bonusplus!.handler.faults.add({ kind: "latency", latencyMs: 1_500, times: 1 });
+    t.gateway.simulators!.bonusplus.handler.faults.add({ kind: "latency", latencyMs: 1_500, times: 1 });
     const started = Date.now();
     const res = await t.graphql(
       { query: `{ customer(shopId: "demo-bonusplus", phone: "+79001234567") { __typename } }` },

@@ -4,9 +4,6 @@ import {
   CustomerByQrTokenDocument,
   OrderByIdDocument,
 } from "../../generated/graphql/graphql.ts";
-import type { BonusPlusState } from "../../src/simulators/bonusplus/state.ts";
-import type { PosifloraState } from "../../src/simulators/posiflora/state.ts";
-import type { RkeeperState } from "../../src/simulators/rkeeper/state.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
 import { expectNoViolations } from "../support/violations.ts";
@@ -30,7 +27,7 @@ describe("vendor documents through GraphQL", () => {
       expect(await c.complete(order.id)).toMatchObject({ data: { status: "COMPLETED", pointsRedeemed: 20 } });
       ids.push(order.id);
     }
-    const state = sims().bonusplus.handler.state as BonusPlusState;
+    const state = sims().bonusplus.handler.state;
     expect(state.retail.map((r) => r.items.map((i) => i.ext))).toEqual(ids.map((id) => [`${id}_1`, `${id}_2`]));
     expectNoViolations(sims().bonusplus.handler);
   });
@@ -42,7 +39,7 @@ describe("vendor documents through GraphQL", () => {
     const done = await c.complete(order.id);
     expect(done).toMatchObject({ __typename: "MutationCompleteOrderSuccess", data: { status: "COMPLETED" } });
     expect(done.data.pointsEarned).toBeGreaterThan(0);
-    const state = sims().rkeeper.handler.state as RkeeperState;
+    const state = sims().rkeeper.handler.state;
     expect(state.operations.map((o) => o.kind)).toEqual(["confirm", "close"]);
     expect(state.orders.get(order.id)).toMatchObject({ status: "CLOSED", payment: 0, accrual: done.data.pointsEarned });
     expectNoViolations(sims().rkeeper.handler);
@@ -77,7 +74,7 @@ describe("vendor documents through GraphQL", () => {
     const c = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
     const order = c.ok(await c.create([line("rose-15", 1)]));
     c.ok(await c.confirm(order.id));
-    (sims().posiflora.handler.state as PosifloraState).setStatus(order.id, "assembled");
+    sims().posiflora.handler.state.setStatus(order.id, "assembled");
     await gw.t.gateway.statusSync.runOnce();
     const read = await gw.t.run(OrderByIdDocument, { id: order.id }, c.headers);
     expect(read.data?.order).toMatchObject({ data: { status: "READY", vendorStatus: "assembled" } });
@@ -94,7 +91,7 @@ describe("vendor documents through GraphQL", () => {
     posiflora.faults.clear();
     const placed = c.ok(await c.confirm(order.id));
     expect(placed).toMatchObject({ status: "PLACED", pointsRedeemed: 30 });
-    const state = posiflora.state as PosifloraState;
+    const state = posiflora.state;
     expect(state.orders.get(order.id)!.payments).toHaveLength(1);
     expect(placed.providerRefs.orderReference).toBe(state.orders.get(order.id)!.docNo);
     expectNoViolations(posiflora);

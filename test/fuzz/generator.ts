@@ -17,6 +17,7 @@ import {
   isObjectType,
   isScalarType,
   isUnionType,
+  OperationTypeNode,
 } from "graphql";
 import { signInitData } from "../../src/auth/telegram-init-data.ts";
 
@@ -123,11 +124,11 @@ export class OperationGenerator {
         variables[v.variable.name.value] = this.value(type as GraphQLInputType, 0, true);
       }
     }
-    const kind = op && op.kind === Kind.OPERATION_DEFINITION ? op.operation : "query";
+    const kind = op && op.kind === Kind.OPERATION_DEFINITION ? op.operation : OperationTypeNode.QUERY;
     const root =
-      kind === "mutation"
+      kind === OperationTypeNode.MUTATION
         ? this.schema.getMutationType()
-        : kind === "subscription"
+        : kind === OperationTypeNode.SUBSCRIPTION
           ? this.schema.getSubscriptionType()
           : this.schema.getQueryType();
     const first = op && op.kind === Kind.OPERATION_DEFINITION ? op.selectionSet.selections[0] : undefined;

@@ -13,7 +13,7 @@ export async function startSimulators(): Promise<{ urls: Record<string, string>;
   const urls: Record<string, string> = {};
   await new Promise<void>((resolve, reject) => {
     let out = "";
-    child.stdout!.on("data", (d) => {
+    child.stdout.on("data", (d) => {
       out += d;
       for (const m of out.matchAll(/"provider":"(\w+)","url":"([^"]+)"/g)) urls[m[1]!] = m[2]!;
       if (Object.keys(urls).length >= 5) resolve();

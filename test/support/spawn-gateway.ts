@@ -30,10 +30,10 @@ export function spawnGateway(env: Record<string, string>, opts: { compiled?: boo
   });
   let out = "";
   let err = "";
-  child.stdout!.on("data", (d) => {
+  child.stdout.on("data", (d) => {
     out += d;
   });
-  child.stderr!.on("data", (d) => {
+  child.stderr.on("data", (d) => {
     err += d;
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -47,7 +47,7 @@ export function spawnGateway(env: Record<string, string>, opts: { compiled?: boo
       const line = out.split("\n").find((l) => l.includes('"msg":"gateway listening"'));
       const m = line && /"url":"(http:\/\/localhost:\d+)\/graphql"/.exec(line);
       if (!m) return;
-      child.stdout!.off("data", onData); // no more scanning of a growing log
+      child.stdout.off("data", onData); // no more scanning of a growing log
       clearTimeout(timer);
       resolve({
         child,
@@ -59,7 +59,7 @@ export function spawnGateway(env: Record<string, string>, opts: { compiled?: boo
         },
       });
     };
-    child.stdout!.on("data", onData);
+    child.stdout.on("data", onData);
     // "close" comes after the last output has been read, so the error carries all of it.
     child.on("close", (code, signal) => {
       clearTimeout(timer);

@@ -85,7 +85,8 @@ describe("ProviderHttp on cockatiel", () => {
     let logins = 0;
     const fetch: Fetch = async (url, init) => {
       if (!vendorUp) return json({}, 502);
-      if (String(url).endsWith("/login")) return json({ token: (validToken = `t${++logins}`) });
+      if ((url instanceof Request ? url.url : url.toString()).endsWith("/login"))
+        return json({ token: (validToken = `t${++logins}`) });
       const auth = new Headers(init?.headers).get("authorization");
       return auth === `Bearer ${validToken}` ? json({ ok: true }) : json({}, 401);
     };

@@ -316,7 +316,8 @@ type Outcome =
 
 const MALFORMED = Symbol("malformed");
 /** What a call that outlived its deadline rejects with. */
-const DEADLINE = Symbol("deadline");
+/** The deadline's own rejection, told apart by identity. */
+const DEADLINE = new Error("deadline");
 
 function safeJson(text: string): unknown {
   if (text.length === 0) return undefined;

@@ -27,11 +27,13 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
   ) {}
 
   /** No documented call returns a profile for a phone; customers are found by their QR token. */
-  async findCustomer(): Promise<Port.LoyaltyAccount | null> {
-    throw new ProviderError(
-      "UNSUPPORTED_BY_PROVIDER",
-      "this provider finds customers by QR token only (customerByQrToken)",
-      this.instanceId,
+  findCustomer(): Promise<Port.LoyaltyAccount | null> {
+    return Promise.reject(
+      new ProviderError(
+        "UNSUPPORTED_BY_PROVIDER",
+        "this provider finds customers by QR token only (customerByQrToken)",
+        this.instanceId,
+      ),
     );
   }
 

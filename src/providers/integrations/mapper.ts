@@ -119,7 +119,8 @@ export function toCalculation(cart: Cart, actions: ActionWire, bonus: BonusCalcW
 function promotionsByProduct(actions: ActionWire): Map<string, Promotion[]> {
   const found = new Map<string, Map<string, { name: string; off: number; free: number; priced: boolean }>>();
   for (const p of actions.positions) {
-    const product = found.get(p.id_product) ?? new Map();
+    const product =
+      found.get(p.id_product) ?? new Map<string, { name: string; off: number; free: number; priced: boolean }>();
     found.set(p.id_product, product);
     const base = p.base_price ?? null;
     p.actions.forEach((id, k) => {

@@ -65,7 +65,10 @@ export function createPosifloraHttp(instance: ProviderInstanceConfig, deps: Prov
       call.token = token;
       return { accept: JSON_API, authorization: `Bearer ${token}` };
     },
-    onUnauthorized: async (call) => session.invalidate(call.token),
+    onUnauthorized: (call) => {
+      session.invalidate(call.token);
+      return Promise.resolve();
+    },
   });
 }
 

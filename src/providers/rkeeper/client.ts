@@ -32,6 +32,9 @@ export function createRkeeperHttp(instance: ProviderInstanceConfig, deps: Provid
     ...common,
     breaker: auth.breaker,
     headers: async () => ({ apikey: apiKey, authorization: `Bearer ${await session.get()}` }),
-    onUnauthorized: async () => session.invalidate(),
+    onUnauthorized: () => {
+      session.invalidate();
+      return Promise.resolve();
+    },
   });
 }

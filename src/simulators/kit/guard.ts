@@ -85,7 +85,7 @@ export function createGuard(options: GuardOptions): Guard {
         message: "is not a documented query parameter",
         input: params.get(name),
       }));
-      return invalid(issues as unknown as ZodIssues, "query");
+      return invalid(issues, "query");
     }
     const parsed = route.query.safeParse(Object.fromEntries(params));
     return parsed.success ? null : invalid(parsed.error.issues, "query");

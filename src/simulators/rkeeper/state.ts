@@ -255,7 +255,7 @@ export class RkeeperState {
     if (!body || mac !== createHmac("sha256", this.secret).update(body).digest("base64url")) {
       throw new RkeeperError(400, "FINGERPRINT_INVALID", "Fingerprint is not valid", true);
     }
-    return JSON.parse(Buffer.from(body, "base64url").toString());
+    return JSON.parse(Buffer.from(body, "base64url").toString()) as Fingerprint;
   }
 }
 

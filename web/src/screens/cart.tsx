@@ -114,12 +114,7 @@ export function Cart() {
             update({ coupon: code.trim() || null });
           }}
         >
-          <input
-            name="coupon"
-            placeholder={t.promoCode}
-            value={code}
-            onInput={(e) => setCode((e.currentTarget as HTMLInputElement).value)}
-          />
+          <input name="coupon" placeholder={t.promoCode} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
           <button type="submit">{t.apply}</button>
           {coupon && (
             <span class={coupon.applied ? "ok" : "error"} data-coupon={coupon.applied ? "applied" : "rejected"}>
@@ -139,7 +134,7 @@ export function Cart() {
               max={max}
               step={1}
               value={Math.min(s.redeemPoints, max)}
-              onInput={(e) => update({ redeemPoints: Number((e.currentTarget as HTMLInputElement).value) })}
+              onInput={(e) => update({ redeemPoints: Number(e.currentTarget.value) })}
             />
           </label>
         )

@@ -91,14 +91,14 @@ export function PhoneLink() {
         <h2>{t.joinTitle}</h2>
         <label class="field">
           <span>{t.name}</span>
-          <input name="name" value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
+          <input name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
         <label class="check">
           <input
             type="checkbox"
             name="consent"
             checked={consent}
-            onChange={(e) => setConsent((e.currentTarget as HTMLInputElement).checked)}
+            onChange={(e) => setConsent(e.currentTarget.checked)}
           />
           {t.consent}
         </label>
@@ -120,7 +120,7 @@ export function PhoneLink() {
             type="tel"
             autocomplete="tel"
             value={phone}
-            onInput={(e) => setPhone((e.currentTarget as HTMLInputElement).value)}
+            onInput={(e) => setPhone(e.currentTarget.value)}
           />
         </label>
       )}
@@ -130,12 +130,7 @@ export function PhoneLink() {
       {provider?.phoneVerification && (
         <div class="sms">
           {s.session.telegram && (
-            <input
-              name="phone"
-              type="tel"
-              value={phone}
-              onInput={(e) => setPhone((e.currentTarget as HTMLInputElement).value)}
-            />
+            <input name="phone" type="tel" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
           )}
           <button disabled={busy} onClick={sendCode}>
             {t.sendCode}
@@ -147,7 +142,7 @@ export function PhoneLink() {
                 inputMode="numeric"
                 placeholder={t.code}
                 value={code}
-                onInput={(e) => setCode((e.currentTarget as HTMLInputElement).value)}
+                onInput={(e) => setCode(e.currentTarget.value)}
               />
               <button disabled={busy || !code} onClick={checkCode}>
                 {t.checkCode}

@@ -20,7 +20,7 @@ export function ShopWindow() {
           <select
             name="store"
             value={s.storeId ?? ""}
-            onChange={(e) => update({ storeId: (e.currentTarget as HTMLSelectElement).value || null })}
+            onChange={(e) => update({ storeId: e.currentTarget.value || null })}
           >
             {s.stores.map((store) => (
               <option value={store.id} key={store.id}>
