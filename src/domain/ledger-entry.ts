@@ -1,5 +1,19 @@
 export type LedgerKind = "HOLD" | "RELEASE" | "COMMIT" | "REFUND";
-export type LedgerState = "PENDING" | "SUCCEEDED" | "FAILED" | "UNKNOWN";
+/**
+ * PENDING: written, the call under way. SUCCEEDED; FAILED (refused: nothing moved). UNKNOWN: the answer
+ * was lost, and recovery asks the provider or replays it. NEEDS_ATTENTION: no document lets recovery learn
+ * the outcome, so a person checks the vendor's books. SETTLED: a person settled it (see `settlement`).
+ */
+export type LedgerState = "PENDING" | "SUCCEEDED" | "FAILED" | "UNKNOWN" | "NEEDS_ATTENTION" | "SETTLED";
+
+/** A person's word on a move recovery could not settle. */
+export interface Settlement {
+  /** The vendor's books show the move. */
+  applied: boolean;
+  by: string;
+  note: string;
+  at: Date;
+}
 
 export interface LedgerRecord {
   id: string;
@@ -12,6 +26,8 @@ export interface LedgerRecord {
   providerRef: string | null;
   error: string | null;
   attempts: number;
+  /** Set when the state is SETTLED. */
+  settlement: Settlement | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -30,20 +46,27 @@ export interface LedgerRepository {
   begin(entry: LedgerEntryInput): Promise<{ row: LedgerRecord; created: boolean }>;
   settle(
     id: string,
-    state: Exclude<LedgerState, "PENDING">,
+    state: Exclude<LedgerState, "PENDING" | "SETTLED">,
     details?: { providerRef?: string | null; error?: string | null },
   ): Promise<void>;
+  /** A person's settlement of a NEEDS_ATTENTION row; false when the row was not waiting for one. */
+  settleByPerson(id: string, settlement: Settlement): Promise<boolean>;
   retrying(id: string): Promise<void>;
   forOrder(orderId: string): Promise<LedgerRecord[]>;
   get(id: string): Promise<LedgerRecord | null>;
   byKey(idempotencyKey: string): Promise<LedgerRecord | null>;
   /** How many rows are in each state, for the metrics. */
   countByState(): Promise<Record<string, number>>;
-  /** Rows recovery could not settle safely: a person must check the vendor's books. Oldest first. */
-  needingReconciliation(limit: number): Promise<LedgerRecord[]>;
+  /** NEEDS_ATTENTION rows: a person must check the vendor's books. Oldest first. */
+  needingAttention(limit: number): Promise<LedgerRecord[]>;
   /** UNKNOWN rows, and PENDING rows untouched for `staleMs` (their process died mid-call). */
   unresolved(staleMs: number): Promise<LedgerRecord[]>;
 }
 
-/** The `error` prefix recovery writes on a row it leaves for a person to settle. */
-export const NEEDS_RECONCILIATION = "needs reconciliation";
+/** Whether the provider has the move, as far as the ledger knows: succeeded, or settled as applied. */
+export const applied = (row: Pick<LedgerRecord, "state" | "settlement">): boolean =>
+  row.state === "SUCCEEDED" || (row.state === "SETTLED" && row.settlement?.applied === true);
+
+/** Whether the move certainly did not happen, so it may be sent again under a fresh key. */
+export const notApplied = (row: Pick<LedgerRecord, "state" | "settlement">): boolean =>
+  row.state === "FAILED" || (row.state === "SETTLED" && row.settlement?.applied === false);

@@ -1,4 +1,4 @@
-import type { LedgerKind, LedgerRepository } from "./ledger-entry.ts";
+import { applied, type LedgerKind, type LedgerRepository, notApplied } from "./ledger-entry.ts";
 import { CrashPoints } from "./crash-points.ts";
 import { ProviderError } from "./errors.ts";
 
@@ -25,8 +25,8 @@ export class LoyaltyLedger {
     for (let attempt = 1; ; attempt++) {
       const key = attempt === 1 ? entry.idempotencyKey : `${entry.idempotencyKey}#${attempt}`;
       const { row, created } = await this.repo.begin({ ...entry, idempotencyKey: key });
-      if (row.state === "SUCCEEDED") return row.providerRef;
-      if (row.state === "FAILED") continue;
+      if (applied(row)) return row.providerRef;
+      if (notApplied(row)) continue;
       if (!created) {
         throw new ProviderError(
           "PROVIDER_UNAVAILABLE",
@@ -52,7 +52,7 @@ export class LoyaltyLedger {
   /** Whether a call under this key was begun and did not fail: its outcome is the ledger's, not a new decision's. */
   async begun(idempotencyKey: string): Promise<boolean> {
     const row = await this.repo.byKey(idempotencyKey);
-    return row !== null && row.state !== "FAILED";
+    return row !== null && !notApplied(row);
   }
 
   /** A hold the gateway keeps itself (providers without one): recorded, nothing is called. */
@@ -64,6 +64,6 @@ export class LoyaltyLedger {
     idempotencyKey: string;
   }): Promise<void> {
     const { row } = await this.repo.begin(entry);
-    if (row.state !== "SUCCEEDED") await this.repo.settle(row.id, "SUCCEEDED", { providerRef: "ledger" });
+    if (!applied(row)) await this.repo.settle(row.id, "SUCCEEDED", { providerRef: "ledger" });
   }
 }

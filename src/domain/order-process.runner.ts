@@ -93,10 +93,12 @@ export class OrderProcess {
 
   async run(command: Command, scope: RequestScope, orderId: string, input: CommandInput = {}): Promise<OrderRecord> {
     let after: StepContext | null = null;
+    let start: OrderRecord | null = null;
     const done = await this.o.access.change(
       scope,
       orderId,
       async (order, shop) => {
+        start = order;
         const provider = this.o.shops.loyaltyProvider(shop, order.loyaltyProviderId);
         const ctx: StepContext = {
           scope,
@@ -125,6 +127,7 @@ export class OrderProcess {
       },
       SERVICE_SCOPE[command],
     );
+    this.o.transitions.booksMoved(start!, done);
     // After the lock: the other orders are locked one by one, never while this one is held.
     const moved = after as StepContext | null;
     if (moved) await this.o.refunds.recheckHolds(moved.provider, done);

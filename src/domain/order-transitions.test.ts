@@ -57,7 +57,22 @@ describe("OrderTransitions", () => {
       { patch: { status: "COMPLETED" }, history: true },
       { patch: { loyaltyRef: "r1" }, history: false },
     ]);
-    expect(events).toEqual(["status", "balance", "balance"]);
+    expect(events).toEqual(["status"]);
+  });
+
+  it("announces a change of the customer's points once for a whole command, and only when the books moved", async () => {
+    const { repo } = memoryRepo(order);
+    const events: string[] = [];
+    const t = new OrderTransitions(repo, {
+      statusChanged: () => events.push("status"),
+      balanceChanged: () => events.push("balance"),
+    });
+    const committed = await t.amend(order, { loyaltyRef: "r1" }, "commit");
+    const done = await t.transition(committed, "COMPLETED", {}, "completeOrder");
+    t.booksMoved(order, done);
+    expect(events).toEqual(["status", "balance"]);
+    t.booksMoved(done, done);
+    expect(events).toEqual(["status", "balance"]);
   });
 
   it("records a vendor report once: the same report again changes nothing", async () => {

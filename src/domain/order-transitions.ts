@@ -1,7 +1,7 @@
 import { CrashPoints } from "./crash-points.ts";
 import { NO_ORDER_EVENTS, type OrderEvents } from "./order-events.ts";
 import { assertTransition, InvalidStateError, type OrderStatus } from "./order-state.ts";
-import type { OrderEvent, OrderPatch, OrderRecord, OrderRepository } from "./order.ts";
+import { booksPosition, type OrderEvent, type OrderPatch, type OrderRecord, type OrderRepository } from "./order.ts";
 
 type Draft = Omit<OrderRecord, "version" | "createdAt" | "updatedAt">;
 
@@ -74,12 +74,15 @@ export class OrderTransitions {
     const saved = await this.orders.update(order, patch, cause, history, event);
     if (saved.status !== order.status || saved.vendorStatus !== order.vendorStatus || event)
       this.events.statusChanged(saved);
-    // Points move with a purchase or refund, and at completion, where the vendor accrues by itself.
-    const completed = saved.status === "COMPLETED" && order.status !== "COMPLETED";
-    if (saved.loyaltyRef !== order.loyaltyRef || saved.refundedAmount !== order.refundedAmount || completed || event) {
-      this.events.balanceChanged(saved);
-    }
     return saved;
+  }
+
+  /**
+   * Announces one change of the customer's points for a whole command: a command makes several writes
+   * (a commit, then the status), and the customer hears of the balance once, when its books moved.
+   */
+  booksMoved(before: OrderRecord, after: OrderRecord): void {
+    if (booksPosition(before) !== booksPosition(after)) this.events.balanceChanged(after);
   }
 }
 

@@ -78,6 +78,24 @@ export interface Hold {
 /** The points an order holds. */
 export const heldPoints = (order: { hold: Hold | null }): number => order.hold?.points ?? 0;
 
+/**
+ * Where the order stands in the provider's books: points the vendor holds, the purchase recorded, money
+ * and points given back, points accrued at completion, a purchase cancelled. The customer's balance at
+ * the provider moved exactly when this changes (a hold the gateway's ledger keeps is not in the books).
+ */
+export function booksPosition(order: OrderRecord): string {
+  const accrued = ["COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"].includes(order.status);
+  const cancelledPurchase = order.status === "CANCELLED" && order.loyaltyRef !== null;
+  return JSON.stringify([
+    order.hold?.kind === "vendor" ? order.hold.points : 0,
+    order.loyaltyRef,
+    order.pointsRedeemed,
+    order.refundedAmount,
+    accrued,
+    cancelledPurchase,
+  ]);
+}
+
 export interface TransitionRecord {
   from: OrderStatus | null;
   to: OrderStatus;

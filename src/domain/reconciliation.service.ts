@@ -1,5 +1,5 @@
 import { AccessError, ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
-import { type LedgerRecord, type LedgerRepository, NEEDS_RECONCILIATION } from "./ledger-entry.ts";
+import type { LedgerRecord, LedgerRepository } from "./ledger-entry.ts";
 import type { OrderRepository } from "./order.ts";
 import type { RequestScope } from "./request-scope.ts";
 import { SCOPES } from "./scopes.ts";
@@ -7,7 +7,7 @@ import { hasScope } from "./viewer.ts";
 
 /**
  * Loyalty moves whose outcome no document lets the gateway learn (a BonusPlus sale or return whose
- * answer was lost): recovery leaves them UNKNOWN, the order answers RECONCILING, and the shop's staff
+ * answer was lost): recovery leaves them NEEDS_ATTENTION, the order answers RECONCILING, and the shop's staff
  * settle each one here after checking the vendor's back office. Applied: the order carries on as if
  * the answer had come. Not applied: the next attempt sends the call again, under a fresh key.
  */
@@ -20,7 +20,7 @@ export class Reconciliation {
   /** The rows waiting for a person, oldest first, of one shop or every shop. */
   async queue(scope: RequestScope, shopId: string | null): Promise<LedgerRecord[]> {
     this.authorize(scope);
-    const rows = await this.ledger.needingReconciliation(500);
+    const rows = await this.ledger.needingAttention(500);
     if (!shopId) return rows;
     const shops = await Promise.all(rows.map(async (r) => (await this.orders.get(r.orderId))?.shopId));
     return rows.filter((_r, i) => shops[i] === shopId);
@@ -38,13 +38,10 @@ export class Reconciliation {
       throw new InvalidInputError("say what the vendor's books showed", [{ path: "note", message: "required" }]);
     const entry = await this.ledger.get(entryId);
     if (!entry) throw new NotFoundError("NOT_FOUND", `no ledger entry ${entryId}`);
-    if (entry.state !== "UNKNOWN" || !entry.error?.startsWith(NEEDS_RECONCILIATION)) {
+    const by = scope.viewer.kind === "service" ? scope.viewer.name : "staff";
+    if (!(await this.ledger.settleByPerson(entry.id, { applied, by, note, at: new Date() }))) {
       throw new ConflictError("INVALID_STATE", `ledger entry ${entryId} is ${entry.state} and needs no reconciliation`);
     }
-    const by = scope.viewer.kind === "service" ? scope.viewer.name : "staff";
-    if (applied) await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: `manual:${entry.id}` });
-    else
-      await this.ledger.settle(entry.id, "FAILED", { error: `settled by ${by}: not applied at the vendor: ${note}` });
     return (await this.ledger.get(entry.id))!;
   }
 

@@ -1,4 +1,4 @@
-import { type LedgerRecord, type LedgerRepository, NEEDS_RECONCILIATION } from "./ledger-entry.ts";
+import type { LedgerRecord, LedgerRepository } from "./ledger-entry.ts";
 import type { OrderRepository } from "./order.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { Logger } from "./ports/logger.port.ts";
@@ -15,7 +15,7 @@ export interface RecoveryReport {
  * Settles ledger rows whose outcome is unknown (a timeout, a 5xx on a write, a process that died between
  * writing the row and settling it). A hold is compensated (released; it never reached the order), a
  * release is replayed, and a purchase or refund is replayed where the provider deduplicates it. What
- * cannot be settled safely stays UNKNOWN and is logged for reconciliation; it is never run twice blindly.
+ * cannot be settled safely becomes NEEDS_ATTENTION, for a person; it is never run twice blindly.
  */
 export class LedgerRecovery {
   private timer: NodeJS.Timeout | null = null;
@@ -55,7 +55,6 @@ export class LedgerRecovery {
   }
 
   private async settle(entry: LedgerRecord): Promise<boolean> {
-    if (entry.state === "UNKNOWN" && entry.error?.startsWith(NEEDS_RECONCILIATION)) return false;
     const order = await this.orders.get(entry.orderId);
     const provider = this.provider(entry.providerInstanceId);
     if (!order || !provider) return false;
@@ -100,12 +99,14 @@ export class LedgerRecovery {
           idempotencyKey: entry.idempotencyKey,
         });
         await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: receipt.reference });
-        if (!order.loyaltyRef)
-          await this.transitions.amend(
+        if (!order.loyaltyRef) {
+          const replayed = await this.transitions.amend(
             order,
             { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, hold: null },
             "recovery: commit replayed",
           );
+          this.transitions.booksMoved(order, replayed);
+        }
         return true;
       }
       case "REFUND":
@@ -124,7 +125,7 @@ export class LedgerRecovery {
   }
 
   private async leave(entry: LedgerRecord, why: string): Promise<boolean> {
-    await this.ledger.settle(entry.id, "UNKNOWN", { error: `${NEEDS_RECONCILIATION}: ${why}` });
+    await this.ledger.settle(entry.id, "NEEDS_ATTENTION", { error: why });
     this.logger.error("ledger entry needs reconciliation", {
       entry: entry.id,
       order: entry.orderId,

@@ -5,15 +5,37 @@ import { SCOPES } from "../domain/scopes.ts";
 import { builder } from "./builder.ts";
 import { OrderRef } from "./order.ts";
 
+const LedgerKindEnum = builder.enumType("LedgerKind", { values: ["HOLD", "RELEASE", "COMMIT", "REFUND"] as const });
+
+const LedgerStateEnum = builder.enumType("LedgerState", {
+  values: {
+    PENDING: { description: "Written; the provider call is under way" },
+    SUCCEEDED: {},
+    FAILED: { description: "Refused: nothing moved" },
+    UNKNOWN: { description: "The answer was lost; recovery asks the provider or replays the call" },
+    NEEDS_ATTENTION: {
+      description: "No document lets recovery learn the outcome: check the vendor, then settleReconciliation",
+    },
+    SETTLED: { description: "Settled by a person (settledApplied, settledBy, settledNote)" },
+  },
+});
+
 const LedgerEntry = builder.objectRef<LedgerRecord>("LedgerEntry").implement({
   description: "One provider call that moves points, as the gateway's ledger recorded it.",
   fields: (t) => ({
     id: t.exposeID("id"),
     orderId: t.exposeID("orderId"),
     providerId: t.exposeID("providerInstanceId"),
-    kind: t.exposeString("kind", { description: "HOLD, RELEASE, COMMIT or REFUND" }),
+    kind: t.field({ type: LedgerKindEnum, resolve: (e) => e.kind }),
     points: t.exposeInt("points"),
-    state: t.exposeString("state", { description: "PENDING, SUCCEEDED, FAILED or UNKNOWN" }),
+    state: t.field({ type: LedgerStateEnum, resolve: (e) => e.state }),
+    settledApplied: t.boolean({
+      nullable: true,
+      description: "SETTLED: whether the vendor's books showed the move",
+      resolve: (e) => e.settlement?.applied ?? null,
+    }),
+    settledBy: t.string({ nullable: true, resolve: (e) => e.settlement?.by ?? null }),
+    settledNote: t.string({ nullable: true, resolve: (e) => e.settlement?.note ?? null }),
     note: t.exposeString("error", { nullable: true }),
     createdAt: t.string({ resolve: (e) => e.createdAt.toISOString() }),
   }),

@@ -1,15 +1,16 @@
 import { randomUUID } from "node:crypto";
-import {
-  type LedgerKind,
-  type LedgerRecord,
-  type LedgerRepository,
-  type LedgerState,
-  NEEDS_RECONCILIATION,
-} from "../domain/ledger-entry.ts";
+import type { LedgerRecord, LedgerRepository, LedgerState, Settlement } from "../domain/ledger-entry.ts";
 import type { Db } from "./db.ts";
 
 type Row = Awaited<ReturnType<Db["ledgerEntry"]["findUniqueOrThrow"]>>;
-const toRecord = (r: Row): LedgerRecord => ({ ...r, kind: r.kind as LedgerKind, state: r.state as LedgerState });
+function toRecord(r: Row): LedgerRecord {
+  const { settledApplied, settledBy, settledNote, settledAt, ...rest } = r;
+  const settlement =
+    settledApplied !== null && settledAt
+      ? { applied: settledApplied, by: settledBy ?? "", note: settledNote ?? "", at: settledAt }
+      : null;
+  return { ...rest, settlement };
+}
 
 /** The loyalty operations ledger: a row per provider call that moves points, written before the call. */
 export class PrismaLedgerRepository implements LedgerRepository {
@@ -19,7 +20,7 @@ export class PrismaLedgerRepository implements LedgerRepository {
   async begin(entry: {
     orderId: string;
     providerInstanceId: string;
-    kind: LedgerKind;
+    kind: LedgerRecord["kind"];
     points: number;
     idempotencyKey: string;
   }): Promise<{ row: LedgerRecord; created: boolean }> {
@@ -41,7 +42,7 @@ export class PrismaLedgerRepository implements LedgerRepository {
 
   async settle(
     id: string,
-    state: Exclude<LedgerState, "PENDING">,
+    state: Exclude<LedgerState, "PENDING" | "SETTLED">,
     details: { providerRef?: string | null; error?: string | null } = {},
   ): Promise<void> {
     await this.db.ledgerEntry.update({
@@ -75,9 +76,24 @@ export class PrismaLedgerRepository implements LedgerRepository {
     return row ? toRecord(row) : null;
   }
 
-  async needingReconciliation(limit: number): Promise<LedgerRecord[]> {
+  async settleByPerson(id: string, s: Settlement): Promise<boolean> {
+    const { count } = await this.db.ledgerEntry.updateMany({
+      where: { id, state: "NEEDS_ATTENTION" },
+      data: {
+        state: "SETTLED",
+        settledApplied: s.applied,
+        settledBy: s.by,
+        settledNote: s.note,
+        settledAt: s.at,
+        ...(s.applied ? { providerRef: `settled:${id}` } : {}),
+      },
+    });
+    return count === 1;
+  }
+
+  async needingAttention(limit: number): Promise<LedgerRecord[]> {
     const rows = await this.db.ledgerEntry.findMany({
-      where: { state: "UNKNOWN", error: { startsWith: NEEDS_RECONCILIATION } },
+      where: { state: "NEEDS_ATTENTION" },
       orderBy: { createdAt: "asc" },
       take: limit,
     });

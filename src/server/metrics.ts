@@ -210,7 +210,7 @@ export function createMetrics(): GatewayMetrics {
       if (ledger) {
         new Gauge({
           name: "lg_ledger_rows",
-          help: "Loyalty ledger rows by state (UNKNOWN rows wait for recovery or reconciliation)",
+          help: "Loyalty ledger rows by state (UNKNOWN rows wait for recovery, NEEDS_ATTENTION rows for a person)",
           labelNames: ["state"],
           registers: [registry],
           async collect() {

@@ -147,7 +147,9 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)("checkouts survive SIGKILL at e
 async function compare(urls: Record<string, string>, dbFile: string): Promise<string[]> {
   const db = new Database(dbFile, { readonly: true });
   const orders = db.prepare(`select * from "Order"`).all() as Array<Record<string, any>>;
-  const open = db.prepare(`select count(*) as n from LedgerEntry where state in ('PENDING','UNKNOWN')`).get() as {
+  const open = db
+    .prepare(`select count(*) as n from LedgerEntry where state in ('PENDING','UNKNOWN','NEEDS_ATTENTION')`)
+    .get() as {
     n: number;
   };
   db.close();

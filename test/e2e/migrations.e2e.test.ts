@@ -12,15 +12,20 @@ import { describe, expect, it } from "vitest";
  */
 const HOLD_MIGRATION = "20261207030000_order_hold_value";
 
-function migrations(dir: string) {
+function migrationsUpTo(dir: string, target: string) {
   const names = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort();
-  const i = names.indexOf(HOLD_MIGRATION);
+  const i = names.indexOf(target);
   expect(i).toBeGreaterThan(0);
   const sql = (name: string) => readFileSync(path.join(dir, name, "migration.sql"), "utf8");
-  return { before: names.slice(0, i).map(sql), hold: sql(HOLD_MIGRATION) };
+  return { before: names.slice(0, i).map(sql), target: sql(target) };
+}
+
+function migrations(dir: string) {
+  const { before, target } = migrationsUpTo(dir, HOLD_MIGRATION);
+  return { before, hold: target };
 }
 
 const ROWS: Array<[string, string | null, number, string | null]> = [
@@ -71,6 +76,71 @@ describe("the hold's migration carries orders over", () => {
       expect(rows.map((r) => ({ ...r, expires: r.holdExpiresAt !== null, holdExpiresAt: undefined }))).toEqual(
         EXPECTED.map((e) => ({ ...e, holdExpiresAt: undefined })),
       );
+    } finally {
+      await db.end();
+      await admin.query(`drop database if exists ${name}`);
+      await admin.end();
+    }
+  });
+});
+
+/**
+ * The ledger's states become an enum, and what recovery and staff wrote into the error column becomes a
+ * state: a row left for a person is NEEDS_ATTENTION, one a person settled is SETTLED, applied or not.
+ */
+const LEDGER_MIGRATION = "20261207040000_ledger_states";
+const LEDGER_ROWS: Array<[string, string, string | null, string | null]> = [
+  ["e1", "UNKNOWN", null, "needs reconciliation: the provider does not deduplicate purchases"],
+  ["e2", "SUCCEEDED", "manual:e2", null],
+  ["e3", "FAILED", null, "settled by staff: not applied at the vendor: checked"],
+  ["e4", "UNKNOWN", null, "timeout"],
+  ["e5", "SUCCEEDED", "ref-5", null],
+];
+const LEDGER_EXPECTED = [
+  { id: "e1", state: "NEEDS_ATTENTION", settledApplied: null },
+  { id: "e2", state: "SETTLED", settledApplied: true },
+  { id: "e3", state: "SETTLED", settledApplied: false },
+  { id: "e4", state: "UNKNOWN", settledApplied: null },
+  { id: "e5", state: "SUCCEEDED", settledApplied: null },
+];
+const ORDER_ROW = `insert into "Order" ("id", "shopId", "status", "loyaltyProviderId", "currency", "lines", "fulfilment",
+  "contact", "updatedAt") values ('o1', 's', 'COMPLETED', 'p', 'RUB', '[]', '{}', '{}', CURRENT_TIMESTAMP)`;
+const LEDGER_INSERT = `insert into "LedgerEntry" ("id", "orderId", "providerInstanceId", "kind", "points", "idempotencyKey",
+  "state", "providerRef", "error", "updatedAt") values ($1, 'o1', 'p', 'COMMIT', 0, $1, $2, $3, $4, CURRENT_TIMESTAMP)`;
+const LEDGER_SELECT = `select "id", "state", "settledApplied" from "LedgerEntry" order by "id"`;
+
+describe("the ledger states' migration carries rows over", () => {
+  it.skipIf(!!process.env.TEST_DATABASE_URL)("on SQLite", () => {
+    const { before, target } = migrationsUpTo("prisma/sqlite/migrations", LEDGER_MIGRATION);
+    const db = new Database(":memory:");
+    for (const sql of before) db.exec(sql);
+    db.exec(ORDER_ROW);
+    const insert = db.prepare(LEDGER_INSERT.replace(/\$\d/g, "?"));
+    for (const [id, ...rest] of LEDGER_ROWS) insert.run([id, id, ...rest]);
+    db.exec(target);
+    const rows = db.prepare(LEDGER_SELECT).all() as Array<{ id: string; state: string; settledApplied: number | null }>;
+    db.close();
+    expect(
+      rows.map((r) => ({ ...r, settledApplied: r.settledApplied === null ? null : r.settledApplied === 1 })),
+    ).toEqual(LEDGER_EXPECTED);
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)("on PostgreSQL", async () => {
+    const { before, target } = migrationsUpTo("prisma/pg/migrations", LEDGER_MIGRATION);
+    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await admin.connect();
+    const name = `lg_migration_l_${process.pid}_${Date.now()}`;
+    await admin.query(`create database ${name}`);
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const db = new pg.Client({ connectionString: url.toString() });
+    try {
+      await db.connect();
+      for (const sql of before) await db.query(sql);
+      await db.query(ORDER_ROW);
+      for (const row of LEDGER_ROWS) await db.query(LEDGER_INSERT, row);
+      await db.query(target);
+      expect((await db.query(LEDGER_SELECT)).rows).toEqual(LEDGER_EXPECTED);
     } finally {
       await db.end();
       await admin.query(`drop database if exists ${name}`);

@@ -6,7 +6,7 @@ const gw = useDemoGateway({ RECOVERY_INTERVAL_SECONDS: "0", STATUS_SYNC_SECONDS:
 
 const QUEUE = `query Q($s: ID) { reconciliationQueue(shopId: $s) { id orderId kind state note } }`;
 const SETTLE = `mutation S($i: SettleReconciliationInput!) {
-  settleReconciliation(input: $i) { __typename ... on MutationSettleReconciliationSuccess { data { id state } } ... on Error { code } }
+  settleReconciliation(input: $i) { __typename ... on MutationSettleReconciliationSuccess { data { id state settledApplied settledBy settledNote } } ... on Error { code } }
 }`;
 
 const bonusplus = () => gw.t.gateway.simulators!.bonusplus.handler;
@@ -29,7 +29,7 @@ async function saleWithNoAnswer(fault: "lostResponse" | "timeout") {
   expect(await c.complete(order.id)).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE" });
   await gw.t.gateway.recovery.runOnce(0);
   const entry = (await queue()).find((e: { orderId: string }) => e.orderId === order.id);
-  expect(entry).toMatchObject({ kind: "COMMIT", state: "UNKNOWN" });
+  expect(entry).toMatchObject({ kind: "COMMIT", state: "NEEDS_ATTENTION" });
   // Until a person settles it, the order says so and sends nothing.
   const sent = sales(order.id);
   const waiting = await c.complete(order.id);
@@ -50,7 +50,14 @@ describe("reconciliation of a write the vendor gives no way to know", () => {
         asService(),
       )
     ).json();
-    expect(settled.data.settleReconciliation).toMatchObject({ data: { state: "SUCCEEDED" } });
+    expect(settled.data.settleReconciliation).toMatchObject({
+      data: {
+        state: "SETTLED",
+        settledApplied: true,
+        settledBy: "demo-developer",
+        settledNote: "sale 1 seen in the cabinet",
+      },
+    });
     expect(await c.complete(order.id)).toMatchObject({ data: { status: "COMPLETED" } });
     expect(sales(order.id)).toBe(1);
     expect((await queue()).some((e: { id: string }) => e.id === entry.id)).toBe(false);

@@ -75,8 +75,8 @@ describe("ledger recovery", () => {
     expect(report.unresolved).toBeGreaterThanOrEqual(1);
     expect(sales()).toBe(1);
     expect((await ledger(order.id)).find((e) => e.kind === "COMMIT")).toMatchObject({
-      state: "UNKNOWN",
-      error: expect.stringMatching(/needs reconciliation/),
+      state: "NEEDS_ATTENTION",
+      error: expect.stringMatching(/does not deduplicate/),
     });
   });
 });

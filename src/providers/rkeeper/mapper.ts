@@ -49,7 +49,9 @@ function perLine(cart: Cart, totals: Array<{ code: string; total: string | numbe
 
 /**
  * r_keeper quotes accrual for paying nothing (`min`) and for paying the most (`max`), not for amounts
- * in between; for those the smaller of the two is shown, so a customer is never promised more.
+ * in between. Its accrual is a percentage of the money paid (the guest's rank's `cashbackPercentage`), so
+ * between the two quotes it falls in a straight line with the points paid: it is read there, rounded down,
+ * so a customer is never promised more than r_keeper accrues.
  */
 export function toCalculation(cart: Cart, wire: CalculateWire): Calculation {
   const { summary, details } = wire.loyalty;
@@ -57,7 +59,11 @@ export function toCalculation(cart: Cart, wire: CalculateWire): Calculation {
   const accrualNone = decimalToPoints(summary.bonuses?.min.accruals?.total ?? 0);
   const accrualMax = decimalToPoints(summary.bonuses?.max.accruals?.total ?? 0);
   const earned =
-    cart.redeemPoints === 0 ? accrualNone : cart.redeemPoints === max ? accrualMax : Math.min(accrualNone, accrualMax);
+    cart.redeemPoints === 0 || max === 0
+      ? accrualNone
+      : cart.redeemPoints >= max
+        ? accrualMax
+        : accrualNone - Math.ceil(((accrualNone - accrualMax) * cart.redeemPoints) / max);
   const subtotals = cart.lines.map((l) => l.unitPrice * l.quantity);
   const discounts = perLine(cart, summary.discounts.totalByCode);
   const shop = cart.lines.map((l) => l.shopDiscount ?? 0);

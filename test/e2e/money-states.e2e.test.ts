@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { OrderByIdDocument } from "../../generated/graphql/graphql.ts";
+import { line, miniAppCustomer } from "../support/orders.ts";
+import { sseEvents } from "../support/sse.ts";
+import { useDemoGateway } from "../support/test-gateway.ts";
+
+/**
+ * The money states tell the truth: what was paid and given back, one balance event for each change of
+ * the customer's points at the provider, and the points earned as the provider accrues them.
+ */
+const gw = useDemoGateway();
+const sims = () => gw.t.gateway.simulators!;
+
+/** The customer's balance events, and a way to see that no other came within a while. */
+async function balanceEvents(shopId: string, headers: Record<string, string>) {
+  const query = `subscription B($s: ID!) { loyaltyBalanceChanged(shopId: $s) { loyalty { ... on LoyaltyAccount { balance } } } }`;
+  const res = await gw.t.gateway.yoga.fetch(
+    `http://gateway.test/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify({ s: shopId }))}`,
+    { headers: { accept: "text/event-stream", ...headers } },
+  );
+  const next = sseEvents(res);
+  let pending: Promise<any> | null = null;
+  const take = () => (pending ??= next()).finally(() => (pending = null));
+  const balance = async () => (await take()).data.loyaltyBalanceChanged.loyalty[0].balance as number;
+  /** True when no event arrives within `ms`: the last change was announced once. */
+  const quiet = async (ms = 300) =>
+    Promise.race([take().then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms))]);
+  return { balance, quiet };
+}
+
+describe("paymentState", () => {
+  it("is UNPAID once a whole refund gave everything back, and PAID while part of it is kept", async () => {
+    const c = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
+    const order = c.ok(await c.create([line("rose-15", 1), line("rose", 1)]));
+    c.ok(await c.apply(order.id, 20));
+    c.ok(await c.confirm(order.id));
+    await c.complete(order.id);
+    const read = async () => ((await gw.t.run(OrderByIdDocument, { id: order.id }, c.headers)).data?.order as any).data;
+    expect((await read()).paymentState).toBe("PAID");
+    const lines = (await read()).lines as Array<{ lineId: string }>;
+    expect(await c.refund(order.id, [{ lineId: lines[0]!.lineId, quantity: 1 }])).toMatchObject({
+      data: { status: "PARTIALLY_REFUNDED" },
+    });
+    expect((await read()).paymentState).toBe("PAID");
+    expect(await c.refund(order.id)).toMatchObject({ data: { status: "REFUNDED" } });
+    expect((await read()).paymentState).toBe("UNPAID");
+  });
+});
+
+describe("loyaltyBalanceChanged, once for every change of the customer's points at the provider", () => {
+  it("BonusPlus: the reserve, then the purchase at completion, each announced once", async () => {
+    const c = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
+    const events = await balanceEvents("demo-bonusplus", c.headers);
+    const start = await events.balance();
+    const order = c.ok(await c.create([line("rose-15", 1)]));
+    expect(await events.quiet()).toBe(true);
+    c.ok(await c.apply(order.id, 30));
+    expect(await events.balance()).toBe(start - 30);
+    expect(await events.quiet()).toBe(true);
+    c.ok(await c.confirm(order.id));
+    expect(await events.quiet()).toBe(true);
+    const done = await c.complete(order.id);
+    const earned = done.data.pointsEarned as number;
+    expect(await events.balance()).toBe(start - 30 + earned);
+    expect(await events.quiet()).toBe(true);
+  });
+
+  it("Posiflora: a cancel that gives the spent points back is announced", async () => {
+    const c = await miniAppCustomer(gw.t, "demo-posiflora", "+79001234567");
+    const events = await balanceEvents("demo-posiflora", c.headers);
+    const start = await events.balance();
+    const order = c.ok(await c.create([line("rose-15", 1)]));
+    c.ok(await c.apply(order.id, 25));
+    c.ok(await c.confirm(order.id));
+    expect(await events.balance()).toBe(start - 25);
+    expect(await events.quiet()).toBe(true);
+    c.ok(await c.cancel(order.id));
+    expect(await events.balance()).toBe(start);
+    expect(await events.quiet()).toBe(true);
+  });
+});
+
+describe("points earned", () => {
+  it("r_keeper: after a partial redemption, the order's figure is what r_keeper accrues on the money part", async () => {
+    const c = await miniAppCustomer(gw.t, "demo-rkeeper", "+79001234567");
+    const order = c.ok(await c.create([line("hot-1", 2, 500)]));
+    expect(order.maxRedeemablePoints).toBeGreaterThan(40);
+    const held = c.ok(await c.apply(order.id, 40));
+    c.ok(await c.confirm(order.id));
+    const done = await c.complete(order.id);
+    const accrued = sims().rkeeper.handler.state.orders.get(order.id)!.accrual;
+    expect(accrued).toBeGreaterThan(0);
+    expect(held.pointsEarned).toBe(accrued);
+    expect(done.data.pointsEarned).toBe(accrued);
+  });
+});
