@@ -208,7 +208,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     registration,
     process: orderProcess,
   });
-  const fulfilment = new FulfilmentService(shops, orderProcess, access, transitions, orderRepo);
+  const fulfilment = new FulfilmentService({
+    shops,
+    process: orderProcess,
+    access,
+    transitions,
+    orders: orderRepo,
+  });
   const orders = new OrderQueries(shops, customers, access, orderRepo);
   const statusSync = new StatusSync(shops, fulfilment, new PrismaSyncCursorRepository(db), logger);
   if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);
@@ -217,15 +223,15 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   );
   const catalogWatch = new CatalogWatch(catalog, logger);
   if (env.CATALOG_POLL_SECONDS > 0) catalogWatch.start(env.CATALOG_POLL_SECONDS * 1000);
-  const recovery = new LedgerRecovery(
-    ledgerRepo,
-    orderRepo,
+  const recovery = new LedgerRecovery({
+    ledger: ledgerRepo,
+    orders: orderRepo,
     transitions,
     shops,
-    orderLoyalty,
+    loyalty: orderLoyalty,
     logger,
-    env.RECOVERY_STALE_SECONDS * 1000,
-  );
+    staleMs: env.RECOVERY_STALE_SECONDS * 1000,
+  });
   const botToken = env.TELEGRAM_BOT_TOKEN ?? (env.demo ? env.DEMO_BOT_TOKEN : randomBytes(32).toString("hex"));
   const phoneVerification = new PhoneVerification({
     shops,

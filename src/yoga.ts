@@ -127,7 +127,7 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
         },
       },
       useAccessLog(deps.logger),
-      useHealth(deps.ready, deps.logger),
+      ...useHealth(deps.ready, deps.logger),
       useHttpGuards({ graphqlEndpoint, maxUrlBytes: security.maxUrlBytes }),
       useRequestViewer(viewers),
       useTrustedDocuments({ documents, enforce: security.trustedDocuments, viewers }),

@@ -30,7 +30,9 @@ async function lookup({ provider, phone }: AccountKey): Promise<AccountResult> {
     const typed =
       error instanceof ProviderError
         ? error
-        : new ProviderError("PROVIDER_UNAVAILABLE", `${provider.instanceId} failed`, provider.instanceId, "INTERNAL");
+        : new ProviderError("PROVIDER_UNAVAILABLE", `${provider.instanceId} failed`, provider.instanceId, {
+            vendorCode: "INTERNAL",
+          });
     return { provider, error: typed };
   }
 }

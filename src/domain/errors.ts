@@ -73,18 +73,30 @@ export type ProviderErrorCode =
   | "REDEEM_BLOCKED"
   | "REDEEM_LIMIT_EXCEEDED";
 
+export interface ProviderErrorDetails {
+  /** The vendor's own code, when it sent one. */
+  vendorCode?: string | null;
+  retryAfterSeconds?: number | null;
+  /** True when the vendor may have acted on the request (a timeout or a 5xx on a write). */
+  uncertain?: boolean;
+}
+
 /** An error that came from (or on the way to) one provider instance, with the vendor's own code kept. */
 export class ProviderError extends GatewayError {
+  readonly vendorCode: string | null;
+  readonly retryAfterSeconds: number | null;
+  readonly uncertain: boolean;
+
   constructor(
     code: ProviderErrorCode,
     message: string,
     readonly provider: string,
-    readonly vendorCode: string | null = null,
-    readonly retryAfterSeconds: number | null = null,
-    /** True when the vendor may have acted on the request (a timeout or a 5xx on a write). */
-    readonly uncertain = false,
+    details: ProviderErrorDetails = {},
   ) {
     super(code, message);
+    this.vendorCode = details.vendorCode ?? null;
+    this.retryAfterSeconds = details.retryAfterSeconds ?? null;
+    this.uncertain = details.uncertain ?? false;
   }
 }
 

@@ -12,14 +12,28 @@ import type { ShopDirectory } from "./shop-directory.ts";
  * The shop's side of an order once it is placed: completion and refunds (commands of the order
  * process, order-process.ts), and the order system's own reports (status sync and webhooks).
  */
+export interface FulfilmentOptions {
+  shops: ShopDirectory;
+  process: OrderProcess;
+  access: OrderAccess;
+  transitions: OrderTransitions;
+  orders: OrderRepository;
+}
+
 export class FulfilmentService {
-  constructor(
-    private readonly shops: ShopDirectory,
-    private readonly process: OrderProcess,
-    private readonly access: OrderAccess,
-    private readonly transitions: OrderTransitions,
-    private readonly orders: OrderRepository,
-  ) {}
+  private readonly shops: ShopDirectory;
+  private readonly process: OrderProcess;
+  private readonly access: OrderAccess;
+  private readonly transitions: OrderTransitions;
+  private readonly orders: OrderRepository;
+
+  constructor(o: FulfilmentOptions) {
+    this.shops = o.shops;
+    this.process = o.process;
+    this.access = o.access;
+    this.transitions = o.transitions;
+    this.orders = o.orders;
+  }
 
   /** The order is done: the order system is told (unless it is the one reporting it), and late flows commit. */
   complete(scope: RequestScope, orderId: string, cause?: string, reported = false): Promise<OrderRecord> {

@@ -106,12 +106,9 @@ async function replay<T>(stored: Stored, codec: { decode(s: string): Promise<T> 
         (x.max as number | null) ?? null,
       );
     case "ProviderError":
-      throw new ProviderError(
-        e.code as ProviderErrorCode,
-        e.message,
-        String(x.provider),
-        (x.vendorCode as string | null) ?? null,
-      );
+      throw new ProviderError(e.code as ProviderErrorCode, e.message, String(x.provider), {
+        vendorCode: (x.vendorCode as string | null) ?? null,
+      });
     case "NotFoundError":
       throw new NotFoundError(e.code as "NOT_FOUND", e.message);
     case "AccessError":

@@ -32,7 +32,7 @@ export class LoyaltyLedger {
           "PROVIDER_UNAVAILABLE",
           "an earlier attempt of this operation has an unknown outcome; it is being reconciled",
           entry.providerInstanceId,
-          "RECONCILING",
+          { vendorCode: "RECONCILING" },
         );
       }
       this.crash.reach("ledger-written");

@@ -64,7 +64,7 @@ export class LoyaltyService {
           "PROVIDER_REJECTED",
           `${provider.instanceId} redeemed more points than asked`,
           provider.instanceId,
-          "OVER_REDEEM",
+          { vendorCode: "OVER_REDEEM" },
         );
       }
       return result;

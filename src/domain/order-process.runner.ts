@@ -8,7 +8,7 @@ import { couponsOf, type OrderLoyalty } from "./order-loyalty.ts";
 import { checkGuards, type Command, type Effect, flowKindOf, ORDER_PROCESS } from "./order-process.ts";
 import type { OrderStatus } from "./order-state.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import { heldPoints, type OrderLine, type OrderPatch, type OrderRecord } from "./order.ts";
+import { HOLD_RELEASED, heldPoints, type OrderLine, type OrderPatch, type OrderRecord } from "./order.ts";
 import type { PointsHolds } from "./points-hold.ts";
 import type { PointsRefund } from "./points-refund.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
@@ -275,7 +275,7 @@ export class OrderProcess {
       ctx.result = await this.o.transitions.transition(
         order,
         "CALCULATED",
-        { calculation: trial, hold: null, redeemPoints: 0, requestedPoints: 0 },
+        { ...HOLD_RELEASED, calculation: trial, requestedPoints: 0 },
         cause,
       );
       return;
@@ -344,7 +344,7 @@ export class OrderProcess {
         await this.o.transitions.transition(
           order,
           "CALCULATED",
-          { hold: null, redeemPoints: 0 },
+          HOLD_RELEASED,
           "updateOrderItems: hold released; the new one is left to recovery",
         );
       throw error;

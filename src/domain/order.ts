@@ -75,6 +75,9 @@ export interface Hold {
   expiresAt: Date | null;
 }
 
+/** What an order stores when its hold is gone: no hold, and no points to redeem. */
+export const HOLD_RELEASED = { hold: null, redeemPoints: 0 } as const;
+
 /** The points an order holds. */
 export const heldPoints = (order: { hold: Hold | null }): number => order.hold?.points ?? 0;
 

@@ -2,7 +2,7 @@ import { ConflictError, LoyaltyRuleError, ProviderError } from "./errors.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { OrderLoyalty } from "./order-loyalty.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import { heldPoints, type Hold, type OrderRecord, type OrderRepository } from "./order.ts";
+import { HOLD_RELEASED, heldPoints, type Hold, type OrderRecord, type OrderRepository } from "./order.ts";
 import type { Calculation, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 
 /**
@@ -68,7 +68,7 @@ export class PointsHolds {
 
   async release(order: OrderRecord, provider: LoyaltyProvider, cause: string): Promise<OrderRecord> {
     await this.loyalty.release(order, provider);
-    return this.transitions.transition(order, "CALCULATED", { hold: null, redeemPoints: 0 }, cause);
+    return this.transitions.transition(order, "CALCULATED", HOLD_RELEASED, cause);
   }
 
   /** A hold that ran out before confirmation is made again, or the order answers HOLD_EXPIRED. */
@@ -84,7 +84,7 @@ export class PointsHolds {
         error instanceof ProviderError &&
         (error.code === "INSUFFICIENT_BONUSES" || error.code === "REDEEM_LIMIT_EXCEEDED")
       ) {
-        await this.transitions.transition(order, "CALCULATED", { hold: null, redeemPoints: 0 }, "hold expired");
+        await this.transitions.transition(order, "CALCULATED", HOLD_RELEASED, "hold expired");
         throw new ConflictError(
           "HOLD_EXPIRED",
           "the points hold expired and the points are no longer available; apply bonuses again",

@@ -5,7 +5,7 @@ import type { OrderLoyalty } from "./order-loyalty.ts";
 import { isOpen } from "./order-state.ts";
 import { isPlaced } from "./order-process.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import { heldPoints, type OrderRecord, type OrderRepository } from "./order.ts";
+import { HOLD_RELEASED, heldPoints, type OrderRecord, type OrderRepository } from "./order.ts";
 import type { Logger } from "./ports/logger.port.ts";
 import type { LoyaltyProvider, RefundLine } from "./ports/loyalty-provider.port.ts";
 import { planRefund } from "./refund-shortfall.ts";
@@ -126,7 +126,7 @@ export class PointsRefund {
       if (!fresh || !hold || hold.ref !== order.hold?.ref || hold.points === 0 || !isOpen(fresh.status)) return;
       await this.o.loyalty.release(fresh, provider);
       const cause = `hold lost: the customer has ${balance} points left, fewer than held`;
-      const patch = { hold: null, redeemPoints: 0 };
+      const patch = HOLD_RELEASED;
       const placed = isPlaced(fresh);
       await this.o.transitions.transition(fresh, placed ? fresh.status : "CALCULATED", patch, cause, {
         event: "HOLD_LOST",

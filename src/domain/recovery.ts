@@ -1,10 +1,18 @@
 import type { LedgerRecord, LedgerRepository } from "./ledger-entry.ts";
-import type { OrderRepository } from "./order.ts";
-import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+import type { OrderRecord, OrderRepository } from "./order.ts";
+import type { CustomerQuery, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { Logger } from "./ports/logger.port.ts";
 import type { OrderLoyalty } from "./order-loyalty.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
+
+/** One row to settle, with what its settling needs. */
+interface Step {
+  entry: LedgerRecord;
+  order: OrderRecord;
+  provider: LoyaltyProvider;
+  customer: CustomerQuery;
+}
 
 export interface RecoveryReport {
   resolved: number;
@@ -17,18 +25,36 @@ export interface RecoveryReport {
  * release is replayed, and a purchase or refund is replayed where the provider deduplicates it. What
  * cannot be settled safely becomes NEEDS_ATTENTION, for a person; it is never run twice blindly.
  */
+export interface LedgerRecoveryOptions {
+  ledger: LedgerRepository;
+  orders: OrderRepository;
+  transitions: OrderTransitions;
+  shops: ShopDirectory;
+  loyalty: OrderLoyalty;
+  logger: Logger;
+  /** When a PENDING row counts as abandoned by a process that died mid-call. */
+  staleMs?: number;
+}
+
 export class LedgerRecovery {
   private timer: NodeJS.Timeout | null = null;
+  private readonly ledger: LedgerRepository;
+  private readonly orders: OrderRepository;
+  private readonly transitions: OrderTransitions;
+  private readonly shops: ShopDirectory;
+  private readonly loyalty: OrderLoyalty;
+  private readonly logger: Logger;
+  private readonly staleMs: number;
 
-  constructor(
-    private readonly ledger: LedgerRepository,
-    private readonly orders: OrderRepository,
-    private readonly transitions: OrderTransitions,
-    private readonly shops: ShopDirectory,
-    private readonly loyalty: OrderLoyalty,
-    private readonly logger: Logger,
-    private readonly staleMs = 30_000,
-  ) {}
+  constructor(o: LedgerRecoveryOptions) {
+    this.ledger = o.ledger;
+    this.orders = o.orders;
+    this.transitions = o.transitions;
+    this.shops = o.shops;
+    this.loyalty = o.loyalty;
+    this.logger = o.logger;
+    this.staleMs = o.staleMs ?? 30_000;
+  }
 
   async runOnce(staleMs = this.staleMs): Promise<RecoveryReport> {
     const report = { resolved: 0, unresolved: 0 };
@@ -59,69 +85,85 @@ export class LedgerRecovery {
     const provider = this.provider(entry.providerInstanceId);
     if (!order || !provider) return false;
     const customer = await this.loyalty.customer(order, provider);
+    const step = { entry, order, provider, customer };
     switch (entry.kind) {
       case "HOLD":
-        // The order never recorded this hold, so whatever the provider made of it is released.
-        if (provider.capabilities.hold === "NATIVE") {
-          await provider
-            .release({
-              orderId: order.id,
-              customer,
-              // Its answer was lost, so its reference was never learnt: the provider finds it by order.
-              holdId: null,
-              points: entry.points,
-              idempotencyKey: `${entry.idempotencyKey}:compensate`,
-            })
-            .catch((error: unknown) =>
-              this.logger.warn("hold compensation: release refused", { entry: entry.id, err: error }),
-            );
-        }
-        await this.ledger.settle(entry.id, "FAILED", { error: "compensated by recovery" });
-        return true;
+        return this.compensateHold(step);
       case "RELEASE":
-        await provider.release({
-          orderId: order.id,
-          customer,
-          holdId: order.hold?.kind === "vendor" ? order.hold.ref : null,
-          points: entry.points,
-          idempotencyKey: entry.idempotencyKey,
-        });
-        await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
-        return true;
-      case "COMMIT": {
-        if (!provider.behaviour.replay.commit) return this.leave(entry, "the provider does not deduplicate purchases");
-        await this.ledger.retrying(entry.id);
-        const receipt = await provider.commit({
-          orderId: order.id,
-          customer,
-          cart: this.loyalty.cart(order, order.redeemPoints),
-          holdId: order.hold?.kind === "vendor" ? order.hold.ref : undefined,
-          idempotencyKey: entry.idempotencyKey,
-        });
-        await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: receipt.reference });
-        if (!order.loyaltyRef) {
-          const replayed = await this.transitions.amend(
-            order,
-            { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, hold: null },
-            "recovery: commit replayed",
-          );
-          this.transitions.booksMoved(order, replayed);
-        }
-        return true;
-      }
+        return this.replayRelease(step);
+      case "COMMIT":
+        return this.replayCommit(step);
       case "REFUND":
-        if (!provider.behaviour.replay.refund) return this.leave(entry, "the provider does not deduplicate refunds");
-        await this.ledger.retrying(entry.id);
-        await provider.refund({
+        return this.replayRefund(step);
+    }
+  }
+
+  /** The order never recorded this hold, so whatever the provider made of it is released. */
+  private async compensateHold({ entry, order, provider, customer }: Step): Promise<boolean> {
+    if (provider.capabilities.hold === "NATIVE") {
+      await provider
+        .release({
           orderId: order.id,
           customer,
-          pointsRedeemed: order.pointsRedeemed,
-          pointsEarned: order.pointsEarned,
-          idempotencyKey: entry.idempotencyKey,
-        });
-        await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
-        return true;
+          // Its answer was lost, so its reference was never learnt: the provider finds it by order.
+          holdId: null,
+          points: entry.points,
+          idempotencyKey: `${entry.idempotencyKey}:compensate`,
+        })
+        .catch((error: unknown) =>
+          this.logger.warn("hold compensation: release refused", { entry: entry.id, err: error }),
+        );
     }
+    await this.ledger.settle(entry.id, "FAILED", { error: "compensated by recovery" });
+    return true;
+  }
+
+  private async replayRelease({ entry, order, provider, customer }: Step): Promise<boolean> {
+    await provider.release({
+      orderId: order.id,
+      customer,
+      holdId: order.hold?.kind === "vendor" ? order.hold.ref : null,
+      points: entry.points,
+      idempotencyKey: entry.idempotencyKey,
+    });
+    await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
+    return true;
+  }
+
+  private async replayCommit({ entry, order, provider, customer }: Step): Promise<boolean> {
+    if (!provider.behaviour.replay.commit) return this.leave(entry, "the provider does not deduplicate purchases");
+    await this.ledger.retrying(entry.id);
+    const receipt = await provider.commit({
+      orderId: order.id,
+      customer,
+      cart: this.loyalty.cart(order, order.redeemPoints),
+      holdId: order.hold?.kind === "vendor" ? order.hold.ref : undefined,
+      idempotencyKey: entry.idempotencyKey,
+    });
+    await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: receipt.reference });
+    if (!order.loyaltyRef) {
+      const replayed = await this.transitions.amend(
+        order,
+        { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, hold: null },
+        "recovery: commit replayed",
+      );
+      this.transitions.booksMoved(order, replayed);
+    }
+    return true;
+  }
+
+  private async replayRefund({ entry, order, provider, customer }: Step): Promise<boolean> {
+    if (!provider.behaviour.replay.refund) return this.leave(entry, "the provider does not deduplicate refunds");
+    await this.ledger.retrying(entry.id);
+    await provider.refund({
+      orderId: order.id,
+      customer,
+      pointsRedeemed: order.pointsRedeemed,
+      pointsEarned: order.pointsEarned,
+      idempotencyKey: entry.idempotencyKey,
+    });
+    await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
+    return true;
   }
 
   private async leave(entry: LedgerRecord, why: string): Promise<boolean> {

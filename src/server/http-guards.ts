@@ -39,6 +39,10 @@ const jsonError = (status: number, message: string, code: string) =>
 /** Content types a browser may POST cross-origin without a preflight (and so without CORS's consent). */
 const SIMPLE_CONTENT_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
 /** Any of these headers forces a preflight, which CORS then decides; the Mini App's client may send one. */
+// Not Yoga's CSRF plugin: it asks for one of these headers on every request, so the Mini App's and the
+// services' ordinary JSON POSTs would need it too. Here only a request a browser could send cross-origin
+// without a preflight (a simple content type) needs one, as Apollo's CSRF prevention does
+// (test/e2e/security.e2e.test.ts, "refuses form-encoded, multipart and text POSTs").
 export const CSRF_HEADERS = ["x-graphql-yoga-csrf", "graphql-require-preflight", "apollo-require-preflight"];
 
 /**

@@ -22,6 +22,10 @@ function NoServiceSdlRule(context: ValidationContext): ASTVisitor {
 }
 
 /**
+ * Not Yoga's disable-introspection plugin alone: besides introspection, `_service { sdl }` (the whole schema
+ * in one federation field) and field suggestions are refused to the same callers, by viewer, and the
+ * plugin knows neither (test/e2e/security.e2e.test.ts, "introspection in production").
+ *
  * Unless PUBLIC_INTROSPECTION is on (the default outside production), anonymous and Mini App callers get
  * no introspection, no `_service { sdl }`, and no "Did you mean …?" in validation errors. Services (API
  * keys) keep all three: tools and the federation router use them.

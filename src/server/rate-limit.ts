@@ -111,8 +111,7 @@ export class VendorCallGuard implements VendorGuard {
           "RATE_LIMITED",
           `too many calls that reach providers (${limit} per ${this.limits.windowSeconds} s for this ${bucketName(bucket)}); retry in ${retryAfterSeconds} s`,
           "gateway",
-          null,
-          retryAfterSeconds,
+          { retryAfterSeconds },
         );
       }
     }

@@ -66,7 +66,9 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
   private async refusedDebit(phone: string, points: number, refusal: ProviderError): Promise<ProviderError> {
     const customer = await this.findCustomer({ phone });
     if (!customer)
-      return new ProviderError("CUSTOMER_NOT_FOUND", "no such customer", this.instanceId, refusal.vendorCode);
+      return new ProviderError("CUSTOMER_NOT_FOUND", "no such customer", this.instanceId, {
+        vendorCode: refusal.vendorCode,
+      });
     if (!customer.redeemBlocked && points <= customer.balance && points % customer.redeemMultiple !== 0) return refusal;
     const [code, why]: ["REDEEM_BLOCKED" | "INSUFFICIENT_BONUSES" | "REDEEM_LIMIT_EXCEEDED", string] =
       customer.redeemBlocked
@@ -74,7 +76,7 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
         : points > customer.balance
           ? ["INSUFFICIENT_BONUSES", `the customer has ${customer.balance} bonuses`]
           : ["REDEEM_LIMIT_EXCEEDED", "more than maxDebitBonuses allows on this order"];
-    return new ProviderError(code, `${this.instanceId}: ${why}`, this.instanceId, refusal.vendorCode);
+    return new ProviderError(code, `${this.instanceId}: ${why}`, this.instanceId, { vendorCode: refusal.vendorCode });
   }
 
   /** A reserve refused by a business rule (412) can only be short of bonuses: the reserve names no order rule. */
@@ -87,7 +89,7 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
         "INSUFFICIENT_BONUSES",
         `${this.instanceId}: not enough bonuses to reserve ${req.points}`,
         this.instanceId,
-        (error as ProviderError).vendorCode,
+        { vendorCode: (error as ProviderError).vendorCode },
       );
     }
     return { holdId: req.orderId, points: req.points, expiresAt: null };

@@ -152,21 +152,15 @@ export function mapBonusPlusError(provider: string, failure: VendorFailure): Pro
   const vendorCode = parsed.success ? parsed.data.code : String(failure.status);
   let error: ProviderError;
   if (failure.status === 401 || failure.status === 403) {
-    error = new ProviderError(
-      "PROVIDER_UNAVAILABLE",
-      `${provider} refused the gateway's credentials`,
-      provider,
+    error = new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, {
       vendorCode,
-    );
+    });
   } else if (vendorCode === "CUSTOMER_NOT_FOUND" || (failure.status === 404 && failure.path.startsWith("customer"))) {
-    error = new ProviderError("CUSTOMER_NOT_FOUND", `${provider}: ${vendorCode}`, provider, vendorCode);
+    error = new ProviderError("CUSTOMER_NOT_FOUND", `${provider}: ${vendorCode}`, provider, { vendorCode });
   } else {
-    error = new ProviderError(
-      "PROVIDER_REJECTED",
-      `${provider} rejected the request (${vendorCode})`,
-      provider,
+    error = new ProviderError("PROVIDER_REJECTED", `${provider} rejected the request (${vendorCode})`, provider, {
       vendorCode,
-    );
+    });
   }
   STATUS.set(error, failure.status);
   return error;

@@ -7,7 +7,7 @@ import { SessionToken } from "./session-token.ts";
 
 const ok = z.object({ ok: z.literal(true) });
 const reject = (failure: { status: number }) =>
-  new ProviderError("PROVIDER_REJECTED", `HTTP ${failure.status}`, "p", String(failure.status));
+  new ProviderError("PROVIDER_REJECTED", `HTTP ${failure.status}`, "p", { vendorCode: String(failure.status) });
 
 function http(fetch: Fetch, extra: Partial<ConstructorParameters<typeof ProviderHttp>[0]> = {}) {
   return new ProviderHttp({

@@ -126,12 +126,9 @@ export class ProviderHttp {
     } catch (error) {
       if (error instanceof AttemptFailure) throw this.toError(spec, error.outcome);
       if (isBrokenCircuitError(error)) {
-        throw new ProviderError(
-          "PROVIDER_UNAVAILABLE",
-          `${provider} is failing; calls are paused`,
-          provider,
-          "CIRCUIT_OPEN",
-        );
+        throw new ProviderError("PROVIDER_UNAVAILABLE", `${provider} is failing; calls are paused`, provider, {
+          vendorCode: "CIRCUIT_OPEN",
+        });
       }
       if (error === DEADLINE) throw this.toError(spec, { kind: "timeout" });
       throw error;
@@ -254,9 +251,7 @@ export class ProviderHttp {
       "PROVIDER_UNAVAILABLE",
       `${this.options.provider} sent an answer the gateway cannot read`,
       this.options.provider,
-      "BAD_RESPONSE",
-      null,
-      spec.method !== "GET",
+      { vendorCode: "BAD_RESPONSE", uncertain: spec.method !== "GET" },
     );
   }
 
@@ -270,39 +265,30 @@ export class ProviderHttp {
       status: outcome.kind === "status" ? outcome.status : undefined,
     });
     if (outcome.kind === "timeout") {
-      return new ProviderError(
-        "PROVIDER_UNAVAILABLE",
-        `${provider} did not answer in time`,
-        provider,
-        "TIMEOUT",
-        null,
-        write,
-      );
+      return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} did not answer in time`, provider, {
+        vendorCode: "TIMEOUT",
+        uncertain: write,
+      });
     }
     if (outcome.kind === "network") {
-      return new ProviderError(
-        "PROVIDER_UNAVAILABLE",
-        `${provider} could not be reached`,
-        provider,
-        "NETWORK",
-        null,
-        write,
-      );
+      return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} could not be reached`, provider, {
+        vendorCode: "NETWORK",
+        uncertain: write,
+      });
     }
     if (outcome.status === 429) {
       const wait = retryAfterMs(outcome.retryAfter);
       const seconds = wait === null ? null : Math.ceil(wait / 1000) || null;
-      return new ProviderError("RATE_LIMITED", `${provider} is rate limiting the gateway`, provider, "429", seconds);
+      return new ProviderError("RATE_LIMITED", `${provider} is rate limiting the gateway`, provider, {
+        vendorCode: "429",
+        retryAfterSeconds: seconds,
+      });
     }
     if (outcome.status >= 500) {
-      return new ProviderError(
-        "PROVIDER_UNAVAILABLE",
-        `${provider} failed (HTTP ${outcome.status})`,
-        provider,
-        String(outcome.status),
-        null,
-        write,
-      );
+      return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} failed (HTTP ${outcome.status})`, provider, {
+        vendorCode: String(outcome.status),
+        uncertain: write,
+      });
     }
     return this.options.mapError({ status: outcome.status, body: outcome.body, path: spec.path });
   }

@@ -87,7 +87,7 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
         "PROVIDER_REJECTED",
         "the customer must be identified by QR token before a purchase",
         this.instanceId,
-        "CLIENT_ID_REQUIRED",
+        { vendorCode: "CLIENT_ID_REQUIRED" },
       );
     }
     // Promotions count at `bonus` only when their actions are passed, so the positions come from calculate/action.

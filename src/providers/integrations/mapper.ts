@@ -10,7 +10,9 @@ export const POINT_VALUE_MINOR = 100;
 /** The vendor counts money in whole rubles; a price with kopecks cannot be sent without rounding it. */
 export function toRubles(provider: string, minor: number): number {
   if (minor % 100 !== 0) {
-    throw new ProviderError("PROVIDER_REJECTED", `${provider} takes whole rubles only`, provider, "FRACTIONAL_AMOUNT");
+    throw new ProviderError("PROVIDER_REJECTED", `${provider} takes whole rubles only`, provider, {
+      vendorCode: "FRACTIONAL_AMOUNT",
+    });
   }
   return minor / 100;
 }
@@ -153,15 +155,19 @@ export function mapIntegrationsError(provider: string, failure: VendorFailure): 
   const code = parsed.success ? parsed.data.code : String(failure.status);
   const message = parsed.success ? (parsed.data.message ?? "") : "";
   if (failure.status === 401 || failure.status === 403) {
-    return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, code);
+    return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, {
+      vendorCode: code,
+    });
   }
   if (code === "NotFound" || /client not found/i.test(message))
-    return new ProviderError("CUSTOMER_NOT_FOUND", `${provider}: client not found`, provider, code);
+    return new ProviderError("CUSTOMER_NOT_FOUND", `${provider}: client not found`, provider, { vendorCode: code });
   if (/not enough|insufficient/i.test(message))
-    return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points`, provider, code);
+    return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points`, provider, { vendorCode: code });
   if (/exceeds max_pay_bonus/i.test(message))
-    return new ProviderError("REDEEM_LIMIT_EXCEEDED", `${provider}: ${message}`, provider, code);
+    return new ProviderError("REDEEM_LIMIT_EXCEEDED", `${provider}: ${message}`, provider, { vendorCode: code });
   if (/redemptions? (are )?blocked/i.test(message))
-    return new ProviderError("REDEEM_BLOCKED", `${provider}: redemptions blocked`, provider, code);
-  return new ProviderError("PROVIDER_REJECTED", `${provider} rejected the request (${code})`, provider, code);
+    return new ProviderError("REDEEM_BLOCKED", `${provider}: redemptions blocked`, provider, { vendorCode: code });
+  return new ProviderError("PROVIDER_REJECTED", `${provider} rejected the request (${code})`, provider, {
+    vendorCode: code,
+  });
 }

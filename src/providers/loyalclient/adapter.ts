@@ -131,7 +131,8 @@ export class LoyalClientAdapter implements Port.LoyaltyAdapter {
     const known = this.clientIds.get(phone);
     if (known) return known;
     const account = await this.findCustomer({ phone });
-    if (!account) throw new ProviderError("CUSTOMER_NOT_FOUND", "client not found", this.instanceId, "client");
+    if (!account)
+      throw new ProviderError("CUSTOMER_NOT_FOUND", "client not found", this.instanceId, { vendorCode: "client" });
     return account.externalId;
   }
 

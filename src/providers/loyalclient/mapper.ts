@@ -66,26 +66,22 @@ export function toCalculation(cart: Cart, wire: z.infer<typeof recalcWire>["reca
 /** 422 `{field: message}`: `client` → not found, `spend` → a redemption refused, anything else rejected. */
 export function mapLoyalClientError(provider: string, failure: VendorFailure): ProviderError {
   if (failure.status === 401 || failure.status === 403) {
-    return new ProviderError(
-      "PROVIDER_UNAVAILABLE",
-      `${provider} refused the gateway's credentials`,
-      provider,
-      String(failure.status),
-    );
+    return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, {
+      vendorCode: String(failure.status),
+    });
   }
   const fields = fieldErrorsWire.safeParse(failure.body);
   const keys = fields.success ? Object.keys(fields.data) : [];
   const vendorCode = keys.join(",") || String(failure.status);
   if (keys.includes("client"))
-    return new ProviderError("CUSTOMER_NOT_FOUND", `${provider}: client not found`, provider, vendorCode);
+    return new ProviderError("CUSTOMER_NOT_FOUND", `${provider}: client not found`, provider, { vendorCode });
   if (keys.includes("spend"))
-    return new ProviderError("REDEEM_LIMIT_EXCEEDED", `${provider}: ${fields.data!.spend}`, provider, vendorCode);
+    return new ProviderError("REDEEM_LIMIT_EXCEEDED", `${provider}: ${fields.data!.spend}`, provider, { vendorCode });
   if (keys.includes("amount") && failure.path.includes("hold"))
-    return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points to hold`, provider, vendorCode);
-  return new ProviderError(
-    "PROVIDER_REJECTED",
-    `${provider} rejected the request (${vendorCode})`,
-    provider,
+    return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points to hold`, provider, {
+      vendorCode,
+    });
+  return new ProviderError("PROVIDER_REJECTED", `${provider} rejected the request (${vendorCode})`, provider, {
     vendorCode,
-  );
+  });
 }

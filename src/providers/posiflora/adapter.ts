@@ -74,12 +74,9 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {
     const found = cart.customer ? await this.customer(cart.customer.phone) : null;
     if (cart.customer && !found)
-      throw new ProviderError(
-        "CUSTOMER_NOT_FOUND",
-        "no Posiflora customer with this phone",
-        this.instanceId,
-        "NOT_FOUND",
-      );
+      throw new ProviderError("CUSTOMER_NOT_FOUND", "no Posiflora customer with this phone", this.instanceId, {
+        vendorCode: "NOT_FOUND",
+      });
     const account = found ? toAccount(found.customer, cart.customer!.phone, found.rules) : null;
     const rules = found?.rules ?? { title: null, earnBp: 0, redeemBp: 0 };
     const calculation = calculateByRules(cart, account?.redeemBlocked ? 0 : (account?.balance ?? 0), rules);

@@ -114,24 +114,22 @@ export function mapPosifloraError(provider: string, failure: VendorFailure): Pro
   const parsed = errorsWire.safeParse(failure.body);
   const first = parsed.success ? parsed.data.errors[0] : undefined;
   if (failure.status === 401 || failure.status === 403) {
-    return new ProviderError(
-      "PROVIDER_UNAVAILABLE",
-      `${provider} refused the gateway's credentials`,
-      provider,
-      String(failure.status),
-    );
+    return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, {
+      vendorCode: String(failure.status),
+    });
   }
   const vendorCode = first?.code ?? String(failure.status);
   if (failure.status === 404)
-    return new ProviderError("PROVIDER_REJECTED", `${provider}: not found (${vendorCode})`, provider, NOT_FOUND);
+    return new ProviderError("PROVIDER_REJECTED", `${provider}: not found (${vendorCode})`, provider, {
+      vendorCode: NOT_FOUND,
+    });
   if (failure.status === 409)
-    return new ProviderError("PROVIDER_REJECTED", `${provider}: conflict (${vendorCode})`, provider, CONFLICT);
+    return new ProviderError("PROVIDER_REJECTED", `${provider}: conflict (${vendorCode})`, provider, {
+      vendorCode: CONFLICT,
+    });
   if (/not enough|insufficient/i.test(first?.detail ?? ""))
-    return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points`, provider, vendorCode);
-  return new ProviderError(
-    "PROVIDER_REJECTED",
-    `${provider} rejected the request (${vendorCode})`,
-    provider,
+    return new ProviderError("INSUFFICIENT_BONUSES", `${provider}: not enough points`, provider, { vendorCode });
+  return new ProviderError("PROVIDER_REJECTED", `${provider} rejected the request (${vendorCode})`, provider, {
     vendorCode,
-  );
+  });
 }

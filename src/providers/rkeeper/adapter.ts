@@ -114,7 +114,7 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
         over ? "INSUFFICIENT_BONUSES" : "REDEEM_LIMIT_EXCEEDED",
         over ? `the guest has ${quote.balance} bonuses` : `at most ${quote.maxRedeemablePoints} points`,
         this.instanceId,
-        "summary.bonuses.max",
+        { vendorCode: "summary.bonuses.max" },
       );
     }
     const loyalty = {
@@ -177,7 +177,9 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
   }
 
   private unknownGuest(): ProviderError {
-    return new ProviderError("CUSTOMER_NOT_FOUND", "r_keeper has no guest with this phone", this.instanceId, "guest");
+    return new ProviderError("CUSTOMER_NOT_FOUND", "r_keeper has no guest with this phone", this.instanceId, {
+      vendorCode: "guest",
+    });
   }
 
   private guest(phone: string) {
@@ -186,7 +188,9 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
 
   private orderId(id: string): string {
     if (!UUID.test(id))
-      throw new ProviderError("PROVIDER_REJECTED", "r_keeper order ids must be UUIDs", this.instanceId, "ORDER_ID");
+      throw new ProviderError("PROVIDER_REJECTED", "r_keeper order ids must be UUIDs", this.instanceId, {
+        vendorCode: "ORDER_ID",
+      });
     return id;
   }
 }

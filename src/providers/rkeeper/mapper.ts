@@ -202,12 +202,9 @@ export function mapRkeeperError(provider: string, failure: VendorFailure): Provi
   const parsed = errorWire.safeParse(failure.body);
   const vendorCode = parsed.success ? parsed.data.error.code : String(failure.status);
   if (failure.status === 401 || failure.status === 403) {
-    return new ProviderError(
-      "PROVIDER_UNAVAILABLE",
-      `${provider} refused the gateway's credentials`,
-      provider,
+    return new ProviderError("PROVIDER_UNAVAILABLE", `${provider} refused the gateway's credentials`, provider, {
       vendorCode,
-    );
+    });
   }
-  return new ProviderError("PROVIDER_REJECTED", `${provider}: ${vendorCode}`, provider, vendorCode);
+  return new ProviderError("PROVIDER_REJECTED", `${provider}: ${vendorCode}`, provider, { vendorCode });
 }
