@@ -1,9 +1,10 @@
 import { AccessError } from "./errors.ts";
-import type { AttentionRecord, AttentionRepository } from "./order-attention.ts";
+import type { AttentionRecord } from "./order-attention.ts";
 import type { RequestScope } from "./request-scope.ts";
 import { SCOPES } from "./scopes.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
 import { hasScope } from "./viewer.ts";
+import type { AttentionRepository } from "./ports/attention-repository.port.ts";
 
 /** The shop's attention queue: orders a person must look at, for staff with orders:manage. */
 export class AttentionQueue {

@@ -4,10 +4,10 @@ import { type CartPricing, priceOrderLines } from "./cart-pricing.ts";
 import type { CustomerRegistration } from "./customer-registration.service.ts";
 import type { Customer, CustomerService } from "./customer.service.ts";
 import { NotFoundError } from "./errors.ts";
-import type { LoyaltyService } from "./loyalty.service.ts";
+import type { LoyaltyPricing } from "./loyalty-pricing.service.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { CreateOrderInput } from "./order-input.ts";
-import type { OrderLoyalty } from "./order-loyalty.ts";
+import type { OrderPoints } from "./order-points.ts";
 import type { OrderProcess } from "./order-process.runner.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
 import type { OrderLine, OrderRecord } from "./order.ts";
@@ -23,9 +23,9 @@ import type { ShopDirectory } from "./shop-directory.ts";
 export interface CheckoutOptions {
   shops: ShopDirectory;
   customers: CustomerService;
-  pricing: LoyaltyService;
+  pricing: LoyaltyPricing;
   cartPricing: CartPricing;
-  loyalty: OrderLoyalty;
+  loyalty: OrderPoints;
   access: OrderAccess;
   transitions: OrderTransitions;
   registration: CustomerRegistration;
@@ -35,9 +35,9 @@ export interface CheckoutOptions {
 export class CheckoutService {
   private readonly shops: ShopDirectory;
   private readonly customers: CustomerService;
-  private readonly pricing: LoyaltyService;
+  private readonly pricing: LoyaltyPricing;
   private readonly cartPricing: CartPricing;
-  private readonly loyalty: OrderLoyalty;
+  private readonly loyalty: OrderPoints;
   private readonly access: OrderAccess;
   private readonly transitions: OrderTransitions;
   private readonly registration: CustomerRegistration;

@@ -1,10 +1,10 @@
 import type { Customer, CustomerService } from "./customer.service.ts";
-import type { CustomerLinkRepository } from "./customer.ts";
 import { AccessError, InvalidInputError, NotFoundError, ProviderError, VerificationError } from "./errors.ts";
 import { normalizePhone } from "./phone.ts";
 import type { LoyaltyCapabilities, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
+import type { CustomerLinkRepository } from "./ports/customer-link-repository.port.ts";
 
 /**
  * A Mini App user's own loyalty membership: joining the shop's programmes with their proved phone,

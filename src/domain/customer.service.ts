@@ -1,12 +1,13 @@
 import { SCOPES } from "./scopes.ts";
 import { hasScope } from "./viewer.ts";
-import type { CustomerLinkRecord, CustomerLinkRepository } from "./customer.ts";
+import type { CustomerLinkRecord } from "./customer.ts";
 import type { AccountResult } from "./account-loader.ts";
 import { AccessError, NotFoundError, ProviderError } from "./errors.ts";
 import type { LoyaltyAccount, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { normalizePhone } from "./phone.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
+import type { CustomerLinkRepository } from "./ports/customer-link-repository.port.ts";
 
 export type Customer = CustomerLinkRecord;
 

@@ -3,10 +3,11 @@ import type { OrderAccess } from "./order-access.ts";
 import { isPlaced } from "./order-process.ts";
 import type { OrderProcess } from "./order-process.runner.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import type { OrderRecord, OrderRepository } from "./order.ts";
+import type { OrderRecord } from "./order.ts";
 import { createRequestScope, type RequestScope } from "./request-scope.ts";
 import { SCOPES } from "./scopes.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
+import type { OrderRepository } from "./ports/order-repository.port.ts";
 
 /**
  * The shop's side of an order once it is placed: completion and refunds (commands of the order

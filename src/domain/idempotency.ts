@@ -11,6 +11,7 @@ import {
   type ProviderErrorCode,
 } from "./errors.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
+import type { IdempotencyRepository } from "./ports/idempotency-repository.port.ts";
 
 /** Errors that are the answer to a request, so a repeat gets them again; transient ones are not kept. */
 const LASTING: ErrorCode[] = [
@@ -119,15 +120,4 @@ async function replay<T>(stored: Stored, codec: { decode(s: string): Promise<T> 
     default:
       throw new GatewayError(e.code, e.message);
   }
-}
-
-export type Claim =
-  { kind: "new" } | { kind: "done"; response: string } | { kind: "conflict" } | { kind: "busy"; since: Date };
-
-/** Idempotency keys: the first request under a key claims it; its result is stored for every repeat. */
-export interface IdempotencyRepository {
-  claim(key: string, requestHash: string, takeOverAfterMs: number): Promise<Claim>;
-  complete(key: string, response: string): Promise<void>;
-  /** Forgets a claim whose request failed before it changed anything, so that a retry can run. */
-  abandon(key: string): Promise<void>;
 }

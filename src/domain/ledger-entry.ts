@@ -40,29 +40,6 @@ export interface LedgerEntryInput {
   idempotencyKey: string;
 }
 
-/** The loyalty operations ledger: a row per provider call that moves points, written before the call. */
-export interface LedgerRepository {
-  /** Writes the PENDING row, or returns the row already written under this key (`created: false`). */
-  begin(entry: LedgerEntryInput): Promise<{ row: LedgerRecord; created: boolean }>;
-  settle(
-    id: string,
-    state: Exclude<LedgerState, "PENDING" | "SETTLED">,
-    details?: { providerRef?: string | null; error?: string | null },
-  ): Promise<void>;
-  /** A person's settlement of a NEEDS_ATTENTION row; false when the row was not waiting for one. */
-  settleByPerson(id: string, settlement: Settlement): Promise<boolean>;
-  retrying(id: string): Promise<void>;
-  forOrder(orderId: string): Promise<LedgerRecord[]>;
-  get(id: string): Promise<LedgerRecord | null>;
-  byKey(idempotencyKey: string): Promise<LedgerRecord | null>;
-  /** How many rows are in each state, for the metrics. */
-  countByState(): Promise<Record<string, number>>;
-  /** NEEDS_ATTENTION rows: a person must check the vendor's books. Oldest first. */
-  needingAttention(limit: number): Promise<LedgerRecord[]>;
-  /** UNKNOWN rows, and PENDING rows untouched for `staleMs` (their process died mid-call). */
-  unresolved(staleMs: number): Promise<LedgerRecord[]>;
-}
-
 /** Whether the provider has the move, as far as the ledger knows: succeeded, or settled as applied. */
 export const applied = (row: Pick<LedgerRecord, "state" | "settlement">): boolean =>
   row.state === "SUCCEEDED" || (row.state === "SETTLED" && row.settlement?.applied === true);

@@ -1,6 +1,7 @@
-import { applied, type LedgerKind, type LedgerRepository, notApplied } from "./ledger-entry.ts";
+import { applied, type LedgerKind, notApplied } from "./ledger-entry.ts";
 import { CrashPoints } from "./crash-points.ts";
 import { ProviderError } from "./errors.ts";
+import type { LedgerRepository } from "./ports/ledger-repository.port.ts";
 
 /**
  * Runs a provider call that moves points through the ledger: the row is written before the call and
@@ -56,7 +57,7 @@ export class LoyaltyLedger {
   }
 
   /** A hold the gateway keeps itself (providers without one): recorded, nothing is called. */
-  async record(entry: {
+  async note(entry: {
     orderId: string;
     providerInstanceId: string;
     kind: LedgerKind;

@@ -1,11 +1,12 @@
 import type { CustomerService } from "./customer.service.ts";
 import { AccessError, NotFoundError } from "./errors.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
-import type { OrderRecord, OrderRepository } from "./order.ts";
+import type { OrderRecord } from "./order.ts";
 import type { RequestScope } from "./request-scope.ts";
 import { SCOPES } from "./scopes.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
 import { hasScope } from "./viewer.ts";
+import type { OrderRepository } from "./ports/order-repository.port.ts";
 
 /**
  * Who may read and change an order, in one place, and the lock that serialises changes to one order

@@ -1,10 +1,10 @@
 import { toLines } from "./cart.ts";
 import { type CartPricing, priceOrderLines } from "./cart-pricing.ts";
 import { GatewayError, InvalidInputError, LoyaltyRuleError, ProviderError } from "./errors.ts";
-import { assertTakesCoupons, type LoyaltyService } from "./loyalty.service.ts";
+import { assertTakesCoupons, type LoyaltyPricing } from "./loyalty-pricing.service.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { CreateOrderInput } from "./order-input.ts";
-import { couponsOf, type OrderLoyalty } from "./order-loyalty.ts";
+import { couponsOf, type OrderPoints } from "./order-points.ts";
 import { checkGuards, type Command, type Effect, flowKindOf, ORDER_PROCESS } from "./order-process.ts";
 import type { OrderStatus } from "./order-state.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
@@ -55,9 +55,9 @@ interface StepContext {
 
 export interface OrderProcessOptions {
   shops: ShopDirectory;
-  pricing: LoyaltyService;
+  pricing: LoyaltyPricing;
   cartPricing: CartPricing;
-  loyalty: OrderLoyalty;
+  loyalty: OrderPoints;
   holds: PointsHolds;
   refunds: PointsRefund;
   access: OrderAccess;
@@ -283,7 +283,7 @@ export class OrderProcess {
     if (trial && order.hold?.kind === "ledger") {
       const hold = await this.o.holds.hold(order, provider, points, trial);
       await this.o.loyalty.release(order, provider);
-      ctx.result = await this.o.holds.record(order, trial, points, hold, cause);
+      ctx.result = await this.o.holds.keep(order, trial, points, hold, cause);
       return;
     }
     const current = order.hold ? await this.o.holds.release(order, provider, `${cause}: release`) : order;
@@ -293,7 +293,7 @@ export class OrderProcess {
       return;
     }
     const hold = await this.o.holds.hold(current, provider, points, calculation);
-    ctx.result = await this.o.holds.record(current, calculation, points, hold, cause);
+    ctx.result = await this.o.holds.keep(current, calculation, points, hold, cause);
   }
 
   /**
@@ -332,7 +332,7 @@ export class OrderProcess {
           hold,
         },
         "updateOrderItems",
-        { record: true },
+        { inHistory: true },
       );
     } catch (error) {
       if (!order.hold || points === 0) throw error;

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { CustomerService } from "./customer.service.ts";
 import { OrderAccess } from "./order-access.ts";
 import { OrderQueries } from "./order-queries.ts";
-import type { OrderRecord, OrderRepository } from "./order.ts";
+import type { OrderRecord } from "./order.ts";
 import { createRequestScope } from "./request-scope.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
+import type { OrderRepository } from "./ports/order-repository.port.ts";
 
 function setup() {
   const rows = new Map<string, OrderRecord>();

@@ -2,9 +2,10 @@ import DataLoader from "dataloader";
 import type { CustomerService } from "./customer.service.ts";
 import { AccessError, NotFoundError } from "./errors.ts";
 import type { OrderAccess } from "./order-access.ts";
-import type { OrderRecord, OrderRepository, TransitionRecord } from "./order.ts";
+import type { OrderRecord, TransitionRecord } from "./order.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
+import type { OrderRepository } from "./ports/order-repository.port.ts";
 
 /** How long subscribers' order reads wait to be batched together. */
 const WATCH_WINDOW_MS = 2;

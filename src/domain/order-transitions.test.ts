@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { OrderPatch, OrderRecord, OrderRepository } from "./order.ts";
+import type { OrderPatch, OrderRecord } from "./order.ts";
 import { OrderTransitions } from "./order-transitions.ts";
+import type { OrderRepository } from "./ports/order-repository.port.ts";
 
 function memoryRepo(order: OrderRecord) {
   const writes: Array<{ patch: OrderPatch; history: boolean }> = [];

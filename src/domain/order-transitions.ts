@@ -1,7 +1,8 @@
 import { CrashPoints } from "./crash-points.ts";
 import { NO_ORDER_EVENTS, type OrderEvents } from "./order-events.ts";
 import { assertTransition, InvalidStateError, type OrderStatus } from "./order-state.ts";
-import { booksPosition, type OrderEvent, type OrderPatch, type OrderRecord, type OrderRepository } from "./order.ts";
+import { booksPosition, type OrderEvent, type OrderPatch, type OrderRecord } from "./order.ts";
+import type { OrderRepository } from "./ports/order-repository.port.ts";
 
 type Draft = Omit<OrderRecord, "version" | "createdAt" | "updatedAt">;
 
@@ -33,13 +34,13 @@ export class OrderTransitions {
     patch: Omit<OrderPatch, "status">,
     cause: string,
     /**
-     * `record`: a change worth a line in the history even where the status stays (a changed cart).
+     * `inHistory`: a change worth a line in the history even where the status stays (a changed cart).
      * `event`: a move the buyer is told of by name; it is recorded and announced even where the status stays.
      */
-    opts: { record?: boolean; event?: OrderEvent } = {},
+    opts: { inHistory?: boolean; event?: OrderEvent } = {},
   ): Promise<OrderRecord> {
     const event = opts.event ?? null;
-    if (to === order.status) return this.store(order, patch, cause, opts.record === true || event !== null, event);
+    if (to === order.status) return this.store(order, patch, cause, opts.inHistory === true || event !== null, event);
     assertTransition(order.status, to);
     return this.store(order, { ...patch, status: to }, cause, true, event);
   }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { CustomerService } from "./customer.service.ts";
-import type { CustomerLinkRecord, CustomerLinkRepository } from "./customer.ts";
-import type { PhoneCodeRecord, PhoneCodeRepository } from "./phone-code.ts";
+import type { CustomerLinkRecord } from "./customer.ts";
+import type { PhoneCodeRecord } from "./phone-code.ts";
 import { CODE_RULES, PhoneVerification } from "./phone-verification.service.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { createRequestScope } from "./request-scope.ts";
 import { ShopDirectory } from "./shop-directory.ts";
+import type { CustomerLinkRepository } from "./ports/customer-link-repository.port.ts";
+import type { PhoneCodeRepository } from "./ports/phone-code-repository.port.ts";
 
 /**
  * The code flow's own rules, on a clock the test moves, with a provider that keeps one code per phone

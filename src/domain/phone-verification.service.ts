@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import type { CustomerService, Customer } from "./customer.service.ts";
 import { AccessError, ProviderError, VerificationError } from "./errors.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
-import type { PhoneCodeRecord, PhoneCodeRepository } from "./phone-code.ts";
+import type { PhoneCodeRecord } from "./phone-code.ts";
 import { normalizePhone } from "./phone.ts";
 import type { ContactProofs, OnceStore } from "./ports/phone-proof.port.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { NO_SECURITY_OBSERVER, type SecurityObserver } from "./ports/metrics.port.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
+import type { PhoneCodeRepository } from "./ports/phone-code-repository.port.ts";
 
 /**
  * The limits of the SMS code flow. A phone has one live code per provider: a new one voids the last for

@@ -1,19 +1,20 @@
 import { ConflictError, LoyaltyRuleError, ProviderError } from "./errors.ts";
 import type { OrderAccess } from "./order-access.ts";
-import type { OrderLoyalty } from "./order-loyalty.ts";
+import type { OrderPoints } from "./order-points.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import { HOLD_RELEASED, heldPoints, type Hold, type OrderRecord, type OrderRepository } from "./order.ts";
+import { HOLD_RELEASED, heldPoints, type Hold, type OrderRecord } from "./order.ts";
 import type { Calculation, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+import type { OrderRepository } from "./ports/order-repository.port.ts";
 
 /**
  * An order's points hold: taken within what the customer has (counting their other open orders where
  * the gateway keeps the hold), recorded on the order, released, renewed when it lapsed, and restored
- * after a refused change. Each vendor move goes through the ledger (OrderLoyalty), each status change
+ * after a refused change. Each vendor move goes through the ledger (OrderPoints), each status change
  * through OrderTransitions.
  */
 export class PointsHolds {
   constructor(
-    private readonly loyalty: OrderLoyalty,
+    private readonly loyalty: OrderPoints,
     private readonly access: OrderAccess,
     private readonly orders: OrderRepository,
     private readonly transitions: OrderTransitions,
@@ -50,13 +51,7 @@ export class PointsHolds {
     return (await provider.findCustomer({ phone }))?.balance;
   }
 
-  record(
-    order: OrderRecord,
-    calculation: Calculation,
-    points: number,
-    hold: Hold,
-    cause: string,
-  ): Promise<OrderRecord> {
+  keep(order: OrderRecord, calculation: Calculation, points: number, hold: Hold, cause: string): Promise<OrderRecord> {
     const patch = {
       calculation,
       redeemPoints: points,

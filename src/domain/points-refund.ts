@@ -1,18 +1,19 @@
 import { GatewayError, ProviderError } from "./errors.ts";
-import type { AttentionRepository } from "./order-attention.ts";
 import type { OrderAccess } from "./order-access.ts";
-import type { OrderLoyalty } from "./order-loyalty.ts";
+import type { OrderPoints } from "./order-points.ts";
 import { isOpen } from "./order-state.ts";
 import { isPlaced } from "./order-process.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import { HOLD_RELEASED, heldPoints, type OrderRecord, type OrderRepository } from "./order.ts";
+import { HOLD_RELEASED, heldPoints, type OrderRecord } from "./order.ts";
 import type { Logger } from "./ports/logger.port.ts";
 import type { LoyaltyProvider, RefundLine } from "./ports/loyalty-provider.port.ts";
 import { planRefund } from "./refund-shortfall.ts";
 import type { Shop } from "./shop-directory.ts";
+import type { AttentionRepository } from "./ports/attention-repository.port.ts";
+import type { OrderRepository } from "./ports/order-repository.port.ts";
 
 export interface PointsRefundOptions {
-  loyalty: OrderLoyalty;
+  loyalty: OrderPoints;
   attention: AttentionRepository;
   orders: OrderRepository;
   access: OrderAccess;
@@ -77,7 +78,7 @@ export class PointsRefund {
   async weighReturn(shop: Shop, order: OrderRecord, provider: LoyaltyProvider): Promise<void> {
     if (await this.o.loyalty.refundBegun(order, provider)) return;
     await this.plan(shop, order, provider, undefined);
-    await this.o.loyalty.recordRefund(order, provider);
+    await this.o.loyalty.noteRefund(order, provider);
   }
 
   private async plan(shop: Shop, order: OrderRecord, provider: LoyaltyProvider, lines: RefundLine[] | undefined) {

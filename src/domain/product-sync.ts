@@ -3,6 +3,7 @@ import type { LoyaltyProvider, ProductExport } from "./ports/loyalty-provider.po
 import type { CatalogService } from "./catalog.service.ts";
 import { ProviderError } from "./errors.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
+import type { ProductExportRepository } from "./ports/product-export-repository.port.ts";
 
 export interface ProductSyncProgress {
   shopId: string;
@@ -77,7 +78,7 @@ export class ProductSync {
     for (let i = 0; i < changed.length; i += size) {
       const batch = changed.slice(i, i + size);
       await provider.importProducts!(batch.map((b) => b.product));
-      await this.exports.record(
+      await this.exports.save(
         provider.instanceId,
         batch.map((b) => ({ productId: b.product.id, hash: b.hash })),
       );
@@ -96,11 +97,4 @@ function hashOf(p: ProductExport): string {
     .update(JSON.stringify([p.id, p.name, p.category, p.price]))
     .digest("hex")
     .slice(0, 32);
-}
-
-/** What the product sync last sent to each loyalty provider instance, as a hash per product. */
-export interface ProductExportRepository {
-  hashes(providerInstanceId: string): Promise<Map<string, string>>;
-  /** Records one batch the provider accepted, all or nothing. */
-  record(providerInstanceId: string, sent: Array<{ productId: string; hash: string }>): Promise<void>;
 }

@@ -1,9 +1,10 @@
 import { AccessError, ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
-import type { LedgerRecord, LedgerRepository } from "./ledger-entry.ts";
-import type { OrderRepository } from "./order.ts";
+import type { LedgerRecord } from "./ledger-entry.ts";
 import type { RequestScope } from "./request-scope.ts";
 import { SCOPES } from "./scopes.ts";
 import { hasScope } from "./viewer.ts";
+import type { LedgerRepository } from "./ports/ledger-repository.port.ts";
+import type { OrderRepository } from "./ports/order-repository.port.ts";
 
 /**
  * Loyalty moves whose outcome no document lets the gateway learn (a BonusPlus sale or return whose

@@ -1,10 +1,12 @@
-import type { LedgerRecord, LedgerRepository } from "./ledger-entry.ts";
-import type { OrderRecord, OrderRepository } from "./order.ts";
+import type { LedgerRecord } from "./ledger-entry.ts";
+import type { OrderRecord } from "./order.ts";
 import type { CustomerQuery, LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { Logger } from "./ports/logger.port.ts";
-import type { OrderLoyalty } from "./order-loyalty.ts";
+import type { OrderPoints } from "./order-points.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
+import type { LedgerRepository } from "./ports/ledger-repository.port.ts";
+import type { OrderRepository } from "./ports/order-repository.port.ts";
 
 /** One row to settle, with what its settling needs. */
 interface Step {
@@ -30,7 +32,7 @@ export interface LedgerRecoveryOptions {
   orders: OrderRepository;
   transitions: OrderTransitions;
   shops: ShopDirectory;
-  loyalty: OrderLoyalty;
+  loyalty: OrderPoints;
   logger: Logger;
   /** When a PENDING row counts as abandoned by a process that died mid-call. */
   staleMs?: number;
@@ -42,7 +44,7 @@ export class LedgerRecovery {
   private readonly orders: OrderRepository;
   private readonly transitions: OrderTransitions;
   private readonly shops: ShopDirectory;
-  private readonly loyalty: OrderLoyalty;
+  private readonly loyalty: OrderPoints;
   private readonly logger: Logger;
   private readonly staleMs: number;
 

@@ -2,6 +2,7 @@ import type { OrderProvider } from "./ports/order-system.port.ts";
 import type { Logger } from "./ports/logger.port.ts";
 import type { FulfilmentService } from "./fulfilment.service.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
+import type { SyncCursorRepository } from "./ports/sync-cursor-repository.port.ts";
 
 /**
  * Polls each order system (Posiflora has no webhooks) for orders changed since a stored cursor and
@@ -91,9 +92,3 @@ export class StatusSync {
 
 /** Vendor status changes applied concurrently within one poll. */
 const APPLY_AT_ONCE = 8;
-
-/** Pollers' positions, one per provider instance, so a restart continues where the last run stopped. */
-export interface SyncCursorRepository {
-  get(id: string): Promise<string | null>;
-  set(id: string, value: string): Promise<void>;
-}

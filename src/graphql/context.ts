@@ -2,7 +2,7 @@ import type { CatalogService } from "../domain/catalog.service.ts";
 import type { ProductSync } from "../domain/product-sync.ts";
 import type { CustomerService } from "../domain/customer.service.ts";
 import type { Idempotency } from "../domain/idempotency.ts";
-import type { LoyaltyService } from "../domain/loyalty.service.ts";
+import type { LoyaltyPricing } from "../domain/loyalty-pricing.service.ts";
 import type { CheckoutService } from "../domain/checkout.service.ts";
 import type { FulfilmentService } from "../domain/fulfilment.service.ts";
 import type { OrderQueries } from "../domain/order-queries.ts";
@@ -18,7 +18,7 @@ import type { Logger } from "../domain/ports/logger.port.ts";
 export interface Services {
   shops: ShopDirectory;
   customers: CustomerService;
-  loyalty: LoyaltyService;
+  loyalty: LoyaltyPricing;
   orders: OrderQueries;
   checkout: CheckoutService;
   reconciliation: Reconciliation;

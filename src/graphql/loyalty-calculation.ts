@@ -7,7 +7,7 @@ import {
   PriceChangedError,
   ProviderError,
 } from "../domain/errors.ts";
-import type { PricedCart } from "../domain/loyalty.service.ts";
+import type { PricedCart } from "../domain/loyalty-pricing.service.ts";
 import type { CalculatedLine } from "../domain/ports/loyalty-provider.port.ts";
 import { builder } from "./builder.ts";
 import { Money, MoneyInput, money } from "./money.ts";

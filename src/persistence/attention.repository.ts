@@ -1,5 +1,6 @@
-import type { AttentionReason, AttentionRecord, AttentionRepository } from "../domain/order-attention.ts";
+import type { AttentionReason, AttentionRecord } from "../domain/order-attention.ts";
 import type { Db } from "./db.ts";
+import type { AttentionRepository } from "../domain/ports/attention-repository.port.ts";
 
 type Row = Awaited<ReturnType<Db["orderAttention"]["findUniqueOrThrow"]>>;
 const toRecord = (row: Row): AttentionRecord => ({ ...row, reason: row.reason as AttentionReason });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { CustomerLinkRecord, CustomerLinkRepository } from "../domain/customer.ts";
+import type { CustomerLinkRecord } from "../domain/customer.ts";
 import type { Db } from "./db.ts";
+import type { CustomerLinkRepository } from "../domain/ports/customer-link-repository.port.ts";
 
 const select = { id: true, shopId: true, phone: true, telegramUserId: true } as const;
 

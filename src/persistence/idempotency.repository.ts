@@ -1,5 +1,5 @@
-import type { Claim, IdempotencyRepository } from "../domain/idempotency.ts";
 import type { Db } from "./db.ts";
+import type { Claim, IdempotencyRepository } from "../domain/ports/idempotency-repository.port.ts";
 
 /** Idempotency keys: the first request under a key claims it; its result is stored for every repeat. */
 export class PrismaIdempotencyRepository implements IdempotencyRepository {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { LedgerRecord, LedgerRepository, LedgerState, Settlement } from "../domain/ledger-entry.ts";
+import type { LedgerRecord, LedgerState, Settlement } from "../domain/ledger-entry.ts";
 import type { Db } from "./db.ts";
+import type { LedgerRepository } from "../domain/ports/ledger-repository.port.ts";
 
 type Row = Awaited<ReturnType<Db["ledgerEntry"]["findUniqueOrThrow"]>>;
 function toRecord(r: Row): LedgerRecord {

@@ -9,10 +9,10 @@ import {
   type OrderLine,
   type OrderPatch,
   type OrderRecord,
-  type OrderRepository,
   type TransitionRecord,
 } from "../domain/order.ts";
 import type { Db } from "./db.ts";
+import type { OrderRepository } from "../domain/ports/order-repository.port.ts";
 
 type Row = Awaited<ReturnType<Db["order"]["findUniqueOrThrow"]>>;
 

@@ -1,5 +1,6 @@
-import type { PhoneCodeRecord, PhoneCodeRepository } from "../domain/phone-code.ts";
+import type { PhoneCodeRecord } from "../domain/phone-code.ts";
 import type { Db } from "./db.ts";
+import type { PhoneCodeRepository } from "../domain/ports/phone-code-repository.port.ts";
 
 const liveId = (shopId: string, providerInstanceId: string, phone: string) =>
   `${shopId}|${providerInstanceId}|${phone}`;

@@ -1,5 +1,5 @@
-import type { ProductExportRepository } from "../domain/product-sync.ts";
 import type { Db } from "./db.ts";
+import type { ProductExportRepository } from "../domain/ports/product-export-repository.port.ts";
 
 /** What the product sync last sent to each loyalty provider instance, as a hash per product. */
 export class PrismaProductExportRepository implements ProductExportRepository {
@@ -14,7 +14,7 @@ export class PrismaProductExportRepository implements ProductExportRepository {
   }
 
   /** Records one batch the provider accepted, all or nothing. */
-  async record(providerInstanceId: string, sent: Array<{ productId: string; hash: string }>): Promise<void> {
+  async save(providerInstanceId: string, sent: Array<{ productId: string; hash: string }>): Promise<void> {
     await this.db.$transaction(
       sent.map(({ productId, hash }) =>
         this.db.productExport.upsert({

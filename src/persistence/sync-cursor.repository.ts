@@ -1,5 +1,5 @@
-import type { SyncCursorRepository } from "../domain/status-sync.ts";
 import type { Db } from "./db.ts";
+import type { SyncCursorRepository } from "../domain/ports/sync-cursor-repository.port.ts";
 
 /** Pollers' positions, one per provider instance, so a restart continues where the last run stopped. */
 export class PrismaSyncCursorRepository implements SyncCursorRepository {

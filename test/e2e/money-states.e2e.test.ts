@@ -19,13 +19,31 @@ async function balanceEvents(shopId: string, headers: Record<string, string>) {
     { headers: { accept: "text/event-stream", ...headers } },
   );
   const next = sseEvents(res);
-  let pending: Promise<any> | null = null;
-  const take = () => (pending ??= next()).finally(() => (pending = null));
+  // Events are read as they come and queued, so one that arrives while nobody waits is kept for the next read.
+  const queue: any[] = [];
+  const waiting: Array<(e: any) => void> = [];
+  void (async () => {
+    for (;;) {
+      const event = await next().catch(() => null);
+      if (!event) return;
+      const waiter = waiting.shift();
+      if (waiter) waiter(event);
+      else queue.push(event);
+    }
+  })();
+  const take = () =>
+    queue.length ? Promise.resolve(queue.shift()) : new Promise<any>((resolve) => waiting.push(resolve));
   const balance = async () => (await take()).data.loyaltyBalanceChanged.loyalty[0].balance as number;
   /** True when no event arrives within `ms`: the last change was announced once. */
-  const quiet = async (ms = 300) =>
-    Promise.race([take().then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms))]);
-  return { balance, quiet };
+  const quiet = async (ms = 300) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return queue.length === 0;
+  };
+  // The current balance comes first; then a moment for the stream's subscription to reach Redis, where a
+  // run has one (an event published before it is there is not this stream's).
+  const start = await balance();
+  await quiet(300);
+  return { start, balance, quiet };
 }
 
 describe("paymentState", () => {
@@ -51,7 +69,7 @@ describe("loyaltyBalanceChanged, once for every change of the customer's points 
   it("BonusPlus: the reserve, then the purchase at completion, each announced once", async () => {
     const c = await miniAppCustomer(gw.t, "demo-bonusplus", "+79001234567");
     const events = await balanceEvents("demo-bonusplus", c.headers);
-    const start = await events.balance();
+    const { start } = events;
     const order = c.ok(await c.create([line("rose-15", 1)]));
     expect(await events.quiet()).toBe(true);
     c.ok(await c.apply(order.id, 30));
@@ -68,7 +86,7 @@ describe("loyaltyBalanceChanged, once for every change of the customer's points 
   it("Posiflora: a cancel that gives the spent points back is announced", async () => {
     const c = await miniAppCustomer(gw.t, "demo-posiflora", "+79001234567");
     const events = await balanceEvents("demo-posiflora", c.headers);
-    const start = await events.balance();
+    const { start } = events;
     const order = c.ok(await c.create([line("rose-15", 1)]));
     c.ok(await c.apply(order.id, 25));
     c.ok(await c.confirm(order.id));

@@ -145,7 +145,7 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
     });
   }
 
-  /** `PUT /customer/{phone}/checkCode/{code}` → 204 when right; 412 when wrong (providers.md). */
+  /** `PUT /customer/{phone}/checkCode/{code}` → 204 when right; 412 when wrong (README.md, "Phone verification"). */
   async checkCode(phone: string, code: string): Promise<boolean> {
     try {
       await this.http.request({

@@ -143,7 +143,7 @@ export function statusOf(error: unknown): number | null {
 
 /**
  * BonusPlus answers `{code, msg}`: 400 bad request, 401/403 credentials, 404 missing, 412 a business
- * rule (providers.md). The only code a document names is `CUSTOMER_NOT_FOUND`; every other refusal is
+ * rule (README.md, "Errors"). The only code a document names is `CUSTOMER_NOT_FOUND`; every other refusal is
  * PROVIDER_REJECTED with the vendor's code kept, and the adapter tells a refused redemption from the
  * flow (which call, which amounts), never from a code.
  */

@@ -39,7 +39,7 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
 
   /**
    * `code` checks a QR `user_token` and returns the client. A token it refuses as a bad request or not
-   * found (`BadRequest`, `ValidationFailed`, `NotFound`: the seed's own list of codes; providers.md:
+   * found (`BadRequest`, `ValidationFailed`, `NotFound`: the seed's own list of codes; README.md:
    * "customer not found ... mostly 400") is a token no client has, so nobody is found. Decided by the
    * call, which has one field to check, not by the message.
    */

@@ -6,7 +6,7 @@ import { isConflict, mapPosifloraError } from "./mapper.ts";
 import { anyDocument, JSON_API, sessionWire } from "./wire.ts";
 
 /**
- * When the access token is renewed: token lifetimes are unknown (providers.md), so the renewal is
+ * When the access token is renewed: token lifetimes are unknown (README.md, "Sessions"), so the renewal is
  * relative to each token's own lifetime (from the answer's arrival to its `expireAt`): at 80% of it,
  * and never sooner than 5 s after it was issued.
  */

@@ -11,7 +11,7 @@ export function couponsOf(order: { calculation?: OrderRecord["calculation"] }): 
 }
 
 /** The order's loyalty moves (hold, release, commit, refund), each through the ledger. */
-export class OrderLoyalty {
+export class OrderPoints {
   constructor(
     private readonly ledger: LoyaltyLedger,
     private readonly customers: CustomerService,
@@ -49,7 +49,7 @@ export class OrderLoyalty {
   async hold(order: OrderRecord, provider: LoyaltyProvider, points: number, purpose = ""): Promise<Hold> {
     const entry = this.entry(order, provider, "HOLD", points, purpose);
     if (provider.capabilities.hold !== "NATIVE") {
-      await this.ledger.record(entry);
+      await this.ledger.note(entry);
       return { kind: "ledger", ref: entry.idempotencyKey, points, expiresAt: null };
     }
     let expiresAt: Date | null = null;
@@ -74,7 +74,7 @@ export class OrderLoyalty {
     const hold = order.hold;
     if (!hold) return;
     const entry = this.entry(order, provider, "RELEASE", hold.points);
-    if (hold.kind === "ledger") return this.ledger.record(entry);
+    if (hold.kind === "ledger") return this.ledger.note(entry);
     const customer = await this.customer(order, provider);
     await this.ledger.run(entry, async (key) => {
       await provider.release({
@@ -151,8 +151,8 @@ export class OrderLoyalty {
   }
 
   /** A refund the order system makes by itself (its return takes the points): recorded, nothing is called. */
-  recordRefund(order: OrderRecord, provider: LoyaltyProvider): Promise<void> {
-    return this.ledger.record(this.entry(order, provider, "REFUND", order.pointsRedeemed));
+  noteRefund(order: OrderRecord, provider: LoyaltyProvider): Promise<void> {
+    return this.ledger.note(this.entry(order, provider, "REFUND", order.pointsRedeemed));
   }
 
   async refund(order: OrderRecord, provider: LoyaltyProvider, lines: RefundLine[] | undefined): Promise<void> {

@@ -14,7 +14,7 @@ export interface PricedCart extends Calculation {
 }
 
 /** Prices carts through the shop's loyalty provider and turns vendor refusals into loyalty rules. */
-export class LoyaltyService {
+export class LoyaltyPricing {
   constructor(
     private readonly shops: ShopDirectory,
     private readonly customers: CustomerService,

@@ -1,0 +1,21 @@
+import type { Env } from "../config/env.ts";
+import type { Domain } from "./domain.ts";
+
+/**
+ * The domain's background work: operations a crashed process left behind are settled before traffic
+ * arrives, then periodically; order systems are polled for statuses and catalogs for changes.
+ */
+export async function startJobs(env: Env, domain: Domain): Promise<{ stop(): void }> {
+  const { recovery, statusSync, catalogWatch } = domain;
+  if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);
+  if (env.CATALOG_POLL_SECONDS > 0) catalogWatch.start(env.CATALOG_POLL_SECONDS * 1000);
+  await recovery.runOnce();
+  if (env.RECOVERY_INTERVAL_SECONDS > 0) recovery.start(env.RECOVERY_INTERVAL_SECONDS * 1000);
+  return {
+    stop: () => {
+      recovery.stop();
+      statusSync.stop();
+      catalogWatch.stop();
+    },
+  };
+}
