@@ -33,36 +33,16 @@ export interface CheckoutOptions {
 }
 
 export class CheckoutService {
-  private readonly shops: ShopDirectory;
-  private readonly customers: CustomerService;
-  private readonly pricing: LoyaltyPricing;
-  private readonly cartPricing: CartPricing;
-  private readonly loyalty: OrderPoints;
-  private readonly access: OrderAccess;
-  private readonly transitions: OrderTransitions;
-  private readonly registration: CustomerRegistration;
-  private readonly process: OrderProcess;
-
-  constructor(o: CheckoutOptions) {
-    this.shops = o.shops;
-    this.customers = o.customers;
-    this.pricing = o.pricing;
-    this.cartPricing = o.cartPricing;
-    this.loyalty = o.loyalty;
-    this.access = o.access;
-    this.transitions = o.transitions;
-    this.registration = o.registration;
-    this.process = o.process;
-  }
+  constructor(private readonly o: CheckoutOptions) {}
 
   async create(scope: RequestScope, input: CreateOrderInput): Promise<OrderRecord> {
-    const shop = this.shops.get(input.shopId);
-    this.access.assertCanPlace(scope);
-    const phone = await this.customers.actingPhone(scope, shop.id, input.phone, SCOPES.ordersWrite);
-    const customer = phone ? await this.customers.ensure(shop.id, phone) : null;
-    const provider = this.shops.loyaltyProvider(shop, input.providerId);
+    const shop = this.o.shops.get(input.shopId);
+    this.o.access.assertCanPlace(scope);
+    const phone = await this.o.customers.actingPhone(scope, shop.id, input.phone, SCOPES.ordersWrite);
+    const customer = phone ? await this.o.customers.ensure(shop.id, phone) : null;
+    const provider = this.o.shops.loyaltyProvider(shop, input.providerId);
     const lines: OrderLine[] = toLines(
-      await priceOrderLines(this.cartPricing, scope, shop, input.lines, input.fulfilment),
+      await priceOrderLines(this.o.cartPricing, scope, shop, input.lines, input.fulfilment),
     );
     const coupons = [...new Set(input.coupons ?? [])];
     const draft: Omit<OrderRecord, "version" | "createdAt" | "updatedAt"> = {
@@ -92,7 +72,7 @@ export class CheckoutService {
       orderRef: null,
     };
     const priced = await this.priceNew(scope, provider, draft, customer, coupons);
-    return this.transitions.create(priced, priced.phone === phone ? "createOrder" : "createOrder: without loyalty");
+    return this.o.transitions.create(priced, priced.phone === phone ? "createOrder" : "createOrder: without loyalty");
   }
 
   /**
@@ -109,7 +89,7 @@ export class CheckoutService {
   ) {
     const price = async (order: typeof draft) => ({
       ...order,
-      calculation: await this.pricing.price(provider, this.loyalty.cart(order, 0, coupons)),
+      calculation: await this.o.pricing.price(provider, this.o.loyalty.cart(order, 0, coupons)),
     });
     try {
       return await price(draft);
@@ -118,7 +98,7 @@ export class CheckoutService {
       // Proved: the Mini App user's own linked phone, or a phone some Telegram user proved.
       const proved = scope.viewer.kind === "telegram" || customer?.telegramUserId != null;
       if (!unknown || !customer || !proved) throw error;
-      if (await this.registration.enrolForOrder(scope, provider, customer, draft.contact.name ?? null))
+      if (await this.o.registration.enrolForOrder(scope, provider, customer, draft.contact.name ?? null))
         return price(draft);
       return price({
         ...draft,
@@ -130,7 +110,7 @@ export class CheckoutService {
 
   /** Recalculates with `points` redeemed, checks them against the provider's maximum, and holds them. */
   applyBonuses(scope: RequestScope, orderId: string, points: number): Promise<OrderRecord> {
-    return this.process.run("applyBonuses", scope, orderId, { points });
+    return this.o.process.run("applyBonuses", scope, orderId, { points });
   }
 
   /** A changed cart: the hold is released, the cart priced again, and the points held again. */
@@ -140,16 +120,16 @@ export class CheckoutService {
     items: CreateOrderInput["lines"],
     coupons?: string[] | null,
   ): Promise<OrderRecord> {
-    return this.process.run("updateItems", scope, orderId, { items, coupons: coupons ?? null });
+    return this.o.process.run("updateItems", scope, orderId, { items, coupons: coupons ?? null });
   }
 
   /** Creates the order in the shop's order system and moves loyalty to the provider's confirmation step. */
   confirm(scope: RequestScope, orderId: string): Promise<OrderRecord> {
-    return this.process.run("confirm", scope, orderId);
+    return this.o.process.run("confirm", scope, orderId);
   }
 
   /** Releases held points (or refunds a purchase already committed) and cancels in the order system. */
   cancel(scope: RequestScope, orderId: string, reason: string, cause?: string): Promise<OrderRecord> {
-    return this.process.run("cancel", scope, orderId, { reason, ...(cause ? { cause } : {}) });
+    return this.o.process.run("cancel", scope, orderId, { reason, ...(cause ? { cause } : {}) });
   }
 }

@@ -22,23 +22,11 @@ export interface FulfilmentOptions {
 }
 
 export class FulfilmentService {
-  private readonly shops: ShopDirectory;
-  private readonly process: OrderProcess;
-  private readonly access: OrderAccess;
-  private readonly transitions: OrderTransitions;
-  private readonly orders: OrderRepository;
-
-  constructor(o: FulfilmentOptions) {
-    this.shops = o.shops;
-    this.process = o.process;
-    this.access = o.access;
-    this.transitions = o.transitions;
-    this.orders = o.orders;
-  }
+  constructor(private readonly o: FulfilmentOptions) {}
 
   /** The order is done: the order system is told (unless it is the one reporting it), and late flows commit. */
   complete(scope: RequestScope, orderId: string, cause?: string, reported = false): Promise<OrderRecord> {
-    return this.process.run("complete", scope, orderId, { reported, ...(cause ? { cause } : {}) });
+    return this.o.process.run("complete", scope, orderId, { reported, ...(cause ? { cause } : {}) });
   }
 
   /** Returns the whole order (what is left of it), or some lines by quantity, where the provider can. */
@@ -48,7 +36,7 @@ export class FulfilmentService {
     lines: Array<{ lineId: string; quantity: number }> | null | undefined,
     reported = false,
   ): Promise<OrderRecord> {
-    return this.process.run("refund", scope, orderId, { lines: lines ?? null, reported });
+    return this.o.process.run("refund", scope, orderId, { lines: lines ?? null, reported });
   }
 
   /**
@@ -62,11 +50,11 @@ export class FulfilmentService {
     from: { adapter: string; instanceId?: string },
     source: string,
   ): Promise<OrderRecord | null> {
-    const order = await this.orders.get(orderId);
+    const order = await this.o.orders.get(orderId);
     if (!order) return null;
     // A report counts only from the order system that holds this order: a vendor's webhook or poller
     // never touches another vendor's (or another instance's) orders.
-    const system = this.shops.get(order.shopId).orders;
+    const system = this.o.shops.get(order.shopId).orders;
     const ours =
       system !== null &&
       system.instanceId === order.orderProviderId &&
@@ -83,24 +71,24 @@ export class FulfilmentService {
     if (unified === "COMPLETED" && canTransition(order.status, "COMPLETED"))
       return this.complete(scope, orderId, cause, true).then(note);
     if (unified === "CANCELLED" && canTransition(order.status, "CANCELLED")) {
-      return this.process
+      return this.o.process
         .run("cancel", scope, orderId, { reason: `${source} ${vendorStatus}`, cause: "sync" })
         .then(note);
     }
     if (unified === "REFUNDED" && canTransition(order.status, "REFUNDED"))
       return this.refund(scope, orderId, null, true).then(note);
-    return this.access.locked(orderId, async () => {
-      const fresh = (await this.orders.get(orderId))!;
+    return this.o.access.locked(orderId, async () => {
+      const fresh = (await this.o.orders.get(orderId))!;
       const to = unified && unified !== fresh.status && canTransition(fresh.status, unified) ? unified : fresh.status;
-      return this.transitions.vendorReport(fresh, to, vendorStatus, cause);
+      return this.o.transitions.vendorReport(fresh, to, vendorStatus, cause);
     });
   }
 
   private noteVendor(order: OrderRecord, vendorStatus: string, cause: string): Promise<OrderRecord> {
     if (order.vendorStatus === vendorStatus) return Promise.resolve(order);
-    return this.access.locked(order.id, async () => {
-      const fresh = (await this.orders.get(order.id))!;
-      return this.transitions.vendorReport(fresh, fresh.status, vendorStatus, cause);
+    return this.o.access.locked(order.id, async () => {
+      const fresh = (await this.o.orders.get(order.id))!;
+      return this.o.transitions.vendorReport(fresh, fresh.status, vendorStatus, cause);
     });
   }
 }

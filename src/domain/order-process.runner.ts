@@ -1,14 +1,12 @@
-import { toLines } from "./cart.ts";
-import { type CartPricing, priceOrderLines } from "./cart-pricing.ts";
-import { GatewayError, InvalidInputError, LoyaltyRuleError, ProviderError } from "./errors.ts";
-import { assertTakesCoupons, type LoyaltyPricing } from "./loyalty-pricing.service.ts";
+import { InvalidInputError } from "./errors.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { CreateOrderInput } from "./order-input.ts";
-import { couponsOf, type OrderPoints } from "./order-points.ts";
+import type { OrderPoints } from "./order-points.ts";
 import { checkGuards, type Command, type Effect, flowKindOf, ORDER_PROCESS } from "./order-process.ts";
 import type { OrderStatus } from "./order-state.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import { HOLD_RELEASED, heldPoints, type OrderLine, type OrderPatch, type OrderRecord } from "./order.ts";
+import type { OrderLine, OrderPatch, OrderRecord } from "./order.ts";
+import type { HoldEffects } from "./hold-effects.ts";
 import type { PointsHolds } from "./points-hold.ts";
 import type { PointsRefund } from "./points-refund.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
@@ -55,10 +53,9 @@ interface StepContext {
 
 export interface OrderProcessOptions {
   shops: ShopDirectory;
-  pricing: LoyaltyPricing;
-  cartPricing: CartPricing;
   loyalty: OrderPoints;
   holds: PointsHolds;
+  holdEffects: HoldEffects;
   refunds: PointsRefund;
   access: OrderAccess;
   transitions: OrderTransitions;
@@ -159,8 +156,13 @@ export class OrderProcess {
 
   /** Each effect of order-process.ts, under its declared name. */
   private readonly effects: Record<Exclude<Effect, "recheckOtherHolds">, (ctx: StepContext) => Promise<void>> = {
-    holdPoints: (ctx) => this.holdPoints(ctx),
-    holdPointsForNewCart: (ctx) => this.holdPointsForNewCart(ctx),
+    holdPoints: async (ctx) => {
+      ctx.result = await this.o.holdEffects.holdPoints(ctx.order, ctx.provider, ctx.input.points ?? 0, ctx.cause);
+    },
+    holdPointsForNewCart: async (ctx) => {
+      const { scope, shop, order, provider, input } = ctx;
+      ctx.result = await this.o.holdEffects.holdForNewCart({ scope, shop, order, provider, ...input });
+    },
 
     renewLapsedHold: async (ctx) => {
       ctx.order = await this.o.holds.renewIfExpired(ctx.order, ctx.provider);
@@ -248,108 +250,6 @@ export class OrderProcess {
       ctx.patch.vendorStatus = (await shop.orders.returnOrder(order.id)).vendorStatus;
     },
   };
-
-  /**
-   * applyBonuses: recalculates with the points asked, checks them against the provider's maximum, and
-   * holds them. Priced before anything moves, so a refusal leaves no trace. A vendor that holds natively
-   * counts the old hold against the new amount; only a refusal that the old hold may explain releases it first.
-   */
-  private async holdPoints(ctx: StepContext): Promise<void> {
-    const { order, provider } = ctx;
-    const points = ctx.input.points ?? 0;
-    const cause = ctx.cause;
-    if (points === heldPoints(order) && order.calculation?.redeemedPoints === points) {
-      ctx.result = order;
-      return;
-    }
-    const trial = await this.o.pricing.price(provider, this.o.loyalty.cart(order, points)).catch((error: unknown) => {
-      const mayFit =
-        error instanceof LoyaltyRuleError &&
-        order.hold?.kind === "vendor" &&
-        points <= (error.maxRedeemablePoints ?? 0) + heldPoints(order);
-      if (!mayFit) throw error;
-      return null;
-    });
-    if (trial && points === 0) {
-      await this.o.loyalty.release(order, provider);
-      ctx.result = await this.o.transitions.transition(
-        order,
-        "CALCULATED",
-        { ...HOLD_RELEASED, calculation: trial, requestedPoints: 0 },
-        cause,
-      );
-      return;
-    }
-    if (trial && order.hold?.kind === "ledger") {
-      const hold = await this.o.holds.hold(order, provider, points, trial);
-      await this.o.loyalty.release(order, provider);
-      ctx.result = await this.o.holds.keep(order, trial, points, hold, cause);
-      return;
-    }
-    const current = order.hold ? await this.o.holds.release(order, provider, `${cause}: release`) : order;
-    const calculation = trial ?? (await this.o.pricing.price(provider, this.o.loyalty.cart(current, points)));
-    if (points === 0) {
-      ctx.result = await this.o.transitions.amend(current, { calculation, requestedPoints: 0 }, cause);
-      return;
-    }
-    const hold = await this.o.holds.hold(current, provider, points, calculation);
-    ctx.result = await this.o.holds.keep(current, calculation, points, hold, cause);
-  }
-
-  /**
-   * updateItems: a new cart. The hold goes first (r_keeper: reset), but nothing is stored until the new
-   * cart is held: a refused change gets the old hold back and leaves the order as it was. What the
-   * customer asked for is held again where the new cart allows it, and capped where it does not.
-   */
-  private async holdPointsForNewCart(ctx: StepContext): Promise<void> {
-    const { scope, shop, order, provider } = ctx;
-    const items = ctx.input.items ?? [];
-    const priced = toLines(await priceOrderLines(this.o.cartPricing, scope, shop, items, order.fulfilment, "lines"));
-    const coupons = ctx.input.coupons ? [...new Set(ctx.input.coupons)] : couponsOf(order);
-    assertTakesCoupons(provider, coupons);
-    const points = heldPoints(order);
-    const asked = Math.max(order.requestedPoints, points);
-    const draft = { ...order, lines: priced };
-    await this.o.loyalty.release(order, provider);
-    try {
-      // One vendor call when the held points still fit; a refusal says how many do.
-      let keep = asked;
-      const cart = (n: number) => this.o.loyalty.cart(draft, n, coupons);
-      let calculation = await this.o.pricing.price(provider, cart(keep)).catch((error: unknown) => {
-        if (!(error instanceof LoyaltyRuleError)) throw error;
-        keep = Math.min(asked, error.maxRedeemablePoints ?? 0);
-        return null;
-      });
-      calculation ??= await this.o.pricing.price(provider, cart(keep));
-      const hold = keep > 0 ? await this.o.holds.hold({ ...draft, calculation }, provider, keep, calculation) : null;
-      ctx.result = await this.o.transitions.transition(
-        order,
-        hold ? "BONUSES_HELD" : "CALCULATED",
-        {
-          lines: priced,
-          calculation,
-          redeemPoints: keep,
-          hold,
-        },
-        "updateOrderItems",
-        { inHistory: true },
-      );
-    } catch (error) {
-      if (!order.hold || points === 0) throw error;
-      // Refused: the old hold comes back. Unknown (the vendor may have taken the new hold): the order
-      // shows the release, and recovery compensates the new hold, so the two agree either way.
-      const certain = error instanceof GatewayError && !(error instanceof ProviderError && error.uncertain);
-      if (certain) await this.o.holds.restore(order, provider);
-      else
-        await this.o.transitions.transition(
-          order,
-          "CALCULATED",
-          HOLD_RELEASED,
-          "updateOrderItems: hold released; the new one is left to recovery",
-        );
-      throw error;
-    }
-  }
 
   /** The buyer's name for the order system: the contact's, or else the loyalty account's, where it has one. */
   private async buyerName(order: OrderRecord, provider: LoyaltyProvider): Promise<string | null> {

@@ -8,7 +8,8 @@ import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
  * order, the statuses it starts from and may end in, its guards (typed vetoes, checked before anything
  * moves) and its effects, in order. Effects are chosen by the flow kind the provider's declared
  * behaviour gives, never by its name. The services ask `OrderProcess` (order-process.runner.ts) for a
- * command; the effects' code is in order-effects.ts, each under the name declared here.
+ * command; the effects' code is there, each under the name declared here (the two hold effects in
+ * hold-effects.ts).
  * docs/order-process.md is drawn from these declarations (`npm run docs:order-process`).
  */
 

@@ -50,32 +50,22 @@ export interface PhoneVerificationOptions {
 export class PhoneVerification {
   /** Sends and checks of one phone go one at a time, so a check never races the send that voids its code. */
   private readonly perPhone = new KeyedMutex();
-  private readonly shops: ShopDirectory;
-  private readonly customers: CustomerService;
-  private readonly proofs: ContactProofs;
-  private readonly once: OnceStore;
-  private readonly codes: PhoneCodeRepository;
   private readonly observer: SecurityObserver;
   private readonly now: () => number;
 
-  constructor(options: PhoneVerificationOptions) {
-    this.shops = options.shops;
-    this.customers = options.customers;
-    this.proofs = options.proofs;
-    this.once = options.once;
-    this.codes = options.codes;
-    this.observer = options.observer ?? NO_SECURITY_OBSERVER;
-    this.now = options.now ?? (() => Date.now());
+  constructor(private readonly o: PhoneVerificationOptions) {
+    this.observer = o.observer ?? NO_SECURITY_OBSERVER;
+    this.now = o.now ?? (() => Date.now());
   }
 
   async linkByContact(scope: RequestScope, shopId: string, raw: string): Promise<Customer> {
     const user = telegramUser(scope, "a signed contact is linked to a Mini App user");
-    const shop = this.shops.get(shopId);
-    const proof = this.proofs.verify(raw);
+    const shop = this.o.shops.get(shopId);
+    const proof = this.o.proofs.verify(raw);
     if (proof.telegramUserId !== user) {
       throw new VerificationError("VERIFICATION_FAILED", "this contact was shared by another Telegram user");
     }
-    if (!(await this.once.remember(`contact:${shop.id}:${proof.id}`))) {
+    if (!(await this.o.once.remember(`contact:${shop.id}:${proof.id}`))) {
       throw new VerificationError("VERIFICATION_REPLAYED", "this contact has already been used");
     }
     return this.link(scope, shop, normalizePhone(proof.phone), user);
@@ -88,12 +78,12 @@ export class PhoneVerification {
    */
   async sendCode(scope: RequestScope, shopId: string, rawPhone: string, providerId?: string | null): Promise<CodeSent> {
     const user = telegramUser(scope, "a code is sent for a Mini App user");
-    const shop = this.shops.get(shopId);
+    const shop = this.o.shops.get(shopId);
     const phone = normalizePhone(rawPhone);
     const provider = this.verifier(shop, providerId);
     return this.perPhone.run(`${shop.id}:${phone}`, async () => {
       const now = this.now();
-      const last = await this.codes.lastSent(shop.id, phone, user, new Date(now - CODE_RULES.resendSeconds * 1000));
+      const last = await this.o.codes.lastSent(shop.id, phone, user, new Date(now - CODE_RULES.resendSeconds * 1000));
       if (last) {
         const wait = Math.max(1, Math.ceil((last.getTime() + CODE_RULES.resendSeconds * 1000 - now) / 1000));
         throw new VerificationError(
@@ -102,12 +92,12 @@ export class PhoneVerification {
           wait,
         );
       }
-      if (!(await this.codes.takeDaily(shop.id, phone, utcDay(now), "sends", CODE_RULES.dailySends))) {
+      if (!(await this.o.codes.takeDaily(shop.id, phone, utcDay(now), "sends", CODE_RULES.dailySends))) {
         throw new VerificationError("RATE_LIMITED", "too many codes for this phone today", secondsToNextDay(now));
       }
-      const earlier = await this.codes.live(shop.id, phone, provider.instanceId);
+      const earlier = await this.o.codes.live(shop.id, phone, provider.instanceId);
       await provider.sendCode(phone);
-      await this.codes.sent({
+      await this.o.codes.sent({
         codeId: randomUUID(),
         shopId: shop.id,
         phone,
@@ -139,11 +129,11 @@ export class PhoneVerification {
     providerId?: string | null,
   ): Promise<Customer> {
     const user = telegramUser(scope, "a code is checked for a Mini App user");
-    const shop = this.shops.get(shopId);
+    const shop = this.o.shops.get(shopId);
     const phone = normalizePhone(rawPhone);
     await this.perPhone.run(`${shop.id}:${phone}`, async () => {
       const now = this.now();
-      const live = await this.codes.live(shop.id, phone, providerId);
+      const live = await this.o.codes.live(shop.id, phone, providerId);
       if (!live || live.telegramUserId !== user)
         throw new VerificationError(
           "VERIFICATION_FAILED",
@@ -155,11 +145,11 @@ export class PhoneVerification {
         throw new VerificationError("VERIFICATION_EXPIRED", "the code is too old; ask for a new one", null, 0);
       const used = live.checks;
       if (used >= CODE_RULES.maxChecks) throw tooManyWrong();
-      if (!(await this.codes.takeDaily(shop.id, phone, utcDay(now), "checks", CODE_RULES.dailyChecks))) {
+      if (!(await this.o.codes.takeDaily(shop.id, phone, utcDay(now), "checks", CODE_RULES.dailyChecks))) {
         throw new VerificationError("RATE_LIMITED", "too many codes tried for this phone today", secondsToNextDay(now));
       }
-      if (!(await this.codes.takeCheck(live.codeId, CODE_RULES.maxChecks))) throw tooManyWrong();
-      const provider = this.shops.loyaltyProvider(shop, live.providerInstanceId);
+      if (!(await this.o.codes.takeCheck(live.codeId, CODE_RULES.maxChecks))) throw tooManyWrong();
+      const provider = this.o.shops.loyaltyProvider(shop, live.providerInstanceId);
       if (!(await provider.checkCode(phone, code))) {
         const left = CODE_RULES.maxChecks - used - 1;
         throw new VerificationError(
@@ -169,13 +159,13 @@ export class PhoneVerification {
           left,
         );
       }
-      await this.codes.remove(live.codeId);
+      await this.o.codes.remove(live.codeId);
     });
     return this.link(scope, shop, phone, user);
   }
 
   private async link(scope: RequestScope, shop: Shop, phone: string, user: string): Promise<Customer> {
-    const customer = await this.customers.linkVerified(shop.id, phone, user);
+    const customer = await this.o.customers.linkVerified(shop.id, phone, user);
     scope.viewerLinks.set(shop.id, Promise.resolve(customer));
     return customer;
   }
@@ -183,7 +173,7 @@ export class PhoneVerification {
   /** The provider named, or the shop's first that sends codes; one that cannot is UNSUPPORTED_BY_PROVIDER. */
   private verifier(shop: Shop, providerId?: string | null): LoyaltyProvider {
     const provider = providerId
-      ? this.shops.loyaltyProvider(shop, providerId)
+      ? this.o.shops.loyaltyProvider(shop, providerId)
       : shop.loyalty.find((p) => p.capabilities.phoneVerification);
     if (!provider || !provider.capabilities.phoneVerification) {
       const id = provider?.instanceId ?? shop.id;

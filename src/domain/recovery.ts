@@ -40,36 +40,24 @@ export interface LedgerRecoveryOptions {
 
 export class LedgerRecovery {
   private timer: NodeJS.Timeout | null = null;
-  private readonly ledger: LedgerRepository;
-  private readonly orders: OrderRepository;
-  private readonly transitions: OrderTransitions;
-  private readonly shops: ShopDirectory;
-  private readonly loyalty: OrderPoints;
-  private readonly logger: Logger;
   private readonly staleMs: number;
 
-  constructor(o: LedgerRecoveryOptions) {
-    this.ledger = o.ledger;
-    this.orders = o.orders;
-    this.transitions = o.transitions;
-    this.shops = o.shops;
-    this.loyalty = o.loyalty;
-    this.logger = o.logger;
+  constructor(private readonly o: LedgerRecoveryOptions) {
     this.staleMs = o.staleMs ?? 30_000;
   }
 
   async runOnce(staleMs = this.staleMs): Promise<RecoveryReport> {
     const report = { resolved: 0, unresolved: 0 };
-    for (const entry of await this.ledger.unresolved(staleMs)) {
+    for (const entry of await this.o.ledger.unresolved(staleMs)) {
       try {
         if (await this.settle(entry)) report.resolved += 1;
         else report.unresolved += 1;
       } catch (error) {
         report.unresolved += 1;
-        this.logger.warn("ledger recovery failed for an entry", { entry: entry.id, kind: entry.kind, err: error });
+        this.o.logger.warn("ledger recovery failed for an entry", { entry: entry.id, kind: entry.kind, err: error });
       }
     }
-    if (report.resolved || report.unresolved) this.logger.info("ledger recovery", { ...report });
+    if (report.resolved || report.unresolved) this.o.logger.info("ledger recovery", { ...report });
     return report;
   }
 
@@ -83,10 +71,10 @@ export class LedgerRecovery {
   }
 
   private async settle(entry: LedgerRecord): Promise<boolean> {
-    const order = await this.orders.get(entry.orderId);
+    const order = await this.o.orders.get(entry.orderId);
     const provider = this.provider(entry.providerInstanceId);
     if (!order || !provider) return false;
-    const customer = await this.loyalty.customer(order, provider);
+    const customer = await this.o.loyalty.customer(order, provider);
     const step = { entry, order, provider, customer };
     switch (entry.kind) {
       case "HOLD":
@@ -113,10 +101,10 @@ export class LedgerRecovery {
           idempotencyKey: `${entry.idempotencyKey}:compensate`,
         })
         .catch((error: unknown) =>
-          this.logger.warn("hold compensation: release refused", { entry: entry.id, err: error }),
+          this.o.logger.warn("hold compensation: release refused", { entry: entry.id, err: error }),
         );
     }
-    await this.ledger.settle(entry.id, "FAILED", { error: "compensated by recovery" });
+    await this.o.ledger.settle(entry.id, "FAILED", { error: "compensated by recovery" });
     return true;
   }
 
@@ -128,35 +116,35 @@ export class LedgerRecovery {
       points: entry.points,
       idempotencyKey: entry.idempotencyKey,
     });
-    await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
+    await this.o.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
     return true;
   }
 
   private async replayCommit({ entry, order, provider, customer }: Step): Promise<boolean> {
     if (!provider.behaviour.replay.commit) return this.leave(entry, "the provider does not deduplicate purchases");
-    await this.ledger.retrying(entry.id);
+    await this.o.ledger.retrying(entry.id);
     const receipt = await provider.commit({
       orderId: order.id,
       customer,
-      cart: this.loyalty.cart(order, order.redeemPoints),
+      cart: this.o.loyalty.cart(order, order.redeemPoints),
       holdId: order.hold?.kind === "vendor" ? order.hold.ref : undefined,
       idempotencyKey: entry.idempotencyKey,
     });
-    await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: receipt.reference });
+    await this.o.ledger.settle(entry.id, "SUCCEEDED", { providerRef: receipt.reference });
     if (!order.loyaltyRef) {
-      const replayed = await this.transitions.amend(
+      const replayed = await this.o.transitions.amend(
         order,
         { loyaltyRef: receipt.reference, pointsRedeemed: receipt.pointsRedeemed, hold: null },
         "recovery: commit replayed",
       );
-      this.transitions.booksMoved(order, replayed);
+      this.o.transitions.booksMoved(order, replayed);
     }
     return true;
   }
 
   private async replayRefund({ entry, order, provider, customer }: Step): Promise<boolean> {
     if (!provider.behaviour.replay.refund) return this.leave(entry, "the provider does not deduplicate refunds");
-    await this.ledger.retrying(entry.id);
+    await this.o.ledger.retrying(entry.id);
     await provider.refund({
       orderId: order.id,
       customer,
@@ -164,13 +152,13 @@ export class LedgerRecovery {
       pointsEarned: order.pointsEarned,
       idempotencyKey: entry.idempotencyKey,
     });
-    await this.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
+    await this.o.ledger.settle(entry.id, "SUCCEEDED", { providerRef: "replayed" });
     return true;
   }
 
   private async leave(entry: LedgerRecord, why: string): Promise<boolean> {
-    await this.ledger.settle(entry.id, "NEEDS_ATTENTION", { error: why });
-    this.logger.error("ledger entry needs reconciliation", {
+    await this.o.ledger.settle(entry.id, "NEEDS_ATTENTION", { error: why });
+    this.o.logger.error("ledger entry needs reconciliation", {
       entry: entry.id,
       order: entry.orderId,
       kind: entry.kind,
@@ -180,7 +168,7 @@ export class LedgerRecovery {
   }
 
   private provider(instanceId: string): LoyaltyProvider | undefined {
-    for (const shop of this.shops.shops) {
+    for (const shop of this.o.shops.shops) {
       const found = shop.loyalty.find((p) => p.instanceId === instanceId);
       if (found) return found;
     }

@@ -19,6 +19,7 @@ import { OrderQueries } from "../domain/order-queries.ts";
 import { OrderTransitions } from "../domain/order-transitions.ts";
 import { PhoneVerification } from "../domain/phone-verification.service.ts";
 import { PointsHolds } from "../domain/points-hold.ts";
+import { HoldEffects } from "../domain/hold-effects.ts";
 import { PointsRefund } from "../domain/points-refund.ts";
 import { ProductSync } from "../domain/product-sync.ts";
 import { Reconciliation } from "../domain/reconciliation.service.ts";
@@ -77,16 +78,17 @@ export function buildDomain(infra: Infrastructure): Domain {
     transitions,
     logger,
   });
+  const holds = new PointsHolds(orderPoints, access, orderRepo, transitions);
   const process = new OrderProcess({
     shops,
-    pricing: loyalty,
-    cartPricing,
     loyalty: orderPoints,
-    holds: new PointsHolds(orderPoints, access, orderRepo, transitions),
+    holds,
+    holdEffects: new HoldEffects({ pricing: loyalty, cartPricing, loyalty: orderPoints, holds, transitions }),
     refunds,
     access,
     transitions,
   });
+
   const checkout = new CheckoutService({
     shops,
     customers,

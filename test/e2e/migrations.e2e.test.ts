@@ -28,6 +28,25 @@ function migrations(dir: string) {
   return { before, hold: target };
 }
 
+/** A new PostgreSQL database of the run's server for `work`, dropped afterwards. */
+async function withPgDatabase(prefix: string, work: (db: pg.Client) => Promise<void>) {
+  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await admin.connect();
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
+  await admin.query(`create database ${name}`);
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  const db = new pg.Client({ connectionString: url.toString() });
+  try {
+    await db.connect();
+    await work(db);
+  } finally {
+    await db.end();
+    await admin.query(`drop database if exists ${name}`);
+    await admin.end();
+  }
+}
+
 const ROWS: Array<[string, string | null, number, string | null]> = [
   ["o-ledger", "ledger:o-ledger:HOLD:v2", 40, null],
   ["o-vendor", "lc-hold-77", 25, "2026-12-07T10:30:00.000Z"],
@@ -60,15 +79,7 @@ describe("the hold's migration carries orders over", () => {
 
   it.skipIf(!process.env.TEST_DATABASE_URL)("on PostgreSQL", async () => {
     const { before, hold } = migrations("prisma/pg/migrations");
-    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await admin.connect();
-    const name = `lg_migration_${process.pid}_${Date.now()}`;
-    await admin.query(`create database ${name}`);
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${name}`;
-    const db = new pg.Client({ connectionString: url.toString() });
-    try {
-      await db.connect();
+    await withPgDatabase("lg_migration", async (db) => {
       for (const sql of before) await db.query(sql);
       for (const row of ROWS) await db.query(INSERT, row);
       await db.query(hold);
@@ -76,11 +87,7 @@ describe("the hold's migration carries orders over", () => {
       expect(rows.map((r) => ({ ...r, expires: r.holdExpiresAt !== null, holdExpiresAt: undefined }))).toEqual(
         EXPECTED.map((e) => ({ ...e, holdExpiresAt: undefined })),
       );
-    } finally {
-      await db.end();
-      await admin.query(`drop database if exists ${name}`);
-      await admin.end();
-    }
+    });
   });
 });
 
@@ -127,24 +134,12 @@ describe("the ledger states' migration carries rows over", () => {
 
   it.skipIf(!process.env.TEST_DATABASE_URL)("on PostgreSQL", async () => {
     const { before, target } = migrationsUpTo("prisma/pg/migrations", LEDGER_MIGRATION);
-    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await admin.connect();
-    const name = `lg_migration_l_${process.pid}_${Date.now()}`;
-    await admin.query(`create database ${name}`);
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${name}`;
-    const db = new pg.Client({ connectionString: url.toString() });
-    try {
-      await db.connect();
+    await withPgDatabase("lg_migration_l", async (db) => {
       for (const sql of before) await db.query(sql);
       await db.query(ORDER_ROW);
       for (const row of LEDGER_ROWS) await db.query(LEDGER_INSERT, row);
       await db.query(target);
       expect((await db.query(LEDGER_SELECT)).rows).toEqual(LEDGER_EXPECTED);
-    } finally {
-      await db.end();
-      await admin.query(`drop database if exists ${name}`);
-      await admin.end();
-    }
+    });
   });
 });
