@@ -161,7 +161,14 @@ export class OrderProcess {
     },
     holdPointsForNewCart: async (ctx) => {
       const { scope, shop, order, provider, input } = ctx;
-      ctx.result = await this.o.holdEffects.holdForNewCart({ scope, shop, order, provider, ...input });
+      ctx.result = await this.o.holdEffects.holdForNewCart({
+        scope,
+        shop,
+        order,
+        provider,
+        items: input.items,
+        coupons: input.coupons,
+      });
     },
 
     renewLapsedHold: async (ctx) => {
