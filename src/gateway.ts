@@ -1,6 +1,7 @@
 import type { Env } from "./config/env.ts";
 import type { CatalogWatch } from "./domain/catalog-watch.ts";
 import type { LedgerRecovery } from "./domain/recovery.ts";
+import type { CheckoutExpiry } from "./domain/checkout-expiry.ts";
 import type { ShopDirectory } from "./domain/shop-directory.ts";
 import type { StatusSync } from "./domain/status-sync.ts";
 import type { SwrCache } from "./cache/swr-cache.ts";
@@ -22,6 +23,8 @@ export interface Gateway {
   simulators: ReturnType<typeof createSimulators> | null;
   recovery: LedgerRecovery;
   statusSync: StatusSync;
+  /** Expires checkouts left unplaced past their shop's time. */
+  expiry: CheckoutExpiry;
   catalogWatch: CatalogWatch;
   cache: SwrCache;
   /** The configured shops and their providers, as built at boot. */
@@ -45,6 +48,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     simulators: infra.simulators,
     recovery: domain.recovery,
     statusSync: domain.statusSync,
+    expiry: domain.expiry,
     catalogWatch: domain.catalogWatch,
     cache: infra.cache,
     shops: infra.shops,

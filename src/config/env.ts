@@ -85,6 +85,8 @@ const envSchema = z.object({
   RECOVERY_STALE_SECONDS: z.coerce.number().int().min(0).default(30),
   IDEMPOTENCY_TAKEOVER_SECONDS: z.coerce.number().int().min(1).default(30),
   STATUS_SYNC_SECONDS: z.coerce.number().int().min(0).default(10),
+  /** How often unplaced checkouts past their shop's checkoutTtlMinutes are expired; 0 turns the sweeper off. */
+  CHECKOUT_EXPIRY_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Shared secrets of providers that push webhooks, as JSON: {"posiflora": "..."}. */
   WEBHOOK_SECRETS: z
     .string()

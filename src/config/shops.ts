@@ -33,6 +33,16 @@ const shopSchema = z.object({
    * for staff; providers that return line by line), ALLOW_NEGATIVE (providers whose documents allow it).
    */
   refundShortfall: z.enum(["REFUSE", "REVOKE_AVAILABLE", "ALLOW_NEGATIVE"]).optional(),
+  /**
+   * Minutes an order may stay unplaced (CALCULATED or BONUSES_HELD) after its last change: then its points
+   * are released at the vendor and it is cancelled with the event EXPIRED.
+   */
+  checkoutTtlMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .optional(),
   /** The shop's order system (Posiflora), if orders should be created there. */
   orders: providerInstanceSchema.optional(),
   /**

@@ -48,6 +48,9 @@ export class CheckoutService {
     const draft: Omit<OrderRecord, "version" | "createdAt" | "updatedAt"> = {
       id: randomUUID(),
       shopId: shop.id,
+      deliveryStatus: null,
+      deliveryStatusAt: null,
+      placedLines: null,
       customerId: customer?.id ?? null,
       phone,
       telegramUserId: scope.viewer.kind === "telegram" ? scope.viewer.telegramUserId : null,

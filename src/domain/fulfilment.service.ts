@@ -19,10 +19,15 @@ export interface FulfilmentOptions {
   access: OrderAccess;
   transitions: OrderTransitions;
   orders: OrderRepository;
+  now?: () => Date;
 }
 
 export class FulfilmentService {
-  constructor(private readonly o: FulfilmentOptions) {}
+  private readonly now: () => Date;
+
+  constructor(private readonly o: FulfilmentOptions) {
+    this.now = o.now ?? (() => new Date());
+  }
 
   /** The order is done: the order system is told (unless it is the one reporting it), and late flows commit. */
   complete(scope: RequestScope, orderId: string, cause?: string, reported = false): Promise<OrderRecord> {
@@ -45,6 +50,17 @@ export class FulfilmentService {
    * cancellation releases or refunds, a return refunds). Repeating the same report changes nothing.
    */
   async applyVendorStatus(
+    orderId: string,
+    vendorStatus: string,
+    from: { adapter: string; instanceId?: string },
+    source: string,
+    deliveryStatus: string | null = null,
+  ): Promise<OrderRecord | null> {
+    const after = await this.followStatus(orderId, vendorStatus, from, source);
+    return after && deliveryStatus ? this.noteDelivery(after, deliveryStatus, source) : after;
+  }
+
+  private async followStatus(
     orderId: string,
     vendorStatus: string,
     from: { adapter: string; instanceId?: string },
@@ -81,6 +97,24 @@ export class FulfilmentService {
       const fresh = (await this.o.orders.get(orderId))!;
       const to = unified && unified !== fresh.status && canTransition(fresh.status, unified) ? unified : fresh.status;
       return this.o.transitions.vendorReport(fresh, to, vendorStatus, cause);
+    });
+  }
+
+  /** A delivery outcome the order system reported is kept with its time and told to subscribers, once. */
+  private noteDelivery(order: OrderRecord, deliveryStatus: string, source: string): Promise<OrderRecord> {
+    const outcome = this.o.shops.get(order.shopId).orders?.deliveryMap[deliveryStatus];
+    if (!outcome || outcome === order.deliveryStatus || order.fulfilment.kind !== "DELIVERY")
+      return Promise.resolve(order);
+    return this.o.access.locked(order.id, async () => {
+      const fresh = (await this.o.orders.get(order.id))!;
+      if (fresh.deliveryStatus === outcome) return fresh;
+      return this.o.transitions.transition(
+        fresh,
+        fresh.status,
+        { deliveryStatus: outcome, deliveryStatusAt: this.now() },
+        `sync: ${source} delivery ${deliveryStatus}`,
+        { event: outcome },
+      );
     });
   }
 

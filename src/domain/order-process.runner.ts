@@ -5,7 +5,7 @@ import type { OrderPoints } from "./order-points.ts";
 import { checkGuards, type Command, type Effect, flowKindOf, ORDER_PROCESS } from "./order-process.ts";
 import type { OrderStatus } from "./order-state.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import type { OrderLine, OrderPatch, OrderRecord } from "./order.ts";
+import type { OrderEvent, OrderLine, OrderPatch, OrderRecord } from "./order.ts";
 import type { HoldEffects } from "./hold-effects.ts";
 import type { PointsHolds } from "./points-hold.ts";
 import type { PointsRefund } from "./points-refund.ts";
@@ -31,6 +31,8 @@ export interface CommandInput {
   reported?: boolean;
   /** The history's cause; the command's name by default. */
   cause?: string;
+  /** cancel: a move the buyer is told of by name (EXPIRED). */
+  event?: OrderEvent;
 }
 
 /** One command on one order, as the effects see it: they move `order` on and fill the final transition. */
@@ -120,7 +122,7 @@ export class OrderProcess {
           if (ctx.result) return ctx.result;
         }
         after = effects.includes("recheckOtherHolds") && ctx.moved ? ctx : null;
-        return this.o.transitions.transition(ctx.order, ctx.to, ctx.patch, ctx.cause);
+        return this.o.transitions.transition(ctx.order, ctx.to, ctx.patch, ctx.cause, { event: input.event });
       },
       SERVICE_SCOPE[command],
     );

@@ -74,7 +74,7 @@ export interface Step {
 }
 
 const NOT_PLACED: readonly OrderStatus[] = ["CALCULATED", "BONUSES_HELD"];
-const OPEN: readonly OrderStatus[] = ["CALCULATED", "BONUSES_HELD", "PLACED", "ASSEMBLING", "READY", "IN_DELIVERY"];
+const OPEN: readonly OrderStatus[] = ["CALCULATED", "BONUSES_HELD", "PLACED", "READY", "IN_DELIVERY"];
 const every = (effects: readonly Effect[]): Record<FlowKind, readonly Effect[]> =>
   Object.fromEntries(FLOW_KINDS.map((k) => [k, effects])) as Record<FlowKind, readonly Effect[]>;
 
@@ -102,7 +102,7 @@ export const ORDER_PROCESS: Readonly<Record<Command, Step>> = {
     },
   },
   complete: {
-    from: ["PLACED", "ASSEMBLING", "READY", "IN_DELIVERY"],
+    from: ["PLACED", "READY", "IN_DELIVERY"],
     to: ["COMPLETED"],
     guards: [],
     effects: {

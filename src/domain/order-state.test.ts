@@ -14,7 +14,6 @@ describe("order state table", () => {
       "CALCULATED",
       "BONUSES_HELD",
       "PLACED",
-      "ASSEMBLING",
       "READY",
       "IN_DELIVERY",
       "COMPLETED",

@@ -5,7 +5,6 @@ export const ORDER_STATUSES = [
   "CALCULATED",
   "BONUSES_HELD",
   "PLACED",
-  "ASSEMBLING",
   "READY",
   "IN_DELIVERY",
   "COMPLETED",
@@ -15,21 +14,13 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const OPEN_STATUSES: readonly OrderStatus[] = [
-  "CALCULATED",
-  "BONUSES_HELD",
-  "PLACED",
-  "ASSEMBLING",
-  "READY",
-  "IN_DELIVERY",
-];
+export const OPEN_STATUSES: readonly OrderStatus[] = ["CALCULATED", "BONUSES_HELD", "PLACED", "READY", "IN_DELIVERY"];
 
 /** Every legal move of an order, in the manner of Vendure's order state machine. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, { to: OrderStatus[] }> = {
   CALCULATED: { to: ["CALCULATED", "BONUSES_HELD", "PLACED", "CANCELLED"] },
   BONUSES_HELD: { to: ["CALCULATED", "BONUSES_HELD", "PLACED", "CANCELLED"] },
-  PLACED: { to: ["PLACED", "ASSEMBLING", "READY", "IN_DELIVERY", "COMPLETED", "CANCELLED"] },
-  ASSEMBLING: { to: ["READY", "IN_DELIVERY", "COMPLETED", "CANCELLED"] },
+  PLACED: { to: ["PLACED", "READY", "IN_DELIVERY", "COMPLETED", "CANCELLED"] },
   READY: { to: ["IN_DELIVERY", "COMPLETED", "CANCELLED"] },
   IN_DELIVERY: { to: ["COMPLETED", "CANCELLED"] },
   COMPLETED: { to: ["PARTIALLY_REFUNDED", "REFUNDED"] },

@@ -14,6 +14,7 @@ function memoryRepo(order: OrderRecord) {
       return { ...o, ...patch, version: o.version + 1 };
     },
     transitions: async () => [],
+    unplacedSince: () => Promise.resolve([]),
     listFor: async () => [],
     ledgerHeldPoints: async () => 0,
     ledgerHolds: async () => [],

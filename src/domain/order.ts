@@ -52,6 +52,11 @@ export interface OrderRecord {
   refundedAmount: number;
   /** Points refunds should have taken back and could not (the shop's REVOKE_AVAILABLE policy). */
   refundShortfallPoints: number;
+  /** What became of a delivery, as the order system reported it, and when; null until it says. */
+  deliveryStatus: DeliveryStatus | null;
+  deliveryStatusAt: Date | null;
+  /** The lines as placed, kept when the florist changed the order (then `lines` are what was sold). */
+  placedLines: OrderLine[] | null;
   /** The points held for the order, or null. */
   hold: Hold | null;
   loyaltyRef: string | null;
@@ -62,7 +67,19 @@ export interface OrderRecord {
 }
 
 /** A move the buyer is told of by name, beside the free-text cause. */
-export type OrderEvent = "HOLD_LOST";
+export type OrderEvent =
+  /** A refund of another order took the customer's balance below this order's held points. */
+  | "HOLD_LOST"
+  /** The checkout was left unplaced past the shop's checkoutTtlMinutes: points released, order cancelled. */
+  | "EXPIRED"
+  /** The order system reports the delivery handed over, or that it could not be. */
+  | "DELIVERED"
+  | "NOT_DELIVERED"
+  /** The florist changed the lines or amounts before completion; the sale was recorded as sold. */
+  | "SOLD_AS_CHANGED";
+
+export const DELIVERY_STATUSES = ["DELIVERED", "NOT_DELIVERED"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
  * An order's points hold, one value: who keeps it (the vendor, or the gateway's ledger where the vendor

@@ -16,6 +16,8 @@ export interface Shop {
   priceList: ReadonlyMap<string, { name: string; price: MinorUnits }> | null;
   /** What a refund does when the customer has spent the points it would take back; REFUSE when absent. */
   refundShortfall?: RefundShortfallPolicy;
+  /** Minutes an unplaced order lives after its last change; 30 when absent. */
+  checkoutTtlMinutes?: number;
 }
 
 export type RefundShortfallPolicy = "REFUSE" | "REVOKE_AVAILABLE" | "ALLOW_NEGATIVE";

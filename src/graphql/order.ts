@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ORDER_STATUSES } from "../domain/order-state.ts";
-import { heldPoints, type OrderRecord } from "../domain/order.ts";
+import { heldPoints, type OrderEvent, type OrderLine, type OrderRecord } from "../domain/order.ts";
 import { builder } from "./builder.ts";
 import { PageInfo } from "./page-info.ts";
 import { InvalidInputError, NotFoundError } from "../domain/errors.ts";
@@ -48,7 +48,36 @@ const OrderEventEnum = builder.enumType("OrderEvent", {
       description:
         "The points held for the order are gone (a refund of another order took the customer's balance below them); apply bonuses again, or pay them in money",
     },
+    EXPIRED: {
+      description:
+        "The checkout was not placed within the shop's checkoutTtlMinutes: its points went back to the customer and the order is cancelled",
+    },
+    DELIVERED: { description: "The order system reports the delivery handed over (deliveryStatusAt says when)" },
+    NOT_DELIVERED: { description: "The order system reports that the delivery could not be made" },
+    SOLD_AS_CHANGED: {
+      description:
+        "The florist changed the order before completion: lines are what was sold, placedLines what was ordered, and the points follow what was sold",
+    },
   },
+});
+
+const DeliveryStatusEnum = builder.enumType("DeliveryStatus", {
+  values: {
+    DELIVERED: { description: "Handed over" },
+    NOT_DELIVERED: { description: "Could not be delivered (the order system's cannotBeDelivered)" },
+  },
+});
+
+const listTotal = (lines: OrderLine[]) => lines.reduce((a, l) => a + l.unitPrice * l.quantity, 0);
+
+const PlacedLineRef = builder.objectRef<{ line: OrderLine; currency: string }>("PlacedLine").implement({
+  description: "A line as the buyer placed it.",
+  fields: (t) => ({
+    productId: t.id({ resolve: (p) => p.line.productId }),
+    name: t.string({ nullable: true, resolve: (p) => p.line.name }),
+    quantity: t.int({ resolve: (p) => p.line.quantity }),
+    unitPrice: t.field({ type: Money, resolve: (p) => money(p.line.unitPrice, p.currency) }),
+  }),
 });
 
 const TransitionRef = builder
@@ -56,7 +85,7 @@ const TransitionRef = builder
     from: string | null;
     to: string;
     cause: string;
-    event: "HOLD_LOST" | null;
+    event: OrderEvent | null;
     vendorStatus: string | null;
     at: Date;
   }>("OrderStatusChange")
@@ -181,6 +210,30 @@ export const OrderRef = builder.objectRef<OrderRecord>("Order").implement({
     contactName: t.string({ nullable: true, resolve: (o) => o.contact.name ?? null }),
     contactPhone: t.string({ nullable: true, resolve: (o) => o.contact.phone ?? null }),
     comment: t.exposeString("comment", { nullable: true }),
+    deliveryStatus: t.field({
+      type: DeliveryStatusEnum,
+      nullable: true,
+      description: "What became of a delivery, as the order system reported it; null until it says",
+      resolve: (o) => o.deliveryStatus,
+    }),
+    deliveryStatusAt: t.string({
+      nullable: true,
+      description: "When the order system reported deliveryStatus (ISO 8601)",
+      resolve: (o) => o.deliveryStatusAt?.toISOString() ?? null,
+    }),
+    placedLines: t.field({
+      type: [PlacedLineRef],
+      nullable: true,
+      description:
+        "The lines as the buyer placed them, where the florist changed the order (then lines are what was sold)",
+      resolve: (o) => o.placedLines?.map((line) => ({ line, currency: o.currency })) ?? null,
+    }),
+    soldDifference: t.field({
+      type: Money,
+      nullable: true,
+      description: "What was sold less what was placed, at list prices; null where the order is as placed",
+      resolve: (o) => (o.placedLines ? money(listTotal(o.lines) - listTotal(o.placedLines), o.currency) : null),
+    }),
     history: t.field({ type: [TransitionRef], resolve: (o, _a, ctx) => ctx.services.orders.transitions(o.id) }),
     providerRefs: t.field({ type: ProviderRefsRef, resolve: (o) => o }),
     createdAt: t.string({ resolve: (o) => o.createdAt.toISOString() }),

@@ -3,6 +3,7 @@ import { OPEN_STATUSES, type OrderStatus } from "../domain/order-state.ts";
 import {
   ConcurrentUpdateError,
   type Contact,
+  type DeliveryStatus,
   type Fulfilment,
   type Hold,
   type OrderEvent,
@@ -26,6 +27,8 @@ function toRecord(row: Row): OrderRecord {
         : null,
     status: row.status as OrderStatus,
     lines: JSON.parse(row.lines) as OrderLine[],
+    placedLines: row.placedLines ? (JSON.parse(row.placedLines) as OrderLine[]) : null,
+    deliveryStatus: row.deliveryStatus as DeliveryStatus | null,
     calculation: row.calculation ? (JSON.parse(row.calculation) as Calculation) : null,
     fulfilment: JSON.parse(row.fulfilment) as Fulfilment,
     contact: JSON.parse(row.contact) as Contact,
@@ -41,9 +44,10 @@ const holdColumns = (hold: Hold | null) => ({
 });
 
 function toColumns(patch: OrderPatch) {
-  const { lines, calculation, fulfilment, contact, hold, ...rest } = patch;
+  const { lines, placedLines, calculation, fulfilment, contact, hold, ...rest } = patch;
   return {
     ...rest,
+    ...(placedLines !== undefined ? { placedLines: placedLines ? JSON.stringify(placedLines) : null } : {}),
     ...(hold !== undefined ? holdColumns(hold) : {}),
     ...(lines ? { lines: JSON.stringify(lines) } : {}),
     ...(calculation !== undefined ? { calculation: calculation ? JSON.stringify(calculation) : null } : {}),
@@ -57,12 +61,13 @@ export class PrismaOrderRepository implements OrderRepository {
   constructor(private readonly db: Db) {}
 
   async create(order: Omit<OrderRecord, "version" | "createdAt" | "updatedAt">, cause: string): Promise<OrderRecord> {
-    const { lines, calculation, fulfilment, contact, hold, ...scalars } = order;
+    const { lines, placedLines, calculation, fulfilment, contact, hold, ...scalars } = order;
     const row = await this.db.order.create({
       data: {
         ...scalars,
         ...holdColumns(hold),
         lines: JSON.stringify(lines),
+        placedLines: placedLines ? JSON.stringify(placedLines) : null,
         calculation: calculation ? JSON.stringify(calculation) : null,
         fulfilment: JSON.stringify(fulfilment),
         contact: JSON.stringify(contact),
@@ -152,6 +157,15 @@ export class PrismaOrderRepository implements OrderRepository {
       vendorStatus: r.vendorStatus,
       at: r.at,
     }));
+  }
+
+  async unplacedSince(shopId: string, before: Date, limit: number): Promise<OrderRecord[]> {
+    const rows = await this.db.order.findMany({
+      where: { shopId, status: { in: ["CALCULATED", "BONUSES_HELD"] }, updatedAt: { lt: before } },
+      orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
+      take: limit,
+    });
+    return rows.map(toRecord);
   }
 
   /** Newest first, `limit + 1` rows so the caller knows whether there is a next page. */

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { ProviderError } from "../domain/errors.ts";
 import type { OrderStatus } from "../domain/order-state.ts";
+import type { DeliveryStatus } from "../domain/order.ts";
 import type { CatalogAdapter, CatalogProvider } from "../domain/ports/catalog.port.ts";
 import type { Logger } from "../domain/ports/logger.port.ts";
 import type { ProviderCallObserver } from "../domain/ports/metrics.port.ts";
@@ -67,6 +68,8 @@ export interface LoyaltyProviderModule<Options = unknown> extends Omit<LoyaltyMo
 export interface OrderSystemModuleSpec<Options> extends ModuleBase<Options> {
   /** Every status the vendor documents, onto the unified lifecycle. */
   readonly statusMap: Readonly<Record<string, OrderStatus>>;
+  /** The vendor's delivery outcomes on the unified ones; others (a courier on the way) are no outcome. */
+  readonly deliveryMap: Readonly<Record<string, DeliveryStatus>>;
   create(
     instance: ProviderInstanceConfig & { options: Options },
     deps: ProviderDeps,
@@ -119,7 +122,8 @@ export function defineOrderSystemModule<Options>(spec: OrderSystemModuleSpec<Opt
     create(instance, deps) {
       const built = spec.create(instance, deps);
       const catalog: CatalogProvider | null = built.catalog && Object.assign(built.catalog, { adapter: spec.id });
-      return { orders: Object.assign(built.orders, { adapter: spec.id, statusMap: spec.statusMap }), catalog };
+      const declared = { adapter: spec.id, statusMap: spec.statusMap, deliveryMap: spec.deliveryMap };
+      return { orders: Object.assign(built.orders, declared), catalog };
     },
   };
 }

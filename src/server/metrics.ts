@@ -1,3 +1,4 @@
+import { ATTENTION_REASONS } from "../domain/order-attention.ts";
 import {
   createCounter,
   createHistogram,
@@ -25,7 +26,12 @@ export interface GatewayMetrics {
   /** `/metrics` in Prometheus text format, GraphQL operation counts and latencies, and open subscriptions. */
   plugin(): Plugin;
   /** Figures read at scrape time. */
-  watch(sources: { cache?: () => Record<string, number>; ledger?: () => Promise<Record<string, number>> }): void;
+  watch(sources: {
+    cache?: () => Record<string, number>;
+    ledger?: () => Promise<Record<string, number>>;
+    attention?: () => Promise<Array<{ reason: string; count: number }>>;
+    statusLag?: () => Array<{ provider: string; seconds: number }>;
+  }): void;
 }
 
 /** One registry per process: provider calls, retries, errors by gateway code, cache and ledger figures. */
@@ -195,7 +201,31 @@ export function createMetrics(): GatewayMetrics {
         addPlugin(httpResponses);
       },
     }),
-    watch({ cache, ledger }) {
+    watch({ cache, ledger, attention, statusLag }) {
+      if (attention) {
+        new Gauge({
+          name: "lg_orders_attention",
+          help: "Open attention records by reason: orders a person must look at (ordersNeedingAttention)",
+          labelNames: ["reason"],
+          registers: [registry],
+          async collect() {
+            this.reset();
+            for (const reason of ATTENTION_REASONS) this.set({ reason }, 0);
+            for (const { reason, count } of await attention()) this.set({ reason }, count);
+          },
+        });
+      }
+      if (statusLag) {
+        new Gauge({
+          name: "lg_status_sync_lag_seconds",
+          help: "Seconds an order system's statuses may be behind: since the start of its last complete poll",
+          labelNames: ["provider"],
+          registers: [registry],
+          collect() {
+            for (const { provider, seconds } of statusLag()) this.set({ provider }, seconds);
+          },
+        });
+      }
       if (cache) {
         new Gauge({
           name: "lg_cache_events",

@@ -2,7 +2,7 @@ import type { Plugin } from "graphql-yoga";
 import { z } from "zod";
 import { verifyWebhook } from "../auth/webhook-signature.ts";
 import type { CatalogService } from "../domain/catalog.service.ts";
-import type { FulfilmentService } from "../domain/fulfilment.service.ts";
+import type { StatusFollowUp } from "../domain/status-follow-up.ts";
 import type { ShopDirectory } from "../domain/shop-directory.ts";
 import type { WebhookEventRepository } from "../persistence/webhook-event.repository.ts";
 import { BodyTooLargeError, readBodyLimited } from "./http-guards.ts";
@@ -25,7 +25,7 @@ const eventSchema = z.discriminatedUnion("type", [
 
 /**
  * `POST /webhooks/:provider`: a signed event (HMAC over timestamp and body, replay window, deduplicated
- * by event id). An order status goes to the same pipeline as the status sync; a catalog change drops
+ * by event id). An order status goes to the same follow-up as the status sync; a catalog change drops
  * the cached shop window.
  */
 export function useWebhooks(deps: {
@@ -33,7 +33,7 @@ export function useWebhooks(deps: {
   maxBodyBytes: number;
   secrets: Record<string, string>;
   windowSeconds: number;
-  orders: FulfilmentService;
+  followUp: StatusFollowUp;
   shops: ShopDirectory;
   catalog: CatalogService;
   events: WebhookEventRepository;
@@ -86,12 +86,15 @@ export function useWebhooks(deps: {
           );
           return reply(202, { accepted: true, invalidated: dropped });
         }
-        const order = await deps.orders.applyVendorStatus(
-          event.orderId,
-          event.status,
-          { adapter: provider },
-          `${provider}-webhook`,
-        );
+        // A status the gateway cannot follow is taken in all the same: it waits in the attention queue
+        // with its retries, so the sender does not resend it for ever.
+        const order = await deps.followUp.take({
+          orderId: event.orderId,
+          vendorStatus: event.status,
+          from: { adapter: provider },
+          source: `${provider}-webhook`,
+        });
+        if (order === "isolated") return reply(202, { accepted: true, attention: true });
         return reply(202, { accepted: true, order: order ? { id: order.id, status: order.status } : null });
       } catch (error) {
         // Not taken in: the sender may deliver it again.

@@ -25,6 +25,8 @@ import { ProductSync } from "../domain/product-sync.ts";
 import { Reconciliation } from "../domain/reconciliation.service.ts";
 import { LedgerRecovery } from "../domain/recovery.ts";
 import { StatusSync } from "../domain/status-sync.ts";
+import { StatusFollowUp } from "../domain/status-follow-up.ts";
+import { CheckoutExpiry } from "../domain/checkout-expiry.ts";
 import { orderEventsOn } from "../events/pubsub.ts";
 import type { Services } from "../graphql/context.ts";
 import { PrismaAttentionRepository } from "../persistence/attention.repository.ts";
@@ -45,6 +47,8 @@ export interface Domain {
   catalog: CatalogService;
   recovery: LedgerRecovery;
   statusSync: StatusSync;
+  followUp: StatusFollowUp;
+  expiry: CheckoutExpiry;
   catalogWatch: CatalogWatch;
   /** Signs and checks initData and signed contacts: the bot's token, or the demo's. */
   botToken: string;
@@ -101,6 +105,10 @@ export function buildDomain(infra: Infrastructure): Domain {
     process,
   });
   const fulfilment = new FulfilmentService({ shops, process, access, transitions, orders: orderRepo });
+  const followUp = new StatusFollowUp({ fulfilment, attention, orders: orderRepo, shops, logger });
+  const expiry = new CheckoutExpiry({ shops, orders: orderRepo, process, attention, logger });
+  const statusSync = new StatusSync({ shops, followUp, cursors: new PrismaSyncCursorRepository(db), logger });
+  metrics.watch({ attention: () => attention.countOpen(), statusLag: () => statusSync.lag() });
   const botToken = env.TELEGRAM_BOT_TOKEN ?? (env.demo ? env.DEMO_BOT_TOKEN : randomBytes(32).toString("hex"));
   const services: Services = {
     shops,
@@ -119,7 +127,15 @@ export function buildDomain(infra: Infrastructure): Domain {
     }),
     registration,
     reconciliation: new Reconciliation(ledgerRepo, orderRepo),
-    attention: new AttentionQueue(shops, attention),
+    attention: new AttentionQueue({
+      shops,
+      records: attention,
+      orders: orderRepo,
+      retries: {
+        STATUS_FOLLOW_UP: (record, by) => followUp.retry(record, by),
+        EXPIRY_FAILED: (record, by) => expiry.retry(record, by),
+      },
+    }),
     catalog,
     productSync: new ProductSync(catalog, new PrismaProductExportRepository(db), (p) =>
       pubsub.publish("productSync:shop", p.shopId, p),
@@ -140,7 +156,9 @@ export function buildDomain(infra: Infrastructure): Domain {
       logger,
       staleMs: env.RECOVERY_STALE_SECONDS * 1000,
     }),
-    statusSync: new StatusSync(shops, fulfilment, new PrismaSyncCursorRepository(db), logger),
+    statusSync,
+    followUp,
+    expiry,
     catalogWatch: new CatalogWatch(catalog, logger),
     botToken,
   };

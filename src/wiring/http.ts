@@ -35,7 +35,7 @@ export function buildHttp(infra: Infrastructure, domain: Domain): GatewayYoga {
         maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
         secrets: { ...(env.demo ? { posiflora: env.DEMO_WEBHOOK_SECRET } : {}), ...env.WEBHOOK_SECRETS },
         windowSeconds: env.WEBHOOK_WINDOW_SECONDS,
-        orders: domain.fulfilment,
+        followUp: domain.followUp,
         shops,
         catalog: domain.catalog,
         events: new WebhookEventRepository(db),

@@ -1,3 +1,4 @@
+import { DEFAULT_CHECKOUT_TTL_MINUTES } from "../domain/checkout-expiry.ts";
 import { DEMO_SHOPS, DEMO_SIMULATOR_ENV } from "../config/demo.ts";
 import { type Env, parseEnv } from "../config/env.ts";
 import { createLoyaltyProvider, createOrderSystem } from "../config/providers.ts";
@@ -79,6 +80,7 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
         name: shop.name,
         currency: shop.currency,
         refundShortfall: shop.refundShortfall ?? "REFUSE",
+        checkoutTtlMinutes: shop.checkoutTtlMinutes ?? DEFAULT_CHECKOUT_TTL_MINUTES,
         loyalty: shop.loyalty.map((p, i) =>
           createLoyaltyProvider(p, `shops[${s}].loyalty[${i}]`, credentialEnv, providerDeps),
         ),

@@ -3,11 +3,13 @@ import type { Domain } from "./domain.ts";
 
 /**
  * The domain's background work: operations a crashed process left behind are settled before traffic
- * arrives, then periodically; order systems are polled for statuses and catalogs for changes.
+ * arrives, then periodically; order systems are polled for statuses and catalogs for changes, and
+ * checkouts left unplaced past their shop's time are expired.
  */
 export async function startJobs(env: Env, domain: Domain): Promise<{ stop(): void }> {
-  const { recovery, statusSync, catalogWatch } = domain;
+  const { recovery, statusSync, catalogWatch, expiry } = domain;
   if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);
+  if (env.CHECKOUT_EXPIRY_SECONDS > 0) expiry.start(env.CHECKOUT_EXPIRY_SECONDS * 1000);
   if (env.CATALOG_POLL_SECONDS > 0) catalogWatch.start(env.CATALOG_POLL_SECONDS * 1000);
   await recovery.runOnce();
   if (env.RECOVERY_INTERVAL_SECONDS > 0) recovery.start(env.RECOVERY_INTERVAL_SECONDS * 1000);
@@ -15,6 +17,7 @@ export async function startJobs(env: Env, domain: Domain): Promise<{ stop(): voi
     stop: () => {
       recovery.stop();
       statusSync.stop();
+      expiry.stop();
       catalogWatch.stop();
     },
   };

@@ -19,6 +19,8 @@ export interface OrderRepository {
   ledgerHeldPoints(providerInstanceId: string, phone: string, excludeOrderId: string): Promise<number>;
   /** The open orders of this customer at this provider whose points the gateway's ledger holds, oldest first. */
   ledgerHolds(providerInstanceId: string, phone: string): Promise<OrderRecord[]>;
+  /** A shop's orders not yet placed (CALCULATED, BONUSES_HELD) whose last change is older than `before`, oldest first. */
+  unplacedSince(shopId: string, before: Date, limit: number): Promise<OrderRecord[]>;
   /** Newest first, `limit + 1` rows so the caller knows whether there is a next page. */
   listFor(
     owner: { customerIds: string[]; telegramUserId: string | null },

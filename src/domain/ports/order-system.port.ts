@@ -1,5 +1,6 @@
 import type { MinorUnits } from "../money.ts";
 import type { OrderStatus } from "../order-state.ts";
+import type { DeliveryStatus } from "../order.ts";
 import type { CatalogProvider } from "./catalog.port.ts";
 
 /**
@@ -11,6 +12,8 @@ export interface OrderProvider extends OrderSystemAdapter {
   readonly adapter: string;
   /** The vendor's statuses on the unified lifecycle, declared by the module; the raw status is kept beside it. */
   readonly statusMap: Readonly<Record<string, OrderStatus>>;
+  /** The vendor's delivery outcomes on the unified ones, declared by the module. */
+  readonly deliveryMap: Readonly<Record<string, DeliveryStatus>>;
 }
 
 /** What an order-system adapter class implements; its module supplies the rest of `OrderProvider`. */
@@ -34,8 +37,11 @@ export interface OrderSystemAdapter {
   /** Cancels the order at the vendor; cancelling a cancelled order succeeds. */
   cancelOrder(orderId: string, reason: string): Promise<{ vendorStatus: string }>;
 
-  /** The vendor's current status of the order. */
-  getOrder(orderId: string): Promise<{ vendorStatus: string; revision: number | null }>;
+  /**
+   * The order as the vendor has it now: its status, and its lines and total as the florist left them
+   * (lines null where the vendor's answer does not carry them).
+   */
+  getOrder(orderId: string): Promise<VendorOrder>;
 
   /**
    * Orders changed at or after `since` (the vendor's own timestamp, as text), oldest change first, a
@@ -45,9 +51,20 @@ export interface OrderSystemAdapter {
   listChanged(since: string | null, page: number): Promise<{ orders: VendorOrderChange[]; next: number | null }>;
 }
 
+export interface VendorOrder {
+  vendorStatus: string;
+  revision: number | null;
+  deliveryStatus: string | null;
+  /** What the order costs now, in minor units; null where the vendor does not say. */
+  total: MinorUnits | null;
+  lines: Array<{ productId: string; quantity: number; unitPrice: MinorUnits; total: MinorUnits }> | null;
+}
+
 export interface VendorOrderChange {
   id: string;
   vendorStatus: string;
+  /** The vendor's delivery status (Posiflora: courier, delivered, cannotBeDelivered), where it has one. */
+  deliveryStatus: string | null;
   updatedAt: string;
   revision: number | null;
 }

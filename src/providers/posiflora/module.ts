@@ -66,6 +66,9 @@ export const posifloraOrderModule = defineOrderSystemModule({
     notAccepted: "CANCELLED",
     returned: "REFUNDED",
   },
+  // PATCH /v1/orders/{id}/delivery-status: courier | delivered | cannotBeDelivered; `courier` is the
+  // status's business (IN_DELIVERY), not an outcome.
+  deliveryMap: { delivered: "DELIVERED", cannotBeDelivered: "NOT_DELIVERED" },
   create: (instance, deps) => {
     const http = createPosifloraHttp(instance, deps);
     return {

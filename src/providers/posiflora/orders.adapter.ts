@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { minorToDecimal } from "../../domain/money.ts";
+import { decimalToMinor, minorToDecimal } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
-import type { OrderSystemAdapter, ProviderOrder } from "../../domain/ports/order-system.port.ts";
+import type { OrderSystemAdapter, ProviderOrder, VendorOrder } from "../../domain/ports/order-system.port.ts";
 import { posifloraCatalogOptions } from "./catalog.adapter.ts";
 import { PosifloraCustomers } from "./customers.ts";
 import { isConflict } from "./mapper.ts";
-import { JSON_API, orderListWire, orderWire, PAGE_SIZE } from "./wire.ts";
+import { JSON_API, orderLineResource, orderListWire, orderWire, PAGE_SIZE } from "./wire.ts";
 
 export const posifloraOrderOptions = z
   .object({
@@ -150,9 +150,41 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
     return { vendorStatus: wire.data.attributes.status };
   }
 
-  async getOrder(orderId: string): Promise<{ vendorStatus: string; revision: number | null }> {
+  /**
+   * `GET /v1/orders/{id}`: the status, the delivery status and `totalAmount` as the florist left them.
+   * The lines are read from the answer's `included` order-lines where the server sends them (JSON:API
+   * lets a server include related resources by default; the operation declares no `include` parameter,
+   * so none is asked for), else they are null and only the total tells a change.
+   */
+  async getOrder(orderId: string): Promise<VendorOrder> {
     const wire = await this.fetch(orderId);
-    return { vendorStatus: wire.data.attributes.status, revision: wire.data.attributes.revision ?? null };
+    const a = wire.data.attributes;
+    const ids = new Set(
+      ((wire.data.relationships?.lines as { data?: Array<{ id: string }> } | undefined)?.data ?? []).map((l) => l.id),
+    );
+    const included = (wire.included ?? []).flatMap((r) => {
+      const line = orderLineResource.safeParse(r);
+      return line.success && ids.has(line.data.id) ? [line.data] : [];
+    });
+    const lines =
+      ids.size > 0 && included.length === ids.size
+        ? included.map((l) => {
+            const quantity = Math.round(decimalToMinor(l.attributes.qty) / 100);
+            const unitPrice = decimalToMinor(l.attributes.price);
+            const total =
+              l.attributes.totalAmountWithDiscount != null
+                ? decimalToMinor(l.attributes.totalAmountWithDiscount)
+                : unitPrice * quantity;
+            return { productId: l.relationships.item.data.id, quantity, unitPrice, total };
+          })
+        : null;
+    return {
+      vendorStatus: a.status,
+      revision: a.revision ?? null,
+      deliveryStatus: a.deliveryStatus ?? null,
+      total: a.totalAmount != null ? decimalToMinor(a.totalAmount) : null,
+      lines,
+    };
   }
 
   /**
@@ -177,6 +209,7 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
       .map((o) => ({
         id: o.id,
         vendorStatus: o.attributes.status,
+        deliveryStatus: o.attributes.deliveryStatus ?? null,
         updatedAt: o.attributes.updatedAt,
         revision: o.attributes.revision ?? null,
       }))

@@ -69,6 +69,7 @@ export const orderResource = z.object({
       totalAmount: decimal.nullish(),
       byBonuses: z.union([z.boolean(), decimal]).nullish(),
       revision: z.number().int().nullish(),
+      deliveryStatus: z.string().nullish(),
     })
     .passthrough(),
   relationships: z
@@ -78,7 +79,20 @@ export const orderResource = z.object({
     .passthrough()
     .nullish(),
 });
-export const orderWire = z.object({ data: orderResource });
+/** An order line as a compound document carries it (JSON:API `included`), with its item. */
+export const orderLineResource = z.object({
+  type: z.literal("order-lines"),
+  id: z.string(),
+  attributes: z.object({ qty: decimal, price: decimal, totalAmountWithDiscount: decimal.nullish() }).passthrough(),
+  relationships: z.object({ item: z.object({ data: z.object({ type: z.string(), id: z.string() }) }) }).passthrough(),
+});
+export const orderWire = z.object({
+  data: orderResource,
+  /** JSON:API lets a server include related resources by default; the lines are read from here when present. */
+  included: z
+    .array(z.union([orderLineResource, z.object({ type: z.string(), id: z.string() }).passthrough()]))
+    .nullish(),
+});
 export const orderListWire = z.object({
   data: z.array(orderResource.extend({ attributes: orderResource.shape.attributes.extend({ updatedAt: z.string() }) })),
   meta: z

@@ -103,11 +103,24 @@ export const orderResource = (o: Order) => ({
     byBonuses: o.byBonuses,
     revision: o.revision,
     updatedAt: o.updatedAt,
+    ...(o.deliveryStatus ? { deliveryStatus: o.deliveryStatus } : {}),
   },
   relationships: {
     ...o.relationships,
     payments: { data: o.payments.map((p) => ({ type: "order-payments", id: p.id })) },
   },
+});
+
+const orderLineResource = (l: Order["lines"][number]) => ({
+  type: "order-lines",
+  id: l.id,
+  attributes: {
+    qty: minorToJsonNumber(l.qty),
+    price: minorToJsonNumber(l.price),
+    totalAmount: minorToJsonNumber(l.totalAmount),
+    totalAmountWithDiscount: minorToJsonNumber(l.totalAmountWithDiscount),
+  },
+  relationships: { item: { data: { type: "inventory-items", id: l.itemId } } },
 });
 
 const statusSchema = z.enum(["new", "assembled", "courier", "done", "canceled", "returned", "notAccepted"]);
@@ -398,7 +411,11 @@ export function createPosifloraSimulator(options: {
     .on(
       "GET",
       "/orders/:id",
-      authed((_req, { id }) => doc({ data: orderResource(state.order(id!)) })),
+      // A compound document: the server includes the order's lines by default (JSON:API lets it).
+      authed((_req, { id }) => {
+        const order = state.order(id!);
+        return doc({ data: orderResource(order), included: order.lines.map(orderLineResource) });
+      }),
     )
     .on(
       "GET",
@@ -447,25 +464,64 @@ export function createPosifloraSimulator(options: {
     )
     .on(
       "PATCH",
+      "/orders/:id/delivery-status",
+      authed(async (req, { id }) => {
+        const b = await body(
+          req,
+          z.object({
+            data: z.object({
+              type: z.literal("orders-delivery-status").default("orders-delivery-status"),
+              id: z.string().optional(),
+              attributes: z.object({ deliveryStatus: z.enum(["courier", "delivered", "cannotBeDelivered"]) }),
+            }),
+          }),
+        );
+        return doc({ data: orderResource(state.setDeliveryStatus(id!, b.data.attributes.deliveryStatus)) });
+      }),
+    )
+    .on(
+      "PATCH",
       "/orders/:id/return",
       authed((_req, { id }) => doc({ data: orderResource(state.returnOrder(id!)) })),
     );
 
   // The shop's side, for tests and demos: move an order as a florist or courier would.
-  const control = new Router("/__sim").on(
-    "POST",
-    "/orders/:id/status",
-    authed.open(async (req, { id }) => {
-      const b = (await readJson(req)) as { status?: string } | undefined;
-      const status = statusSchema.safeParse(b?.status);
-      if (!status.success)
-        return json(
-          { error: "status must be one of new, assembled, courier, done, canceled, returned, notAccepted" },
-          400,
-        );
-      return json({ data: orderResource(state.setStatus(id!, status.data)) });
-    }),
-  );
+  const control = new Router("/__sim")
+    .on(
+      "POST",
+      "/orders/:id/lines",
+      authed.open(async (req, { id }) => {
+        const b = z
+          .object({
+            lines: z
+              .array(z.object({ itemId: z.string().min(1), qty: decimal, price: decimal }))
+              .min(1)
+              .max(100),
+          })
+          .safeParse(await readJson(req));
+        if (!b.success) return json({ error: "lines: [{ itemId, qty, price }] with decimal qty and price" }, 400);
+        const lines = b.data.lines.map((l) => ({
+          itemId: l.itemId,
+          qty: decimalToMinor(l.qty),
+          price: decimalToMinor(l.price),
+        }));
+        return json({ data: orderResource(state.editLines(id!, lines)) });
+      }),
+    )
+    .on(
+      "POST",
+      "/orders/:id/status",
+      authed.open(async (req, { id }) => {
+        const b = (await readJson(req)) as { status?: string } | undefined;
+        const status = statusSchema.safeParse(b?.status);
+        if (!status.success)
+          return json(
+            { error: "status must be one of new, assembled, courier, done, canceled, returned, notAccepted" },
+            400,
+          );
+        return json({ data: orderResource(state.setStatus(id!, status.data)) });
+      }),
+    );
   addCatalogRoutes(vendor, state.catalog, authed, doc);
   addCatalogControls(control, state.catalog);
   const gate = openApiGate(validator, { basePath: "/api", refuse: refuseByDocument });

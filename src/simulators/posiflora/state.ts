@@ -53,6 +53,8 @@ export interface Order {
   accrued: number;
   /** Points were given back by a return (the status may change again afterwards). */
   returned: boolean;
+  /** Set through PATCH /v1/orders/{id}/delivery-status: courier, delivered or cannotBeDelivered. */
+  deliveryStatus?: string;
   revision: number;
   updatedAt: string;
 }
@@ -244,6 +246,45 @@ export class PosifloraState {
         customer.currentPoints += order.accrued;
       }
     }
+    this.touch(order);
+    return order;
+  }
+
+  /** `PATCH /v1/orders/{id}/delivery-status`: the courier's outcome. */
+  setDeliveryStatus(orderId: string, deliveryStatus: string): Order {
+    const order = this.order(orderId);
+    if (!order.attributes.delivery)
+      throw new JsonApiError(422, "invalid_order", `Order ${orderId} is not a delivery order`);
+    order.deliveryStatus = deliveryStatus;
+    this.touch(order);
+    return order;
+  }
+
+  /**
+   * The florist changes an open order in Posiflora's own screens: a bouquet substituted, a quantity or a
+   * price changed. The total follows the lines.
+   */
+  editLines(orderId: string, lines: Array<{ itemId: string; qty: number; price: number }>): Order {
+    const order = this.order(orderId);
+    if (["done", "canceled", "returned", "notAccepted"].includes(order.status))
+      throw new JsonApiError(422, "invalid_status", `Order in status ${order.status} cannot be changed`);
+    order.lines = lines.map((l, i) => {
+      const amount = mulDivFloor(l.price, l.qty, 100);
+      return {
+        id: `${order.id}-e${order.revision}-${i + 1}`,
+        itemId: l.itemId,
+        qty: l.qty,
+        price: l.price,
+        totalAmount: amount,
+        discountPrice: null,
+        totalAmountWithDiscount: amount,
+      };
+    });
+    order.totalAmount = order.lines.reduce((a, l) => a + l.totalAmountWithDiscount, 0);
+    order.relationships = {
+      ...order.relationships,
+      lines: { data: order.lines.map((l) => ({ type: "order-lines", id: l.id })) },
+    };
     this.touch(order);
     return order;
   }
