@@ -5,7 +5,15 @@ import { assertTakesCoupons, type LoyaltyPricing } from "./loyalty-pricing.servi
 import type { CreateOrderInput } from "./order-input.ts";
 import { couponsOf, type OrderPoints } from "./order-points.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
-import { HOLD_RELEASED, heldPoints, type OrderRecord } from "./order.ts";
+import {
+  HOLD_RELEASED,
+  heldPoints,
+  type OrderEvent,
+  type OrderLine,
+  type OrderPatch,
+  type OrderRecord,
+} from "./order.ts";
+import type { OrderStatus } from "./order-state.ts";
 import type { PointsHolds } from "./points-hold.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { RequestScope } from "./request-scope.ts";
@@ -73,9 +81,7 @@ export class HoldEffects {
   }
 
   /**
-   * updateItems: a new cart. The hold goes first (r_keeper: reset), but nothing is stored until the new
-   * cart is held: a refused change gets the old hold back and leaves the order as it was. What the
-   * customer asked for is held again where the new cart allows it, and capped where it does not.
+   * updateItems: a new cart, priced from the shop's catalog or price list, held again as `holdAgain` says.
    */
   async holdForNewCart(change: NewCart): Promise<OrderRecord> {
     const { scope, shop, order, provider } = change;
@@ -83,9 +89,46 @@ export class HoldEffects {
     const priced = toLines(await priceOrderLines(this.o.cartPricing, scope, shop, items, order.fulfilment, "lines"));
     const coupons = change.coupons ? [...new Set(change.coupons)] : couponsOf(order);
     assertTakesCoupons(provider, coupons);
+    return this.holdAgain(order, provider, priced, coupons, {
+      cause: "updateOrderItems",
+      status: (held) => (held ? "BONUSES_HELD" : "CALCULATED"),
+    });
+  }
+
+  /**
+   * complete: the florist changed the order in the order system before the sale was recorded. The
+   * sale follows what was sold (the order system's lines and prices), the points held again where
+   * they still fit; the order keeps the lines as placed beside them and tells SOLD_AS_CHANGED.
+   */
+  holdForSoldLines(order: OrderRecord, provider: LoyaltyProvider, sold: OrderLine[], cause: string) {
+    return this.holdAgain(order, provider, sold, couponsOf(order), {
+      cause,
+      status: () => order.status,
+      patch: { placedLines: order.placedLines ?? order.lines },
+      event: "SOLD_AS_CHANGED",
+    });
+  }
+
+  /**
+   * The hold goes first (r_keeper: reset), but nothing is stored until the new lines are held: a refused
+   * change gets the old hold back and leaves the order as it was. What the customer asked for is held
+   * again where the new lines allow it, and capped where they do not.
+   */
+  private async holdAgain(
+    order: OrderRecord,
+    provider: LoyaltyProvider,
+    lines: OrderLine[],
+    coupons: string[],
+    how: {
+      cause: string;
+      status: (held: boolean) => OrderStatus;
+      patch?: Pick<OrderPatch, "placedLines">;
+      event?: OrderEvent;
+    },
+  ): Promise<OrderRecord> {
     const points = heldPoints(order);
     const asked = Math.max(order.requestedPoints, points);
-    const draft = { ...order, lines: priced };
+    const draft = { ...order, lines };
     await this.o.loyalty.release(order, provider);
     try {
       // One vendor call when the held points still fit; a refusal says how many do.
@@ -100,15 +143,10 @@ export class HoldEffects {
       const hold = keep > 0 ? await this.o.holds.hold({ ...draft, calculation }, provider, keep, calculation) : null;
       return await this.o.transitions.transition(
         order,
-        hold ? "BONUSES_HELD" : "CALCULATED",
-        {
-          lines: priced,
-          calculation,
-          redeemPoints: keep,
-          hold,
-        },
-        "updateOrderItems",
-        { inHistory: true },
+        how.status(hold !== null),
+        { ...how.patch, lines, calculation, redeemPoints: keep, hold },
+        how.cause,
+        { inHistory: true, ...(how.event ? { event: how.event } : {}) },
       );
     } catch (error) {
       if (!order.hold || points === 0) throw error;
@@ -119,9 +157,9 @@ export class HoldEffects {
       else
         await this.o.transitions.transition(
           order,
-          "CALCULATED",
+          how.status(false),
           HOLD_RELEASED,
-          "updateOrderItems: hold released; the new one is left to recovery",
+          `${how.cause}: hold released; the new one is left to recovery`,
         );
       throw error;
     }

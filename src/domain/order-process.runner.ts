@@ -11,6 +11,8 @@ import type { PointsHolds } from "./points-hold.ts";
 import type { PointsRefund } from "./points-refund.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { providerOrder } from "./provider-order.ts";
+import { listTotal, soldLines } from "./sold-lines.ts";
+import type { AttentionRepository } from "./ports/attention-repository.port.ts";
 import type { RequestScope } from "./request-scope.ts";
 import { SCOPES } from "./scopes.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
@@ -61,6 +63,7 @@ export interface OrderProcessOptions {
   refunds: PointsRefund;
   access: OrderAccess;
   transitions: OrderTransitions;
+  attention: AttentionRepository;
 }
 
 /** The cause a command writes into the order's history, unless its caller names one. */
@@ -206,6 +209,36 @@ export class OrderProcess {
         },
         `${ctx.cause}: commit`,
       );
+    },
+
+    takeWhatWasSold: async (ctx) => {
+      const { shop, order, provider } = ctx;
+      if (!shop.orders || !order.orderRef) return;
+      const sold = soldLines(order, await shop.orders.getOrder(order.id));
+      if (!sold) return;
+      const cause = `${ctx.cause}: as sold`;
+      if (!order.loyaltyRef) {
+        ctx.order = await this.o.holdEffects.holdForSoldLines(order, provider, sold, cause);
+        return;
+      }
+      // The sale was recorded at placement: the order shows what was sold, and staff weigh the points.
+      ctx.order = await this.o.transitions.transition(
+        order,
+        order.status,
+        { lines: sold, placedLines: order.placedLines ?? order.lines },
+        cause,
+        { inHistory: true, event: "SOLD_AS_CHANGED" },
+      );
+      const less = listTotal(order.lines) - listTotal(sold);
+      if (less > 0)
+        await this.o.attention.open({
+          id: `sold:${order.id}`,
+          orderId: order.id,
+          shopId: order.shopId,
+          reason: "SOLD_DIFFERS",
+          points: order.pointsEarned,
+          detail: `${provider.instanceId} recorded the sale at placement; the florist sold ${less} minor units less. Refund the lines not sold, or settle.`,
+        });
     },
 
     completeInOrderSystem: async (ctx) => {

@@ -52,6 +52,11 @@ export type Effect =
   | "createInOrderSystem"
   /** The purchase is recorded at the provider: points spent and earned. */
   | "commitPurchase"
+  /**
+   * The order is read back from the order system: where the florist changed lines or prices, a sale not
+   * yet recorded follows what was sold (priced and held again); one already recorded is noted for staff.
+   */
+  | "takeWhatWasSold"
   /** The order system is told the order is done (unless it is the one that reported it). */
   | "completeInOrderSystem"
   /** The hold is released, or a committed purchase refunded (weighed against the balance). */
@@ -106,9 +111,9 @@ export const ORDER_PROCESS: Readonly<Record<Command, Step>> = {
     to: ["COMPLETED"],
     guards: [],
     effects: {
-      "VENDOR_HOLD/COMMIT_AT_COMPLETE": ["completeInOrderSystem", "commitPurchase"],
-      "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["completeInOrderSystem"],
-      "LEDGER_HOLD/COMMIT_AT_COMPLETE": ["completeInOrderSystem", "commitPurchase"],
+      "VENDOR_HOLD/COMMIT_AT_COMPLETE": ["takeWhatWasSold", "completeInOrderSystem", "commitPurchase"],
+      "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["takeWhatWasSold", "completeInOrderSystem"],
+      "LEDGER_HOLD/COMMIT_AT_COMPLETE": ["takeWhatWasSold", "completeInOrderSystem", "commitPurchase"],
     },
   },
   cancel: {

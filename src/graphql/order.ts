@@ -6,6 +6,7 @@ import { PageInfo } from "./page-info.ts";
 import { InvalidInputError, NotFoundError } from "../domain/errors.ts";
 import { Money, money } from "./money.ts";
 import { paymentState } from "../domain/order-payment.ts";
+import { listTotal } from "../domain/sold-lines.ts";
 import { CouponResultRef, PromotionRef, promotionsOf } from "./promotion.ts";
 
 export const OrderStatusEnum = builder.enumType("OrderStatus", { values: ORDER_STATUSES });
@@ -67,8 +68,6 @@ const DeliveryStatusEnum = builder.enumType("DeliveryStatus", {
     NOT_DELIVERED: { description: "Could not be delivered (the order system's cannotBeDelivered)" },
   },
 });
-
-const listTotal = (lines: OrderLine[]) => lines.reduce((a, l) => a + l.unitPrice * l.quantity, 0);
 
 const PlacedLineRef = builder.objectRef<{ line: OrderLine; currency: string }>("PlacedLine").implement({
   description: "A line as the buyer placed it.",

@@ -91,6 +91,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     refunds,
     access,
     transitions,
+    attention,
   });
 
   const checkout = new CheckoutService({

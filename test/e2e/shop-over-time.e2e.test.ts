@@ -271,3 +271,72 @@ describe("the whole delivery", () => {
     expect(o.history.at(-1)).toMatchObject({ event: "NOT_DELIVERED" });
   });
 });
+
+describe("the order as the florist finished it", () => {
+  const SOLD = `query O($id: ID!) { order(id: $id) { ... on QueryOrderSuccess { data {
+    status pointsRedeemed pointsEarned subtotal { amount } soldDifference { amount }
+    lines { lineId productId quantity unitPrice { amount } } placedLines { productId quantity unitPrice { amount } }
+    history { event } } } } }`;
+
+  it("a BonusPlus sale is recorded on what was sold: a bouquet substituted and a price cut before completion", async () => {
+    const shop = "demo-bonusplus";
+    const c = await miniAppCustomer(gw.t, shop, "+79001234567");
+    const o = c.ok(await c.create([line("rose-25", 1), line("rose-white-11", 1)]));
+    c.ok(await c.apply(o.id, 100));
+    c.ok(await c.confirm(o.id));
+    await gw.t.gateway.statusSync.runOnce();
+    // The florist is out of white roses: the white bouquet becomes peony roses, and the big one is sold 500 ₽ off.
+    await florist(o.id, "lines", {
+      lines: [
+        { itemId: line("rose-25", 1).productId, qty: "1", price: "5000.00" },
+        { itemId: line("rose-peony", 1).productId, qty: "1", price: "4200.00" },
+      ],
+    });
+    await florist(o.id, "status", { status: "done" });
+    await gw.t.gateway.statusSync.runOnce();
+
+    const after = (await gql(SOLD, { id: o.id })).order.data;
+    expect(after.status).toBe("COMPLETED");
+    expect(after.placedLines).toEqual([
+      { productId: line("rose-25", 1).productId, quantity: 1, unitPrice: { amount: 550_000 } },
+      { productId: line("rose-white-11", 1).productId, quantity: 1, unitPrice: { amount: 290_000 } },
+    ]);
+    expect(after.lines.map((l: { productId: string }) => l.productId)).toEqual([
+      line("rose-25", 1).productId,
+      line("rose-peony", 1).productId,
+    ]);
+    expect(after.soldDifference.amount).toBe(500_000 + 420_000 - (550_000 + 290_000));
+    expect(after.history.some((h: { event: string | null }) => h.event === "SOLD_AS_CHANGED")).toBe(true);
+    // BonusPlus recorded the sale on the sold lines and their sums, with the points still spent.
+    const sale = bonusplusBooks().retail.find((r) => r.externalId === o.id)!;
+    const sums = sale.items.map((i) => i.sum).sort((a, b) => a - b);
+    expect(sums).toEqual([420_000, 500_000]);
+    expect(sale.debit).toBe(100);
+    expect(after.pointsRedeemed).toBe(100);
+    expect(after.pointsEarned).toBe(sale.earned);
+  });
+
+  it("a Posiflora sale recorded at placement: the order shows what was sold, Posiflora accrues on it, staff see SOLD_DIFFERS", async () => {
+    const shop = "demo-posiflora";
+    const c = await miniAppCustomer(gw.t, shop, "+79001234567");
+    const o = c.ok(await c.create([line("rose-25", 2)]));
+    // Points spent: the bonus payment is recorded at placement.
+    c.ok(await c.apply(o.id, 40));
+    c.ok(await c.confirm(o.id));
+    await gw.t.gateway.statusSync.runOnce();
+    await florist(o.id, "lines", { lines: [{ itemId: line("rose-25", 1).productId, qty: "1", price: "5500.00" }] });
+    await florist(o.id, "status", { status: "done" });
+    await gw.t.gateway.statusSync.runOnce();
+    const after = (await gql(SOLD, { id: o.id })).order.data;
+    expect(after).toMatchObject({ status: "COMPLETED", soldDifference: { amount: -550_000 } });
+    expect(after.lines).toMatchObject([{ quantity: 1 }]);
+    const [record] = (await attention(shop)).filter((r) => r.orderId === o.id);
+    expect(record).toMatchObject({ reason: "SOLD_DIFFERS" });
+    // Posiflora accrues at done on the order as it stands: the sold bouquet less the points paid.
+    const vendor = posifloraBooks()
+      .snapshot()
+      .orders.find((x) => x.id === o.id)!;
+    expect(vendor.totalAmount).toBe(550_000);
+    expect(vendor.accrued).toBe(Math.floor(((550_000 - 40 * 100) * 10) / 100 / 100));
+  });
+});
