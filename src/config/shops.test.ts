@@ -19,13 +19,24 @@ const deps = { fetch: globalThis.fetch, logger: createLogger("silent") };
 describe("shops config", () => {
   it("fills defaults", () => {
     const cfg = parseShopsConfig(valid);
-    expect(cfg.shops[0]).toMatchObject({ currency: "RUB", loyalty: [{ timeoutMs: 5000, maxRetries: 2 }] });
+    expect(cfg.shops[0]).toMatchObject({
+      currency: "RUB",
+      timezone: "Europe/Moscow",
+      loyalty: [{ timeoutMs: 5000, maxRetries: 2 }],
+    });
+  });
+
+  it("keeps a shop's IANA time zone", () => {
+    const cfg = parseShopsConfig({ shops: [{ ...valid.shops[0], timezone: "Asia/Vladivostok" }] });
+    expect(cfg.shops[0]!.timezone).toBe("Asia/Vladivostok");
   });
 
   it.each([
     [{ shops: [] }, "shops: "],
     [{ shops: [{ ...valid.shops[0], loyalty: [{ ...instance, baseUrl: "nope" }] }] }, "shops[0].loyalty[0].baseUrl"],
     [{ shops: [{ ...valid.shops[0], currency: "rub" }] }, "shops[0].currency"],
+    [{ shops: [{ ...valid.shops[0], timezone: "+03:00" }] }, "shops[0].timezone: an IANA time zone"],
+    [{ shops: [{ ...valid.shops[0], timezone: "Europe/Atlantis" }] }, "shops[0].timezone: an IANA time zone"],
     [
       { shops: [{ id: "shop", name: "Shop", loyalty: [instance] }] },
       "shops[0].prices: a shop without an order system needs a price list",

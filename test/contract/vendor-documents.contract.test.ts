@@ -171,6 +171,8 @@ describe("posiflora: only declared parameters and documented fields", () => {
     lines: [{ productId, name: "Нежность", quantity: 2, unitPrice: 250_050, total: 450_050 }],
     buyer: { name: "Анна Петрова", phone: "79001234567" },
     comment: "к 18:00",
+    date: "2026-11-24",
+    orderSystemLoyalty: true,
     byBonuses: false,
     delivery: {
       city: "Москва",
