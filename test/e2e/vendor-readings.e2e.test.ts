@@ -154,7 +154,13 @@ describe("demo shops", () => {
   it.each(["empty", "error"] as const)(
     "r_keeper answers an unknown phone with the %s form: the new buyer buys without loyalty",
     async (form) => {
-      rkeeper().state.unknownGuestAnswer = form;
+      // The simulator's switch, as a demo would flip it over HTTP.
+      const set = await gw.t.gateway.yoga.fetch("http://gateway.test/__sim/rkeeper/unknown-guest", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ answer: form }),
+      });
+      expect(await set.json()).toEqual({ answer: form });
       const phone = form === "empty" ? "+79005550401" : "+79005550402";
       const c = await miniAppCustomer(gw.t, "demo-rkeeper", phone);
       const guestsGet = rkeeper().requests.count("POST", "/guests/get");

@@ -72,6 +72,7 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
    * carries no customer: the buyer's name and phone go in its `description` instead.
    */
   async createOrder(order: ProviderOrder): Promise<{ reference: string; vendorStatus: string }> {
+    const source = await this.sources.id();
     const linked = order.orderSystemLoyalty && order.buyer.phone;
     const customer = linked ? await this.customers.ensure(order.buyer.phone!, order.buyer.name) : null;
     const store = order.pickup?.storeId ?? this.opts.storeId;
@@ -79,7 +80,7 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
     const description = [order.orderSystemLoyalty ? null : buyerNote(order.buyer), order.comment]
       .filter(Boolean)
       .join("\n");
-    const body = (source: string) => ({
+    const body = (sourceId: string) => ({
       data: {
         type: "orders",
         id: order.id,
@@ -104,7 +105,7 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
             : {}),
         },
         relationships: {
-          source: { data: { type: "order-sources", id: source } },
+          source: { data: { type: "order-sources", id: sourceId } },
           ...(store ? { store: { data: { type: "stores", id: store } } } : {}),
           ...(customer ? { customer: { data: { type: "customers", id: customer.id } } } : {}),
           // As the example of POST /v1/orders writes them: decimal strings, an item relationship each.
@@ -112,7 +113,6 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
         },
       },
     });
-    const source = await this.sources.id();
     try {
       return await this.post(order.id, body(source));
     } catch (error) {

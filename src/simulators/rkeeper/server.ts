@@ -168,11 +168,18 @@ export function createRkeeperSimulator(options: {
       }),
     );
 
+  // The answer for a phone with no guest, for tests and demos: either documented form.
+  const control = new Router("/__sim").on("POST", "/unknown-guest", async (req) => {
+    const b = (await readJson(req)) as { answer?: string } | undefined;
+    if (b?.answer !== "empty" && b?.answer !== "error") return json({ error: "answer must be empty or error" }, 400);
+    state.unknownGuestAnswer = b.answer;
+    return json({ answer: state.unknownGuestAnswer });
+  });
   const gate = openApiGate(validator, {
     basePath: "/pub",
     refuse: (problems) => style.error(400, "VALIDATION_ERROR", describeProblems(problems)),
   });
-  const handler = createSimulatorHandler({ name: "rkeeper", vendor, state, style, gate });
+  const handler = createSimulatorHandler({ name: "rkeeper", vendor, state, style, control, gate });
   return Object.assign(handler, { state, expireTokens: () => tokens.clear() });
 }
 
