@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLoyaltyProvider } from "./providers.ts";
+import { createLoyaltyProvider, createOrderSystem } from "./providers.ts";
 import { createLogger } from "../server/logger.ts";
 import { parseEnv } from "./env.ts";
 import { ConfigError } from "./format-issues.ts";
@@ -80,6 +80,33 @@ describe("shops config", () => {
     expect(
       createLoyaltyProvider(parseShopsConfig(valid).shops[0]!.loyalty[0]!, "shops[0].loyalty[0]", env, deps).adapter,
     ).toBe("bonusplus");
+  });
+});
+
+describe("a Posiflora order system's source", () => {
+  const orders = (options: Record<string, unknown>) =>
+    createOrderSystem(
+      {
+        id: "pf-orders",
+        adapter: "posiflora",
+        baseUrl: "https://flowers.posiflora.com/api",
+        timeoutMs: 5000,
+        maxRetries: 2,
+        options,
+        credentials: { username: "env:PF_USER", password: "env:PF_PASSWORD" },
+      },
+      "shops[0].orders",
+      { PF_USER: "u", PF_PASSWORD: "p" },
+      deps,
+    );
+
+  it("is named by an id or by a title, never both", () => {
+    expect(orders({}).orders.adapter).toBe("posiflora");
+    expect(orders({ sourceId: "f128f295-5f2a-41b5-b63d-e6e1d6dbd4d5" }).orders.adapter).toBe("posiflora");
+    expect(() => orders({ sourceId: "f128f295-5f2a-41b5-b63d-e6e1d6dbd4d5", sourceTitle: "Site" })).toThrow(
+      "shops[0].orders.options.sourceTitle: name the order source by sourceId or by sourceTitle, not both",
+    );
+    expect(() => orders({ sourceTitle: "  " })).toThrow("shops[0].orders.options.sourceTitle");
   });
 });
 
