@@ -47,7 +47,7 @@ const posifloraOrders = (id: string) =>
     id,
     "posiflora",
     "http://posiflora.sim/api",
-    { sourceId: "telegram_mini_app", storeId: "store-1", imageUrlTemplate: "/__sim/posiflora/images/{id}.svg" },
+    { storeId: "store-1", imageUrlTemplate: "/__sim/posiflora/images/{id}.svg" },
     posifloraLogin,
   );
 
@@ -57,6 +57,7 @@ export const DEMO_SHOPS: ShopsConfig = {
       id: "demo-posiflora",
       name: "Цветочная лавка (Posiflora)",
       currency: "RUB",
+      timezone: "Europe/Moscow",
       loyalty: [
         sim(
           "demo-posiflora",
@@ -72,6 +73,7 @@ export const DEMO_SHOPS: ShopsConfig = {
       id: "demo-bonusplus",
       name: "Цветочная лавка (BonusPlus)",
       currency: "RUB",
+      timezone: "Europe/Moscow",
       loyalty: [
         sim(
           "demo-bonusplus",
@@ -87,6 +89,7 @@ export const DEMO_SHOPS: ShopsConfig = {
       id: "demo-loyalclient",
       name: "Цветочная лавка (LoyalClient)",
       currency: "RUB",
+      timezone: "Europe/Moscow",
       loyalty: [
         sim(
           "demo-loyalclient",
@@ -102,6 +105,7 @@ export const DEMO_SHOPS: ShopsConfig = {
       id: "demo-rkeeper",
       name: "Кофейня при цветочной (r_keeper)",
       currency: "RUB",
+      timezone: "Europe/Moscow",
       loyalty: [
         sim(
           "demo-rkeeper",
@@ -117,6 +121,7 @@ export const DEMO_SHOPS: ShopsConfig = {
       id: "demo-integrations",
       name: "Цветочная лавка (Integrations)",
       currency: "RUB",
+      timezone: "Europe/Moscow",
       loyalty: [
         sim(
           "demo-integrations",

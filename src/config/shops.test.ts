@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLoyaltyProvider } from "./providers.ts";
+import { createLoyaltyProvider, createOrderSystem } from "./providers.ts";
 import { createLogger } from "../server/logger.ts";
 import { parseEnv } from "./env.ts";
 import { ConfigError } from "./format-issues.ts";
@@ -19,13 +19,24 @@ const deps = { fetch: globalThis.fetch, logger: createLogger("silent") };
 describe("shops config", () => {
   it("fills defaults", () => {
     const cfg = parseShopsConfig(valid);
-    expect(cfg.shops[0]).toMatchObject({ currency: "RUB", loyalty: [{ timeoutMs: 5000, maxRetries: 2 }] });
+    expect(cfg.shops[0]).toMatchObject({
+      currency: "RUB",
+      timezone: "Europe/Moscow",
+      loyalty: [{ timeoutMs: 5000, maxRetries: 2 }],
+    });
+  });
+
+  it("keeps a shop's IANA time zone", () => {
+    const cfg = parseShopsConfig({ shops: [{ ...valid.shops[0], timezone: "Asia/Vladivostok" }] });
+    expect(cfg.shops[0]!.timezone).toBe("Asia/Vladivostok");
   });
 
   it.each([
     [{ shops: [] }, "shops: "],
     [{ shops: [{ ...valid.shops[0], loyalty: [{ ...instance, baseUrl: "nope" }] }] }, "shops[0].loyalty[0].baseUrl"],
     [{ shops: [{ ...valid.shops[0], currency: "rub" }] }, "shops[0].currency"],
+    [{ shops: [{ ...valid.shops[0], timezone: "+03:00" }] }, "shops[0].timezone: an IANA time zone"],
+    [{ shops: [{ ...valid.shops[0], timezone: "Europe/Atlantis" }] }, "shops[0].timezone: an IANA time zone"],
     [
       { shops: [{ id: "shop", name: "Shop", loyalty: [instance] }] },
       "shops[0].prices: a shop without an order system needs a price list",
@@ -69,6 +80,33 @@ describe("shops config", () => {
     expect(
       createLoyaltyProvider(parseShopsConfig(valid).shops[0]!.loyalty[0]!, "shops[0].loyalty[0]", env, deps).adapter,
     ).toBe("bonusplus");
+  });
+});
+
+describe("a Posiflora order system's source", () => {
+  const orders = (options: Record<string, unknown>) =>
+    createOrderSystem(
+      {
+        id: "pf-orders",
+        adapter: "posiflora",
+        baseUrl: "https://flowers.posiflora.com/api",
+        timeoutMs: 5000,
+        maxRetries: 2,
+        options,
+        credentials: { username: "env:PF_USER", password: "env:PF_PASSWORD" },
+      },
+      "shops[0].orders",
+      { PF_USER: "u", PF_PASSWORD: "p" },
+      deps,
+    );
+
+  it("is named by an id or by a title, never both", () => {
+    expect(orders({}).orders.adapter).toBe("posiflora");
+    expect(orders({ sourceId: "f128f295-5f2a-41b5-b63d-e6e1d6dbd4d5" }).orders.adapter).toBe("posiflora");
+    expect(() => orders({ sourceId: "f128f295-5f2a-41b5-b63d-e6e1d6dbd4d5", sourceTitle: "Site" })).toThrow(
+      "shops[0].orders.options.sourceTitle: name the order source by sourceId or by sourceTitle, not both",
+    );
+    expect(() => orders({ sourceTitle: "  " })).toThrow("shops[0].orders.options.sourceTitle");
   });
 });
 

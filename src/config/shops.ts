@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { isTimeZone } from "../domain/shop-calendar.ts";
 import { LOYALTY_MODULES } from "../providers/registry.ts";
 import { ConfigError, formatIssues } from "./format-issues.ts";
 
@@ -26,6 +27,8 @@ const shopSchema = z.object({
     .string()
     .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as RUB")
     .default("RUB"),
+  /** The shop's IANA time zone: an order's date in the order system is the date there. */
+  timezone: z.string().refine(isTimeZone, "an IANA time zone such as Europe/Moscow").default("Europe/Moscow"),
   loyalty: z.array(providerInstanceSchema).min(1),
   /**
    * What a refund does when it would take back earned points the customer has spent since: REFUSE (the

@@ -19,12 +19,16 @@ export class OrderPoints {
 
   /** The order as a cart; its promo codes are those it was priced with, unless new ones are given. */
   cart(
-    order: Pick<OrderRecord, "phone" | "currency" | "lines"> & { calculation?: OrderRecord["calculation"] },
+    order: Pick<OrderRecord, "phone" | "currency" | "lines"> & {
+      calculation?: OrderRecord["calculation"];
+      createdAt?: Date;
+    },
     redeemPoints: number,
     coupons: string[] = couponsOf(order),
   ): Cart {
     return {
       customer: order.phone ? { phone: order.phone } : null,
+      ...(order.createdAt ? { openedAt: order.createdAt.toISOString() } : {}),
       currency: order.currency,
       redeemPoints,
       coupons,

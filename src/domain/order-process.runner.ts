@@ -184,7 +184,7 @@ export class OrderProcess {
       const { shop, order, provider } = ctx;
       if (!shop.orders || order.orderRef) return;
       const created = await shop.orders.createOrder(
-        providerOrder(order, provider, await this.buyerName(order, provider)),
+        providerOrder(order, provider, await this.buyerName(order, provider), shop, new Date()),
       );
       ctx.order = await this.o.transitions.transition(
         order,

@@ -28,7 +28,16 @@ function setup() {
   } as unknown as LoyaltyProvider;
   const other = { instanceId: "plain", capabilities: { phoneVerification: false } } as unknown as LoyaltyProvider;
   const shops = new ShopDirectory([
-    { id: "s", name: "S", currency: "RUB", loyalty: [other, provider], orders: null, catalog: null, priceList: null },
+    {
+      id: "s",
+      name: "S",
+      currency: "RUB",
+      timeZone: "Europe/Moscow",
+      loyalty: [other, provider],
+      orders: null,
+      catalog: null,
+      priceList: null,
+    },
   ] as never);
   const links = new Map<string, CustomerLinkRecord>();
   const linkRepo = {

@@ -2,13 +2,22 @@ import type { OrderRecord } from "./order.ts";
 import { normalizePhone } from "./phone.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { ProviderOrder } from "./ports/order-system.port.ts";
+import { calendarDate } from "./shop-calendar.ts";
+import type { Shop } from "./shop-directory.ts";
 
 /**
  * The order as the order system should keep it: the lines at what the customer pays for them (the
  * loyalty discount off, and the redeemed points too where they are a discount rather than the order
- * system's own bonus payment), the buyer, the pickup time or the delivery window and recipient.
+ * system's own bonus payment), the buyer, the pickup time or the delivery window and recipient, and the
+ * date in the shop's calendar at `now`, when it is placed.
  */
-export function providerOrder(order: OrderRecord, provider: LoyaltyProvider, buyerName: string | null): ProviderOrder {
+export function providerOrder(
+  order: OrderRecord,
+  provider: LoyaltyProvider,
+  buyerName: string | null,
+  shop: Pick<Shop, "timeZone" | "orders">,
+  now: Date,
+): ProviderOrder {
   const f = order.fulfilment;
   const pointsAreDiscount = provider.behaviour.flow.redeemedAs === "DISCOUNT";
   return {
@@ -27,6 +36,8 @@ export function providerOrder(order: OrderRecord, provider: LoyaltyProvider, buy
     }),
     buyer: { name: buyerName, phone: order.phone ?? phoneOrNull(order.contact.phone) },
     comment: order.comment,
+    date: calendarDate(now, shop.timeZone),
+    orderSystemLoyalty: shop.orders?.adapter === provider.adapter,
     byBonuses: order.redeemPoints > 0 && !pointsAreDiscount,
     pickup: f.kind === "PICKUP" && f.storeId ? { storeId: f.storeId, at: f.windowFrom ?? null } : null,
     delivery:

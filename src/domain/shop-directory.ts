@@ -8,6 +8,8 @@ export interface Shop {
   id: string;
   name: string;
   currency: string;
+  /** The shop's IANA time zone: its calendar dates (an order's date) are the dates there. */
+  timeZone: string;
   loyalty: LoyaltyProvider[];
   orders: OrderProvider | null;
   /** The shop window, read from the order system where it has one. */

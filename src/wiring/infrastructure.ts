@@ -2,10 +2,12 @@ import { DEFAULT_CHECKOUT_TTL_MINUTES } from "../domain/checkout-expiry.ts";
 import { DEMO_SHOPS, DEMO_SIMULATOR_ENV } from "../config/demo.ts";
 import { type Env, parseEnv } from "../config/env.ts";
 import { createLoyaltyProvider, createOrderSystem } from "../config/providers.ts";
+import { ConfigError } from "../config/format-issues.ts";
 import { loadShopsConfig, type ShopsConfig } from "../config/shops.ts";
 import { MemoryCacheStore } from "../cache/memory-store.ts";
 import { RedisCacheStore } from "../cache/redis-store.ts";
 import { SwrCache } from "../cache/swr-cache.ts";
+import { ProviderError } from "../domain/errors.ts";
 import { decimalToMinor } from "../domain/money.ts";
 import { ShopDirectory } from "../domain/shop-directory.ts";
 import { createGatewayPubSub } from "../events/pubsub.ts";
@@ -79,6 +81,7 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
         id: shop.id,
         name: shop.name,
         currency: shop.currency,
+        timeZone: shop.timezone,
         refundShortfall: shop.refundShortfall ?? "REFUSE",
         checkoutTtlMinutes: shop.checkoutTtlMinutes ?? DEFAULT_CHECKOUT_TTL_MINUTES,
         loyalty: shop.loyalty.map((p, i) =>
@@ -92,6 +95,8 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
       };
     }),
   );
+
+  await prepareOrderSystems(shops, logger);
 
   if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL);
   const db = await createDb(env.DATABASE_URL);
@@ -140,4 +145,27 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
       await tracing?.shutdown();
     },
   };
+}
+
+/**
+ * Each order system checks or sets up at the vendor what its orders need (Posiflora: the order source).
+ * A vendor's refusal stops start-up, naming the shop; a vendor that cannot be reached now is asked again
+ * by the first order, so one vendor's outage does not keep every shop down.
+ */
+async function prepareOrderSystems(shops: ShopDirectory, logger: Logger): Promise<void> {
+  await Promise.all(
+    shops.shops.map(async (shop, s) => {
+      try {
+        await shop.orders?.prepare?.();
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        if (error.code !== "PROVIDER_UNAVAILABLE" && error.code !== "RATE_LIMITED")
+          throw new ConfigError(`Invalid shops config:\nshops[${s}].orders: ${error.message}`);
+        logger.warn("order system not ready at start-up; the first order tries again", {
+          shop: shop.id,
+          error: error.message,
+        });
+      }
+    }),
+  );
 }

@@ -211,6 +211,8 @@ describe("lost answers: posiflora order create", () => {
       lines: [{ productId: counted, name: null, quantity: 1, unitPrice: 250_000, total: 250_000 }],
       buyer: { name: "Анна", phone: "79001234567" },
       comment: null,
+      date: "2026-11-24",
+      orderSystemLoyalty: true,
       byBonuses: false,
       delivery: null,
       pickup: { storeId: "store-1", at: null },

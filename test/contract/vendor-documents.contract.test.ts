@@ -152,6 +152,110 @@ describe("violations: every simulator records a request that breaks its vendor's
   });
 });
 
+describe("posiflora: order sources are ids Posiflora keeps", () => {
+  const sim = createPosifloraSimulator({ username: "docs-user", password: "docs-password" });
+  let url = "";
+  let token = "";
+  beforeAll(async () => {
+    url = (await connect("posiflora", sim, {}, "/api")).url;
+    const login = await fetch(`${url}/api/v1/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.api+json" },
+      body: JSON.stringify({
+        data: { type: "sessions", attributes: { username: "docs-user", password: "docs-password" } },
+      }),
+    });
+    token = (await login.json()).data.attributes.accessToken;
+  });
+  afterEach(() => {
+    expectNoViolations(sim);
+    sim.state.reset();
+    sim.requests.clear();
+  });
+  const orders = async (options: Record<string, unknown>) =>
+    (await connect("posiflora", sim, { storeId: "store-1", ...options }, "/api")).orders().orders;
+
+  it("refuses an order naming a source that does not exist: JSON:API's error, pointing at it, and a violation", async () => {
+    const res = await fetch(`${url}/api/v1/orders`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/vnd.api+json" },
+      body: JSON.stringify({
+        data: {
+          type: "orders",
+          id: randomUUID(),
+          attributes: { status: "new" },
+          relationships: {
+            source: { data: { type: "order-sources", id: "telegram_mini_app" } },
+            lines: {
+              data: [
+                {
+                  type: "order-lines",
+                  attributes: { qty: "1.00", price: "100.00" },
+                  relationships: { item: { data: { type: "inventory-items", id: demoItemId("rose-15") } } },
+                },
+              ],
+            },
+          },
+        },
+      }),
+    });
+    expect(res.status).toBe(422);
+    expect((await res.json()).errors[0]).toMatchObject({
+      status: "422",
+      source: { pointer: "/data/relationships/source/data/id" },
+    });
+    expectViolations(sim, { kind: "body", path: "/api/v1/orders", detail: "telegram_mini_app" });
+    expect(sim.state.orders.size).toBe(0);
+  });
+
+  it("finds a source by its title on a later page of the list, without creating one", async () => {
+    for (let i = 0; i < 150; i++) sim.state.createOrderSource({ title: `Source ${i}` });
+    const wanted = sim.state.createOrderSource({ title: "Витрина в Telegram" });
+    await (
+      await orders({ sourceTitle: "  витрина в telegram " })
+    ).prepare!();
+    expect(sim.requests.count("GET", "/api/v1/order-sources")).toBe(2);
+    expect(sim.requests.count("POST", "/api/v1/order-sources")).toBe(0);
+    const id = randomUUID();
+    await (await orders({ sourceTitle: "Витрина в Telegram" })).createOrder(order(id));
+    expect(sim.state.orders.get(id)!.relationships.source).toEqual({
+      data: { type: "order-sources", id: wanted.id },
+    });
+  });
+
+  it("creates an absent source once, under an id made from its title; a second instance finds it", async () => {
+    const before = sim.state.orderSources.size;
+    await (
+      await orders({ sourceTitle: "Бот магазина" })
+    ).prepare!();
+    await (
+      await orders({ sourceTitle: "Бот магазина" })
+    ).prepare!();
+    expect(sim.requests.count("POST", "/api/v1/order-sources")).toBe(1);
+    expect(sim.state.orderSources.size).toBe(before + 1);
+    expect([...sim.state.orderSources.values()].filter((s) => s.title === "Бот магазина")).toHaveLength(1);
+  });
+
+  it("checks a configured id at the vendor: an absent one is refused, never sent with an order", async () => {
+    const system = await orders({ sourceId: randomUUID() });
+    expect((await providerError(() => system.prepare!())).message).toContain("no order source");
+    expect((await providerError(() => system.createOrder(order(randomUUID())))).message).toContain("no order source");
+    expect(sim.requests.count("POST", "/api/v1/orders")).toBe(0);
+  });
+
+  const order = (id: string) => ({
+    id,
+    lines: [{ productId: demoItemId("rose-15"), name: null, quantity: 1, unitPrice: 350_000, total: 350_000 }],
+    buyer: { name: "Анна Петрова", phone: "79001234567" },
+    comment: null,
+    date: "2026-12-07",
+    orderSystemLoyalty: true,
+    byBonuses: false,
+    delivery: null,
+    pickup: { storeId: "store-1", at: null },
+  });
+});
+
 describe("posiflora: only declared parameters and documented fields", () => {
   // A clock a second ahead at every reading, so that every change has its own updatedAt.
   let t = Date.parse("2026-11-24T10:00:00Z");
@@ -171,6 +275,8 @@ describe("posiflora: only declared parameters and documented fields", () => {
     lines: [{ productId, name: "Нежность", quantity: 2, unitPrice: 250_050, total: 450_050 }],
     buyer: { name: "Анна Петрова", phone: "79001234567" },
     comment: "к 18:00",
+    date: "2026-11-24",
+    orderSystemLoyalty: true,
     byBonuses: false,
     delivery: {
       city: "Москва",
@@ -512,7 +618,25 @@ describe("rkeeper: calculate → confirm → close for every order, decided by t
       }),
     );
     expect(hold.code).toBe("CUSTOMER_NOT_FOUND");
+    // The other documented answer for a phone with no guest: guests/get's 400 ErrorResponseDto. An
+    // anonymous calculation of the same organization goes through, so only the guest was refused.
+    renamed.state.unknownGuestAnswer = "error";
+    expect(await p.findCustomer({ phone: "79990000000" })).toBeNull();
+    expect((await providerError(() => p.calculate(cart("79990000000")))).code).toBe("CUSTOMER_NOT_FOUND");
+    expect(await p.findCustomer({ phone })).toMatchObject({ balance: 100 });
     expectNoViolations(renamed);
+  });
+
+  it("sends the order's opening time on every call for it, not the time of the call", async () => {
+    const orderId = randomUUID();
+    const openedAt = "2026-12-06T22:00:00.000Z";
+    const opened = { ...cart(phone, 30), openedAt };
+    await provider.hold({ orderId, customer: { phone }, cart: opened, points: 30, idempotencyKey: "h1" });
+    await provider.release({ orderId, customer: { phone }, holdId: orderId, points: 30, idempotencyKey: "r1" });
+    const held = await provider.hold({ orderId, customer: { phone }, cart: opened, points: 20, idempotencyKey: "h2" });
+    await provider.commit({ orderId, customer: { phone }, cart: opened, holdId: held.holdId, idempotencyKey: "c" });
+    expect(kinds()).toEqual(["confirm", "reset", "confirm", "close"]);
+    expect(sim.state.orders.get(orderId)).toMatchObject({ status: "CLOSED", openedAt, payment: 20 });
   });
 
   it("the simulator refuses a close without a confirm, and a confirm with a stale fingerprint", async () => {
@@ -563,6 +687,27 @@ describe("rkeeper: calculate → confirm → close for every order, decided by t
     const stale = await confirm(randomUUID(), other.loyalty.fingerprint);
     expect(stale.status).toBe(400);
     expectViolations(sim, { kind: "flow", detail: "FINGERPRINT_STALE" });
+    // An order is opened once: confirmed again after a reset, it keeps its first confirm's openedAt.
+    const opened = randomUUID();
+    const fresh = async (o: typeof order) =>
+      (await (await post("/orders/calculate", { order: o, organization, guest })).json()).loyalty.fingerprint;
+    const confirmAs = async (o: typeof order) =>
+      post("/orders/confirm", {
+        id: opened,
+        order: o,
+        organization,
+        guest,
+        loyalty: {
+          pattern: "fingerprint",
+          fingerprint: { value: await fresh(o), options: { bonuses: { payment: 0 } } },
+        },
+      });
+    expect((await confirmAs(order)).status).toBe(200);
+    expect((await post("/orders/reset", { id: opened, resetAt: new Date().toISOString() })).status).toBe(200);
+    const later = { ...order, openedAt: new Date(Date.parse(order.openedAt) + 60_000).toISOString() };
+    expect((await confirmAs(later)).status).toBe(400);
+    expectViolations(sim, { kind: "flow", detail: "ORDER_OPENED_AT_CHANGED" });
+    expect((await confirmAs(order)).status).toBe(200);
     // No query parameter is declared anywhere in the document.
     expect((await post("/orders/calculate", { order, organization, guest }, "?debug=1")).status).toBe(400);
     expectViolations(sim, { kind: "query", detail: "debug" });

@@ -267,6 +267,8 @@ export interface Cart {
   redeemPoints: number;
   coupons?: string[];
   currency: string;
+  /** When the order was opened (its creation, ISO 8601); absent for a cart that is no order yet. */
+  openedAt?: string;
 }
 
 export interface CalculatedLine {

@@ -23,6 +23,13 @@ export interface OrderSystemAdapter {
   readonly deliveryStoreId: string | null;
 
   /**
+   * Checks, or sets up, at the vendor what every order needs (Posiflora: its order source), at start-up.
+   * A refusal the vendor gives for certain is a configuration error; an unreachable vendor is asked again
+   * by the first order.
+   */
+  prepare?(): Promise<void>;
+
+  /**
    * Creates the order under our own id (the vendor accepts client-made ids); repeating it is harmless.
    * @example await orders.createOrder({ id, lines, customerPhone: "79001234567", ... }) // { reference: "1042", vendorStatus: "new" }
    */
@@ -86,6 +93,13 @@ export interface ProviderOrder {
   /** Who buys: the name and phone (E.164 digits) from the order's contact, or its linked customer. */
   buyer: { name: string | null; phone: string | null };
   comment: string | null;
+  /** The order's date in the shop's calendar (YYYY-MM-DD, in the shop's time zone), when it is placed. */
+  date: string;
+  /**
+   * Whether the order's loyalty programme is the order system's own (the same vendor). When it is not,
+   * the order system must not run its own programme on the order: the buyer would earn twice.
+   */
+  orderSystemLoyalty: boolean;
   /** Points paid on this order as the order system's own bonus payment (made right after it is created). */
   byBonuses: boolean;
   /** A pickup: the store and the time the customer comes (ISO 8601 with offset), if they chose one. */

@@ -1,22 +1,33 @@
 import { z } from "zod";
+import { ProviderError } from "../../domain/errors.ts";
 import { decimalToMinor, minorToDecimal } from "../../domain/money.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import type { OrderSystemAdapter, ProviderOrder, VendorOrder } from "../../domain/ports/order-system.port.ts";
 import { posifloraCatalogOptions } from "./catalog.adapter.ts";
 import { PosifloraCustomers } from "./customers.ts";
 import { isConflict } from "./mapper.ts";
+import { PosifloraOrderSources } from "./order-sources.ts";
 import { JSON_API, orderLineResource, orderListWire, orderWire, PAGE_SIZE } from "./wire.ts";
+
+/** The order source's title when the shops file names none: found in `/v1/order-sources`, or created. */
+export const DEFAULT_SOURCE_TITLE = "Telegram Mini App";
 
 export const posifloraOrderOptions = z
   .object({
-    /** The order source (`/v1/order-sources`) that marks orders from the Mini App. */
-    sourceId: z.string().min(1).default("telegram_mini_app"),
+    /** An existing order source's id (`/v1/order-sources`), checked at start-up. */
+    sourceId: z.string().min(1).optional(),
+    /** The title of the order source that marks orders from the Mini App: found, or created when absent. */
+    sourceTitle: z.string().trim().min(1).max(200).optional(),
     /** The store that takes delivery orders; pickup orders use the chosen store. */
     storeId: z.string().min(1).optional(),
     /** The country code Posiflora stores phones under (`countryCode` beside the local `phone`). */
     countryCode: z.number().int().min(1).max(999).default(7),
   })
-  .merge(posifloraCatalogOptions);
+  .merge(posifloraCatalogOptions)
+  .refine((o) => !(o.sourceId && o.sourceTitle), {
+    message: "name the order source by sourceId or by sourceTitle, not both",
+    path: ["sourceTitle"],
+  });
 export type PosifloraOrderOptions = z.infer<typeof posifloraOrderOptions>;
 
 /**
@@ -27,6 +38,7 @@ export type PosifloraOrderOptions = z.infer<typeof posifloraOrderOptions>;
 export class PosifloraOrderAdapter implements OrderSystemAdapter {
   readonly deliveryStoreId: string | null;
   private readonly customers: PosifloraCustomers;
+  private readonly sources: PosifloraOrderSources;
 
   constructor(
     readonly instanceId: string,
@@ -35,27 +47,47 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
   ) {
     this.deliveryStoreId = opts.storeId ?? null;
     this.customers = new PosifloraCustomers(http, opts.countryCode);
+    this.sources = new PosifloraOrderSources(
+      instanceId,
+      http,
+      opts.sourceId ? { id: opts.sourceId } : { title: opts.sourceTitle ?? DEFAULT_SOURCE_TITLE },
+    );
+  }
+
+  /** The order source, checked or found (and created when absent) before the first order needs it. */
+  async prepare(): Promise<void> {
+    await this.sources.id();
   }
 
   /**
-   * `POST /v1/orders` with what the request schema names: the buyer as the order's `customer` (found by
-   * phone, or created in the CRM: the order has no other field for the buyer), the lines at the prices
-   * the customer pays, the pickup time as `dueTime`, and for a delivery the address, the window and the
-   * recipient. Points spent as a Posiflora bonus payment set `byBonuses`; the payment itself is the
-   * loyalty adapter's, and no money payment is recorded (the customer pays at pickup or delivery).
+   * `POST /v1/orders` with what the request schema names: the order's source, its date in the shop's
+   * calendar, the lines at the prices the customer pays, the pickup time as `dueTime`, and for a delivery
+   * the address, the window and the recipient. Points spent as a Posiflora bonus payment set `byBonuses`;
+   * the payment itself is the loyalty adapter's, and no money payment is recorded (the customer pays at
+   * pickup or delivery).
+   *
+   * The buyer is the order's `customer` (found by phone, or created in the CRM) only when the order's
+   * loyalty is Posiflora's own. Posiflora accrues its bonus group's points to the order's customer at
+   * `done`, and no field of the request stops it, so an order whose points are another programme's
+   * carries no customer: the buyer's name and phone go in its `description` instead.
    */
   async createOrder(order: ProviderOrder): Promise<{ reference: string; vendorStatus: string }> {
-    const customer = order.buyer.phone ? await this.customers.ensure(order.buyer.phone, order.buyer.name) : null;
+    const source = await this.sources.id();
+    const linked = order.orderSystemLoyalty && order.buyer.phone;
+    const customer = linked ? await this.customers.ensure(order.buyer.phone!, order.buyer.name) : null;
     const store = order.pickup?.storeId ?? this.opts.storeId;
     const d = order.delivery;
-    const body = {
+    const description = [order.orderSystemLoyalty ? null : buyerNote(order.buyer), order.comment]
+      .filter(Boolean)
+      .join("\n");
+    const body = (sourceId: string) => ({
       data: {
         type: "orders",
         id: order.id,
         attributes: {
           status: "new",
-          date: new Date().toISOString().slice(0, 10),
-          ...(order.comment ? { description: order.comment } : {}),
+          date: order.date,
+          ...(description ? { description } : {}),
           byBonuses: order.byBonuses,
           delivery: d !== null,
           ...(order.pickup?.at ? { dueTime: order.pickup.at } : {}),
@@ -73,14 +105,29 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
             : {}),
         },
         relationships: {
-          source: { data: { type: "order-sources", id: this.opts.sourceId } },
+          source: { data: { type: "order-sources", id: sourceId } },
           ...(store ? { store: { data: { type: "stores", id: store } } } : {}),
           ...(customer ? { customer: { data: { type: "customers", id: customer.id } } } : {}),
           // As the example of POST /v1/orders writes them: decimal strings, an item relationship each.
           lines: { data: order.lines.map(toOrderLine) },
         },
       },
-    };
+    });
+    try {
+      return await this.post(order.id, body(source));
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.code !== "PROVIDER_REJECTED") throw error;
+      // Staff may have deleted or replaced the source since it was found. Which field a refusal is about
+      // is not read (no document lists the codes): the source is looked up again, and only when it has
+      // changed is the order sent once more, with the new one.
+      this.sources.forget();
+      const fresh = await this.sources.id();
+      if (fresh === source) throw error;
+      return this.post(order.id, body(fresh));
+    }
+  }
+
+  private async post(orderId: string, body: unknown): Promise<{ reference: string; vendorStatus: string }> {
     try {
       const wire = await this.http.request({
         method: "POST",
@@ -98,7 +145,7 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
       // JSON:API: a POST with a client-generated id that already exists is 409 Conflict. The id is ours,
       // so an earlier attempt whose answer was lost created it: read it back.
       if (!isConflict(error)) throw error;
-      const wire = await this.fetch(order.id);
+      const wire = await this.fetch(orderId);
       return {
         reference: String(wire.data.attributes.docNo ?? wire.data.id),
         vendorStatus: wire.data.attributes.status,
@@ -226,6 +273,12 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
       idempotent: true,
     });
   }
+}
+
+/** The buyer for the florist, where the order carries no customer: "Покупатель: Анна, +79001234567". */
+function buyerNote(buyer: ProviderOrder["buyer"]): string | null {
+  const parts = [buyer.name, buyer.phone ? `+${buyer.phone}` : null].filter(Boolean);
+  return parts.length ? `Покупатель: ${parts.join(", ")}` : null;
 }
 
 /**

@@ -119,3 +119,21 @@ export const errorsWire = z.object({
     )
     .min(1),
 });
+
+/** An order source (`/v1/order-sources`): where an order came from, by id, with the title staff see. */
+const orderSourceResource = z.object({
+  id: z.string().min(1),
+  type: z.literal("order-sources"),
+  attributes: z.object({ title: z.string(), hidden: z.boolean().nullish() }).passthrough(),
+});
+export const orderSourceWire = z.object({ data: orderSourceResource });
+export const orderSourceListWire = z.object({
+  data: z.array(orderSourceResource),
+  meta: z
+    .object({
+      page: z.object({ number: z.number().int(), size: z.number().int() }).partial().nullish(),
+      total: z.number().int().nullish(),
+    })
+    .passthrough()
+    .nullish(),
+});

@@ -165,15 +165,31 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
     }
   }
 
+  /**
+   * `guests/get`. The documents allow two answers for a phone r_keeper has no guest for: a 200 without
+   * `guest` (nothing in GetGuestResponseDto is required), or the operation's documented 400 refusal
+   * (ErrorResponseDto, whose codes no document lists). A refusal is told from a broken request without
+   * reading its code: the same organization is asked for an anonymous calculation, and when that goes
+   * through, only the guest was refused, so there is no guest. When it is refused too, the first refusal
+   * stands (a wrong rkObjectId, say, stays an error rather than every buyer losing their loyalty).
+   */
   private async findGuest(guest: { type: "phone"; phone: string }) {
-    const found = await this.http.request({
-      method: "POST",
-      path: `${PATH}/guests/get`,
-      body: { guest, organization: this.organization },
-      schema: guestWire,
-      idempotent: true,
-    });
-    return found.guest ?? null;
+    try {
+      const found = await this.http.request({
+        method: "POST",
+        path: `${PATH}/guests/get`,
+        body: { guest, organization: this.organization },
+        schema: guestWire,
+        idempotent: true,
+      });
+      return found.guest ?? null;
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.code !== "PROVIDER_REJECTED") throw error;
+      await this.calculateOrder({ openedAt: new Date().toISOString(), items: [] }, null, false).catch(() => {
+        throw error;
+      });
+      return null;
+    }
   }
 
   private unknownGuest(): ProviderError {

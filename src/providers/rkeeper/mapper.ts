@@ -12,10 +12,14 @@ import { type CalculateWire, errorWire, type OrderDto } from "./wire.ts";
 
 export const POINT_VALUE_MINOR = 100;
 
-/** The cart as the vendor's OrderDto: `price` is the line at list price, `cost` after the shop's own discount. */
-export function toOrder(cart: Cart, openedAt: Date): OrderDto {
+/**
+ * The cart as the vendor's OrderDto: `openedAt` ("Дата/время открытия заказа") is when the order was
+ * opened, the same on every call for it (now, for a cart that is no order yet); `price` is the line at
+ * list price, `cost` after the shop's own discount.
+ */
+export function toOrder(cart: Cart, now: Date): OrderDto {
   return {
-    openedAt: openedAt.toISOString(),
+    openedAt: cart.openedAt ?? now.toISOString(),
     items: cart.lines.map((l) => {
       const price = l.unitPrice * l.quantity;
       const discount = l.shopDiscount ?? 0;

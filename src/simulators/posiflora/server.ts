@@ -9,7 +9,7 @@ import { json, readJson, Router } from "../kit/router.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
 import { noteViolation } from "../kit/violations.ts";
 import { addCatalogControls, addCatalogRoutes } from "./catalog-routes.ts";
-import { type BonusGroup, type Customer, JsonApiError, type Order, PosifloraState } from "./state.ts";
+import { type BonusGroup, type Customer, JsonApiError, type Order, type OrderSource, PosifloraState } from "./state.ts";
 
 /**
  * The operations of the vendor's OpenAPI document (2022_16-v2) that the gateway calls, cut out of the
@@ -121,6 +121,25 @@ const orderLineResource = (l: Order["lines"][number]) => ({
     totalAmountWithDiscount: minorToJsonNumber(l.totalAmountWithDiscount),
   },
   relationships: { item: { data: { type: "inventory-items", id: l.itemId } } },
+});
+
+const orderSourceResource = (o: OrderSource) => ({
+  type: "order-sources",
+  id: o.id,
+  attributes: { title: o.title, hidden: o.hidden, revision: o.revision },
+});
+
+/** CreateOrderSource: `data` is an array of sources, each with its title (and our id, optionally). */
+const orderSourceCreateSchema = z.object({
+  data: z
+    .array(
+      z.object({
+        type: z.literal("order-sources").default("order-sources"),
+        id: z.string().min(1).optional(),
+        attributes: z.object({ title: z.string().trim().min(1) }),
+      }),
+    )
+    .min(1),
 });
 
 const statusSchema = z.enum(["new", "assembled", "courier", "done", "canceled", "returned", "notAccepted"]);
@@ -242,7 +261,15 @@ export function createPosifloraSimulator(options: {
         : null;
     },
     failure: (error) =>
-      error instanceof JsonApiError ? { status: error.status, code: error.code, message: error.detail } : undefined,
+      error instanceof JsonApiError
+        ? {
+            status: error.status,
+            code: error.code,
+            message: error.detail,
+            ...(error.at ? { source: { pointer: error.at.pointer } } : {}),
+            ...(error.at?.violation ? { violation: error.at.violation } : {}),
+          }
+        : undefined,
     invalidBody: (issues) => ({ status: 422, code: "INVALID_ATTRIBUTE", message: describeIssues(issues, "/") }),
   });
   const body = authed.body;
@@ -335,6 +362,43 @@ export function createPosifloraSimulator(options: {
     )
     .on(
       "GET",
+      "/order-sources",
+      authed((req) => {
+        const q = new URL(req.url).searchParams;
+        const number = Math.max(1, Number(q.get("page[number]") ?? 1));
+        const size = Math.min(100, Math.max(1, Number(q.get("page[size]") ?? 10)));
+        const all = [...state.orderSources.values()];
+        return doc({
+          data: all.slice((number - 1) * size, number * size).map(orderSourceResource),
+          meta: { page: { number, size }, total: all.length, revision: 0 },
+        });
+      }),
+    )
+    .on(
+      "GET",
+      "/order-sources/:id",
+      authed((_req, { id }) => {
+        const source = state.orderSources.get(id!);
+        if (!source) throw new JsonApiError(404, "NOT_FOUND", `Order source ${id} not found`);
+        return doc({ data: orderSourceResource(source) });
+      }),
+    )
+    .on(
+      "POST",
+      "/order-sources",
+      authed(async (req) => {
+        const b = await body(req, orderSourceCreateSchema);
+        // All or nothing: one id that exists refuses the whole request.
+        const taken = b.data.find((s) => s.id !== undefined && state.orderSources.has(s.id));
+        if (taken) throw new JsonApiError(409, "Conflict", `Order source ${taken.id} already exists`);
+        const made = b.data.map((s) =>
+          state.createOrderSource({ ...(s.id ? { id: s.id } : {}), title: s.attributes.title }),
+        );
+        return doc({ data: made.map(orderSourceResource) }, 201);
+      }),
+    )
+    .on(
+      "GET",
       "/bonus-groups/:id",
       authed((_req, { id }) => {
         const g = state.groups.get(id!);
@@ -351,6 +415,14 @@ export function createPosifloraSimulator(options: {
         const customerId = b.data.relationships?.customer?.data?.id ?? null;
         if (customerId && !state.customers.has(customerId))
           throw new JsonApiError(422, "CUSTOMER_NOT_FOUND", `Customer ${customerId} not found`);
+        // Sources are resources with ids (`/v1/order-sources`): an order naming one that does not exist
+        // sends a made-up id.
+        const sourceId = b.data.relationships.source?.data.id;
+        if (sourceId !== undefined && !state.orderSources.has(sourceId))
+          throw new JsonApiError(422, "ORDER_SOURCE_NOT_FOUND", `Order source ${sourceId} not found`, {
+            pointer: "/data/relationships/source/data/id",
+            violation: "body",
+          });
         const { status, ...attributes } = b.data.attributes;
         const store = b.data.relationships?.store?.data?.id;
         const orderLines = lines.map((l, i) => {

@@ -36,6 +36,14 @@ export interface OrderLine {
   totalAmountWithDiscount: number;
 }
 
+/** Where orders come from (`/v1/order-sources`): an id, the title staff see, and whether it is hidden. */
+export interface OrderSource {
+  id: string;
+  title: string;
+  hidden: boolean;
+  revision: number;
+}
+
 export type OrderStatus = "new" | "assembled" | "courier" | "done" | "canceled" | "returned" | "notAccepted";
 
 export interface Order {
@@ -64,6 +72,8 @@ export class JsonApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly detail: string,
+    /** Where in the request (JSON:API `source.pointer`), and whether it breaks the documents (a violation). */
+    readonly at?: { pointer: string; violation?: "body" | "flow" },
   ) {
     super(detail);
   }
@@ -72,6 +82,17 @@ export class JsonApiError extends Error {
 export const DEMO_GROUPS: BonusGroup[] = [
   { id: "57", title: "Бонусы 10%", bonusRate: 10, limit: 30, entryAmount: 0, status: "on" },
   { id: "58", title: "Без бонусов", bonusRate: 0, limit: 0, entryAmount: 0, status: "off" },
+];
+
+/**
+ * The order sources of the OpenAPI document's example (Site, Telephone, Terminal), and the one the demo
+ * shop's staff made for the Mini App.
+ */
+export const DEMO_ORDER_SOURCES: OrderSource[] = [
+  { id: "f128f295-5f2a-41b5-b63d-e6e1d6dbd4d5", title: "Site", hidden: false, revision: 0 },
+  { id: "fbd7aeac-ea2b-4fbe-8e5a-664d46fdab4b", title: "Telephone", hidden: false, revision: 0 },
+  { id: "9bed7b59-94dc-4ce4-aac2-883aab1a148c", title: "Terminal", hidden: false, revision: 0 },
+  { id: "5f0c7f52-8a43-4f7e-9b8e-2d4c6a1e0b17", title: "Telegram Mini App", hidden: false, revision: 0 },
 ];
 
 export const DEMO_CUSTOMERS: Omit<Customer, "updatedAt">[] = [
@@ -115,6 +136,7 @@ export class PosifloraState {
   customers = new Map<string, Customer>();
   groups = new Map<string, BonusGroup>();
   orders = new Map<string, Order>();
+  orderSources = new Map<string, OrderSource>();
   readonly catalog: PosifloraCatalog;
   private docSeq = 1000;
 
@@ -128,6 +150,7 @@ export class PosifloraState {
     this.customers = new Map(DEMO_CUSTOMERS.map((c) => [c.id, { ...c, updatedAt: at }]));
     this.groups = new Map(DEMO_GROUPS.map((g) => [g.id, { ...g }]));
     this.orders = new Map();
+    this.orderSources = new Map(DEMO_ORDER_SOURCES.map((s) => [s.id, { ...s }]));
     this.catalog.reset();
     this.docSeq = 1000;
   }
@@ -170,6 +193,15 @@ export class PosifloraState {
     };
     this.orders.set(order.id, order);
     return order;
+  }
+
+  /** `POST /v1/order-sources`: a client-made id that exists is 409 (JSON:API). */
+  createOrderSource(input: { id?: string; title: string }): OrderSource {
+    const id = input.id ?? randomUUID();
+    if (this.orderSources.has(id)) throw new JsonApiError(409, "Conflict", `Order source ${id} already exists`);
+    const source = { id, title: input.title, hidden: false, revision: 1 };
+    this.orderSources.set(id, source);
+    return source;
   }
 
   /** `POST /v1/customers`: a client-made id that exists is 409 (JSON:API), as is a second customer with the phone. */

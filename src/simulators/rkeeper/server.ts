@@ -102,6 +102,8 @@ export function createRkeeperSimulator(options: {
       "/loyalty/guests/get",
       loyalty("/guests/get", (b: { guest: WireGuest }) => {
         const guest = b.guest.phone ? state.guest(b.guest.phone) : undefined;
+        if (!guest && state.unknownGuestAnswer === "error")
+          return style.error(400, "GUEST_NOT_FOUND", "Guest not found");
         if (!guest) return json({});
         return json({
           guest: { phone: guest.phone, firstName: guest.firstName, lastName: guest.lastName },
@@ -118,6 +120,7 @@ export function createRkeeperSimulator(options: {
           const phone = b.guest?.phone ?? null;
           const quote = state.calculate(
             phone,
+            b.order.openedAt,
             toItems(b.order),
             (b.promocodes ?? []).map((p) => p.value),
           );
@@ -143,7 +146,7 @@ export function createRkeeperSimulator(options: {
           const payment = fp.options?.bonuses?.payment ?? 0;
           if (!Number.isInteger(payment) || payment < 0)
             throw new RkeeperError(400, "VALIDATION_ERROR", "payment must be a whole number of bonuses");
-          state.confirm(b.id, b.guest?.phone ?? null, toItems(b.order), fp.value, payment);
+          state.confirm(b.id, b.guest?.phone ?? null, b.order.openedAt, toItems(b.order), fp.value, payment);
           return json({ id: b.id });
         },
       ),
@@ -165,11 +168,18 @@ export function createRkeeperSimulator(options: {
       }),
     );
 
+  // The answer for a phone with no guest, for tests and demos: either documented form.
+  const control = new Router("/__sim").on("POST", "/unknown-guest", async (req) => {
+    const b = (await readJson(req)) as { answer?: string } | undefined;
+    if (b?.answer !== "empty" && b?.answer !== "error") return json({ error: "answer must be empty or error" }, 400);
+    state.unknownGuestAnswer = b.answer;
+    return json({ answer: state.unknownGuestAnswer });
+  });
   const gate = openApiGate(validator, {
     basePath: "/pub",
     refuse: (problems) => style.error(400, "VALIDATION_ERROR", describeProblems(problems)),
   });
-  const handler = createSimulatorHandler({ name: "rkeeper", vendor, state, style, gate });
+  const handler = createSimulatorHandler({ name: "rkeeper", vendor, state, style, control, gate });
   return Object.assign(handler, { state, expireTokens: () => tokens.clear() });
 }
 

@@ -40,6 +40,8 @@ export const PROMOCODES: Record<string, number> = { FLOWERS10: 1000 };
 interface Order {
   id: string;
   phone: string | null;
+  /** OrderDto.openedAt of its first confirm: "Дата/время открытия заказа", one moment for one order. */
+  openedAt: string;
   status: "CONFIRMED" | "RESET" | "CLOSED";
   payment: number;
   accrual: number;
@@ -97,6 +99,11 @@ export const MAX_PAYMENT_BP = 5000;
 export class RkeeperState {
   guests = new Map<string, Guest>();
   orders = new Map<string, Order>();
+  /**
+   * How `guests/get` answers a phone with no guest. The documents allow both: a 200 without `guest`
+   * (nothing in GetGuestResponseDto is required), or the operation's 400 ErrorResponseDto.
+   */
+  unknownGuestAnswer: "empty" | "error" = "empty";
   /** Every successful write, for tests that count vendor operations. */
   operations: Array<{ kind: "confirm" | "reset" | "close"; id: string }> = [];
   /** Per guest (or "" for anonymous orders): writes so far; a fingerprint from before the last one is stale. */
@@ -114,6 +121,7 @@ export class RkeeperState {
     this.orders = new Map();
     this.operations = [];
     this.epochs = new Map();
+    this.unknownGuestAnswer = "empty";
   }
 
   private epoch(phone: string | null): number {
@@ -135,7 +143,7 @@ export class RkeeperState {
     return (this.guests.get(phone)?.balance ?? 0) - held;
   }
 
-  calculate(phone: string | null, items: Item[], promocodes: string[]): Quote {
+  calculate(phone: string | null, openedAt: string, items: Item[], promocodes: string[]): Quote {
     const guest = phone ? this.guests.get(phone) : undefined;
     if (phone && !guest) throw new RkeeperError(400, "GUEST_NOT_FOUND", "Guest not found");
     const giftItem = guest && items.find((i) => guest.giftProducts.includes(i.code));
@@ -162,7 +170,7 @@ export class RkeeperState {
     const accrualMin = Math.floor(mulDivFloor(net, rate, 10_000) / 100);
     const accrualMax = Math.floor(mulDivFloor(net - maxPaymentPoints * 100, rate, 10_000) / 100);
     const fingerprint = this.sign({
-      o: orderHash(phone, items),
+      o: orderHash(phone, openedAt, items),
       max: maxPaymentPoints,
       net,
       rate,
@@ -186,15 +194,31 @@ export class RkeeperState {
    * Seed 004: an order is confirmed with the fingerprint of its own, latest calculation. A confirmed
    * order is reset before it is confirmed again ("При изменении заказа сбросьте заказ"), and a closed one
    * is done. A fingerprint of another order, or one calculated before the guest's last confirm, reset or
-   * close, is stale: "Пересчитайте лояльность" comes before the new confirm.
+   * close, is stale: "Пересчитайте лояльность" comes before the new confirm. An order is opened once
+   * (OrderDto.openedAt, "Дата/время открытия заказа"), so a confirm again after a reset carries the
+   * opening time of its first confirm.
    */
-  confirm(id: string, phone: string | null, items: Item[], fingerprint: string, payment: number): void {
+  confirm(
+    id: string,
+    phone: string | null,
+    openedAt: string,
+    items: Item[],
+    fingerprint: string,
+    payment: number,
+  ): void {
     const existing = this.orders.get(id);
     if (existing?.status === "CONFIRMED")
       throw new RkeeperError(400, "ORDER_ALREADY_CONFIRMED", "Order is confirmed; reset it first", true);
     if (existing?.status === "CLOSED") throw new RkeeperError(400, "ORDER_ALREADY_CLOSED", "Order is closed", true);
+    if (existing && Date.parse(existing.openedAt) !== Date.parse(openedAt))
+      throw new RkeeperError(
+        400,
+        "ORDER_OPENED_AT_CHANGED",
+        `The order was opened at ${existing.openedAt}, not ${openedAt}`,
+        true,
+      );
     const fp = this.verify(fingerprint);
-    if (fp.o !== orderHash(phone, items))
+    if (fp.o !== orderHash(phone, openedAt, items))
       throw new RkeeperError(400, "FINGERPRINT_MISMATCH", "Order differs from the calculated one", true);
     if (fp.e !== this.epoch(phone))
       throw new RkeeperError(
@@ -207,7 +231,7 @@ export class RkeeperState {
     if (phone && payment > this.available(phone, id))
       throw new RkeeperError(400, "NOT_ENOUGH_BONUSES", "Not enough bonuses");
     const accrual = Math.floor(mulDivFloor(fp.net - payment * 100, fp.rate, 10_000) / 100);
-    this.orders.set(id, { id, phone, status: "CONFIRMED", payment, accrual, promocode: fp.p ?? null });
+    this.orders.set(id, { id, phone, openedAt, status: "CONFIRMED", payment, accrual, promocode: fp.p ?? null });
     this.operations.push({ kind: "confirm", id });
     this.written(phone);
   }
@@ -259,7 +283,11 @@ export class RkeeperState {
   }
 }
 
-function orderHash(phone: string | null, items: Item[]): string {
-  const canonical = JSON.stringify([phone, items.map((i) => [i.code, i.price, i.cost, i.quantity])]);
+function orderHash(phone: string | null, openedAt: string, items: Item[]): string {
+  const canonical = JSON.stringify([
+    phone,
+    Date.parse(openedAt),
+    items.map((i) => [i.code, i.price, i.cost, i.quantity]),
+  ]);
   return createHash("sha256").update(canonical).digest("base64url");
 }
