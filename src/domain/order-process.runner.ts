@@ -177,7 +177,7 @@ export class OrderProcess {
     },
 
     renewLapsedHold: async (ctx) => {
-      ctx.order = await this.o.holds.renewIfExpired(ctx.order, ctx.provider);
+      ctx.order = await this.o.holds.renewIfExpired(ctx.order, ctx.provider, ctx.cause);
     },
 
     createInOrderSystem: async (ctx) => {

@@ -111,7 +111,12 @@ export const ORDER_PROCESS: Readonly<Record<Command, Step>> = {
     to: ["COMPLETED"],
     guards: [],
     effects: {
-      "VENDOR_HOLD/COMMIT_AT_COMPLETE": ["takeWhatWasSold", "completeInOrderSystem", "commitPurchase"],
+      "VENDOR_HOLD/COMMIT_AT_COMPLETE": [
+        "takeWhatWasSold",
+        "renewLapsedHold",
+        "completeInOrderSystem",
+        "commitPurchase",
+      ],
       "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["takeWhatWasSold", "completeInOrderSystem"],
       "LEDGER_HOLD/COMMIT_AT_COMPLETE": ["takeWhatWasSold", "completeInOrderSystem", "commitPurchase"],
     },

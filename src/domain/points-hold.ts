@@ -1,5 +1,6 @@
 import { ConflictError, LoyaltyRuleError, ProviderError } from "./errors.ts";
 import type { OrderAccess } from "./order-access.ts";
+import { isPlaced } from "./order-process.ts";
 import type { OrderPoints } from "./order-points.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
 import { HOLD_RELEASED, heldPoints, type Hold, type OrderRecord } from "./order.ts";
@@ -66,20 +67,25 @@ export class PointsHolds {
     return this.transitions.transition(order, "CALCULATED", HOLD_RELEASED, cause);
   }
 
-  /** A hold that ran out before confirmation is made again, or the order answers HOLD_EXPIRED. */
-  async renewIfExpired(order: OrderRecord, provider: LoyaltyProvider): Promise<OrderRecord> {
+  /**
+   * A hold that ran out (before confirmation, or before completion records the sale) is made again, or
+   * the order answers HOLD_EXPIRED.
+   */
+  async renewIfExpired(order: OrderRecord, provider: LoyaltyProvider, cause: string): Promise<OrderRecord> {
     const held = order.hold;
     if (!held?.expiresAt || held.expiresAt.getTime() > Date.now() || held.points === 0) return order;
     try {
       await this.loyalty.release(order, provider);
       const hold = await this.loyalty.hold(order, provider, held.points);
-      return this.transitions.amend(order, { hold }, "confirmOrder: hold renewed");
+      return this.transitions.amend(order, { hold }, `${cause}: hold renewed`);
     } catch (error) {
       if (
         error instanceof ProviderError &&
         (error.code === "INSUFFICIENT_BONUSES" || error.code === "REDEEM_LIMIT_EXCEEDED")
       ) {
-        await this.transitions.transition(order, "CALCULATED", HOLD_RELEASED, "hold expired");
+        // Before placement the buyer applies bonuses again; a placed order keeps its status and waits
+        // for staff (the points are no longer there to record the sale with).
+        if (!isPlaced(order)) await this.transitions.transition(order, "CALCULATED", HOLD_RELEASED, "hold expired");
         throw new ConflictError(
           "HOLD_EXPIRED",
           "the points hold expired and the points are no longer available; apply bonuses again",

@@ -32,7 +32,9 @@ export function createPosifloraHttp(instance: ProviderInstanceConfig, deps: Prov
       path: "v1/sessions",
       body: { data: { type: "sessions", attributes } },
       schema: sessionWire,
-      idempotent: true,
+      // A login may be repeated (each makes a new session); a refresh token is good for one refresh, so a
+      // refresh whose answer was lost is not sent again: the token may be spent.
+      idempotent: method === "POST",
       contentType: JSON_API,
     });
     const a = wire.data.attributes;
@@ -47,11 +49,17 @@ export function createPosifloraHttp(instance: ProviderInstanceConfig, deps: Prov
 
   const session = new SessionToken(async () => {
     if (!refresh || refresh.expiresAt <= Date.now()) return login();
+    const spent = refresh.token;
     try {
-      return await open("PATCH", { refreshToken: refresh.token });
+      return await open("PATCH", { refreshToken: spent });
     } catch (error) {
-      // A refused refresh (401/403, mapped to PROVIDER_UNAVAILABLE with that status) means: log in again.
-      if (error instanceof ProviderError && (error.vendorCode === "401" || error.vendorCode === "403")) return login();
+      // A refused refresh (401/403, mapped to PROVIDER_UNAVAILABLE with that status) means: log in again;
+      // so does one whose answer was lost, as its token may have been used up by it.
+      const refused = error instanceof ProviderError && (error.vendorCode === "401" || error.vendorCode === "403");
+      if (refused || (error instanceof ProviderError && error.uncertain)) {
+        if (refresh?.token === spent) refresh = null;
+        return login();
+      }
       throw error;
     }
   }, POSIFLORA_RENEWAL);
