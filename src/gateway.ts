@@ -3,6 +3,7 @@ import type { CatalogWatch } from "./domain/catalog-watch.ts";
 import type { LedgerRecovery } from "./domain/recovery.ts";
 import type { ShopDirectory } from "./domain/shop-directory.ts";
 import type { StatusSync } from "./domain/status-sync.ts";
+import type { BalanceWatch } from "./domain/balance-watch.ts";
 import type { SwrCache } from "./cache/swr-cache.ts";
 import type { Logger } from "./server/logger.ts";
 import type { createSimulators } from "./simulators/registry.ts";
@@ -22,6 +23,7 @@ export interface Gateway {
   simulators: ReturnType<typeof createSimulators> | null;
   recovery: LedgerRecovery;
   statusSync: StatusSync;
+  balanceWatch: BalanceWatch;
   catalogWatch: CatalogWatch;
   cache: SwrCache;
   /** The configured shops and their providers, as built at boot. */
@@ -45,6 +47,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     simulators: infra.simulators,
     recovery: domain.recovery,
     statusSync: domain.statusSync,
+    balanceWatch: domain.balanceWatch,
     catalogWatch: domain.catalogWatch,
     cache: infra.cache,
     shops: infra.shops,

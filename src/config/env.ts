@@ -85,6 +85,10 @@ const envSchema = z.object({
   RECOVERY_STALE_SECONDS: z.coerce.number().int().min(0).default(30),
   IDEMPOTENCY_TAKEOVER_SECONDS: z.coerce.number().int().min(1).default(30),
   STATUS_SYNC_SECONDS: z.coerce.number().int().min(0).default(10),
+  /** How often providers with a balance feed (Posiflora) are asked for customers changed elsewhere; 0 turns it off. */
+  BALANCE_FEED_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** How often other providers' balances are read for customers with an open loyaltyBalanceChanged; 0 turns it off. */
+  BALANCE_READ_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Shared secrets of providers that push webhooks, as JSON: {"posiflora": "..."}. */
   WEBHOOK_SECRETS: z
     .string()

@@ -25,7 +25,9 @@ import { ProductSync } from "../domain/product-sync.ts";
 import { Reconciliation } from "../domain/reconciliation.service.ts";
 import { LedgerRecovery } from "../domain/recovery.ts";
 import { StatusSync } from "../domain/status-sync.ts";
-import { orderEventsOn } from "../events/pubsub.ts";
+import { BalanceWatch } from "../domain/balance-watch.ts";
+import { PointsHistory } from "../domain/points-history.ts";
+import { balanceEventsOn, orderEventsOn } from "../events/pubsub.ts";
 import type { Services } from "../graphql/context.ts";
 import { PrismaAttentionRepository } from "../persistence/attention.repository.ts";
 import { PrismaCustomerLinkRepository } from "../persistence/customer-link.repository.ts";
@@ -46,6 +48,7 @@ export interface Domain {
   recovery: LedgerRecovery;
   statusSync: StatusSync;
   catalogWatch: CatalogWatch;
+  balanceWatch: BalanceWatch;
   /** Signs and checks initData and signed contacts: the bot's token, or the demo's. */
   botToken: string;
 }
@@ -101,6 +104,14 @@ export function buildDomain(infra: Infrastructure): Domain {
     process,
   });
   const fulfilment = new FulfilmentService({ shops, process, access, transitions, orders: orderRepo });
+  const cursors = new PrismaSyncCursorRepository(db);
+  const balanceWatch = new BalanceWatch({
+    shops,
+    links: customerLinks,
+    cursors,
+    events: balanceEventsOn(pubsub),
+    logger,
+  });
   const botToken = env.TELEGRAM_BOT_TOKEN ?? (env.demo ? env.DEMO_BOT_TOKEN : randomBytes(32).toString("hex"));
   const services: Services = {
     shops,
@@ -126,6 +137,8 @@ export function buildDomain(infra: Infrastructure): Domain {
     ),
     pubsub,
     idempotency: new Idempotency(new PrismaIdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000),
+    balanceWatch,
+    pointsHistory: new PointsHistory(shops, customers, ledgerRepo),
   };
   return {
     services,
@@ -140,8 +153,9 @@ export function buildDomain(infra: Infrastructure): Domain {
       logger,
       staleMs: env.RECOVERY_STALE_SECONDS * 1000,
     }),
-    statusSync: new StatusSync(shops, fulfilment, new PrismaSyncCursorRepository(db), logger),
+    statusSync: new StatusSync(shops, fulfilment, cursors, logger),
     catalogWatch: new CatalogWatch(catalog, logger),
+    balanceWatch,
     botToken,
   };
 }

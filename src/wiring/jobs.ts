@@ -3,11 +3,13 @@ import type { Domain } from "./domain.ts";
 
 /**
  * The domain's background work: operations a crashed process left behind are settled before traffic
- * arrives, then periodically; order systems are polled for statuses and catalogs for changes.
+ * arrives, then periodically; order systems are polled for statuses, catalogs for changes, and loyalty
+ * providers for balances changed elsewhere.
  */
 export async function startJobs(env: Env, domain: Domain): Promise<{ stop(): void }> {
-  const { recovery, statusSync, catalogWatch } = domain;
+  const { recovery, statusSync, catalogWatch, balanceWatch } = domain;
   if (env.STATUS_SYNC_SECONDS > 0) statusSync.start(env.STATUS_SYNC_SECONDS * 1000);
+  balanceWatch.start(env.BALANCE_FEED_SECONDS * 1000, env.BALANCE_READ_SECONDS * 1000);
   if (env.CATALOG_POLL_SECONDS > 0) catalogWatch.start(env.CATALOG_POLL_SECONDS * 1000);
   await recovery.runOnce();
   if (env.RECOVERY_INTERVAL_SECONDS > 0) recovery.start(env.RECOVERY_INTERVAL_SECONDS * 1000);
@@ -15,6 +17,7 @@ export async function startJobs(env: Env, domain: Domain): Promise<{ stop(): voi
     stop: () => {
       recovery.stop();
       statusSync.stop();
+      balanceWatch.stop();
       catalogWatch.stop();
     },
   };
