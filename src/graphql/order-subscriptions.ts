@@ -64,22 +64,47 @@ builder.subscriptionField("loyaltyBalanceChanged", (t) =>
   }),
 );
 
-async function* balances(ctx: GraphQLContext, shopId: string): AsyncGenerator<Customer> {
-  const me = await ctx.services.customers.me(ctx.scope, shopId);
-  if (!me) throw new NotFoundError("CUSTOMER_NOT_FOUND", "link a phone first");
-  const events = ctx.services.pubsub.subscribe("balance:customer", me.id);
-  // While the subscription is open, balances changed outside the gateway are looked for too.
-  const watch = ctx.services.balanceWatch.watch(me);
-  try {
-    yield me;
-    for await (const event of events) {
-      // A move the gateway made is read again by the watch, so that it is not announced twice.
-      if (event.origin !== "watch") watch.refresh();
-      // Resolvers read the accounts through ctx.scope; a new scope per event means fresh provider calls.
-      ctx.scope = createRequestScope(ctx.scope.viewer);
+/**
+ * The generator waits for the next event inside `for await`, where a `return` would wait for that event
+ * too; ending the events and the watch at once lets a closed subscription stop reading balances now.
+ */
+function balances(ctx: GraphQLContext, shopId: string): AsyncIterableIterator<Customer> {
+  let end = () => {};
+  const source = (async function* (): AsyncGenerator<Customer> {
+    const me = await ctx.services.customers.me(ctx.scope, shopId);
+    if (!me) throw new NotFoundError("CUSTOMER_NOT_FOUND", "link a phone first");
+    const events = ctx.services.pubsub.subscribe("balance:customer", me.id);
+    // While the subscription is open, balances changed outside the gateway are looked for too.
+    const watch = ctx.services.balanceWatch.watch(me);
+    end = () => {
+      watch.stop();
+      void events.return?.(undefined);
+    };
+    try {
       yield me;
+      for await (const event of events) {
+        // A move the gateway made is read again by the watch, so that it is not announced twice.
+        if (event.origin !== "watch") watch.refresh();
+        // Resolvers read the accounts through ctx.scope; a new scope per event means fresh provider calls.
+        ctx.scope = createRequestScope(ctx.scope.viewer);
+        yield me;
+      }
+    } finally {
+      watch.stop();
     }
-  } finally {
-    watch.stop();
-  }
+  })();
+  return {
+    next: () => source.next(),
+    return: () => {
+      end();
+      return source.return(undefined);
+    },
+    throw: (error?: unknown) => {
+      end();
+      return source.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }

@@ -44,7 +44,10 @@ function subscribe(headers: Record<string, string>, shopId: string) {
   ).then((res) => sseEvents(res));
   return {
     next: async () => (await (await events)()).data.loyaltyBalanceChanged,
-    close: () => controller.abort(),
+    close: async () => {
+      controller.abort();
+      await (await events).close();
+    },
   };
 }
 
@@ -92,7 +95,7 @@ describe("Posiflora: changes in the shop reach the buyer", () => {
     // The line is dated by the shop's clock, which the test moved ahead.
     expect(Date.parse(latest.at)).toBeGreaterThanOrEqual(Date.parse(clock.now) - 1000);
     expect(Date.parse(latest.at)).toBeGreaterThan(Date.now() + 3600_000);
-    stream.close();
+    await stream.close();
   });
 
   it("the history has the shop's own order moves, newest first, a page at a time", async () => {
@@ -170,7 +173,10 @@ describe("Integrations: a linked QR token gives a balance", () => {
     expect((await stream.next()).loyalty[0]).toMatchObject({ balance: was + 75 });
     // Read again with nothing moved: nothing is sent.
     expect(await gw.t.gateway.balanceWatch.readWatched()).toMatchObject({ told: 0 });
-    stream.close();
+    // The watch ends with the subscription: nothing is read for a customer nobody listens for.
+    expect(gw.t.gateway.balanceWatch.watching).toBe(1);
+    await stream.close();
+    await expect.poll(() => gw.t.gateway.balanceWatch.watching).toBe(0);
   });
 
   it("shows the gateway's own moves where the provider keeps no history", async () => {
