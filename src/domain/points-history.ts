@@ -6,6 +6,8 @@ import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
 
+const ID_ORDER = new Intl.Collator("en", { numeric: true });
+
 /** One move of a customer's points: from the provider's own history, or from the gateway's ledger. */
 export interface PointsHistoryEntry {
   id: string;
@@ -52,7 +54,8 @@ export class PointsHistory {
           : this.fromLedger(customer, provider),
       ),
     );
-    return parts.flat().sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    // At the same time, the later id first (vendors number their lines: "10" after "9").
+    return parts.flat().sort((a, b) => b.at.getTime() - a.at.getTime() || ID_ORDER.compare(b.id, a.id));
   }
 
   private async fromProvider(customer: Customer, provider: LoyaltyProvider): Promise<PointsHistoryEntry[]> {
@@ -71,8 +74,9 @@ export class PointsHistory {
   }
 
   /**
-   * A purchase spent the points of its COMMIT row and earned what its order keeps; a refund gave back the
-   * points of its REFUND row. Only moves the provider has (applied) count.
+   * A purchase spent the points of its COMMIT row and earned what its order keeps (listed after the
+   * spending, at the same time); a refund gave back the points of its REFUND row. Only moves the provider
+   * has (applied) count.
    */
   private async fromLedger(customer: Customer, provider: LoyaltyProvider): Promise<PointsHistoryEntry[]> {
     const rows = await this.ledger.customerMoves(customer.id, provider.instanceId, this.limit);
@@ -89,12 +93,12 @@ export class PointsHistory {
         if (row.orderPointsEarned > 0)
           entries.push({
             ...base,
-            id: `${row.id}:earned`,
+            id: `${row.id}:b-earned`,
             points: row.orderPointsEarned,
             reason: "earned on an order",
           });
         if (row.points > 0)
-          entries.push({ ...base, id: `${row.id}:spent`, points: -row.points, reason: "spent on an order" });
+          entries.push({ ...base, id: `${row.id}:a-spent`, points: -row.points, reason: "spent on an order" });
       } else if (row.points > 0) {
         entries.push({ ...base, id: `${row.id}:returned`, points: row.points, reason: "given back by a refund" });
       }

@@ -17,6 +17,9 @@ import {
   PAGE_SIZE,
 } from "./wire.ts";
 
+/** Bonus-history line ids are numbers in the example ("1", "2"): "10" comes after "9". */
+const LINE_ORDER = new Intl.Collator("en", { numeric: true });
+
 export const options = z.object({
   /** How long bonus-group rules are cached; they change rarely and every calculation needs them. */
   rulesTtlSeconds: z.number().int().min(0).max(86_400).default(300),
@@ -129,7 +132,7 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
           orderRef,
         };
       })
-      .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : -1));
+      .sort((a, b) => b.at.getTime() - a.at.getTime() || LINE_ORDER.compare(b.id, a.id));
   }
 
   private async mustFind(phone: string): Promise<Port.LoyaltyAccount> {
