@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEMO_CUSTOMERS } from "../../src/simulators/posiflora/state.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { sseEvents } from "../support/sse.ts";
-import { asService, useDemoGateway } from "../support/test-gateway.ts";
+import { asService, startTestGateway, type TestGateway, useDemoGateway } from "../support/test-gateway.ts";
 
 /**
  * Points that move outside the gateway (a correction by the shop's staff, a purchase at the till) reach
@@ -36,11 +36,11 @@ const ME = `query Me($s: ID!) {
   }
 }`;
 
-function subscribe(headers: Record<string, string>, shopId: string) {
+function subscribe(headers: Record<string, string>, shopId: string, t: TestGateway = gw.t) {
   const url = `http://gateway.test/graphql?query=${encodeURIComponent(BALANCE_SUBSCRIPTION)}&variables=${encodeURIComponent(JSON.stringify({ s: shopId }))}`;
   const controller = new AbortController();
   const events = Promise.resolve(
-    gw.t.gateway.yoga.fetch(url, { headers: { accept: "text/event-stream", ...headers }, signal: controller.signal }),
+    t.gateway.yoga.fetch(url, { headers: { accept: "text/event-stream", ...headers }, signal: controller.signal }),
   ).then((res) => sseEvents(res));
   return {
     next: async () => (await (await events)()).data.loyaltyBalanceChanged,
@@ -164,9 +164,9 @@ describe("Integrations: a linked QR token gives a balance", () => {
 
     const stream = subscribe(buyer.headers, shopId);
     expect((await stream.next()).loyalty[0]).toMatchObject({ balance: client.balance });
-    // Wait until the watch has its first reading, then the balance moves at the vendor (a sale at its till).
-    const reads = () => gw.t.gateway.simulators!.integrations.handler.requests.count("POST", "/calculate/bonus");
-    while (reads() < 2) await new Promise((r) => setTimeout(r, 5));
+    // The watch's reading before the change is its baseline, and tells nobody; then the balance moves at
+    // the vendor (a sale at its till).
+    expect(await gw.t.gateway.balanceWatch.readWatched()).toEqual({ read: 1, told: 0 });
     const was = client.balance;
     client.balance += 75;
     expect(await gw.t.gateway.balanceWatch.readWatched()).toMatchObject({ told: 1 });
@@ -199,4 +199,33 @@ describe("Integrations: a linked QR token gives a balance", () => {
     );
     expect(nodes.every((n: { source: string }) => n.source === "GATEWAY")).toBe(true);
   });
+});
+
+describe("the watch on its own timers (started with the gateway's jobs)", () => {
+  it("sends a change in the shop at Posiflora and at BonusPlus without anyone polling by hand", async () => {
+    const t = await startTestGateway({ BALANCE_FEED_SECONDS: "1", BALANCE_READ_SECONDS: "1" });
+    try {
+      const sims = t.gateway.simulators!;
+      const atPosiflora = await miniAppCustomer(t, "demo-posiflora", "+79001234567");
+      const atBonusPlus = await miniAppCustomer(t, "demo-bonusplus", "+79001234567");
+      const posiflora = subscribe(atPosiflora.headers, "demo-posiflora", t);
+      const bonusplus = subscribe(atBonusPlus.headers, "demo-bonusplus", t);
+      const pfBefore = (await posiflora.next()).loyalty[0].balance as number;
+      const bpBefore = (await bonusplus.next()).loyalty[0].balance as number;
+      // A reading before the change, so the timer's next one sees the change whatever its phase.
+      await t.gateway.balanceWatch.readWatched();
+
+      // The shop's clock runs an hour ahead, so the change is after wherever the feed's first look put its cursor.
+      sims.posiflora.handler.state.advance(3600);
+      sims.posiflora.handler.state.adjust(anna.id, 55);
+      sims.bonusplus.handler.state.customer("79001234567").balance += 25;
+
+      expect((await posiflora.next()).loyalty[0]).toMatchObject({ balance: pfBefore + 55 });
+      expect((await bonusplus.next()).loyalty[0]).toMatchObject({ balance: bpBefore + 25 });
+      await posiflora.close();
+      await bonusplus.close();
+    } finally {
+      await t.close();
+    }
+  }, 15_000);
 });
