@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MyPointsHistoryDocument } from "../../generated/graphql/graphql.ts";
 import { DEMO_CUSTOMERS } from "../../src/simulators/posiflora/state.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { sseEvents } from "../support/sse.ts";
@@ -16,19 +17,13 @@ const BALANCE_SUBSCRIPTION = `subscription B($s: ID!) {
   loyaltyBalanceChanged(shopId: $s) { phone loyalty { __typename ... on LoyaltyAccount { balance provider { id } } } }
 }`;
 
-const HISTORY = `query H($s: ID!, $first: Int, $after: String) {
-  myPointsHistory(shopId: $s, first: $first, after: $after) {
-    __typename
-    ... on QueryMyPointsHistorySuccess {
-      data {
-        totalCount
-        pageInfo { hasNextPage endCursor }
-        edges { node { source points at reason orderId vendorOrderId provider { id } } }
-      }
-    }
-    ... on Error { code message }
-  }
-}`;
+/** The Mini App's own document (schema/operations), so it runs under TRUSTED_DOCUMENTS too. */
+const history = async (headers: Record<string, string>, shopId: string, first?: number, after?: string | null) => {
+  const r = await gw.t.run(MyPointsHistoryDocument, { shopId, first, after }, headers);
+  const result = r.data?.myPointsHistory;
+  if (result?.__typename !== "QueryMyPointsHistorySuccess") throw new Error(JSON.stringify(r));
+  return result.data;
+};
 
 const ME = `query Me($s: ID!) {
   me(shopId: $s) {
@@ -81,10 +76,8 @@ describe("Posiflora: changes in the shop reach the buyer", () => {
     // Polling again tells nobody: the balance the feed lists again has not moved.
     expect((await gw.t.gateway.balanceWatch.pollFeeds()).changed).toBe(0);
 
-    const history = (await (await gw.t.post(HISTORY, { s: "demo-posiflora" }, buyer.headers)).json()).data
-      .myPointsHistory;
-    expect(history.__typename).toBe("QueryMyPointsHistorySuccess");
-    const [latest] = history.data.edges.map((e: { node: unknown }) => e.node);
+    const mine = await history(buyer.headers, "demo-posiflora");
+    const latest = mine.edges[0]!.node;
     expect(latest).toMatchObject({
       source: "PROVIDER",
       points: -120,
@@ -108,17 +101,12 @@ describe("Posiflora: changes in the shop reach the buyer", () => {
     const accrued = gw.t.gateway.simulators!.posiflora.handler.state.orders.get(order.id)!.accrued;
     expect(accrued).toBeGreaterThan(0);
 
-    const page1 = (await (await gw.t.post(HISTORY, { s: "demo-posiflora", first: 1 }, buyer.headers)).json()).data
-      .myPointsHistory.data;
+    const page1 = await history(buyer.headers, "demo-posiflora", 1);
     expect(page1.totalCount).toBe(2);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    expect(page1.edges[0].node).toMatchObject({ source: "PROVIDER", points: accrued, vendorOrderId: order.id });
-    const page2 = (
-      await (
-        await gw.t.post(HISTORY, { s: "demo-posiflora", first: 1, after: page1.pageInfo.endCursor }, buyer.headers)
-      ).json()
-    ).data.myPointsHistory.data;
-    expect(page2.edges[0].node).toMatchObject({ source: "PROVIDER", points: -40, vendorOrderId: order.id });
+    expect(page1.edges[0]!.node).toMatchObject({ source: "PROVIDER", points: accrued, vendorOrderId: order.id });
+    const page2 = await history(buyer.headers, "demo-posiflora", 1, page1.pageInfo.endCursor);
+    expect(page2.edges[0]!.node).toMatchObject({ source: "PROVIDER", points: -40, vendorOrderId: order.id });
     expect(page2.pageInfo.hasNextPage).toBe(false);
   });
 
@@ -189,15 +177,15 @@ describe("Integrations: a linked QR token gives a balance", () => {
     const earned = completed.data.pointsEarned as number;
     expect(earned).toBeGreaterThan(0);
 
-    const history = (await (await gw.t.post(HISTORY, { s: shopId }, buyer.headers)).json()).data.myPointsHistory.data;
-    const nodes = history.edges.map((e: { node: { source: string; points: number; orderId: string } }) => e.node);
+    const mine = await history(buyer.headers, shopId);
+    const nodes = mine.edges.map((e) => e.node);
     expect(nodes).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ source: "GATEWAY", points: -30, orderId: order.id, reason: "spent on an order" }),
         expect.objectContaining({ source: "GATEWAY", points: earned, orderId: order.id, reason: "earned on an order" }),
       ]),
     );
-    expect(nodes.every((n: { source: string }) => n.source === "GATEWAY")).toBe(true);
+    expect(nodes.every((n) => n.source === "GATEWAY")).toBe(true);
   });
 });
 
