@@ -28,8 +28,10 @@ interface Watched {
  * expiry) and tells the customers' subscribers.
  *
  * - Providers with a feed (`capabilities.balanceFeed`) are asked for the customers changed since a stored
- *   cursor; every such customer linked to a Telegram user is told. The cursor starts at the first look
- *   (the past is not announced). A customer whose balance the feed shows unchanged (a new name) is not told.
+ *   cursor; every such customer linked to a Telegram user is told. The cursor starts at the first look,
+ *   on the gateway's clock (the past is not announced; a vendor clock behind it hides that gap's changes,
+ *   once), and then follows the vendor's own times. A customer whose balance the feed shows unchanged (a
+ *   new name) is not told.
  * - Elsewhere the balance is read (the provider's cheapest documented read, `balance`) at an interval,
  *   only for customers with an open subscription, and a change is told.
  *
