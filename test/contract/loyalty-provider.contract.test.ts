@@ -52,6 +52,10 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
     const account = await provider.findCustomer(known);
     expect(account).toMatchObject({ phone: subject.knownPhone, balance: await balance() });
     expect(Number.isSafeInteger(account!.balance)).toBe(true);
+    if (!provider.capabilities.lookupBy.includes("PHONE")) {
+      // An id the vendor no longer knows is nobody, not an error.
+      expect(await provider.findCustomer({ phone: subject.knownPhone, externalId: "no-such-client" })).toBeNull();
+    }
   });
 
   it("lists the customers changed since a time where it declares balanceFeed, or says it cannot", async () => {
