@@ -26,6 +26,7 @@ const OPERATIONS: Array<[string, string]> = [
   ["/v1/customers", "get"],
   ["/v1/customers", "post"],
   ["/v1/customers/{id}", "patch"],
+  ["/v1/customers/{id}/bonus-history", "get"],
   ["/v1/bonus-groups/{id}", "get"],
   ["/v1/orders", "get"],
   ["/v1/orders", "post"],
@@ -129,7 +130,9 @@ export function posifloraSubset(source: Obj): string {
   }
 
   function responseHasPageMeta(op: Obj): boolean {
-    const ok = (op.responses as Obj | undefined)?.["200"] as Obj | undefined;
+    let ok = (op.responses as Obj | undefined)?.["200"] as Obj | undefined;
+    // A shared response (`#/components/responses/...`) is read where it is defined.
+    if (ok && typeof ok.$ref === "string") ok = pointer(source, ok.$ref) as Obj;
     const content = ok?.content as Obj | undefined;
     const media = (content?.["application/vnd.api+json"] ?? content?.["application/json"]) as Obj | undefined;
     let schema = media?.schema as Json;

@@ -4,6 +4,7 @@ import type { LedgerRecovery } from "./domain/recovery.ts";
 import type { CheckoutExpiry } from "./domain/checkout-expiry.ts";
 import type { ShopDirectory } from "./domain/shop-directory.ts";
 import type { StatusSync } from "./domain/status-sync.ts";
+import type { BalanceWatch } from "./domain/balance-watch.ts";
 import type { SwrCache } from "./cache/swr-cache.ts";
 import type { Logger } from "./server/logger.ts";
 import type { createSimulators } from "./simulators/registry.ts";
@@ -25,6 +26,7 @@ export interface Gateway {
   statusSync: StatusSync;
   /** Expires checkouts left unplaced past their shop's time. */
   expiry: CheckoutExpiry;
+  balanceWatch: BalanceWatch;
   catalogWatch: CatalogWatch;
   cache: SwrCache;
   /** The configured shops and their providers, as built at boot. */
@@ -49,6 +51,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     recovery: domain.recovery,
     statusSync: domain.statusSync,
     expiry: domain.expiry,
+    balanceWatch: domain.balanceWatch,
     catalogWatch: domain.catalogWatch,
     cache: infra.cache,
     shops: infra.shops,

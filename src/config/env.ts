@@ -87,6 +87,10 @@ const envSchema = z.object({
   STATUS_SYNC_SECONDS: z.coerce.number().int().min(0).default(10),
   /** How often unplaced checkouts past their shop's checkoutTtlMinutes are expired; 0 turns the sweeper off. */
   CHECKOUT_EXPIRY_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** How often providers with a balance feed (Posiflora) are asked for customers changed elsewhere; 0 turns it off. */
+  BALANCE_FEED_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** How often other providers' balances are read for customers with an open loyaltyBalanceChanged; 0 turns it off. */
+  BALANCE_READ_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Shared secrets of providers that push webhooks, as JSON: {"posiflora": "..."}. */
   WEBHOOK_SECRETS: z
     .string()

@@ -10,6 +10,8 @@ export type AccountResult =
 export interface AccountKey {
   provider: LoyaltyProvider;
   phone: string;
+  /** The provider's id for the customer, for providers that cannot find one by phone alone. */
+  externalId?: string;
 }
 
 /**
@@ -19,13 +21,13 @@ export interface AccountKey {
  */
 export function createAccountLoader(): DataLoader<AccountKey, AccountResult, string> {
   return new DataLoader<AccountKey, AccountResult, string>((keys) => Promise.all(keys.map((key) => lookup(key))), {
-    cacheKeyFn: (k) => `${k.provider.instanceId}\u0000${k.phone}`,
+    cacheKeyFn: (k) => `${k.provider.instanceId}\u0000${k.phone}\u0000${k.externalId ?? ""}`,
   });
 }
 
-async function lookup({ provider, phone }: AccountKey): Promise<AccountResult> {
+async function lookup({ provider, phone, externalId }: AccountKey): Promise<AccountResult> {
   try {
-    return { provider, account: await provider.findCustomer({ phone }) };
+    return { provider, account: await provider.findCustomer({ phone, ...(externalId ? { externalId } : {}) }) };
   } catch (error) {
     const typed =
       error instanceof ProviderError

@@ -101,8 +101,11 @@ export class CustomerService {
   async remember(scope: RequestScope, customer: Customer, provider: LoyaltyProvider, account: LoyaltyAccount) {
     await this.links.saveProviderRef(customer.id, provider.instanceId, account.externalId);
     // This request already has the account; a later lookup by phone may not get it from this provider.
-    const key = { provider, phone: customer.phone };
-    scope.accounts.clear(key).prime(key, { provider, account });
+    for (const key of [
+      { provider, phone: customer.phone },
+      { provider, phone: customer.phone, externalId: account.externalId },
+    ])
+      scope.accounts.clear(key).prime(key, { provider, account });
   }
 
   /** The Mini App user's own customer in a shop, or null until they link a phone. */
@@ -148,9 +151,17 @@ export class CustomerService {
    * Every loyalty account of the customer, one per provider of the shop, fetched in parallel; only for
    * a viewer who may read the customer (a key that may only link a phone reads no balance).
    */
-  async accounts(scope: RequestScope, shop: Shop, phone: string): Promise<AccountResult[]> {
+  async accounts(scope: RequestScope, shop: Shop, phone: string, customerId?: string): Promise<AccountResult[]> {
     await this.authorize(scope, shop.id, phone);
-    return Promise.all(shop.loyalty.map((provider) => scope.accounts.load({ provider, phone })));
+    // A provider that finds nobody by phone finds our customer by the id it gave us (a linked QR token).
+    const byRef = shop.loyalty.some((p) => !p.capabilities.lookupBy.includes("PHONE"));
+    const refs = byRef && customerId ? await this.links.providerRefs(customerId) : new Map<string, string>();
+    return Promise.all(
+      shop.loyalty.map((provider) => {
+        const externalId = provider.capabilities.lookupBy.includes("PHONE") ? undefined : refs.get(provider.instanceId);
+        return scope.accounts.load({ provider, phone, ...(externalId ? { externalId } : {}) });
+      }),
+    );
   }
 
   /** The phone a request may act for: the viewer's own for a Mini App user, the given one for a service. */
@@ -173,7 +184,8 @@ export class CustomerService {
     return phone;
   }
 
-  private async authorize(scope: RequestScope, shopId: string, phone: string): Promise<void> {
+  /** Refuses a viewer who may not read this customer: a service without customers:read, another Mini App user. */
+  async authorize(scope: RequestScope, shopId: string, phone: string): Promise<void> {
     if (scope.viewer.kind === "anonymous") throw new AccessError("UNAUTHENTICATED", "sign in to look up customers");
     if (!(await this.canRead(scope, shopId, phone)))
       throw new AccessError("FORBIDDEN", "you may not read this customer");

@@ -1,6 +1,7 @@
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
+import type { BalanceEvents } from "../domain/balance-watch.ts";
 import type { OrderEvents } from "../domain/order-events.ts";
 import type { ProductSyncProgress } from "../domain/product-sync.ts";
 import type { OrderRecord } from "../domain/order.ts";
@@ -9,7 +10,8 @@ import type { OrderRecord } from "../domain/order.ts";
 export type Topics = {
   "order:status": [orderId: string, event: { orderId: string; status: string }];
   "orders:viewer": [telegramUserId: string, event: { orderId: string; shopId: string }];
-  "balance:customer": [customerId: string, event: { customerId: string; shopId: string }];
+  /** `origin: "watch"`: learnt by the balance watch (a move made elsewhere); otherwise a move the gateway made. */
+  "balance:customer": [customerId: string, event: { customerId: string; shopId: string; origin?: "watch" }];
   "productSync:shop": [shopId: string, event: ProductSyncProgress];
 };
 
@@ -43,5 +45,17 @@ export function orderEventsOn(pubsub: GatewayPubSub): OrderEvents {
       if (order.customerId)
         pubsub.publish("balance:customer", order.customerId, { customerId: order.customerId, shopId: order.shopId });
     },
+  };
+}
+
+/** The domain's BalanceEvents port (changes learnt by the balance watch), published on the pubsub. */
+export function balanceEventsOn(pubsub: GatewayPubSub): BalanceEvents {
+  return {
+    changed: (customer) =>
+      pubsub.publish("balance:customer", customer.id, {
+        customerId: customer.id,
+        shopId: customer.shopId,
+        origin: "watch",
+      }),
   };
 }

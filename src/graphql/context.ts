@@ -14,6 +14,8 @@ import type { GatewayPubSub } from "../events/pubsub.ts";
 import type { RequestScope } from "../domain/request-scope.ts";
 import type { ShopDirectory } from "../domain/shop-directory.ts";
 import type { Logger } from "../domain/ports/logger.port.ts";
+import type { BalanceWatch } from "../domain/balance-watch.ts";
+import type { PointsHistory } from "../domain/points-history.ts";
 
 export interface Services {
   shops: ShopDirectory;
@@ -30,6 +32,8 @@ export interface Services {
   productSync: ProductSync;
   pubsub: GatewayPubSub;
   idempotency: Idempotency;
+  balanceWatch: BalanceWatch;
+  pointsHistory: PointsHistory;
 }
 
 export interface GraphQLContext {

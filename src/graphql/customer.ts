@@ -31,7 +31,7 @@ export const CustomerRef = builder.loadableObject("Customer", {
 });
 
 function accounts(c: Customer, ctx: GraphQLContext) {
-  return ctx.services.customers.accounts(ctx.scope, ctx.services.shops.get(c.shopId), c.phone);
+  return ctx.services.customers.accounts(ctx.scope, ctx.services.shops.get(c.shopId), c.phone, c.id);
 }
 
 builder.asEntity(CustomerRef, {

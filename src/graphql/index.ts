@@ -4,6 +4,7 @@ import "./errors.ts";
 import "./shop.ts";
 import "./loyalty-account.ts";
 import "./customer.ts";
+import "./points-history.ts";
 import "./phone-verification.ts";
 import "./customer-registration.ts";
 import "./promotion.ts";

@@ -56,7 +56,7 @@ builder.subscriptionField("loyaltyBalanceChanged", (t) =>
   t.field({
     type: CustomerRef,
     description:
-      "The Mini App user's customer, with fresh loyalty accounts, now and whenever a purchase or refund moves their points.",
+      "The Mini App user's customer, with fresh loyalty accounts, now and whenever their points move: a purchase or refund through the gateway, or a change made elsewhere (in the shop, by staff, an expiry) once the gateway learns it (see README, Balances that move elsewhere).",
     authScopes: { miniApp: true },
     args: { shopId: t.arg.id({ required: true }) },
     subscribe: (_root, { shopId }, ctx) => balances(ctx, String(shopId)),
@@ -64,14 +64,47 @@ builder.subscriptionField("loyaltyBalanceChanged", (t) =>
   }),
 );
 
-async function* balances(ctx: GraphQLContext, shopId: string): AsyncGenerator<Customer> {
-  const me = await ctx.services.customers.me(ctx.scope, shopId);
-  if (!me) throw new NotFoundError("CUSTOMER_NOT_FOUND", "link a phone first");
-  const events = ctx.services.pubsub.subscribe("balance:customer", me.id);
-  yield me;
-  for await (const _event of events) {
-    // Resolvers read the accounts through ctx.scope; a new scope per event means fresh provider calls.
-    ctx.scope = createRequestScope(ctx.scope.viewer);
-    yield me;
-  }
+/**
+ * The generator waits for the next event inside `for await`, where a `return` would wait for that event
+ * too; ending the events and the watch at once lets a closed subscription stop reading balances now.
+ */
+function balances(ctx: GraphQLContext, shopId: string): AsyncIterableIterator<Customer> {
+  let end = () => {};
+  const source = (async function* (): AsyncGenerator<Customer> {
+    const me = await ctx.services.customers.me(ctx.scope, shopId);
+    if (!me) throw new NotFoundError("CUSTOMER_NOT_FOUND", "link a phone first");
+    const events = ctx.services.pubsub.subscribe("balance:customer", me.id);
+    // While the subscription is open, balances changed outside the gateway are looked for too.
+    const watch = ctx.services.balanceWatch.watch(me);
+    end = () => {
+      watch.stop();
+      void events.return?.(undefined);
+    };
+    try {
+      yield me;
+      for await (const event of events) {
+        // A move the gateway made is read again by the watch, so that it is not announced twice.
+        if (event.origin !== "watch") watch.refresh();
+        // Resolvers read the accounts through ctx.scope; a new scope per event means fresh provider calls.
+        ctx.scope = createRequestScope(ctx.scope.viewer);
+        yield me;
+      }
+    } finally {
+      watch.stop();
+    }
+  })();
+  return {
+    next: () => source.next(),
+    return: () => {
+      end();
+      return source.return(undefined);
+    },
+    throw: (error?: unknown) => {
+      end();
+      return source.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }

@@ -19,6 +19,13 @@ const Capabilities = builder.objectRef<LoyaltyCapabilities>("LoyaltyCapabilities
     profileUpdate: t.exposeBoolean("profileUpdate", { description: "Edits a customer's profile (updateMyProfile)" }),
     coupons: t.exposeBoolean("coupons", { description: "Takes promo codes with the cart (coupons)" }),
     productImport: t.exposeBoolean("productImport"),
+    balanceFeed: t.exposeBoolean("balanceFeed", {
+      description:
+        "Lists customers changed since a time, so balance changes made elsewhere are learnt for every linked customer",
+    }),
+    pointsHistory: t.exposeBoolean("pointsHistory", {
+      description: "Keeps a history of points moves (myPointsHistory shows it; elsewhere the gateway's own ledger)",
+    }),
   }),
 });
 

@@ -21,6 +21,7 @@ export const VENDOR_ROOT_FIELDS = [
   "Query.customer",
   "Query.customerByQrToken",
   "Query.me",
+  "Query.myPointsHistory",
   "Query.loyaltyCalculation",
   "Query.catalog",
   "Query.product",
@@ -46,6 +47,7 @@ export const VENDOR_ROOT_FIELDS = [
 export const VENDOR_NESTED_FIELDS = [
   "Customer.loyalty",
   "Customer.name",
+  "Customer.pointsHistory",
   "Catalog.categories",
   "Catalog.products",
   "Category.products",

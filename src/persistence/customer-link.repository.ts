@@ -42,6 +42,13 @@ export class PrismaCustomerLinkRepository implements CustomerLinkRepository {
     return this.db.customerLink.findMany({ where: { id: { in: [...ids] } }, select });
   }
 
+  findLinked(shopId: string, phones: readonly string[]): Promise<CustomerLinkRecord[]> {
+    return this.db.customerLink.findMany({
+      where: { shopId, phone: { in: [...phones] }, telegramUserId: { not: null } },
+      select,
+    });
+  }
+
   findByTelegramUser(shopId: string, telegramUserId: string): Promise<CustomerLinkRecord | null> {
     return this.db.customerLink.findUnique({ where: { shopId_telegramUserId: { shopId, telegramUserId } }, select });
   }

@@ -62,6 +62,20 @@ export class PrismaLedgerRepository implements LedgerRepository {
       .then((rows) => rows.map(toRecord));
   }
 
+  async customerMoves(
+    customerId: string,
+    providerInstanceId: string,
+    limit: number,
+  ): Promise<Array<LedgerRecord & { orderPointsEarned: number }>> {
+    const rows = await this.db.ledgerEntry.findMany({
+      where: { providerInstanceId, kind: { in: ["COMMIT", "REFUND"] }, order: { customerId } },
+      include: { order: { select: { pointsEarned: true } } },
+      orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+      take: limit,
+    });
+    return rows.map(({ order, ...row }) => ({ ...toRecord(row), orderPointsEarned: order.pointsEarned }));
+  }
+
   async countByState(): Promise<Record<string, number>> {
     const groups = await this.db.ledgerEntry.groupBy({ by: ["state"], _count: { _all: true } });
     return Object.fromEntries(groups.map((g) => [g.state, g._count._all]));

@@ -30,6 +30,8 @@ function spec(
       profileUpdate: false,
       coupons: false,
       productImport: false,
+      balanceFeed: false,
+      pointsHistory: false,
       ...capabilities,
     },
     behaviour: {

@@ -104,6 +104,8 @@ export function defineLoyaltyModule<Options>(spec: LoyaltyModuleSpec<Options>): 
           (spec.capabilities.lookupBy.includes("PHONE")
             ? async (customer) => (await adapter.findCustomer(customer))?.balance ?? null
             : () => Promise.resolve(null)),
+        changedCustomers: adapter.changedCustomers?.bind(adapter) ?? unsupported("list of changed customers"),
+        pointsHistory: adapter.pointsHistory?.bind(adapter) ?? unsupported("points history"),
       };
       return Object.assign(adapter, {
         adapter: spec.id,
@@ -150,6 +152,8 @@ function assertMethods(spec: LoyaltyModuleSpec<unknown>, adapter: LoyaltyAdapter
     ["phoneVerification", c.phoneVerification, Boolean(adapter.sendCode || adapter.checkCode)],
     ["registration", c.registration, Boolean(adapter.registerCustomer)],
     ["profileUpdate", c.profileUpdate, Boolean(adapter.updateCustomer)],
+    ["balanceFeed", c.balanceFeed, Boolean(adapter.changedCustomers)],
+    ["pointsHistory", c.pointsHistory, Boolean(adapter.pointsHistory)],
   ];
   for (const [name, declared, present] of agree) {
     if (declared !== present)

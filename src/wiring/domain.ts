@@ -27,7 +27,9 @@ import { LedgerRecovery } from "../domain/recovery.ts";
 import { StatusSync } from "../domain/status-sync.ts";
 import { StatusFollowUp } from "../domain/status-follow-up.ts";
 import { CheckoutExpiry } from "../domain/checkout-expiry.ts";
-import { orderEventsOn } from "../events/pubsub.ts";
+import { BalanceWatch } from "../domain/balance-watch.ts";
+import { PointsHistory } from "../domain/points-history.ts";
+import { balanceEventsOn, orderEventsOn } from "../events/pubsub.ts";
 import type { Services } from "../graphql/context.ts";
 import { PrismaAttentionRepository } from "../persistence/attention.repository.ts";
 import { PrismaCustomerLinkRepository } from "../persistence/customer-link.repository.ts";
@@ -50,6 +52,7 @@ export interface Domain {
   followUp: StatusFollowUp;
   expiry: CheckoutExpiry;
   catalogWatch: CatalogWatch;
+  balanceWatch: BalanceWatch;
   /** Signs and checks initData and signed contacts: the bot's token, or the demo's. */
   botToken: string;
 }
@@ -108,8 +111,16 @@ export function buildDomain(infra: Infrastructure): Domain {
   const fulfilment = new FulfilmentService({ shops, process, access, transitions, orders: orderRepo });
   const followUp = new StatusFollowUp({ fulfilment, attention, orders: orderRepo, shops, logger });
   const expiry = new CheckoutExpiry({ shops, orders: orderRepo, process, attention, logger });
-  const statusSync = new StatusSync({ shops, followUp, cursors: new PrismaSyncCursorRepository(db), logger });
+  const cursors = new PrismaSyncCursorRepository(db);
+  const statusSync = new StatusSync({ shops, followUp, cursors, logger });
   metrics.watch({ attention: () => attention.countOpen(), statusLag: () => statusSync.lag() });
+  const balanceWatch = new BalanceWatch({
+    shops,
+    links: customerLinks,
+    cursors,
+    events: balanceEventsOn(pubsub),
+    logger,
+  });
   const botToken = env.TELEGRAM_BOT_TOKEN ?? (env.demo ? env.DEMO_BOT_TOKEN : randomBytes(32).toString("hex"));
   const services: Services = {
     shops,
@@ -143,6 +154,8 @@ export function buildDomain(infra: Infrastructure): Domain {
     ),
     pubsub,
     idempotency: new Idempotency(new PrismaIdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000),
+    balanceWatch,
+    pointsHistory: new PointsHistory(shops, customers, ledgerRepo),
   };
   return {
     services,
@@ -161,6 +174,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     followUp,
     expiry,
     catalogWatch: new CatalogWatch(catalog, logger),
+    balanceWatch,
     botToken,
   };
 }

@@ -46,6 +46,61 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
     }
   });
 
+  it("reads the balance, and finds the customer by phone once their id at the provider is known", async () => {
+    const known = await customer();
+    expect(await provider.balance(known)).toBe(await balance());
+    const account = await provider.findCustomer(known);
+    expect(account).toMatchObject({ phone: subject.knownPhone, balance: await balance() });
+    expect(Number.isSafeInteger(account!.balance)).toBe(true);
+    if (!provider.capabilities.lookupBy.includes("PHONE")) {
+      // An id the vendor no longer knows is nobody, not an error.
+      expect(await provider.findCustomer({ phone: subject.knownPhone, externalId: "no-such-client" })).toBeNull();
+    }
+  });
+
+  it("lists the customers changed since a time where it declares balanceFeed, or says it cannot", async () => {
+    // After the state was made (its customers' updatedAt), before the change the test makes.
+    const since = new Date(Date.now() + 1).toISOString();
+    if (!provider.capabilities.balanceFeed) {
+      expect((await providerError(() => provider.changedCustomers(since, 1))).code).toBe("UNSUPPORTED_BY_PROVIDER");
+      return;
+    }
+    const before = await balance();
+    subject.moveInShop!(sim, subject.knownPhone, -25, 3600);
+    const pages: Array<Awaited<ReturnType<LoyaltyProvider["changedCustomers"]>>> = [];
+    for (let page: number | null = 1; page !== null; page = pages.at(-1)!.next)
+      pages.push(await provider.changedCustomers(since, page));
+    const changed = pages.flatMap((p) => p.customers);
+    expect(changed).toEqual([
+      expect.objectContaining({ phone: subject.knownPhone, balance: before - 25, externalId: expect.any(String) }),
+    ]);
+    expect(Date.parse(changed[0]!.updatedAt)).toBeGreaterThan(Date.now() + 3000_000);
+    // From the change's own time, it is listed again (the cursor is inclusive); from after it, nothing is.
+    expect((await provider.changedCustomers(changed[0]!.updatedAt, 1)).customers).toHaveLength(1);
+    const later = new Date(Date.parse(changed[0]!.updatedAt) + 1000).toISOString();
+    expect((await provider.changedCustomers(later, 1)).customers).toEqual([]);
+  });
+
+  it("tells the points history where it declares pointsHistory, or says it cannot", async () => {
+    if (!provider.capabilities.pointsHistory) {
+      expect((await providerError(() => provider.pointsHistory({ phone: subject.knownPhone }))).code).toBe(
+        "UNSUPPORTED_BY_PROVIDER",
+      );
+      return;
+    }
+    expect(await provider.pointsHistory({ phone: subject.unknownPhone })).toBeNull();
+    const orderId = randomUUID();
+    const cart = cartFor(subject, subject.knownPhone, 30);
+    await commit({ orderId, customer: await customer(), cart, idempotencyKey: `${orderId}:commit` });
+    subject.moveInShop?.(sim, subject.knownPhone, 12, 60);
+    const history = await provider.pointsHistory(await customer());
+    expect(history).toEqual([
+      expect.objectContaining({ points: 12, orderRef: null }),
+      expect.objectContaining({ points: -30, orderRef: orderId }),
+    ]);
+    expect(history![0]!.at.getTime()).toBeGreaterThan(history![1]!.at.getTime());
+  });
+
   it("calculates a cart without points: exact integer totals", async () => {
     const c = await provider.calculate(cartFor(subject, subject.knownPhone));
     expect(c.lines).toHaveLength(subject.lines.length);

@@ -41,6 +41,11 @@ export interface ContractSubject {
   accruesAtCommit?: boolean;
   /** Sets up what a commit needs at the vendor, such as the order it pays (Posiflora). Idempotent. */
   beforeCommit?: (sim: Simulator, orderId: string, phone: string, cart: Cart) => void;
+  /**
+   * Moves a customer's points in the shop, outside the API (a staff correction), after moving the vendor's
+   * clock `advanceSeconds` ahead; for providers with a balance feed.
+   */
+  moveInShop?: (sim: Simulator, phone: string, points: number, advanceSeconds: number) => void;
   /** QR tokens by phone, for providers that find customers by token only. */
   tokens?: Record<string, string>;
   /** The known customer's loyalty card, where the provider looks up by CARD. */
@@ -198,6 +203,11 @@ export const SUBJECTS: ContractSubject[] = [
       (sim as unknown as { state: PosifloraState }).state.setStatus(orderId, "done");
     },
     accruesAtCommit: false,
+    moveInShop: (sim, phone, points, advanceSeconds) => {
+      const state = (sim as unknown as { state: PosifloraState }).state;
+      state.advance(advanceSeconds);
+      state.adjust(state.search(phone)[0]!.id, points);
+    },
     beforeCommit: (sim, orderId, phone, cart) => {
       const state = (sim as unknown as { state: PosifloraState }).state;
       if (state.orders.has(orderId)) return;

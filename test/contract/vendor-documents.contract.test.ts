@@ -347,6 +347,51 @@ describe("posiflora: only declared parameters and documented fields", () => {
     expect([...stamps].sort((a, b) => a - b)).toEqual(stamps);
   });
 
+  it("serves changed customers by day and the bonus history as declared, and refuses what they do not declare", async () => {
+    const login = await sim(
+      new Request("http://posiflora.test/api/v1/sessions", {
+        method: "POST",
+        headers: { "content-type": "application/vnd.api+json" },
+        body: JSON.stringify({
+          data: { type: "sessions", attributes: { username: "docs-user", password: "docs-password" } },
+        }),
+      }),
+    );
+    const token = ((await login.json()) as { data: { attributes: { accessToken: string } } }).data.attributes
+      .accessToken;
+    const get = async (path: string) => {
+      const res = await sim(
+        new Request(`http://posiflora.test/api${path}`, { headers: { authorization: `Bearer ${token}` } }),
+      );
+      return { status: res.status, body: await res.json() };
+    };
+    const anna = state.search("79001234567")[0]!;
+    state.adjust(anna.id, -20);
+    const day = anna.updatedAt.slice(0, 10);
+
+    const list = await get(`/v1/customers?filter%5BupdatedAt%5D%5Bfrom%5D=${day}&page%5Bnumber%5D=1&page%5Bsize%5D=2`);
+    expect(list.status).toBe(200);
+    expect(list.body.meta.page).toEqual({ number: 1, size: 2, last: Math.ceil(list.body.meta.total / 2) });
+    expect(list.body.data.length).toBeLessThanOrEqual(2);
+    const history = await get(`/v1/customers/${anna.id}/bonus-history`);
+    expect(history.status).toBe(200);
+    expect(history.body).toMatchObject({
+      meta: { total: 1, pageNumber: 1 },
+      data: [
+        { type: "customer-bonus-history-lines", attributes: { amount: -20, admin: true, createdAt: anna.updatedAt } },
+      ],
+    });
+    expectNoViolations(sim);
+
+    // The bonus history declares no paging, and the customers' updatedAt filter is a date, not a time.
+    expect((await get(`/v1/customers/${anna.id}/bonus-history?page%5Bsize%5D=10`)).status).toBe(400);
+    expectViolations(sim, { kind: "query", detail: "page[size]" });
+    const at = encodeURIComponent(anna.updatedAt);
+    expect((await get(`/v1/customers?filter%5BupdatedAt%5D%5Bfrom%5D=${at}`)).status).toBe(400);
+    expectViolations(sim, { kind: "query", detail: "filter[updatedAt][from]" });
+    expect((await get(`/v1/customers/no-such-customer/bonus-history`)).status).toBe(404);
+  });
+
   it("reads stock from the newest warehouse movement, without the undeclared `sort`, across pages", async () => {
     const item = demoItemId("author-tender");
     const catalog = system.catalog!;

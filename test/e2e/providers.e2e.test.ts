@@ -42,9 +42,10 @@ describe("every provider through the same GraphQL API (demo mode)", () => {
   });
 
   it("says UNSUPPORTED_BY_PROVIDER on the account of a provider that cannot look up by phone", async () => {
+    // Nobody has shown this customer's QR token yet, so the gateway has no id_client for the phone.
     const res = await gw.t.run(
       CustomerByPhoneDocument,
-      { shopId: "demo-integrations", phone: DEMO_PHONES.integrations.regular },
+      { shopId: "demo-integrations", phone: DEMO_PHONES.integrations.small },
       asService(),
     );
     if (res.data?.customer.__typename !== "QueryCustomerSuccess") throw new Error(JSON.stringify(res));
@@ -53,6 +54,20 @@ describe("every provider through the same GraphQL API (demo mode)", () => {
       code: "UNSUPPORTED_BY_PROVIDER",
       providerId: "demo-integrations",
     });
+  });
+
+  it("finds that provider's account by phone once a QR token gave the customer's id", async () => {
+    const shopId = "demo-integrations";
+    const token = await gw.t.run(
+      CustomerByQrTokenDocument,
+      { shopId, token: DEMO_QR_TOKENS.integrations.small },
+      asService(),
+    );
+    expect(token.data?.customerByQrToken.__typename).toBe("QueryCustomerByQrTokenSuccess");
+    const res = await gw.t.run(CustomerByPhoneDocument, { shopId, phone: DEMO_PHONES.integrations.small }, asService());
+    if (res.data?.customer.__typename !== "QueryCustomerSuccess") throw new Error(JSON.stringify(res));
+    const client = gw.t.gateway.simulators!.integrations.handler.state.clients.get("cl-502")!;
+    expect(res.data.customer.data.loyalty[0]).toMatchObject({ __typename: "LoyaltyAccount", balance: client.balance });
   });
 
   it.each(demo)("$adapter prices a cart with points", async ({ shopId, adapter }) => {

@@ -10,6 +10,8 @@ export interface CustomerLinkRepository {
   providerRefs(customerId: string): Promise<Map<string, string>>;
   findByIds(ids: readonly string[]): Promise<CustomerLinkRecord[]>;
   findByTelegramUser(shopId: string, telegramUserId: string): Promise<CustomerLinkRecord | null>;
+  /** The shop's customers with these phones who are linked to a Telegram user. */
+  findLinked(shopId: string, phones: readonly string[]): Promise<CustomerLinkRecord[]>;
   /** Notes that the customer agreed to join the loyalty programme (the first time counts). */
   recordConsent(customerId: string, at: Date): Promise<void>;
   /** Links the Telegram user to the phone, moving the link off any other phone of the same shop. */

@@ -15,6 +15,15 @@ export interface LedgerRepository {
   forOrder(orderId: string): Promise<LedgerRecord[]>;
   get(id: string): Promise<LedgerRecord | null>;
   byKey(idempotencyKey: string): Promise<LedgerRecord | null>;
+  /**
+   * The COMMIT and REFUND rows of one customer's orders at one provider instance, newest first, each with
+   * the points its order earned (a purchase's accrual is kept on the order, not on its row).
+   */
+  customerMoves(
+    customerId: string,
+    providerInstanceId: string,
+    limit: number,
+  ): Promise<Array<LedgerRecord & { orderPointsEarned: number }>>;
   /** How many rows are in each state, for the metrics. */
   countByState(): Promise<Record<string, number>>;
   /** NEEDS_ATTENTION rows: a person must check the vendor's books. Oldest first. */

@@ -25,6 +25,8 @@ export interface LoyaltyProvider extends Omit<LoyaltyAdapter, OptionalMethod> {
   registerCustomer(profile: CustomerProfile): Promise<LoyaltyAccount>;
   updateCustomer(customer: CustomerQuery, profile: CustomerProfile): Promise<LoyaltyAccount>;
   balance(customer: CustomerQuery): Promise<number | null>;
+  changedCustomers(since: string | null, page: number): Promise<ChangedCustomers>;
+  pointsHistory(customer: CustomerQuery): Promise<ProviderPointsEntry[] | null>;
 }
 
 /** Methods an adapter leaves out where its vendor lacks the capability; the bound provider refuses them. */
@@ -38,7 +40,9 @@ export type OptionalMethod =
   | "checkCode"
   | "registerCustomer"
   | "updateCustomer"
-  | "balance";
+  | "balance"
+  | "changedCustomers"
+  | "pointsHistory";
 
 /** What an adapter class implements; identity, capabilities and behaviour come from its module. */
 export interface LoyaltyAdapter {
@@ -98,6 +102,22 @@ export interface LoyaltyAdapter {
    * @example await provider.balance?.({ phone: "79001234567", externalId: "502" }) // 150
    */
   balance?(customer: CustomerQuery): Promise<number | null>;
+
+  /**
+   * The customers whose record changed at the vendor since `since` (the newest `updatedAt` a caller
+   * kept, or null for a first look), a page at a time, with their balance now; only where
+   * `capabilities.balanceFeed`. Changes made elsewhere (a purchase in the shop, an admin's correction,
+   * expiry) are learnt from it.
+   * @example await provider.changedCustomers?.("2026-12-07T04:00:00Z", 1) // { customers: [...], next: null }
+   */
+  changedCustomers?(since: string | null, page: number): Promise<ChangedCustomers>;
+
+  /**
+   * The vendor's record of the customer's points moves, newest first (`capabilities.pointsHistory`);
+   * `null` where the vendor does not know the customer.
+   * @example await provider.pointsHistory?.({ phone: "79001234567" }) // [{ points: -120, reason: "…" }]
+   */
+  pointsHistory?(customer: CustomerQuery): Promise<ProviderPointsEntry[] | null>;
 
   /**
    * Prices a cart: per-line discounts, points earned, the most points redeemable, and the effect of
@@ -214,6 +234,39 @@ export interface LoyaltyCapabilities {
   /** The vendor takes promo codes with a calculation and the purchase (`Cart.coupons`). */
   coupons: boolean;
   productImport: boolean;
+  /** The vendor lists customers changed since a time (changedCustomers); elsewhere balances are read per subscriber. */
+  balanceFeed: boolean;
+  /** The vendor keeps a history of a customer's points moves (pointsHistory); elsewhere the gateway's ledger is shown. */
+  pointsHistory: boolean;
+}
+
+export interface ChangedCustomers {
+  customers: ChangedCustomer[];
+  /** The next page to ask for, or null after the last. */
+  next: number | null;
+}
+
+export interface ChangedCustomer {
+  externalId: string;
+  /** E.164 digits. */
+  phone: string;
+  /** Spendable points now. */
+  balance: number;
+  /** The vendor's time of the change, as it wrote it (the caller's next `since`). */
+  updatedAt: string;
+}
+
+/** One move of a customer's points in the vendor's books. */
+export interface ProviderPointsEntry {
+  /** The vendor's id for the move. */
+  id: string;
+  /** Signed: positive added, negative taken. */
+  points: number;
+  at: Date;
+  /** What the vendor says of it, where it says anything. */
+  reason: string | null;
+  /** The vendor's order it belongs to, where it names one. */
+  orderRef: string | null;
 }
 
 /** What a customer tells about themselves when they join or edit their profile. */

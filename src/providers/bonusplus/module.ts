@@ -19,6 +19,8 @@ export const bonusPlusModule = defineLoyaltyModule({
     profileUpdate: true,
     coupons: true,
     productImport: true,
+    balanceFeed: false,
+    pointsHistory: false,
   },
   requiresOrderSystem: null,
   behaviour: {

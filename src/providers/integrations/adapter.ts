@@ -26,15 +26,42 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
     private readonly opts: Options,
   ) {}
 
-  /** No documented call returns a profile for a phone; customers are found by their QR token. */
-  findCustomer(): Promise<Port.LoyaltyAccount | null> {
-    return Promise.reject(
-      new ProviderError(
+  /**
+   * No documented call returns a profile for a phone, so a customer is found by phone only once their
+   * QR token was linked and the gateway keeps their `id_client` (`customer.externalId`). Their account is
+   * then the dry run of `calculate/bonus` (see `balance`): the points they can spend, and nothing the
+   * dry run does not tell (no name, rates or tier). Without the id: UNSUPPORTED_BY_PROVIDER.
+   */
+  async findCustomer(query: Port.CustomerQuery): Promise<Port.LoyaltyAccount | null> {
+    if (!query.externalId) {
+      throw new ProviderError(
         "UNSUPPORTED_BY_PROVIDER",
-        "this provider finds customers by QR token only (customerByQrToken)",
+        "this provider finds customers by QR token only (customerByQrToken, or linkMyLoyaltyToken)",
         this.instanceId,
-      ),
-    );
+      );
+    }
+    let spendable: number;
+    try {
+      spendable = await this.spendable(query.externalId);
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === "CUSTOMER_NOT_FOUND") return null;
+      throw error;
+    }
+    return {
+      externalId: query.externalId,
+      phone: query.phone,
+      name: null,
+      balance: spendable,
+      pendingBalance: 0,
+      tier: null,
+      nextTier: null,
+      amountToNextTier: null,
+      earnRateBp: null,
+      discountRateBp: null,
+      maxRedeemRateBp: null,
+      redeemBlocked: false,
+      redeemMultiple: 1,
+    };
   }
 
   /**
@@ -137,11 +164,14 @@ export class IntegrationsAdapter implements Port.LoyaltyAdapter {
    * client's id.
    */
   async balance(customer: Port.CustomerQuery): Promise<number | null> {
-    if (!customer.externalId) return null;
+    return customer.externalId ? this.spendable(customer.externalId) : null;
+  }
+
+  private async spendable(idClient: string): Promise<number> {
     const probe = await this.http.request({
       method: "POST",
       path: "calculate/bonus",
-      body: { id_client: customer.externalId, outlet_id: this.opts.outletId, total: 1_000_000 },
+      body: { id_client: idClient, outlet_id: this.opts.outletId, total: 1_000_000 },
       schema: bonusCalcWire,
       idempotent: true,
     });

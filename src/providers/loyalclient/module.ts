@@ -19,6 +19,8 @@ export const loyalClientModule = defineLoyaltyModule({
     profileUpdate: false,
     coupons: false,
     productImport: false,
+    balanceFeed: false,
+    pointsHistory: false,
   },
   requiresOrderSystem: null,
   behaviour: {

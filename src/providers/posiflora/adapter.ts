@@ -5,7 +5,20 @@ import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
 import { calculateByRules, type GroupRules, phoneMatches, stableId, toAccount, toRules } from "./mapper.ts";
 import { createWithOwnId } from "./client.ts";
 import { fullPhone, PosifloraCustomers } from "./customers.ts";
-import { anyDocument, bonusGroupWire, type CustomerResource, JSON_API, orderWire } from "./wire.ts";
+import { decimalToPoints } from "../../domain/money.ts";
+import {
+  anyDocument,
+  bonusGroupWire,
+  bonusHistoryWire,
+  changedCustomersWire,
+  type CustomerResource,
+  JSON_API,
+  orderWire,
+  PAGE_SIZE,
+} from "./wire.ts";
+
+/** Bonus-history line ids are numbers in the example ("1", "2"): "10" comes after "9". */
+const LINE_ORDER = new Intl.Collator("en", { numeric: true });
 
 export const options = z.object({
   /** How long bonus-group rules are cached; they change rarely and every calculation needs them. */
@@ -63,6 +76,63 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
     if (!found) throw new ProviderError("CUSTOMER_NOT_FOUND", "no Posiflora customer with this phone", this.instanceId);
     await this.customers.rename(found, profile.name);
     return this.mustFind(query.phone);
+  }
+
+  /**
+   * `GET /v1/customers?filter[updatedAt][from]=<date>`, a page at a time. The filter is a date (the
+   * operation declares `format: date`), read in a time zone the document does not name, so the day
+   * before `since` is asked for and the customers changed at or after `since` are kept by their own
+   * `updatedAt`. `since` is required: a first look without one would list every customer.
+   */
+  async changedCustomers(since: string | null, page: number): Promise<Port.ChangedCustomers> {
+    const from = Date.parse(since ?? "");
+    if (Number.isNaN(from)) throw new Error(`changedCustomers needs a time to start from, not ${since}`);
+    const day = new Date(from - 86_400_000).toISOString().slice(0, 10);
+    const wire = await this.http.request({
+      method: "GET",
+      path: "v1/customers",
+      query: { "filter[updatedAt][from]": day, "page[number]": page, "page[size]": PAGE_SIZE },
+      schema: changedCustomersWire,
+      idempotent: true,
+    });
+    const customers = wire.data
+      .filter((c) => Date.parse(c.attributes.updatedAt) >= from && c.attributes.status !== "deleted")
+      .map((c) => ({
+        externalId: c.id,
+        phone: fullPhone(c),
+        balance: c.attributes.currentPoints == null ? 0 : decimalToPoints(c.attributes.currentPoints),
+        updatedAt: c.attributes.updatedAt,
+      }));
+    const last = wire.meta?.page?.last;
+    return { customers, next: (last != null ? page < last : wire.data.length === PAGE_SIZE) ? page + 1 : null };
+  }
+
+  /**
+   * `GET /v1/customers/{id}/bonus-history`: signed `amount`s with `admin` ("Added by admin") and the
+   * order they belong to. The operation declares no paging parameter, so the lines it answers with are
+   * all the gateway can read.
+   */
+  async pointsHistory(query: Port.CustomerQuery): Promise<Port.ProviderPointsEntry[] | null> {
+    const id = query.externalId ?? (await this.customers.byPhone(query.phone))?.id;
+    if (!id) return null;
+    const wire = await this.http.request({
+      method: "GET",
+      path: `v1/customers/${encodeURIComponent(id)}/bonus-history`,
+      schema: bonusHistoryWire,
+      idempotent: true,
+    });
+    return wire.data
+      .map((line) => {
+        const orderRef = line.relationships?.order?.data?.id ?? null;
+        return {
+          id: line.id,
+          points: decimalToPoints(line.attributes.amount),
+          at: new Date(line.attributes.createdAt),
+          reason: line.attributes.admin ? "changed by the shop's staff" : orderRef ? "an order" : null,
+          orderRef,
+        };
+      })
+      .sort((a, b) => b.at.getTime() - a.at.getTime() || LINE_ORDER.compare(b.id, a.id));
   }
 
   private async mustFind(phone: string): Promise<Port.LoyaltyAccount> {

@@ -23,6 +23,8 @@ export const posifloraLoyaltyModule = defineLoyaltyModule({
     profileUpdate: true,
     coupons: false,
     productImport: false,
+    balanceFeed: true,
+    pointsHistory: true,
   },
   requiresOrderSystem: "posiflora",
   behaviour: {

@@ -32,6 +32,7 @@ export const customerResource = z.object({
     currentPoints: decimal.nullish(),
     spentPoints: decimal.nullish(),
     status: z.enum(["on", "off", "deleted"]).nullish(),
+    updatedAt: z.string().nullish(),
   }),
   relationships: z.object({ bonusGroup: relationship }).partial().nullish(),
 });
@@ -58,6 +59,46 @@ export const customersWire = z.object({
 });
 
 export const bonusGroupWire = z.object({ data: bonusGroupResource });
+
+const pageMeta = z
+  .object({
+    page: z
+      .object({ number: z.number().int(), size: z.number().int(), last: z.number().int().nullish() })
+      .partial()
+      .nullish(),
+  })
+  .passthrough()
+  .nullish();
+
+/** `GET /v1/customers` with `filter[updatedAt]`: every customer carries its `updatedAt`. */
+export const changedCustomersWire = z.object({
+  data: z.array(
+    customerResource.extend({ attributes: customerResource.shape.attributes.extend({ updatedAt: z.string() }) }),
+  ),
+  meta: pageMeta,
+});
+
+const bonusHistoryLine = z.object({
+  id: z.string(),
+  type: z.literal("customer-bonus-history-lines"),
+  attributes: z.object({
+    amount: decimal,
+    admin: z.boolean().nullish(),
+    createdAt: z.string(),
+  }),
+  relationships: z
+    .object({ order: z.object({ data: z.object({ id: z.string(), type: z.string() }).nullish() }).nullish() })
+    .nullish(),
+});
+
+/**
+ * `GET /v1/customers/{id}/bonus-history`. The schema types `data` as one line, but the operation's example
+ * (and its `meta.total`) give a list; both are read.
+ */
+export const bonusHistoryWire = z.object({
+  data: z.union([z.array(bonusHistoryLine), bonusHistoryLine.transform((line) => [line])]),
+  meta: z.object({ total: z.number().int().nullish(), pageNumber: z.number().int().nullish() }).passthrough().nullish(),
+});
 
 export const orderResource = z.object({
   id: z.string(),
@@ -95,15 +136,7 @@ export const orderWire = z.object({
 });
 export const orderListWire = z.object({
   data: z.array(orderResource.extend({ attributes: orderResource.shape.attributes.extend({ updatedAt: z.string() }) })),
-  meta: z
-    .object({
-      page: z
-        .object({ number: z.number().int(), size: z.number().int(), last: z.number().int().nullish() })
-        .partial()
-        .nullish(),
-    })
-    .passthrough()
-    .nullish(),
+  meta: pageMeta,
 });
 export const anyDocument = z.unknown();
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decimalToPoints } from "../../domain/money.ts";
 import { ProviderError } from "../../domain/errors.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import type * as Port from "../../domain/ports/loyalty-provider.port.ts";
@@ -42,6 +43,17 @@ export class RkeeperAdapter implements Port.LoyaltyAdapter {
     if (!found) return null;
     if (progress instanceof Error) throw progress;
     return toAccount(guest.phone, found, progress);
+  }
+
+  /**
+   * The cheapest documented read of a balance: the guest's `progress` comes only with `orders/calculate`,
+   * so an empty order is priced (one call, where findCustomer also asks `guests/get`). Null where the
+   * answer carries no progress.
+   */
+  async balance({ phone }: Port.CustomerQuery): Promise<number | null> {
+    const wire = await this.calculateOrder({ openedAt: new Date().toISOString(), items: [] }, this.guest(phone), false);
+    const progress = wire.loyalty.details.bonuses?.progress;
+    return progress ? decimalToPoints(progress.balance) : null;
   }
 
   async calculate(cart: Port.Cart): Promise<Port.Calculation> {

@@ -19,6 +19,8 @@ export const rkeeperModule = defineLoyaltyModule({
     profileUpdate: false,
     coupons: true,
     productImport: false,
+    balanceFeed: false,
+    pointsHistory: false,
   },
   requiresOrderSystem: null,
   behaviour: {

@@ -9,7 +9,15 @@ import { json, readJson, Router } from "../kit/router.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
 import { noteViolation } from "../kit/violations.ts";
 import { addCatalogControls, addCatalogRoutes } from "./catalog-routes.ts";
-import { type BonusGroup, type Customer, JsonApiError, type Order, type OrderSource, PosifloraState } from "./state.ts";
+import {
+  type BonusGroup,
+  type BonusHistoryLine,
+  type Customer,
+  JsonApiError,
+  type Order,
+  type OrderSource,
+  PosifloraState,
+} from "./state.ts";
 
 /**
  * The operations of the vendor's OpenAPI document (2022_16-v2) that the gateway calls, cut out of the
@@ -85,6 +93,22 @@ const customerResource = (c: Customer) => ({
   },
   relationships: { bonusGroup: { data: c.bonusGroupId ? { type: "bonus-groups", id: c.bonusGroupId } : null } },
 });
+
+const historyLineResource = (l: BonusHistoryLine) => ({
+  type: "customer-bonus-history-lines",
+  id: l.id,
+  attributes: { amount: l.amount, admin: l.admin, createdAt: l.createdAt },
+  relationships: { order: { data: l.orderId ? { type: "orders", id: l.orderId } : null } },
+  links: { self: `/customer-bonus-history-lines/${l.id}` },
+});
+
+/** A page of a list: `page[number]` and `page[size]` (at most 100), with `meta.page`. */
+function paged<T>(q: URLSearchParams, all: T[]) {
+  const number = Math.max(1, Number(q.get("page[number]") ?? 1));
+  const size = Math.min(100, Math.max(1, Number(q.get("page[size]") ?? 20)));
+  const last = Math.max(1, Math.ceil(all.length / size));
+  return { items: all.slice((number - 1) * size, number * size), page: { number, size, last } };
+}
 
 const groupResource = (g: BonusGroup) => ({
   type: "bonus-groups",
@@ -307,9 +331,16 @@ export function createPosifloraSimulator(options: {
       "GET",
       "/customers",
       authed((req) => {
-        const url = new URL(req.url);
-        const found = state.search(url.searchParams.get("search") ?? "").filter((c) => c.status !== "deleted");
-        const include = url.searchParams.get("include")?.split(",") ?? [];
+        const q = new URL(req.url).searchParams;
+        // `filter[updatedAt]` is a date (`format: date`): customers updated on those days, in UTC.
+        const from = q.get("filter[updatedAt][from]");
+        const to = q.get("filter[updatedAt][to]");
+        const all = state
+          .search(q.get("search") ?? "")
+          .filter((c) => c.status !== "deleted")
+          .filter((c) => (!from || c.updatedAt.slice(0, 10) >= from) && (!to || c.updatedAt.slice(0, 10) <= to));
+        const { items: found, page } = paged(q, all);
+        const include = q.get("include")?.split(",") ?? [];
         const groups = include.includes("bonusGroup")
           ? [...new Set(found.map((c) => c.bonusGroupId).filter((g): g is string => !!g))].map((g) =>
               groupResource(state.groups.get(g)!),
@@ -318,7 +349,7 @@ export function createPosifloraSimulator(options: {
         return doc({
           data: found.map(customerResource),
           ...(groups.length ? { included: groups } : {}),
-          meta: { total: found.length },
+          meta: { total: all.length, page },
         });
       }),
     )
@@ -356,7 +387,7 @@ export function createPosifloraSimulator(options: {
         );
         const customer = state.customer(id!);
         if (b.data.attributes.title) customer.title = b.data.attributes.title;
-        customer.updatedAt = new Date().toISOString();
+        customer.updatedAt = state.now().toISOString();
         return doc({ data: customerResource(customer) });
       }),
     )
@@ -371,6 +402,18 @@ export function createPosifloraSimulator(options: {
         return doc({
           data: all.slice((number - 1) * size, number * size).map(orderSourceResource),
           meta: { page: { number, size }, total: all.length, revision: 0 },
+        });
+      }),
+    )
+    .on(
+      "GET",
+      "/customers/:id/bonus-history",
+      // The operation declares no paging parameter: every line is one page, oldest first as the example.
+      authed((_req, { id }) => {
+        const lines = state.history.get(state.customer(id!).id) ?? [];
+        return doc({
+          meta: { total: lines.length, pageNumber: 1, pageSize: lines.length },
+          data: lines.map(historyLineResource),
         });
       }),
     )
@@ -495,15 +538,10 @@ export function createPosifloraSimulator(options: {
       authed((req) => {
         const q = new URL(req.url).searchParams;
         const from = q.get("filter[updatedAt][from]");
-        const number = Math.max(1, Number(q.get("page[number]") ?? 1));
-        const size = Math.min(100, Math.max(1, Number(q.get("page[size]") ?? 20)));
         // No `sort` is documented for this list; it comes in the order the orders were made.
         const all = [...state.orders.values()].filter((o) => !from || Date.parse(o.updatedAt) >= Date.parse(from));
-        const last = Math.max(1, Math.ceil(all.length / size));
-        return doc({
-          data: all.slice((number - 1) * size, number * size).map(orderResource),
-          meta: { page: { number, size, last }, total: all.length },
-        });
+        const { items, page } = paged(q, all);
+        return doc({ data: items.map(orderResource), meta: { page, total: all.length } });
       }),
     )
     .on(
@@ -580,6 +618,39 @@ export function createPosifloraSimulator(options: {
         return json({ data: orderResource(state.editLines(id!, lines)) });
       }),
     )
+    // The vendor's clock: every time Posiflora writes (updatedAt, bonus history) moves with it.
+    .on("POST", "/clock", async (req) => {
+      const b = z
+        .object({
+          advanceSeconds: z
+            .number()
+            .int()
+            .positive()
+            .max(366 * 86_400),
+        })
+        .safeParse(await readJson(req));
+      if (!b.success) return json({ error: b.error.message }, 400);
+      state.advance(b.data.advanceSeconds);
+      return json({ now: state.now().toISOString() });
+    })
+    // Points moved in the shop, not through the API (staff's correction, a sale at the till, an expiry).
+    .on("POST", "/customers/:id/points", async (req, { id }) => {
+      const b = z
+        .object({
+          amount: z
+            .number()
+            .int()
+            .refine((n) => n !== 0, "not zero"),
+        })
+        .safeParse(await readJson(req));
+      if (!b.success) return json({ error: b.error.message }, 400);
+      try {
+        return json({ data: customerResource(state.adjust(id!, b.data.amount)) });
+      } catch (error) {
+        if (error instanceof JsonApiError) return json({ error: error.detail }, error.status);
+        throw error;
+      }
+    })
     .on(
       "POST",
       "/orders/:id/status",

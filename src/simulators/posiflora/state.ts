@@ -15,6 +15,15 @@ export interface Customer {
   updatedAt: string;
 }
 
+/** A line of a customer's bonus history: signed points, by staff (`admin`) or by an order. */
+export interface BonusHistoryLine {
+  id: string;
+  amount: number;
+  admin: boolean;
+  orderId: string | null;
+  createdAt: string;
+}
+
 export interface BonusGroup {
   id: string;
   title: string;
@@ -137,15 +146,32 @@ export class PosifloraState {
   groups = new Map<string, BonusGroup>();
   orders = new Map<string, Order>();
   orderSources = new Map<string, OrderSource>();
+  /** Bonus history by customer id, oldest first. */
+  history = new Map<string, BonusHistoryLine[]>();
   readonly catalog: PosifloraCatalog;
   private docSeq = 1000;
+  private historySeq = 0;
+  /** How far the vendor's clock runs ahead of the real one (`POST /__sim/clock`). */
+  private offsetMs = 0;
 
-  constructor(private readonly now: () => Date = () => new Date()) {
-    this.catalog = new PosifloraCatalog(now);
+  constructor(private readonly clock: () => Date = () => new Date()) {
+    this.catalog = new PosifloraCatalog(() => this.now());
     this.reset();
   }
 
+  /** The vendor's time: the real clock plus what tests moved it by. */
+  now(): Date {
+    return new Date(this.clock().getTime() + this.offsetMs);
+  }
+
+  advance(seconds: number): void {
+    this.offsetMs += seconds * 1000;
+  }
+
   reset(): void {
+    this.offsetMs = 0;
+    this.history = new Map();
+    this.historySeq = 0;
     const at = this.now().toISOString();
     this.customers = new Map(DEMO_CUSTOMERS.map((c) => [c.id, { ...c, updatedAt: at }]));
     this.groups = new Map(DEMO_GROUPS.map((g) => [g.id, { ...g }]));
@@ -239,7 +265,7 @@ export class PosifloraState {
       const customer = order.customerId ? this.customers.get(order.customerId) : undefined;
       if (!customer || payment.bonusAmount > spent)
         throw new JsonApiError(422, "invalid_amount", "A return cannot give back more points than the order spent");
-      customer.currentPoints += payment.bonusAmount;
+      this.move(customer, payment.bonusAmount, { orderId });
       customer.spentPoints -= payment.bonusAmount;
       order.payments.push({ id, ...payment });
       this.touch(order);
@@ -250,7 +276,7 @@ export class PosifloraState {
       if (!customer) throw new JsonApiError(422, "NO_CUSTOMER", "Bonus payment needs an order customer");
       if (payment.bonusAmount > customer.currentPoints)
         throw new JsonApiError(422, "NOT_ENOUGH_POINTS", "Customer has not enough points");
-      customer.currentPoints -= payment.bonusAmount;
+      this.move(customer, -payment.bonusAmount, { orderId });
       customer.spentPoints += payment.bonusAmount;
       order.byBonuses = true;
     }
@@ -275,7 +301,7 @@ export class PosifloraState {
         );
         const money = Math.max(0, order.totalAmount - bonusPaid * 100);
         order.accrued = Math.floor(mulDivFloor(money, group.bonusRate * 100, 10_000) / 100);
-        customer.currentPoints += order.accrued;
+        this.move(customer, order.accrued, { orderId });
       }
     }
     this.touch(order);
@@ -334,13 +360,42 @@ export class PosifloraState {
         (a, p) => a + (p.paymentType === "payment" ? p.bonusAmount : p.paymentType === "return" ? -p.bonusAmount : 0),
         0,
       );
-      customer.currentPoints += spent - order.accrued;
+      this.move(customer, spent, { orderId });
+      this.move(customer, -order.accrued, { orderId });
       customer.spentPoints -= spent;
     }
     order.status = "returned";
     order.returned = true;
     this.touch(order);
     return order;
+  }
+
+  /**
+   * A change made in the shop, not through the API: staff add or take points (a correction, a purchase
+   * at the till, an expiry). A balance never goes below zero.
+   */
+  adjust(customerId: string, amount: number): Customer {
+    const customer = this.customer(customerId);
+    if (customer.currentPoints + amount < 0)
+      throw new JsonApiError(422, "invalid_amount", "A balance cannot go below zero");
+    this.move(customer, amount, { admin: true });
+    return customer;
+  }
+
+  /** Moves a customer's points and writes the line of their bonus history; the customer counts as updated. */
+  private move(customer: Customer, amount: number, by: { orderId?: string; admin?: boolean }): void {
+    if (amount === 0) return;
+    customer.currentPoints += amount;
+    customer.updatedAt = this.now().toISOString();
+    const lines = this.history.get(customer.id) ?? [];
+    lines.push({
+      id: String(++this.historySeq),
+      amount,
+      admin: by.admin ?? false,
+      orderId: by.orderId ?? null,
+      createdAt: customer.updatedAt,
+    });
+    this.history.set(customer.id, lines);
   }
 
   snapshot() {
