@@ -46,6 +46,8 @@ export interface MonthReport {
   openAtEnd: Record<string, number>;
   points: Record<string, { issued: number; spent: number; returned: number }>;
   shopBalanceChanges: number;
+  /** Customers the Posiflora feed reported changed elsewhere (the gateway's own moves included). */
+  balanceFeed: { told: number };
   faults: number;
   restarts: number;
   problems: string[];
@@ -147,6 +149,8 @@ export async function runMonth(o: MonthOptions): Promise<MonthReport> {
     RECOVERY_INTERVAL_SECONDS: "0",
     RECOVERY_STALE_SECONDS: "0",
     CATALOG_POLL_SECONDS: "0",
+    BALANCE_FEED_SECONDS: "0",
+    BALANCE_READ_SECONDS: "0",
     IDEMPOTENCY_TAKEOVER_SECONDS: "1",
   };
   const start = () => createGateway({ env, logger: createLogger("silent"), fetch });
@@ -166,6 +170,7 @@ export async function runMonth(o: MonthOptions): Promise<MonthReport> {
     openAtEnd: {},
     points: {},
     shopBalanceChanges: 0,
+    balanceFeed: { told: 0 },
     faults: 0,
     restarts: 0,
     problems: [],
@@ -417,6 +422,8 @@ export async function runMonth(o: MonthOptions): Promise<MonthReport> {
       }
       if (step % 36 === 5) fault();
       if (step % 72 === 40) shopBalanceChange();
+      // Balances changed in the shop reach linked customers' subscribers within the hour.
+      if (step % 6 === 0) report.balanceFeed.told += (await gateway.balanceWatch.pollFeeds()).changed;
       const ready = queue.filter((s) => s.at <= now).sort((a, b) => a.at - b.at || a.order - b.order);
       for (const s of ready) queue.splice(queue.indexOf(s), 1);
       for (const s of ready) await s.run();
@@ -495,9 +502,14 @@ export async function runMonth(o: MonthOptions): Promise<MonthReport> {
       p.returned += x.ledger
         .filter((e) => e.kind === "REFUND" && e.state === "SUCCEEDED")
         .reduce((a: number, e: any) => a + e.points, 0);
-      r.ledgerNeedsAttention += x.ledger.filter((e) => e.state === "NEEDS_ATTENTION").length;
-      if (!["COMPLETED", "CANCELLED", "REFUNDED", "PARTIALLY_REFUNDED"].includes(x.status))
+      const forPerson = x.ledger.filter((e) => e.state === "NEEDS_ATTENTION").length;
+      r.ledgerNeedsAttention += forPerson;
+      // Every script has run to its end: an order still open waits for staff, and they can see it.
+      if (!["COMPLETED", "CANCELLED", "REFUNDED", "PARTIALLY_REFUNDED"].includes(x.status)) {
         r.openAtEnd[x.status] = (r.openAtEnd[x.status] ?? 0) + 1;
+        if (!attention.has(x.id) && forPerson === 0)
+          r.problems.push(`${x.id}: ${x.status} at the end, in no queue staff read`);
+      }
       const unsettled = x.ledger.filter((e) => e.state === "PENDING" || e.state === "UNKNOWN");
       if (unsettled.length) r.problems.push(`${x.id}: ${unsettled.length} ledger rows unsettled`);
       const stale = at - Date.parse(x.updatedAt) > ttlMs;
