@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { signWebhook } from "../../src/auth/webhook-signature.ts";
 import { RETRY_RULES } from "../../src/domain/order-attention.ts";
-import type { BonusPlusState } from "../../src/simulators/bonusplus/state.ts";
-import type { PosifloraState } from "../../src/simulators/posiflora/state.ts";
 import { CreateOrderDocument } from "../../generated/graphql/graphql.ts";
 import { line, miniAppCustomer, pickup } from "../support/orders.ts";
 import { sseEvents } from "../support/sse.ts";
@@ -16,8 +14,8 @@ import { asService, useDemoGateway } from "../support/test-gateway.ts";
 const gw = useDemoGateway({ STATUS_SYNC_SECONDS: "0", CHECKOUT_EXPIRY_SECONDS: "0" });
 const posiflora = () => gw.t.gateway.simulators!.posiflora.handler;
 const bonusplus = () => gw.t.gateway.simulators!.bonusplus.handler;
-const bonusplusBooks = () => bonusplus().state as unknown as BonusPlusState;
-const posifloraBooks = () => posiflora().state as unknown as PosifloraState;
+const bonusplusBooks = () => bonusplus().state;
+const posifloraBooks = () => posiflora().state;
 
 function webhook(event: object) {
   const body = JSON.stringify(event);
