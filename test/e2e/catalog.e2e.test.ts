@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { sendWebhook } from "../support/webhooks.ts";
 import { describe, expect, it } from "vitest";
 import {
   CalculateCartDocument,
@@ -7,7 +8,6 @@ import {
   ProductDocument,
   StoresDocument,
 } from "../../generated/graphql/graphql.ts";
-import { signWebhook } from "../../src/auth/webhook-signature.ts";
 import { DEMO_ITEMS, demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { count } from "../support/db.ts";
 import { miniAppCustomer, pickup } from "../support/orders.ts";
@@ -121,17 +121,7 @@ describe("catalog, products and stores from Posiflora", () => {
     await simControl(`/catalog/items/${demoItemId("lily")}`, { price: 345_000 });
     expect(await price()).toMatchObject({ data: { price: { amount: seed("lily").price } } }); // still cached
 
-    const body = JSON.stringify({ id: randomUUID(), type: "catalog.changed" });
-    const ts = Math.floor(Date.now() / 1000);
-    const hook = await gw.t.gateway.yoga.fetch("http://gateway.test/webhooks/posiflora", {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-webhook-timestamp": String(ts),
-        "x-webhook-signature": signWebhook("demo-webhook-secret-000", ts, body),
-      },
-      body,
-    });
+    const hook = await sendWebhook(gw.t, "posiflora", { id: randomUUID(), type: "catalog.changed" });
     expect(await hook.json()).toMatchObject({
       accepted: true,
       invalidated: expect.arrayContaining(["demo-posiflora-orders"]),

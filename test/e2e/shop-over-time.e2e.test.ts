@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { signWebhook } from "../../src/auth/webhook-signature.ts";
+import { sendWebhook } from "../support/webhooks.ts";
 import { RETRY_RULES } from "../../src/domain/order-attention.ts";
 import { CreateOrderDocument } from "../../generated/graphql/graphql.ts";
 import { line, miniAppCustomer, pickup } from "../support/orders.ts";
@@ -17,19 +17,7 @@ const bonusplus = () => gw.t.gateway.simulators!.bonusplus.handler;
 const bonusplusBooks = () => bonusplus().state;
 const posifloraBooks = () => posiflora().state;
 
-function webhook(event: object) {
-  const body = JSON.stringify(event);
-  const ts = Math.floor(Date.now() / 1000);
-  return gw.t.gateway.yoga.fetch("http://gateway.test/webhooks/posiflora", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-webhook-timestamp": String(ts),
-      "x-webhook-signature": signWebhook("demo-webhook-secret-000", ts, body),
-    },
-    body,
-  });
-}
+const webhook = (event: object) => sendWebhook(gw.t, "posiflora", event);
 
 afterEach(() => vi.useRealTimers());
 

@@ -1,26 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { OrderByIdDocument } from "../../generated/graphql/graphql.ts";
-import { signWebhook } from "../../src/auth/webhook-signature.ts";
+import { sendWebhook } from "../support/webhooks.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { useDemoGateway } from "../support/test-gateway.ts";
 
 const gw = useDemoGateway({ STATUS_SYNC_SECONDS: "0" });
-const SECRET = "demo-webhook-secret-000";
 
-function send(provider: string, event: object, opts: { secret?: string; timestamp?: number } = {}) {
-  const body = JSON.stringify(event);
-  const ts = opts.timestamp ?? Math.floor(Date.now() / 1000);
-  return gw.t.gateway.yoga.fetch(`http://gateway.test/webhooks/${provider}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-webhook-timestamp": String(ts),
-      "x-webhook-signature": signWebhook(opts.secret ?? SECRET, ts, body),
-    },
-    body,
-  });
-}
+const send = (provider: string, event: object, opts: { secret?: string; timestamp?: number } = {}) =>
+  sendWebhook(gw.t, provider, event, opts);
 
 describe("POST /webhooks/:provider", () => {
   it("feeds a signed status event to the order, once per event id", async () => {
