@@ -41,6 +41,8 @@ export interface MonthReport {
   endLagSeconds: number;
   rssMb: { day1: number; last: number };
   heapMb: { day1: number; last: number };
+  /** RSS and heap after a full collection at the end of each day, in MB. */
+  daily: Array<{ rss: number; heap: number; external: number; heapTotal: number }>;
   /** Ledger rows left for a person (NEEDS_ATTENTION), and orders still open at the end, by status. */
   ledgerNeedsAttention: number;
   openAtEnd: Record<string, number>;
@@ -166,6 +168,7 @@ export async function runMonth(o: MonthOptions): Promise<MonthReport> {
     endLagSeconds: 0,
     rssMb: { day1: 0, last: 0 },
     heapMb: { day1: 0, last: 0 },
+    daily: [],
     ledgerNeedsAttention: 0,
     openAtEnd: {},
     points: {},
@@ -409,7 +412,7 @@ export async function runMonth(o: MonthOptions): Promise<MonthReport> {
 
   const perDay = o.orders / o.days;
   let placed = 0;
-  const restartEvery = o.restartEveryDays ?? 7;
+  const restartEvery = o.restartEveryDays ?? Number(process.env.SOAK_RESTART_DAYS ?? 7);
   for (let day = 0; day < o.days; day++) {
     for (let step = 0; step < (24 * 3600_000) / STEP_MS; step++) {
       now = START + day * 24 * 3600_000 + step * STEP_MS;
@@ -438,6 +441,13 @@ export async function runMonth(o: MonthOptions): Promise<MonthReport> {
     collectGarbage();
     const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
     const heap = Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
+    const mu = process.memoryUsage();
+    report.daily.push({
+      rss,
+      heap,
+      external: Math.round(mu.external / 1024 / 1024),
+      heapTotal: Math.round(mu.heapTotal / 1024 / 1024),
+    });
     if (day === 0) report.heapMb.day1 = heap;
     report.heapMb.last = heap;
     if (day === 0) report.rssMb.day1 = rss;
