@@ -12,7 +12,10 @@ export class RedisCacheStore implements CacheStore {
     url: string,
     private readonly prefix = "lg:cache:",
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // While Redis is away a command fails at once instead of waiting in a queue: the cache (SwrCache)
+    // then asks the vendor, and a request is not held up by a cache.
+    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
+    this.redis.on("error", () => {});
   }
 
   async get<T>(namespace: string, key: string): Promise<CacheEntry<T> | undefined> {

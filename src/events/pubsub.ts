@@ -1,6 +1,7 @@
-import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
-import { createPubSub } from "graphql-yoga";
+import { createPubSub, map, Repeater } from "graphql-yoga";
 import { Redis } from "ioredis";
+import type { Logger } from "../domain/ports/logger.port.ts";
+import { createResilientRedisEventTarget } from "./redis-event-target.ts";
 import type { OrderEvents } from "../domain/order-events.ts";
 import type { ProductSyncProgress } from "../domain/product-sync.ts";
 import type { OrderRecord } from "../domain/order.ts";
@@ -13,16 +14,52 @@ export type Topics = {
   "productSync:shop": [shopId: string, event: ProductSyncProgress];
 };
 
-export type GatewayPubSub = ReturnType<typeof createPubSub<Topics>>;
+export type GatewayPubSub = ReturnType<typeof createPubSub<Topics>> & {
+  /**
+   * Fires when the connection that carries other instances' events is back after a loss: events
+   * published meanwhile may be lost, so a subscriber reads its current state again.
+   */
+  resumed(): AsyncIterable<void>;
+};
+
+/**
+ * A subscription's events, and a `"resumed"` marker each time the event connection comes back.
+ */
+export function eventsOrResumed<T>(pubsub: GatewayPubSub, events: AsyncIterable<T>): AsyncIterable<T | "resumed"> {
+  return Repeater.merge([events, map(() => "resumed" as const)(pubsub.resumed())]) as AsyncIterable<T | "resumed">;
+}
 
 /** In-process without Redis; through Redis (one publishing and one subscribing connection) with it. */
-export function createGatewayPubSub(redisUrl?: string): { pubsub: GatewayPubSub; close(): Promise<void> } {
-  if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
+export function createGatewayPubSub(
+  redisUrl?: string,
+  logger?: Logger,
+): { pubsub: GatewayPubSub; close(): Promise<void> } {
+  const local = createPubSub<{ resumed: [] }>();
+  const resumed = () => local.subscribe("resumed") as AsyncIterable<void>;
+  if (!redisUrl) return { pubsub: Object.assign(createPubSub<Topics>(), { resumed }), close: async () => {} };
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  // Subscribing waits for Redis however long it is away; ioredis subscribes again on reconnect.
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+  const eventTarget = createResilientRedisEventTarget({
+    publishClient,
+    subscribeClient,
+    onError: (what, error) =>
+      logger?.warn("redis event bus: an event was not carried", {
+        what,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    onResumed: () => {
+      logger?.info("redis event bus: connection back; subscribers read their state again");
+      local.publish("resumed");
+    },
+  });
+  // ioredis reports every failed reconnect as an "error" event, to stderr when nobody listens; the
+  // losses that matter are logged above, once each.
+  const quiet = () => {};
+  publishClient.on("error", quiet);
+  subscribeClient.on("error", quiet);
   return {
-    pubsub: createPubSub<Topics>({ eventTarget }),
+    pubsub: Object.assign(createPubSub<Topics>({ eventTarget }), { resumed }),
     close: () => {
       publishClient.disconnect();
       subscribeClient.disconnect();

@@ -7,6 +7,7 @@ import { OrderRef } from "./order.ts";
 import { CustomerRef } from "./customer.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import type { Customer } from "../domain/customer.service.ts";
+import { eventsOrResumed } from "../events/pubsub.ts";
 
 builder.subscriptionField("orderStatusChanged", (t) =>
   t.field({
@@ -21,7 +22,8 @@ builder.subscriptionField("orderStatusChanged", (t) =>
 );
 
 async function* stream(ctx: GraphQLContext, orderId: string): AsyncGenerator<OrderRecord> {
-  const events = ctx.services.pubsub.subscribe("order:status", orderId);
+  // After a loss of the event connection the order is read again: a change published meanwhile is lost.
+  const events = eventsOrResumed(ctx.services.pubsub, ctx.services.pubsub.subscribe("order:status", orderId));
   // The current state first, so a reconnecting client catches up before it waits.
   yield await ctx.services.orders.watch(ctx.scope, orderId);
   for await (const _event of events) {
@@ -67,7 +69,7 @@ builder.subscriptionField("loyaltyBalanceChanged", (t) =>
 async function* balances(ctx: GraphQLContext, shopId: string): AsyncGenerator<Customer> {
   const me = await ctx.services.customers.me(ctx.scope, shopId);
   if (!me) throw new NotFoundError("CUSTOMER_NOT_FOUND", "link a phone first");
-  const events = ctx.services.pubsub.subscribe("balance:customer", me.id);
+  const events = eventsOrResumed(ctx.services.pubsub, ctx.services.pubsub.subscribe("balance:customer", me.id));
   yield me;
   for await (const _event of events) {
     // Resolvers read the accounts through ctx.scope; a new scope per event means fresh provider calls.

@@ -29,7 +29,9 @@ export class RedisCounterStore implements CounterStore {
   private readonly redis: Redis;
 
   constructor(url: string) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    // While Redis is away a count fails at once (the call is admitted) instead of waiting in a queue.
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.redis.on("error", () => {});
   }
 
   async add(key: string, by: number, windowMs: number): Promise<number> {
