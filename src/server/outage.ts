@@ -17,7 +17,7 @@ const ADAPTER_CONNECTION_KINDS = new Set([
  * crash shutdown, cannot connect now while starting), and the texts of the errors that carry none.
  */
 const CONNECTION_TEXT =
-  /Can't reach database server|Connection terminated|is not queryable|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|Code: `(08\d{3}|57P0[1-3])`|ECONNREFUSED|ECONNRESET|Connection is closed|Stream isn't writeable|Reached the max retries per request limit/;
+  /Can't reach database server|Connection terminated|is not queryable|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|Code: `(08\d{3}|57P0[1-3])`|ECONNREFUSED|ECONNRESET|Connection is closed|Redis is reconnecting|Stream isn't writeable|Reached the max retries per request limit/;
 
 /**
  * The gateway's own infrastructure (PostgreSQL through Prisma, Redis through ioredis) is unreachable:

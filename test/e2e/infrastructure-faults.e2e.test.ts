@@ -260,7 +260,9 @@ describe.skipIf(skipReason)(
         recoverMs: recoveredAt ? recoveredAt - up : null,
         readyzDown: ready.filter((r) => r.at > down + 300 && r.at < up).map((r) => r.status),
         readyzBackAfterMs: (ready.find((r) => r.at >= up && r.status === 200)?.at ?? NaN) - up,
-        slowestMs: Math.max(...calls.map((c) => c.end - c.start)),
+        slowestDuringOutageMs: Math.max(
+          ...calls.filter((c) => c.end >= down && c.start <= up).map((c) => c.end - c.start),
+        ),
       };
       process.stdout.write(`FAULTS POSTGRES ${JSON.stringify(figures)}\n`);
 
@@ -333,6 +335,9 @@ describe.skipIf(skipReason)(
         outageMs: up - down,
         callsDuringOutage: calls.filter((c) => c.end >= down && c.start <= up).length,
         outcomesDuringOutage: during,
+        slowestDuringOutageMs: Math.max(
+          ...calls.filter((c) => c.end >= down && c.start <= up).map((c) => c.end - c.start),
+        ),
         eventPublishedWhileDownSeenWhileDown: duringOutage,
         caughtUpAfterRestartMs: { sse: sseCaughtUp, ws: wsCaughtUp },
         eventAfterRestartDeliveredMs: deliveredAfterMs,
