@@ -1,4 +1,4 @@
-import { createPubSub, map, Repeater } from "graphql-yoga";
+import { createPubSub, Repeater } from "graphql-yoga";
 import { Redis } from "ioredis";
 import type { Logger } from "../domain/ports/logger.port.ts";
 import { createResilientRedisEventTarget } from "./redis-event-target.ts";
@@ -19,23 +19,32 @@ export type GatewayPubSub = ReturnType<typeof createPubSub<Topics>> & {
    * Fires when the connection that carries other instances' events is back after a loss: events
    * published meanwhile may be lost, so a subscriber reads its current state again.
    */
-  resumed(): AsyncIterable<void>;
+  resumed(): AsyncIterable<Resumed>;
 };
 
-/**
- * A subscription's events, and a `"resumed"` marker each time the event connection comes back.
- */
-export function eventsOrResumed<T>(pubsub: GatewayPubSub, events: AsyncIterable<T>): AsyncIterable<T | "resumed"> {
-  return Repeater.merge([events, map(() => "resumed" as const)(pubsub.resumed())]) as AsyncIterable<T | "resumed">;
+/** The event connection is back; `lostAt` is when it was lost (ms since the epoch). */
+export interface Resumed {
+  resumed: true;
+  lostAt: number;
 }
+
+/** A subscription's events, and a `Resumed` marker each time the event connection comes back. */
+export function eventsOrResumed<T extends object>(
+  pubsub: GatewayPubSub,
+  events: AsyncIterable<T>,
+): AsyncIterable<T | Resumed> {
+  return Repeater.merge([events, pubsub.resumed()]) as AsyncIterable<T | Resumed>;
+}
+
+export const isResumed = (event: object): event is Resumed => "resumed" in event;
 
 /** In-process without Redis; through Redis (one publishing and one subscribing connection) with it. */
 export function createGatewayPubSub(
   redisUrl?: string,
   logger?: Logger,
 ): { pubsub: GatewayPubSub; close(): Promise<void> } {
-  const local = createPubSub<{ resumed: [] }>();
-  const resumed = () => local.subscribe("resumed") as AsyncIterable<void>;
+  const local = createPubSub<{ resumed: [Resumed] }>();
+  const resumed = () => local.subscribe("resumed");
   if (!redisUrl) return { pubsub: Object.assign(createPubSub<Topics>(), { resumed }), close: async () => {} };
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   // Subscribing waits for Redis however long it is away; ioredis subscribes again on reconnect.
@@ -48,9 +57,11 @@ export function createGatewayPubSub(
         what,
         error: error instanceof Error ? error.message : String(error),
       }),
-    onResumed: () => {
-      logger?.info("redis event bus: connection back; subscribers read their state again");
-      local.publish("resumed");
+    onResumed: (lostAt) => {
+      logger?.info("redis event bus: connection back; subscribers read their state again", {
+        lostForMs: Date.now() - lostAt,
+      });
+      local.publish("resumed", { resumed: true, lostAt });
     },
   });
   // ioredis reports every failed reconnect as an "error" event, to stderr when nobody listens; the

@@ -14,11 +14,12 @@ export function createResilientRedisEventTarget(args: {
   publishClient: Redis;
   subscribeClient: Redis;
   onError: (what: string, error: unknown) => void;
-  onResumed: () => void;
+  /** `lostAt`: when the connection was lost (ms since the epoch). */
+  onResumed: (lostAt: number) => void;
 }): EventTarget {
   const { publishClient, subscribeClient, onError, onResumed } = args;
   const listeners = new Map<string, Set<Listener>>();
-  let lost = false;
+  let lostAt: number | null = null;
 
   subscribeClient.on("message", (channel: string, message: string) => {
     const callbacks = listeners.get(channel);
@@ -27,15 +28,16 @@ export function createResilientRedisEventTarget(args: {
     for (const callback of callbacks) callback(event);
   });
   subscribeClient.on("close", () => {
-    lost = true;
+    lostAt ??= Date.now();
   });
   subscribeClient.on("ready", () => {
-    if (!lost) return;
-    lost = false;
+    if (lostAt === null) return;
+    const since = lostAt;
+    lostAt = null;
     // ioredis re-subscribes what it knew; a topic first subscribed while Redis was away is added here.
     const topics = [...listeners.keys()];
     if (topics.length) subscribeClient.subscribe(...topics).catch((error: unknown) => onError("resubscribe", error));
-    onResumed();
+    onResumed(since);
   });
 
   return {

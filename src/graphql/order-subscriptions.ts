@@ -7,7 +7,7 @@ import { OrderRef } from "./order.ts";
 import { CustomerRef } from "./customer.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import type { Customer } from "../domain/customer.service.ts";
-import { eventsOrResumed } from "../events/pubsub.ts";
+import { eventsOrResumed, isResumed } from "../events/pubsub.ts";
 
 builder.subscriptionField("orderStatusChanged", (t) =>
   t.field({
@@ -44,12 +44,27 @@ builder.subscriptionField("myOrderUpdates", (t) =>
   }),
 );
 
+/** The most recent orders looked at for changes missed while the event connection was lost. */
+const RESUME_ORDERS = 50;
+/** Instances' clocks differ a little: an order another one changed just before the loss is sent too. */
+const CLOCK_MARGIN_MS = 5_000;
+
 async function* viewerOrders(ctx: GraphQLContext, shopId: string): AsyncGenerator<OrderRecord> {
   if (ctx.scope.viewer.kind !== "telegram") return;
   ctx.services.shops.get(shopId);
-  for await (const event of ctx.services.pubsub.subscribe("orders:viewer", ctx.scope.viewer.telegramUserId)) {
-    if (event.shopId !== shopId) continue;
+  const { pubsub } = ctx.services;
+  for await (const event of eventsOrResumed(
+    pubsub,
+    pubsub.subscribe("orders:viewer", ctx.scope.viewer.telegramUserId),
+  )) {
     ctx.scope = createRequestScope(ctx.scope.viewer);
+    if (isResumed(event)) {
+      // The event connection was lost: the orders changed since then are sent again.
+      const { orders } = await ctx.services.orders.list(ctx.scope, shopId, RESUME_ORDERS);
+      for (const order of orders) if (order.updatedAt.getTime() >= event.lostAt - CLOCK_MARGIN_MS) yield order;
+      continue;
+    }
+    if (event.shopId !== shopId) continue;
     yield await ctx.services.orders.watch(ctx.scope, event.orderId);
   }
 }

@@ -53,6 +53,7 @@ const CANCEL = `mutation X($orderId: ID!, $key: String!) {
 const ORDER = `query O($id: ID!) { order(id: $id) {
     __typename ... on QueryOrderSuccess { data { id status } } ... on Error { code message } } }`;
 const WATCH = `subscription S($id: ID!) { orderStatusChanged(orderId: $id) { status vendorStatus } }`;
+const MY_ORDERS = `subscription M($shopId: ID!) { myOrderUpdates(shopId: $shopId) { id status } }`;
 
 interface Call {
   field: string;
@@ -285,16 +286,23 @@ describe.skipIf(skipReason)(
       orders.set(orderId, { headers: me, status: "PLACED" });
 
       const sse = sseSubscriber(gw.url, me.authorization!, orderId);
-      const ws = wsSubscriber(gw.url, me.authorization!, orderId);
+      const ws = wsSubscriber(gw.url, me.authorization!, { query: WATCH, variables: { id: orderId } }, (d) =>
+        String(d.orderStatusChanged.status),
+      );
+      // The Mini App user's orders of the shop, on another socket: it sends changes only, none at start.
+      const mine = wsSubscriber(gw.url, me.authorization!, { query: MY_ORDERS, variables: { shopId: SHOP } }, (d) =>
+        d.myOrderUpdates.id === orderId ? String(d.myOrderUpdates.status) : undefined,
+      );
       await Promise.all([sse.waitFor("PLACED", 5_000), ws.waitFor("PLACED", 5_000)]);
+      await sleep(300); // myOrderUpdates says nothing when it starts: time for its socket to subscribe
       expect((await hook(gw.url, orderId, "assembled")).status).toBe(202);
-      await Promise.all([sse.waitFor("READY", 5_000), ws.waitFor("READY", 5_000)]);
+      await Promise.all([sse.waitFor("READY", 5_000), ws.waitFor("READY", 5_000), mine.waitFor("READY", 5_000)]);
 
       const stopLoad = startLoad();
       onTestFinished(() => stopLoad());
       onTestFinished(async () => {
         sse.close();
-        await ws.close();
+        await Promise.all([ws.close(), mine.close()]);
       });
       await sleep(1_000);
       const down = Date.now();
@@ -309,18 +317,24 @@ describe.skipIf(skipReason)(
           () => false,
         ),
         ws: ws.seen().includes("IN_DELIVERY"),
+        wsMyOrders: mine.seen().includes("IN_DELIVERY"),
       };
       await redis.start();
       const up = Date.now();
       // The change made while Redis was down reaches both subscribers once it is back.
-      const [sseCaughtUp, wsCaughtUp] = await Promise.all([
+      const [sseCaughtUp, wsCaughtUp, myOrdersCaughtUp] = await Promise.all([
         sse.waitFor("IN_DELIVERY", 15_000).then(() => Date.now() - up),
         ws.waitFor("IN_DELIVERY", 15_000).then(() => Date.now() - up),
+        mine.waitFor("IN_DELIVERY", 15_000).then(() => Date.now() - up),
       ]);
       // A change after Redis is back arrives as before.
       const afterHook = Date.now();
       expect((await hook(gw.url, orderId, "done")).status).toBe(202);
-      await Promise.all([sse.waitFor("COMPLETED", 10_000), ws.waitFor("COMPLETED", 10_000)]);
+      await Promise.all([
+        sse.waitFor("COMPLETED", 10_000),
+        ws.waitFor("COMPLETED", 10_000),
+        mine.waitFor("COMPLETED", 10_000),
+      ]);
       const deliveredAfterMs = Date.now() - afterHook;
       let recoveredAt = 0;
       while (Date.now() - up < 30_000 && !recoveredAt) {
@@ -339,12 +353,13 @@ describe.skipIf(skipReason)(
           ...calls.filter((c) => c.end >= down && c.start <= up).map((c) => c.end - c.start),
         ),
         eventPublishedWhileDownSeenWhileDown: duringOutage,
-        caughtUpAfterRestartMs: { sse: sseCaughtUp, ws: wsCaughtUp },
+        caughtUpAfterRestartMs: { sse: sseCaughtUp, ws: wsCaughtUp, wsMyOrders: myOrdersCaughtUp },
         eventAfterRestartDeliveredMs: deliveredAfterMs,
         recoverMs: recoveredAt ? recoveredAt - up : null,
         sseEvents: sse.seen(),
         wsEvents: ws.seen(),
-        wsClosed: ws.closed(),
+        myOrderEvents: mine.seen(),
+        wsClosed: ws.closed() || mine.closed(),
         // From the gateway's log: publishes Redis never took, and resumptions of the event connection.
         publishesNotCarried: logCount(gw, '"what":"publish"'),
         resumptions: logCount(gw, "redis event bus: connection back"),
@@ -493,7 +508,12 @@ function sseSubscriber(base: string, authorization: string, orderId: string) {
   return { ...c, close: () => controller.abort() };
 }
 
-function wsSubscriber(base: string, authorization: string, orderId: string) {
+function wsSubscriber(
+  base: string,
+  authorization: string,
+  payload: { query: string; variables: Record<string, unknown> },
+  statusOf: (data: any) => string | undefined,
+) {
   const c = collector();
   let closed = false;
   const client = createClient({
@@ -503,14 +523,14 @@ function wsSubscriber(base: string, authorization: string, orderId: string) {
     retryAttempts: 0,
     on: { closed: () => (closed = true) },
   });
-  const dispose = client.subscribe<{ orderStatusChanged: { status: string } }>(
-    { query: WATCH, variables: { id: orderId } },
-    {
-      next: (v) => v.data && c.push(v.data.orderStatusChanged.status),
-      error: () => (closed = true),
-      complete: () => (closed = true),
+  const dispose = client.subscribe<any>(payload, {
+    next: (v) => {
+      const status = v.data ? statusOf(v.data) : undefined;
+      if (status) c.push(status);
     },
-  );
+    error: () => (closed = true),
+    complete: () => (closed = true),
+  });
   return {
     ...c,
     closed: () => closed,
