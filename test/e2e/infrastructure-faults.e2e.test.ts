@@ -232,14 +232,15 @@ describe.skipIf(skipReason)(
         await stopLoad();
         await readiness();
       });
-      await sleep(2_000);
-      const okBefore = calls.filter((c) => c.outcome === "OK").length;
-      expect(okBefore).toBeGreaterThan(0);
+      // Checkouts go through before the fault (the first ones are slow on a busy machine).
+      for (const until = Date.now() + 30_000; Date.now() < until; await sleep(100))
+        if (calls.filter((c) => c.field === "confirmOrder" && c.outcome === "OK").length >= 3) break;
+      expect(calls.filter((c) => c.field === "confirmOrder" && c.outcome === "OK").length).toBeGreaterThanOrEqual(3);
 
       const down = Date.now();
       await pg.stop();
       await sleep(OUTAGE_MS);
-      const seenDown = calls.length;
+      const starting = Date.now();
       await pg.start();
       const up = Date.now();
       // Recovered: a whole new checkout that starts after PostgreSQL is back succeeds.
@@ -259,7 +260,7 @@ describe.skipIf(skipReason)(
         callsDuringOutage: calls.filter((c) => c.end >= down && c.start <= up).length,
         outcomesDuringOutage: during,
         recoverMs: recoveredAt ? recoveredAt - up : null,
-        readyzDown: ready.filter((r) => r.at > down + 300 && r.at < up).map((r) => r.status),
+        readyzDown: ready.filter((r) => r.at > down + 300 && r.at < starting).map((r) => r.status),
         readyzBackAfterMs: (ready.find((r) => r.at >= up && r.status === 200)?.at ?? NaN) - up,
         slowestDuringOutageMs: Math.max(
           ...calls.filter((c) => c.end >= down && c.start <= up).map((c) => c.end - c.start),
@@ -267,8 +268,8 @@ describe.skipIf(skipReason)(
       };
       process.stdout.write(`FAULTS POSTGRES ${JSON.stringify(figures)}\n`);
 
-      expect(calls.length).toBeGreaterThan(seenDown - 1);
-      expect(Object.keys(during).length).toBeGreaterThan(0);
+      // The outage was met, and answered in kind.
+      expect(during.SERVICE_UNAVAILABLE ?? 0).toBeGreaterThan(0);
       for (const outcome of Object.keys(during)) expect(outcome === "OK" || TYPED.has(outcome), outcome).toBe(true);
       expect(figures.readyzDown.length).toBeGreaterThan(0);
       expect(figures.readyzDown.every((s) => s === 503)).toBe(true);
@@ -367,6 +368,8 @@ describe.skipIf(skipReason)(
       process.stdout.write(`FAULTS REDIS ${JSON.stringify(figures)}\n`);
 
       for (const outcome of Object.keys(during)) expect(outcome === "OK" || TYPED.has(outcome), outcome).toBe(true);
+      expect(figures.callsDuringOutage).toBeGreaterThan(0);
+      expect(figures.resumptions).toBeGreaterThanOrEqual(1);
       expect(figures.wsClosed).toBe(false);
       expect(recoveredAt).toBeGreaterThan(0);
     }, 60_000);
