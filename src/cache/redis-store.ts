@@ -1,4 +1,5 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { failFastRedis } from "./fail-fast-redis.ts";
 import type { CacheEntry, CacheStore } from "./cache-store.ts";
 
 /**
@@ -7,20 +8,24 @@ import type { CacheEntry, CacheStore } from "./cache-store.ts";
  */
 export class RedisCacheStore implements CacheStore {
   private readonly redis: Redis;
+  private readonly usable: () => void;
 
   constructor(
     url: string,
     private readonly prefix = "lg:cache:",
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // While Redis is away a command fails at once: the cache (SwrCache) then asks the vendor.
+    ({ redis: this.redis, usable: this.usable } = failFastRedis(url, 2));
   }
 
   async get<T>(namespace: string, key: string): Promise<CacheEntry<T> | undefined> {
+    this.usable();
     const raw = await this.redis.hget(this.prefix + namespace, key);
     return raw ? (JSON.parse(raw) as CacheEntry<T>) : undefined;
   }
 
   async set<T>(namespace: string, key: string, entry: CacheEntry<T>, keepMs: number): Promise<void> {
+    this.usable();
     const hash = this.prefix + namespace;
     // The hash lives as long as its longest-kept entry; fields carry their own freshness.
     await this.redis
@@ -32,10 +37,12 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async clear(namespace: string): Promise<void> {
+    this.usable();
     await this.redis.del(this.prefix + namespace);
   }
 
   async tryLock(namespace: string, key: string, ms: number): Promise<boolean> {
+    this.usable();
     return (await this.redis.set(`${this.prefix}lock:${namespace}:${key}`, "1", "PX", ms, "NX")) === "OK";
   }
 

@@ -34,7 +34,11 @@ export class SwrCache implements ReadThroughCache {
 
   async get<T>(namespace: string, key: string, freshness: Freshness, load: () => Promise<T>): Promise<T> {
     // Misses join the load under way (refresh dedupes); a stale entry is served without waiting for it.
-    const entry = await this.store.get<T>(namespace, key);
+    // A shared store that is away (Redis restarting) is a miss: the vendor is asked, the answer served.
+    const entry = await this.store.get<T>(namespace, key).catch((error: unknown) => {
+      this.onError(error, namespace, key);
+      return undefined;
+    });
     const now = Date.now();
     if (entry && now < entry.freshUntil) {
       this.stats.hits++;
@@ -79,12 +83,13 @@ export class SwrCache implements ReadThroughCache {
     if (existing) return existing as Promise<T>;
     const gen = this.generation.get(namespace) ?? 0;
     const run = (async () => {
-      const locked = await this.store.tryLock(namespace, key, LOCK_MS);
-      if (!locked) {
+      // null: the store is away, so this instance loads without the lock.
+      const locked = await this.store.tryLock(namespace, key, LOCK_MS).catch(() => null);
+      if (locked === false) {
         // Another instance is loading this key: a miss waits for its answer, a stale read keeps the old one.
         const shared = waitForOthers
           ? await this.waitForOther<T>(namespace, key)
-          : (await this.store.get<T>(namespace, key))?.value;
+          : (await this.store.get<T>(namespace, key).catch(() => undefined))?.value;
         if (shared !== undefined) return shared;
       }
       try {
@@ -92,12 +97,14 @@ export class SwrCache implements ReadThroughCache {
         const value = await load();
         if ((this.generation.get(namespace) ?? 0) === gen) {
           const now = Date.now();
-          await this.store.set(
-            namespace,
-            key,
-            { value, freshUntil: now + freshness.ttlMs, staleUntil: now + freshness.ttlMs + freshness.staleMs },
-            freshness.ttlMs + freshness.staleMs + ERROR_GRACE_MS,
-          );
+          await this.store
+            .set(
+              namespace,
+              key,
+              { value, freshUntil: now + freshness.ttlMs, staleUntil: now + freshness.ttlMs + freshness.staleMs },
+              freshness.ttlMs + freshness.staleMs + ERROR_GRACE_MS,
+            )
+            .catch((error: unknown) => this.onError(error, namespace, key));
         }
         return value;
       } finally {
@@ -117,7 +124,8 @@ export class SwrCache implements ReadThroughCache {
     const until = Date.now() + LOCK_MS;
     while (Date.now() < until) {
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
-      const entry = await this.store.get<T>(namespace, key);
+      const entry = await this.store.get<T>(namespace, key).catch(() => null);
+      if (entry === null) return undefined; // the store went away: load here
       if (entry && Date.now() < entry.freshUntil) return entry.value;
     }
     return undefined;

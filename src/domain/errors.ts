@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   "VERIFICATION_EXPIRED",
   "VERIFICATION_REPLAYED",
   "REFUND_SHORTFALL",
+  "SERVICE_UNAVAILABLE",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -181,5 +182,19 @@ export class RefundShortfallError extends GatewayError {
 
   get shortfallPoints(): number {
     return this.pointsToRevoke - this.balance;
+  }
+}
+
+/**
+ * SERVICE_UNAVAILABLE: the gateway's own database or Redis cannot be reached just now (a restart, a
+ * failover). Nothing is known to have changed; ask again with the same idempotency key after
+ * `retryAfterSeconds`.
+ */
+export class ServiceUnavailableError extends GatewayError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("SERVICE_UNAVAILABLE", message);
   }
 }

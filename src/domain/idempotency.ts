@@ -39,6 +39,13 @@ interface Stored {
  */
 export class Idempotency {
   private readonly local = new KeyedMutex();
+  /**
+   * Keys whose claim could not be settled here (the database was away): a request that failed, whose
+   * claim the next request under the key gives up and runs again, or one that succeeded, whose answer
+   * the next request records and gets. This process knows nobody runs them, until the claim may have
+   * been taken over elsewhere; after that, the takeover rule applies.
+   */
+  private readonly unsettled = new Map<string, { at: number; response: string | undefined }>();
 
   constructor(
     private readonly repo: IdempotencyRepository,
@@ -60,8 +67,16 @@ export class Idempotency {
         const claim = await this.repo.claim(key, hash, this.takeOverMs);
         if (claim.kind === "conflict")
           throw new ConflictError("IDEMPOTENCY_CONFLICT", "this idempotency key was used with different input");
+        const unsettled = this.unsettled.get(key);
+        if (claim.kind !== "busy") this.unsettled.delete(key);
         if (claim.kind === "done") return replay(JSON.parse(claim.response) as Stored, codec);
         if (claim.kind === "new") return this.first(key, run, codec);
+        if (unsettled && Date.now() - unsettled.at < this.takeOverMs) {
+          if (unsettled.response === undefined) await this.repo.abandon(key);
+          else await this.repo.complete(key, unsettled.response);
+          this.unsettled.delete(key);
+          continue;
+        }
         if (Date.now() > deadline)
           throw new ConflictError("IDEMPOTENCY_CONFLICT", "a request with this idempotency key is still running");
         await new Promise((r) => setTimeout(r, 50));
@@ -69,19 +84,35 @@ export class Idempotency {
     });
   }
 
+  private remember(key: string, response?: string): void {
+    // Bounded: past this many, the oldest wait for the claim's takeover like any other.
+    if (this.unsettled.size >= 10_000) this.unsettled.delete(this.unsettled.keys().next().value!);
+    this.unsettled.set(key, { at: Date.now(), response });
+  }
+
   private async first<T>(key: string, run: () => Promise<T>, codec: { encode(v: T): string }): Promise<T> {
+    let result: T;
     try {
-      const result = await run();
-      await this.repo.complete(key, JSON.stringify({ ok: codec.encode(result) } satisfies Stored));
-      return result;
+      result = await run();
     } catch (error) {
       if (error instanceof GatewayError && LASTING.includes(error.code)) {
-        await this.repo.complete(key, JSON.stringify({ error: freeze(error) } satisfies Stored));
+        await this.repo
+          .complete(key, JSON.stringify({ error: freeze(error) } satisfies Stored))
+          .catch(() => this.remember(key));
       } else {
-        await this.repo.abandon(key);
+        await this.repo.abandon(key).catch(() => this.remember(key));
       }
       throw error;
     }
+    const response = JSON.stringify({ ok: codec.encode(result) } satisfies Stored);
+    try {
+      await this.repo.complete(key, response);
+    } catch (error) {
+      // Done, and not recorded: a repeat gets this answer (while this process remembers it).
+      this.remember(key, response);
+      throw error;
+    }
+    return result;
   }
 }
 

@@ -62,7 +62,14 @@ export class LedgerRecovery {
   }
 
   start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.runOnce(), intervalMs);
+    // A round that cannot read the ledger (the database is away) is logged; the next one tries again.
+    this.timer = setInterval(
+      () =>
+        void this.runOnce().catch((error: unknown) =>
+          this.o.logger.warn("ledger recovery round failed", { err: error }),
+        ),
+      intervalMs,
+    );
     this.timer.unref();
   }
 

@@ -84,7 +84,9 @@ export class StatusSync {
       // A slow poll is not overlapped by the next tick: the lag metric shows it instead.
       if (running) return;
       running = true;
-      void this.runOnce().finally(() => (running = false));
+      void this.runOnce()
+        .catch((error: unknown) => this.o.logger.warn("status sync round failed", { err: error }))
+        .finally(() => (running = false));
     }, intervalMs);
     this.timer.unref();
   }

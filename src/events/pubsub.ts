@@ -1,7 +1,8 @@
-import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
-import { createPubSub } from "graphql-yoga";
+import { createPubSub, Repeater } from "graphql-yoga";
 import { Redis } from "ioredis";
 import type { BalanceEvents } from "../domain/balance-watch.ts";
+import type { Logger } from "../domain/ports/logger.port.ts";
+import { createResilientRedisEventTarget } from "./redis-event-target.ts";
 import type { OrderEvents } from "../domain/order-events.ts";
 import type { ProductSyncProgress } from "../domain/product-sync.ts";
 import type { OrderRecord } from "../domain/order.ts";
@@ -15,16 +16,63 @@ export type Topics = {
   "productSync:shop": [shopId: string, event: ProductSyncProgress];
 };
 
-export type GatewayPubSub = ReturnType<typeof createPubSub<Topics>>;
+export type GatewayPubSub = ReturnType<typeof createPubSub<Topics>> & {
+  /**
+   * Fires when the connection that carries other instances' events is back after a loss: events
+   * published meanwhile may be lost, so a subscriber reads its current state again.
+   */
+  resumed(): AsyncIterable<Resumed>;
+};
+
+/** The event connection is back; `lostAt` is when it was lost (ms since the epoch). */
+export interface Resumed {
+  resumed: true;
+  lostAt: number;
+}
+
+/** A subscription's events, and a `Resumed` marker each time the event connection comes back. */
+export function eventsOrResumed<T extends object>(
+  pubsub: GatewayPubSub,
+  events: AsyncIterable<T>,
+): Repeater<T | Resumed> {
+  return Repeater.merge([events, pubsub.resumed()]) as Repeater<T | Resumed>;
+}
+
+export const isResumed = (event: object): event is Resumed => "resumed" in event;
 
 /** In-process without Redis; through Redis (one publishing and one subscribing connection) with it. */
-export function createGatewayPubSub(redisUrl?: string): { pubsub: GatewayPubSub; close(): Promise<void> } {
-  if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
+export function createGatewayPubSub(
+  redisUrl?: string,
+  logger?: Logger,
+): { pubsub: GatewayPubSub; close(): Promise<void> } {
+  const local = createPubSub<{ resumed: [Resumed] }>();
+  const resumed = () => local.subscribe("resumed");
+  if (!redisUrl) return { pubsub: Object.assign(createPubSub<Topics>(), { resumed }), close: async () => {} };
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  // Subscribing waits for Redis however long it is away; ioredis subscribes again on reconnect.
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+  const eventTarget = createResilientRedisEventTarget({
+    publishClient,
+    subscribeClient,
+    onError: (what, error) =>
+      logger?.warn("redis event bus: an event was not carried", {
+        what,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    onResumed: (lostAt) => {
+      logger?.info("redis event bus: connection back; subscribers read their state again", {
+        lostForMs: Date.now() - lostAt,
+      });
+      local.publish("resumed", { resumed: true, lostAt });
+    },
+  });
+  // ioredis reports every failed reconnect as an "error" event, to stderr when nobody listens; the
+  // losses that matter are logged above, once each.
+  const quiet = () => {};
+  publishClient.on("error", quiet);
+  subscribeClient.on("error", quiet);
   return {
-    pubsub: createPubSub<Topics>({ eventTarget }),
+    pubsub: Object.assign(createPubSub<Topics>({ eventTarget }), { resumed }),
     close: () => {
       publishClient.disconnect();
       subscribeClient.disconnect();

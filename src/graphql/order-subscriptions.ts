@@ -7,6 +7,7 @@ import { OrderRef } from "./order.ts";
 import { CustomerRef } from "./customer.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import type { Customer } from "../domain/customer.service.ts";
+import { eventsOrResumed, isResumed } from "../events/pubsub.ts";
 
 builder.subscriptionField("orderStatusChanged", (t) =>
   t.field({
@@ -21,7 +22,8 @@ builder.subscriptionField("orderStatusChanged", (t) =>
 );
 
 async function* stream(ctx: GraphQLContext, orderId: string): AsyncGenerator<OrderRecord> {
-  const events = ctx.services.pubsub.subscribe("order:status", orderId);
+  // After a loss of the event connection the order is read again: a change published meanwhile is lost.
+  const events = eventsOrResumed(ctx.services.pubsub, ctx.services.pubsub.subscribe("order:status", orderId));
   // The current state first, so a reconnecting client catches up before it waits.
   yield await ctx.services.orders.watch(ctx.scope, orderId);
   for await (const _event of events) {
@@ -42,12 +44,27 @@ builder.subscriptionField("myOrderUpdates", (t) =>
   }),
 );
 
+/** The most recent orders looked at for changes missed while the event connection was lost. */
+const RESUME_ORDERS = 50;
+/** Instances' clocks differ a little: an order another one changed just before the loss is sent too. */
+const CLOCK_MARGIN_MS = 5_000;
+
 async function* viewerOrders(ctx: GraphQLContext, shopId: string): AsyncGenerator<OrderRecord> {
   if (ctx.scope.viewer.kind !== "telegram") return;
   ctx.services.shops.get(shopId);
-  for await (const event of ctx.services.pubsub.subscribe("orders:viewer", ctx.scope.viewer.telegramUserId)) {
-    if (event.shopId !== shopId) continue;
+  const { pubsub } = ctx.services;
+  for await (const event of eventsOrResumed(
+    pubsub,
+    pubsub.subscribe("orders:viewer", ctx.scope.viewer.telegramUserId),
+  )) {
     ctx.scope = createRequestScope(ctx.scope.viewer);
+    if (isResumed(event)) {
+      // The event connection was lost: the orders changed since then are sent again.
+      const { orders } = await ctx.services.orders.list(ctx.scope, shopId, RESUME_ORDERS);
+      for (const order of orders) if (order.updatedAt.getTime() >= event.lostAt - CLOCK_MARGIN_MS) yield order;
+      continue;
+    }
+    if (event.shopId !== shopId) continue;
     yield await ctx.services.orders.watch(ctx.scope, event.orderId);
   }
 }
@@ -73,7 +90,8 @@ function balances(ctx: GraphQLContext, shopId: string): AsyncIterableIterator<Cu
   const source = (async function* (): AsyncGenerator<Customer> {
     const me = await ctx.services.customers.me(ctx.scope, shopId);
     if (!me) throw new NotFoundError("CUSTOMER_NOT_FOUND", "link a phone first");
-    const events = ctx.services.pubsub.subscribe("balance:customer", me.id);
+    // After a loss of the event connection the balance is read again: a change published meanwhile is lost.
+    const events = eventsOrResumed(ctx.services.pubsub, ctx.services.pubsub.subscribe("balance:customer", me.id));
     // While the subscription is open, balances changed outside the gateway are looked for too.
     const watch = ctx.services.balanceWatch.watch(me);
     end = () => {
@@ -84,7 +102,7 @@ function balances(ctx: GraphQLContext, shopId: string): AsyncIterableIterator<Cu
       yield me;
       for await (const event of events) {
         // A move the gateway made is read again by the watch, so that it is not announced twice.
-        if (event.origin !== "watch") watch.refresh();
+        if (!isResumed(event) && event.origin !== "watch") watch.refresh();
         // Resolvers read the accounts through ctx.scope; a new scope per event means fresh provider calls.
         ctx.scope = createRequestScope(ctx.scope.viewer);
         yield me;

@@ -1,16 +1,21 @@
 import { GraphQLError } from "graphql";
 import { isAsyncIterable, maskError as yogaMaskError, type Plugin, type YogaServerOptions } from "graphql-yoga";
-import { AccessError, GatewayError, ProviderError } from "../domain/errors.ts";
+import { AccessError, GatewayError, ProviderError, ServiceUnavailableError } from "../domain/errors.ts";
 import type { GraphQLContext } from "../graphql/context.ts";
 import type { Logger } from "./logger.ts";
+import { isInfrastructureOutage, outageError } from "./outage.ts";
 
-/** A gateway error that escaped the result unions keeps its stable code; anything else is masked. */
+/**
+ * A gateway error that escaped the result unions keeps its stable code; the database or Redis out of
+ * reach is SERVICE_UNAVAILABLE with HTTP 503 and Retry-After; anything else is masked.
+ */
 export const maskError: NonNullable<
   Exclude<YogaServerOptions<object, object>["maskedErrors"], boolean | undefined>
 >["maskError"] = (error, message, isDev) => {
   // Duck-typed: graphql's CJS and ESM builds may both be loaded, each with its own GraphQLError.
   const base = isGraphQLError(error) ? error : undefined;
-  const original = base ? base.originalError : error;
+  const raw = base ? base.originalError : error;
+  const original = !(raw instanceof GatewayError) && isInfrastructureOutage(raw) ? outageError() : raw;
   if (original instanceof GatewayError) {
     return new GraphQLError(original.message, {
       nodes: base?.nodes,
@@ -18,6 +23,12 @@ export const maskError: NonNullable<
       extensions: {
         code: original.code,
         ...(original.code === "UNAUTHENTICATED" ? { http: { status: 401 } } : {}),
+        ...(original instanceof ServiceUnavailableError
+          ? {
+              retryAfterSeconds: original.retryAfterSeconds,
+              http: { status: 503, headers: { "retry-after": String(original.retryAfterSeconds) } },
+            }
+          : {}),
         ...(original instanceof ProviderError
           ? {
               provider: original.provider,
@@ -53,6 +64,10 @@ export function useUnexpectedErrorLog(): Plugin<GraphQLContext> {
         continue;
       }
       if (!original || original instanceof GatewayError || isGraphQLError(original)) continue;
+      if (isInfrastructureOutage(original)) {
+        ctx.logger.warn("storage unavailable", { path: error.path?.join("."), error: original.message });
+        continue;
+      }
       ctx.logger.error("unexpected error", { err: original, path: error.path?.join(".") });
     }
   };
@@ -90,7 +105,8 @@ function isGraphQLError(error: unknown): error is GraphQLError {
 export function yogaLogger(logger: Logger): Logger {
   const callersFault = (msg: unknown) => {
     const original = isGraphQLError(msg) ? msg.originalError : msg;
-    if (original instanceof GatewayError) return true;
+    // An outage is logged once per request at warn, by useUnexpectedErrorLog.
+    if (original instanceof GatewayError || isInfrastructureOutage(original)) return true;
     const status = isGraphQLError(msg) ? msg.extensions?.http?.status : undefined;
     return typeof status === "number" && status < 500;
   };

@@ -1,4 +1,5 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { failFastRedis } from "../cache/fail-fast-redis.ts";
 import { LRUCache } from "lru-cache";
 import { InvalidInputError, ProviderError } from "../domain/errors.ts";
 import type { RequestScope } from "../domain/request-scope.ts";
@@ -27,12 +28,15 @@ export class MemoryCounterStore implements CounterStore {
 /** Shared by every instance on one Redis: INCRBY on the window's key, which expires with the window. */
 export class RedisCounterStore implements CounterStore {
   private readonly redis: Redis;
+  private readonly usable: () => void;
 
   constructor(url: string) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    // While Redis is away a count fails at once, and the call is admitted.
+    ({ redis: this.redis, usable: this.usable } = failFastRedis(url, 1));
   }
 
   async add(key: string, by: number, windowMs: number): Promise<number> {
+    this.usable();
     const replies = await this.redis.multi().incrby(key, by).pexpire(key, windowMs, "NX").exec();
     const [error, count] = replies?.[0] ?? [new Error("no reply"), 0];
     if (error) throw error;

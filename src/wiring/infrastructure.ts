@@ -124,7 +124,7 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
         error: error instanceof Error ? error.message : String(error),
       }),
   );
-  const { pubsub, close: closePubSub } = createGatewayPubSub(env.REDIS_URL);
+  const { pubsub, close: closePubSub } = createGatewayPubSub(env.REDIS_URL, logger);
   return {
     env,
     logger,

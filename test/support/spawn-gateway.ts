@@ -8,6 +8,7 @@ export interface SpawnedGateway {
   child: ChildProcess;
   url: string;
   stdout: () => string;
+  stderr: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -53,6 +54,7 @@ export function spawnGateway(env: Record<string, string>, opts: { compiled?: boo
         child,
         url: m[1]!,
         stdout: () => out,
+        stderr: () => err,
         stop: (signal = "SIGTERM") => {
           child.kill(signal);
           return exited;
