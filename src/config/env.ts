@@ -51,6 +51,8 @@ const envSchema = z.object({
     .regex(/^(file:|postgres(ql)?:\/\/)/, "must be file:… (SQLite) or postgresql://…")
     .default("file:./data/gateway.db"),
   MIGRATE_ON_START: bool.default(true),
+  /** How long a stopping process (SIGTERM) waits for requests in flight before it gives up and exits 1. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
   SHOPS_CONFIG: z.string().min(1).optional(),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_INIT_DATA_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(86_400),
