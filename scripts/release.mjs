@@ -12,6 +12,7 @@ const out = path.resolve(process.argv[2] ?? "release");
 const need = [
   "dist/src/main.js",
   "dist/scripts/migrate.js",
+  "dist/scripts/config-check.js",
   "generated/graphql/persisted-documents.json",
   "web/dist/index.html",
 ];

@@ -88,20 +88,10 @@ const envSchema = z.object({
   IDEMPOTENCY_TAKEOVER_SECONDS: z.coerce.number().int().min(1).default(30),
   STATUS_SYNC_SECONDS: z.coerce.number().int().min(0).default(10),
   /** Shared secrets of providers that push webhooks, as JSON: {"posiflora": "..."}. */
-  WEBHOOK_SECRETS: z
-    .string()
-    .default("{}")
-    .transform((text, ctx) => {
-      try {
-        return z.record(z.string(), z.string().min(16)).parse(JSON.parse(text));
-      } catch (error) {
-        ctx.addIssue({
-          code: "custom",
-          message: `must be a JSON object of provider → secret (16+ characters): ${(error as Error).message}`,
-        });
-        return z.NEVER;
-      }
-    }),
+  WEBHOOK_SECRETS: jsonRecord(
+    z.string().min(16, "a webhook secret is at least 16 characters"),
+    "a JSON object of provider → secret",
+  ),
   /** Catalog and stores: fresh for CATALOG_TTL_SECONDS, then served stale while one call refreshes them. */
   CATALOG_TTL_SECONDS: z.coerce.number().int().min(0).default(60),
   CATALOG_STALE_SECONDS: z.coerce.number().int().min(0).default(600),
@@ -227,22 +217,34 @@ export type Env = Omit<ParsedEnv, Resolved> & {
   CORS_ORIGINS: string[];
 };
 
+/** The rules that depend on NODE_ENV and on other keys, each as `KEY: why`. */
+function crossKeyIssues(env: ParsedEnv): string[] {
+  const production = env.NODE_ENV === "production";
+  const demo = !env.SHOPS_CONFIG;
+  return [
+    // Demo mode (in-process simulators, the development key, /__sim) never runs in production.
+    ...(demo && production
+      ? ["SHOPS_CONFIG: required in production (without it the gateway would start in demo mode)"]
+      : []),
+    ...(production && env.CRASH_AT ? ["CRASH_AT: not allowed in production"] : []),
+    ...(!demo && production && !env.TELEGRAM_BOT_TOKEN ? ["TELEGRAM_BOT_TOKEN: required in production"] : []),
+  ];
+}
+
+/** Every problem of the environment at once, each as `KEY: why` (src/config/check.ts gathers them all). */
+export function envIssues(source: Record<string, string | undefined>): string[] {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) return formatIssues(parsed.error.issues).split("\n");
+  return crossKeyIssues(parsed.data);
+}
+
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) throw new ConfigError(`Invalid environment:\n${formatIssues(parsed.error.issues)}`);
   const env = parsed.data;
+  const issues = crossKeyIssues(env);
+  if (issues.length) throw new ConfigError(`Invalid environment:\n${issues.join("\n")}`);
   const demo = !env.SHOPS_CONFIG;
-  // Demo mode (in-process simulators, the development key, /__sim) never runs in production.
-  if (demo && env.NODE_ENV === "production") {
-    throw new ConfigError(
-      "Invalid environment:\nSHOPS_CONFIG: required in production (without it the gateway would start in demo mode)",
-    );
-  }
-  if (env.NODE_ENV === "production" && env.CRASH_AT)
-    throw new ConfigError("Invalid environment:\nCRASH_AT: not allowed in production");
-  if (!demo && env.NODE_ENV === "production" && !env.TELEGRAM_BOT_TOKEN) {
-    throw new ConfigError("Invalid environment:\nTELEGRAM_BOT_TOKEN: required in production");
-  }
   const production = env.NODE_ENV === "production";
   return {
     ...env,
