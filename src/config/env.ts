@@ -206,6 +206,16 @@ const envSchema = z.object({
 /** Every key the gateway reads; a test checks that .env.example documents each one. */
 export const ENV_KEYS = Object.keys(envSchema.shape);
 
+/** Each key's value when it is unset (undefined: none, or one that depends on other keys). */
+export function envDefaults(): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(envSchema.shape).map(([key, schema]) => {
+      const parsed = (schema as z.ZodType).safeParse(undefined);
+      return [key, parsed.success ? parsed.data : undefined];
+    }),
+  );
+}
+
 type ParsedEnv = z.infer<typeof envSchema>;
 type Resolved = "PUBLIC_INTROSPECTION" | "TRUSTED_DOCUMENTS" | "CORS_ORIGINS";
 /** The parsed environment with the production-dependent defaults resolved. */
