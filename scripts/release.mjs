@@ -1,39 +1,37 @@
-// `npm run release` (after generate, build and build:web): writes release/, a folder that runs on a server
-// with node alone. It holds the compiled code (dist/, with the generated Prisma clients and typed
-// operations), the persisted documents, the migrations and what `prisma migrate deploy` reads, the Mini
-// App's static files (web/dist), and package.json with the lockfile, so `npm ci` there installs the
-// production dependencies only (its .npmrc omits dev) and runs no install script (the schema engine is the
-// WebAssembly one from npm; nothing is downloaded or compiled).
+// `npm run release` (after `npm run generate`): writes release/ (or the folder given), a folder that runs on a
+// server with node alone. It holds the compiled code (dist/, with the generated Prisma clients and typed
+// operations), the persisted documents, the migrations and the schema engine that applies them, the Mini
+// App's static files (web/dist), and package.json with a lockfile of the production dependencies only, so
+// `npm ci` there installs those and runs no install script (nothing is downloaded or compiled).
+// It compiles into the folder itself and leaves the checkout's dist/ and web/dist alone, so tests that
+// use those can run beside it.
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { execFileSync } from "node:child_process";
 
 const out = path.resolve(process.argv[2] ?? "release");
-const need = [
-  "dist/src/main.js",
-  "dist/scripts/migrate.js",
-  "dist/scripts/config-check.js",
-  "generated/graphql/persisted-documents.json",
-  "web/dist/index.html",
-];
+const need = ["generated/graphql/persisted-documents.json", "generated/sqlite/query_compiler.wasm"];
 const missing = need.filter((file) => !existsSync(file));
 if (missing.length) {
-  process.stderr.write(`release: missing ${missing.join(", ")} (run npm run release, which builds them first)\n`);
+  process.stderr.write(`release: missing ${missing.join(", ")} (run npm run generate first)\n`);
   process.exit(1);
 }
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
+const bin = (name) => path.resolve("node_modules/.bin", name);
+const run = (file, args) => execFileSync(file, args, { stdio: ["ignore", "ignore", "inherit"] });
+run(bin("tsc"), ["-p", "tsconfig.build.json", "--outDir", path.join(out, "dist")]);
+run(process.execPath, ["scripts/copy-assets.mjs", path.join(out, "dist")]);
+run(bin("vite"), ["build", "--config", "web/vite.config.ts", "--outDir", path.join(out, "web/dist"), "--emptyOutDir"]);
 const copy = (from, to = from) => cpSync(from, path.join(out, to), { recursive: true });
-// Source maps stay: stack traces in the logs then name the TypeScript lines.
-copy("dist");
+// Source maps stay (in dist/): stack traces in the logs then name the TypeScript lines.
 copy("generated/graphql/persisted-documents.json");
 copy("prisma/sqlite/schema.prisma");
 copy("prisma/sqlite/migrations");
 copy("prisma/pg/schema.prisma");
 copy("prisma/pg/migrations");
 copy("scripts/prisma-schema-engine.cjs");
-copy("web/dist");
 copy("shops.example.json");
 copy(".env.example");
 copy("package-lock.json");
@@ -62,8 +60,12 @@ writeFileSync(path.join(out, "package.json"), `${JSON.stringify(released, null, 
 writeFileSync(path.join(out, ".npmrc"), "omit=dev\nignore-scripts=true\nfund=false\naudit=false\n");
 // The lockfile of this package.json: the checkout's, pruned of the dev tools (and of what only they
 // bring, such as the Prisma CLI, an optional peer that an install with dev tools would keep).
-execFileSync("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], {
-  cwd: out,
-  stdio: ["ignore", "ignore", "inherit"],
-});
-process.stdout.write(`release written to ${path.relative(process.cwd(), out) || "."}\n`);
+execFileSync(
+  "npm",
+  ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+  {
+    cwd: out,
+    stdio: ["ignore", "ignore", "inherit"],
+  },
+);
+process.stdout.write(`release written to ${out}\n`);
