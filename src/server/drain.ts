@@ -60,10 +60,8 @@ export class SubscriptionDrain {
       ],
     };
     let sentLast = false;
-    return {
-      [Symbol.asyncIterator]() {
-        return this;
-      },
+    const tracked: AsyncIterableIterator<T | { errors: GraphQLError[] }> = {
+      [Symbol.asyncIterator]: () => tracked,
       next: async () => {
         if (finished) {
           if (sentLast) return { done: true, value: undefined };
@@ -89,6 +87,7 @@ export class SubscriptionDrain {
         return { done: true, value: undefined };
       },
     };
+    return tracked;
   }
 }
 
