@@ -20,7 +20,14 @@ if (missing.length) {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const bin = (name) => path.resolve("node_modules/.bin", name);
-const run = (file, args) => execFileSync(file, args, { stdio: ["ignore", "ignore", "inherit"] });
+const run = (file, args) => {
+  try {
+    execFileSync(file, args, { stdio: "pipe", encoding: "utf8" });
+  } catch (error) {
+    process.stderr.write(`${error.stdout ?? ""}${error.stderr ?? ""}`);
+    throw error;
+  }
+};
 run(bin("tsc"), ["-p", "tsconfig.build.json", "--outDir", path.join(out, "dist")]);
 run(process.execPath, ["scripts/copy-assets.mjs", path.join(out, "dist")]);
 run(bin("vite"), ["build", "--config", "web/vite.config.ts", "--outDir", path.join(out, "web/dist"), "--emptyOutDir"]);

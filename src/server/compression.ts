@@ -54,7 +54,7 @@ export function useCompression(options: { minBytes?: number; cacheBytes?: number
       const init = { status: response.status, statusText: response.statusText, headers };
       const body = Buffer.from(await response.arrayBuffer());
       if (!encoding || body.length < minBytes) {
-        setResponse(new Response(new Uint8Array(body.buffer, body.byteOffset, body.length), init));
+        setResponse(new Response(body as Uint8Array<ArrayBuffer>, init));
         return;
       }
       const key = `${encoding}:${createHash("sha256").update(body).digest("base64")}`;
@@ -74,7 +74,7 @@ export function useCompression(options: { minBytes?: number; cacheBytes?: number
       }
       headers.set("content-encoding", encoding);
       headers.set("content-length", String(compressed.length));
-      setResponse(new Response(new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.length), init));
+      setResponse(new Response(compressed as Uint8Array<ArrayBuffer>, init));
     },
   };
 }

@@ -80,6 +80,26 @@ describe("the release folder on a clean server", () => {
     expect(sizes.installedKb).toBeLessThan(260_000);
   });
 
+  it("a checkout installs with npm ci --omit=dev too: the postinstall needs no dev tool", () => {
+    const clone = path.join(work, "clone");
+    for (const file of [
+      "package.json",
+      "package-lock.json",
+      "scripts/postinstall.mjs",
+      "codegen.ts",
+      "web/vite.config.ts",
+    ])
+      cpSync(path.join(ROOT, file), path.join(clone, file), { recursive: true });
+    cpSync(path.join(ROOT, "prisma"), path.join(clone, "prisma"), { recursive: true });
+    const out = execFileSync("npm", ["ci", "--omit=dev", "--no-audit", "--no-fund"], {
+      cwd: clone,
+      env: cleanEnv(),
+      encoding: "utf8",
+    });
+    expect(out).toContain("postinstall: no dev dependencies");
+    rmSync(clone, { recursive: true, force: true });
+  }, 120_000);
+
   it("migrates with npm run db:migrate, twice without harm", () => {
     for (let i = 0; i < 2; i++) {
       const out = execFileSync("npm", ["run", "-s", "db:migrate"], { cwd: server, env, encoding: "utf8" });
