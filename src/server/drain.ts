@@ -81,10 +81,10 @@ export class SubscriptionDrain {
         }
         return winner;
       },
-      return: async () => {
+      return: () => {
         sentLast = true;
         finish();
-        return { done: true, value: undefined };
+        return Promise.resolve({ done: true, value: undefined });
       },
     };
     return tracked;
