@@ -66,7 +66,7 @@ async function drain(
     process.exit(1);
   }, boundMs);
   force.unref();
-  const ended = gateway.subscriptions.endAll();
+  const ended = await gateway.subscriptions.endAll();
   await requests.start();
   await ws.close();
   await gateway.close();

@@ -12,14 +12,25 @@ export const SHUTTING_DOWN = "SHUTTING_DOWN";
  * are not touched.
  */
 export class SubscriptionDrain {
-  private readonly open = new Set<() => void>();
+  /** Each open subscription's stop, until its consumer has been handed the end of the stream. */
+  private readonly open = new Map<object, () => void>();
   private draining = false;
+  private settled: (() => void) | null = null;
 
-  /** Ends the open subscriptions, and any that starts from now on, at their next turn. */
-  endAll(): number {
+  /**
+   * Ends the open subscriptions, and any that starts from now on; resolves once each one's transport
+   * has taken its last event and its end (or after `graceMs`), so the sockets can then be closed.
+   */
+  async endAll(graceMs = 2_000): Promise<number> {
     this.draining = true;
     const count = this.open.size;
-    for (const end of [...this.open]) end();
+    for (const stop of [...this.open.values()]) stop();
+    if (this.open.size) {
+      await Promise.race([
+        new Promise<void>((resolve) => (this.settled = resolve)),
+        new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+      ]);
+    }
     return count;
   }
 
@@ -38,20 +49,25 @@ export class SubscriptionDrain {
     };
   }
 
+  private closed(key: object): void {
+    this.open.delete(key);
+    // A macrotask later: the transport sends its `complete` in the microtasks after the stream's end.
+    if (this.open.size === 0) setImmediate(() => this.settled?.());
+  }
+
   private track<T>(source: AsyncIterable<T>): AsyncIterableIterator<T | { errors: GraphQLError[] }> {
     const iterator = source[Symbol.asyncIterator]();
+    const key = {};
     let stop: () => void = () => undefined;
     const stopped = new Promise<"stop">((resolve) => (stop = () => resolve("stop")));
-    let finished = false;
-    const end = () => stop();
-    this.open.add(end);
-    if (this.draining) end();
+    this.open.set(key, stop);
+    if (this.draining) stop();
+    let sourceClosed = false;
     // Not awaited: an async generator waiting inside (for its next event) takes `return` only after
     // that wait, which for a quiet subscription never ends.
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      this.open.delete(end);
+    const closeSource = () => {
+      if (sourceClosed) return;
+      sourceClosed = true;
       void iterator.return?.()?.catch(() => undefined);
     };
     const lastEvent = {
@@ -59,32 +75,31 @@ export class SubscriptionDrain {
         new GraphQLError("The server is shutting down: subscribe again.", { extensions: { code: SHUTTING_DOWN } }),
       ],
     };
-    let sentLast = false;
+    let state: "open" | "last-sent" | "done" = "open";
+    const done = (): IteratorResult<T | { errors: GraphQLError[] }> => {
+      state = "done";
+      this.closed(key);
+      return { done: true, value: undefined };
+    };
     const tracked: AsyncIterableIterator<T | { errors: GraphQLError[] }> = {
       [Symbol.asyncIterator]: () => tracked,
       next: async () => {
-        if (finished) {
-          if (sentLast) return { done: true, value: undefined };
-          sentLast = true;
-          return { done: false, value: lastEvent };
-        }
+        if (state !== "open") return done();
         const winner = await Promise.race([iterator.next(), stopped]);
         if (winner === "stop") {
-          finish();
-          sentLast = true;
+          closeSource();
+          state = "last-sent";
           return { done: false, value: lastEvent };
         }
         if (winner.done) {
-          finished = true;
-          sentLast = true;
-          this.open.delete(end);
+          sourceClosed = true;
+          return done();
         }
         return winner;
       },
       return: () => {
-        sentLast = true;
-        finish();
-        return Promise.resolve({ done: true, value: undefined });
+        closeSource();
+        return Promise.resolve(done());
       },
     };
     return tracked;

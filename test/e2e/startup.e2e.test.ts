@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createClient } from "graphql-ws";
 import { describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { spawnGateway } from "../support/spawn-gateway.ts";
 import { DEMO_ITEMS } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { line, pickup } from "../support/orders.ts";
@@ -26,6 +28,41 @@ describe("the gateway process", () => {
     expect(events.at(-1)).toMatch(/^event: complete/);
     const stopped = JSON.parse(gw.stdout().trim().split("\n").at(-1)!);
     expect(stopped).toMatchObject({ msg: "stopped", subscriptionsEnded: 1, drainMs: expect.any(Number) });
+  });
+
+  it("ends a WebSocket subscription with the same last event, then complete, on SIGTERM", async () => {
+    const gw = await spawnGateway({ DATABASE_URL: `file:${path.join(dir, "ws", "gateway.db")}` });
+    const client = createClient({
+      url: `${gw.url.replace("http", "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${DEMO_KEY}` },
+      retryAttempts: 0,
+    });
+    const events: unknown[] = [];
+    let first: () => void = () => undefined;
+    const gotFirst = new Promise<void>((resolve) => (first = resolve));
+    const completed = new Promise<void>((resolve, reject) =>
+      client.subscribe(
+        { query: `subscription { productSyncProgress(shopId: "demo-bonusplus") { shopId } }` },
+        {
+          next: (value) => {
+            events.push(value);
+            first();
+          },
+          error: reject,
+          complete: resolve,
+        },
+      ),
+    );
+    await gotFirst;
+    expect(await gw.stop("SIGTERM")).toBe(0);
+    await completed.catch((error: unknown) => {
+      throw new Error(
+        `not completed (${(error as { code?: number }).code}): ${JSON.stringify(events)}\n${gw.stdout()}`,
+      );
+    });
+    expect(events.at(-1)).toMatchObject({ errors: [{ extensions: { code: "SHUTTING_DOWN" } }] });
+    await client.dispose();
   });
 
   it("lets a mutation in flight finish on SIGTERM, answers nothing new, and exits 0", async () => {
