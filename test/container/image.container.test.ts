@@ -55,6 +55,9 @@ describe.runIf(process.env.CONTAINER_TEST === "1")("the container image", () => 
     podman(
       [
         "build",
+        // Docker's image format: the OCI format has no HEALTHCHECK.
+        "--format",
+        "docker",
         "--network",
         "host",
         "--build-arg",
