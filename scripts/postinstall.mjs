@@ -1,11 +1,20 @@
-// Deferred until the project files exist: on first clone everything is there; the guard only
-// keeps a partial checkout (e.g. `npm install` in CI cache warm-up) from failing.
+// After `npm install` in a checkout: the generated code (Prisma clients, typed operations) and the
+// reference Mini App (web/dist), both built by dev tools. An install without them (`npm ci --omit=dev`)
+// skips this: a server runs the output of `npm run release`, where both are already built.
 import { existsSync } from "node:fs";
 import { execSync } from "node:child_process";
+
+const devTools = ["node_modules/@graphql-codegen/cli", "node_modules/vite", "node_modules/typescript"];
+if (!devTools.every((dir) => existsSync(dir))) {
+  process.stdout.write(
+    "postinstall: no dev dependencies, nothing generated (a server runs `npm run release`'s output)\n",
+  );
+  process.exit(0);
+}
+// Deferred until the project files exist: a partial checkout (a CI cache warm-up) installs without them.
 if (existsSync("prisma/sqlite/schema.prisma") && existsSync("codegen.ts")) {
   execSync("npm run generate", { stdio: "inherit" });
 }
-// The reference Mini App (web/), served by the gateway at /app in demo mode.
 if (existsSync("web/vite.config.ts")) {
   execSync("npm run build:web", { stdio: "inherit" });
 }

@@ -6,6 +6,7 @@ import type { ShopDirectory } from "./domain/shop-directory.ts";
 import type { StatusSync } from "./domain/status-sync.ts";
 import type { BalanceWatch } from "./domain/balance-watch.ts";
 import type { SwrCache } from "./cache/swr-cache.ts";
+import { SubscriptionDrain } from "./server/drain.ts";
 import type { Logger } from "./server/logger.ts";
 import type { createSimulators } from "./simulators/registry.ts";
 import { buildDomain } from "./wiring/domain.ts";
@@ -31,6 +32,8 @@ export interface Gateway {
   cache: SwrCache;
   /** The configured shops and their providers, as built at boot. */
   shops: ShopDirectory;
+  /** Open subscriptions (SSE and WebSocket); a stopping process ends them with a last event. */
+  subscriptions: SubscriptionDrain;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const infra = await buildInfrastructure(options);
   const domain = buildDomain(infra);
   const jobs = await startJobs(infra.env, domain);
-  const yoga = buildHttp(infra, domain);
+  const subscriptions = new SubscriptionDrain();
+  const yoga = buildHttp(infra, domain, subscriptions);
   return {
     env: infra.env,
     yoga,
@@ -55,6 +59,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     catalogWatch: domain.catalogWatch,
     cache: infra.cache,
     shops: infra.shops,
+    subscriptions,
     close: async () => {
       jobs.stop();
       await yoga.dispose();

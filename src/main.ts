@@ -1,20 +1,28 @@
 import { existsSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import { ConfigError } from "./config/format-issues.ts";
-import { createGateway } from "./gateway.ts";
+import { createGateway, type Gateway } from "./gateway.ts";
+import { RequestDrain } from "./server/drain.ts";
 import { attachGraphQLWs } from "./server/graphql-ws.ts";
+
+/** What a start-up failure says, on one line of stderr: a supervisor's log shows the reason, not a trace. */
+class StartupError extends Error {}
 
 async function main(): Promise<void> {
   // A `.env` in the working directory is read first; variables already set in the environment win.
   if (existsSync(".env")) process.loadEnvFile(".env");
   const gateway = await createGateway();
   const { env, logger } = gateway;
-  const server = createServer(gateway.yoga);
+  const server = createServer();
+  const requests = new RequestDrain(server);
+  server.on("request", requests.handler(gateway.yoga));
   server.keepAliveTimeout = 65_000;
+  await listen(server, env.HOST, env.PORT, env.LISTEN_BACKLOG).catch(async (error: unknown) => {
+    await gateway.close().catch(() => undefined);
+    throw error;
+  });
+  // After listen: the WebSocket server re-emits the HTTP server's errors as its own.
   const ws = attachGraphQLWs(server, gateway.yoga);
-  await new Promise<void>((resolve) =>
-    server.listen({ port: env.PORT, host: env.HOST, backlog: env.LISTEN_BACKLOG }, resolve),
-  );
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   if (env.demo) {
@@ -32,30 +40,73 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info("shutting down", { signal });
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
-    void ws.close();
-    server.close(async () => {
-      await gateway.close();
-      clearTimeout(force);
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-    // Open SSE streams never end by themselves: after a short grace for requests in flight they are
-    // closed, so the process drains and exits 0 (a subscriber reconnects and gets the current state first).
-    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+    void drain(signal, gateway, requests, ws, env.SHUTDOWN_TIMEOUT_SECONDS * 1000);
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/**
+ * Stops taking connections, ends the open subscriptions with a last event, lets the queries and
+ * mutations in flight finish, then closes the jobs, the database and Redis: exit 0. Past the bound the
+ * process exits 1, saying how many requests were still open.
+ */
+async function drain(
+  signal: string,
+  gateway: Gateway,
+  requests: RequestDrain,
+  ws: { close(): Promise<void> },
+  boundMs: number,
+): Promise<void> {
+  const { logger } = gateway;
+  const started = Date.now();
+  logger.info("shutting down", { signal, inFlight: requests.active, subscriptions: gateway.subscriptions.size });
+  const force = setTimeout(() => {
+    logger.error("shutdown timed out", { afterMs: boundMs, inFlight: requests.active });
+    process.exit(1);
+  }, boundMs);
+  force.unref();
+  const ended = await gateway.subscriptions.endAll();
+  await requests.start();
+  await ws.close();
+  await gateway.close();
+  clearTimeout(force);
+  logger.info("stopped", { signal, drainMs: Date.now() - started, subscriptionsEnded: ended });
+  process.exit(0);
+}
+
+function listen(server: Server, host: string, port: number, backlog: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      const where = `${host}:${port}`;
+      const why =
+        error.code === "EADDRINUSE"
+          ? `${where} is already in use (another gateway still running?); set PORT or stop the other process`
+          : error.code === "EACCES"
+            ? `no permission to listen on ${where}; use a port above 1023 or a reverse proxy`
+            : `cannot listen on ${where}: ${error.message}`;
+      reject(new StartupError(why));
+    };
+    server.once("error", onError);
+    server.listen({ port, host, backlog }, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+/** The first line of an error's message: Prisma's and the engine's go on for a screen. */
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.trim().split("\n")[0] ?? message;
 }
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(
-      `${JSON.stringify({ level: "error", msg: "start-up failed", err: String((error as Error)?.stack ?? error) })}\n`,
-    );
+    process.stderr.write(`loyalty-gateway: cannot start: ${reason(error)}\n`);
+    if (process.env.LOG_LEVEL === "debug") process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
   }
   process.exit(1);
 });

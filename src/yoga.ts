@@ -19,6 +19,8 @@ import { requestIdOf, useRequestId } from "./server/request-id.ts";
 import { RequestViewers, useRequestViewer } from "./server/request-viewer.ts";
 import type { SecuritySettings } from "./server/security.ts";
 import { useBodyLimit } from "./server/body-limit.ts";
+import { useCompression } from "./server/compression.ts";
+import { useGraphiQLOffPage } from "./server/graphiql-off.ts";
 import { useSubscriptionCap } from "./server/subscription-cap.ts";
 import { PersistedDocuments, useTrustedDocuments } from "./server/trusted-documents.ts";
 
@@ -121,6 +123,8 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     extraParamNames: ["documentId"],
     plugins: [
       useRequestId(),
+      useCompression(),
+      ...(deps.graphiql ? [] : [useGraphiQLOffPage(graphqlEndpoint)]),
       {
         onRequest: ({ request, serverContext }) => {
           rememberClientIp(request, serverContext, security.trustProxy);

@@ -51,6 +51,8 @@ const envSchema = z.object({
     .regex(/^(file:|postgres(ql)?:\/\/)/, "must be file:… (SQLite) or postgresql://…")
     .default("file:./data/gateway.db"),
   MIGRATE_ON_START: bool.default(true),
+  /** How long a stopping process (SIGTERM) waits for requests in flight before it gives up and exits 1. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
   SHOPS_CONFIG: z.string().min(1).optional(),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_INIT_DATA_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(86_400),
@@ -92,20 +94,10 @@ const envSchema = z.object({
   /** How often other providers' balances are read for customers with an open loyaltyBalanceChanged; 0 turns it off. */
   BALANCE_READ_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Shared secrets of providers that push webhooks, as JSON: {"posiflora": "..."}. */
-  WEBHOOK_SECRETS: z
-    .string()
-    .default("{}")
-    .transform((text, ctx) => {
-      try {
-        return z.record(z.string(), z.string().min(16)).parse(JSON.parse(text));
-      } catch (error) {
-        ctx.addIssue({
-          code: "custom",
-          message: `must be a JSON object of provider → secret (16+ characters): ${(error as Error).message}`,
-        });
-        return z.NEVER;
-      }
-    }),
+  WEBHOOK_SECRETS: jsonRecord(
+    z.string().min(16, "a webhook secret is at least 16 characters"),
+    "a JSON object of provider → secret",
+  ),
   /** Catalog and stores: fresh for CATALOG_TTL_SECONDS, then served stale while one call refreshes them. */
   CATALOG_TTL_SECONDS: z.coerce.number().int().min(0).default(60),
   CATALOG_STALE_SECONDS: z.coerce.number().int().min(0).default(600),
@@ -220,6 +212,16 @@ const envSchema = z.object({
 /** Every key the gateway reads; a test checks that .env.example documents each one. */
 export const ENV_KEYS = Object.keys(envSchema.shape);
 
+/** Each key's value when it is unset (undefined: none, or one that depends on other keys). */
+export function envDefaults(): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(envSchema.shape).map(([key, schema]) => {
+      const parsed = (schema as z.ZodType).safeParse(undefined);
+      return [key, parsed.success ? parsed.data : undefined];
+    }),
+  );
+}
+
 type ParsedEnv = z.infer<typeof envSchema>;
 type Resolved = "PUBLIC_INTROSPECTION" | "TRUSTED_DOCUMENTS" | "CORS_ORIGINS";
 /** The parsed environment with the production-dependent defaults resolved. */
@@ -231,22 +233,34 @@ export type Env = Omit<ParsedEnv, Resolved> & {
   CORS_ORIGINS: string[];
 };
 
+/** The rules that depend on NODE_ENV and on other keys, each as `KEY: why`. */
+function crossKeyIssues(env: ParsedEnv): string[] {
+  const production = env.NODE_ENV === "production";
+  const demo = !env.SHOPS_CONFIG;
+  return [
+    // Demo mode (in-process simulators, the development key, /__sim) never runs in production.
+    ...(demo && production
+      ? ["SHOPS_CONFIG: required in production (without it the gateway would start in demo mode)"]
+      : []),
+    ...(production && env.CRASH_AT ? ["CRASH_AT: not allowed in production"] : []),
+    ...(!demo && production && !env.TELEGRAM_BOT_TOKEN ? ["TELEGRAM_BOT_TOKEN: required in production"] : []),
+  ];
+}
+
+/** Every problem of the environment at once, each as `KEY: why` (src/config/check.ts gathers them all). */
+export function envIssues(source: Record<string, string | undefined>): string[] {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) return formatIssues(parsed.error.issues).split("\n");
+  return crossKeyIssues(parsed.data);
+}
+
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) throw new ConfigError(`Invalid environment:\n${formatIssues(parsed.error.issues)}`);
   const env = parsed.data;
+  const issues = crossKeyIssues(env);
+  if (issues.length) throw new ConfigError(`Invalid environment:\n${issues.join("\n")}`);
   const demo = !env.SHOPS_CONFIG;
-  // Demo mode (in-process simulators, the development key, /__sim) never runs in production.
-  if (demo && env.NODE_ENV === "production") {
-    throw new ConfigError(
-      "Invalid environment:\nSHOPS_CONFIG: required in production (without it the gateway would start in demo mode)",
-    );
-  }
-  if (env.NODE_ENV === "production" && env.CRASH_AT)
-    throw new ConfigError("Invalid environment:\nCRASH_AT: not allowed in production");
-  if (!demo && env.NODE_ENV === "production" && !env.TELEGRAM_BOT_TOKEN) {
-    throw new ConfigError("Invalid environment:\nTELEGRAM_BOT_TOKEN: required in production");
-  }
   const production = env.NODE_ENV === "production";
   return {
     ...env,

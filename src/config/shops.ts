@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { isTimeZone } from "../domain/shop-calendar.ts";
 import { LOYALTY_MODULES } from "../providers/registry.ts";
-import { ConfigError, formatIssues } from "./format-issues.ts";
+import { ConfigError, formatIssues, strictObject } from "./format-issues.ts";
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes");
 
-const providerInstanceSchema = z.object({
+export const providerInstanceSchema = strictObject({
   id,
   adapter: z.string().min(1),
   baseUrl: z.string().url(),
@@ -20,7 +20,7 @@ const providerInstanceSchema = z.object({
 });
 export type ProviderInstanceInput = z.infer<typeof providerInstanceSchema>;
 
-const shopSchema = z.object({
+const shopSchema = strictObject({
   id,
   name: z.string().min(1),
   currency: z
@@ -54,7 +54,7 @@ const shopSchema = z.object({
    */
   prices: z
     .array(
-      z.object({
+      strictObject({
         productId: z.string().min(1).max(100),
         name: z.string().min(1).max(200),
         price: z.string().regex(/^\d{1,9}(\.\d{1,2})?$/, 'a decimal such as "350.00"'),
@@ -64,7 +64,7 @@ const shopSchema = z.object({
     .optional(),
 });
 
-export const shopsConfigSchema = z.object({ shops: z.array(shopSchema).min(1) }).superRefine((cfg, ctx) => {
+export const shopsConfigSchema = strictObject({ shops: z.array(shopSchema).min(1) }).superRefine((cfg, ctx) => {
   const seen = new Set<string>();
   cfg.shops.forEach((shop, s) => {
     if (seen.has(shop.id))

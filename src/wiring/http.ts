@@ -5,6 +5,7 @@ import { ALL_SCOPES } from "../domain/scopes.ts";
 import { WebhookEventRepository } from "../persistence/webhook-event.repository.ts";
 import { useDemoSimulators } from "../server/demo-simulators.ts";
 import { useMiniApp } from "../server/mini-app.ts";
+import type { SubscriptionDrain } from "../server/drain.ts";
 import { securitySettings } from "../server/security.ts";
 import { useWebhooks } from "../server/webhooks.ts";
 import { createGatewayYoga, type GatewayYoga } from "../yoga.ts";
@@ -12,7 +13,7 @@ import type { Domain } from "./domain.ts";
 import type { Infrastructure } from "./infrastructure.ts";
 
 /** The HTTP edge: Yoga with auth, limits, telemetry, webhooks, and in demo mode the simulators and the Mini App. */
-export function buildHttp(infra: Infrastructure, domain: Domain): GatewayYoga {
+export function buildHttp(infra: Infrastructure, domain: Domain, subscriptions: SubscriptionDrain): GatewayYoga {
   const { env, logger, simulators, tracing, metrics, shops, db, shopRepo } = infra;
   const { botToken } = domain;
   const apiKeys = new ApiKeyRing([
@@ -27,6 +28,7 @@ export function buildHttp(infra: Infrastructure, domain: Domain): GatewayYoga {
     ready: () => shopRepo.ping(),
     security: securitySettings(env),
     plugins: [
+      subscriptions.plugin(),
       ...(tracing?.plugins ?? []),
       metrics.plugin(),
       ...(simulators ? [useDemoSimulators(simulators, env.MAX_BODY_BYTES)] : []),

@@ -1,4 +1,5 @@
 import { DEFAULT_CHECKOUT_TTL_MINUTES } from "../domain/checkout-expiry.ts";
+import { assertConfiguration } from "../config/check.ts";
 import { DEMO_SHOPS, DEMO_SIMULATOR_ENV } from "../config/demo.ts";
 import { type Env, parseEnv } from "../config/env.ts";
 import { createLoyaltyProvider, createOrderSystem } from "../config/providers.ts";
@@ -47,6 +48,8 @@ export interface Infrastructure {
 /** Reads the configuration, builds the providers, migrates and opens the database, and the shared stores. */
 export async function buildInfrastructure(options: InfrastructureOptions = {}): Promise<Infrastructure> {
   const source = options.env ?? process.env;
+  // Every problem of the environment and the shops file in one message, before anything is built.
+  assertConfiguration(source);
   const env = parseEnv(source);
   const logger = options.logger ?? createLogger(env.LOG_LEVEL, { service: "loyalty-gateway" });
   // The simulators are loaded in demo mode only: a production process never has their code in memory.

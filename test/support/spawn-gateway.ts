@@ -14,18 +14,23 @@ export interface SpawnedGateway {
 
 /**
  * Starts `src/main.ts` as a real process (or, with `compiled`, the production build `dist/src/main.js`
- * under plain node) and waits for its "gateway listening" log line.
+ * under plain node, or `command`) and waits for its "gateway listening" log line.
  */
-export function spawnGateway(env: Record<string, string>, opts: { compiled?: boolean } = {}): Promise<SpawnedGateway> {
+export function spawnGateway(
+  env: Record<string, string>,
+  opts: { compiled?: boolean; command?: { file: string; args: string[]; cwd: string } } = {},
+): Promise<SpawnedGateway> {
   // GATEWAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node only.
   const flags = (env.GATEWAY_NODE_FLAGS ?? process.env.GATEWAY_NODE_FLAGS ?? "").split(" ").filter(Boolean);
   // The compiled gateway runs as `npm run start:prod` runs it: package.json's config.node_flags, and its
   // config.malloc_arena_max as MALLOC_ARENA_MAX unless the environment sets one.
   const production = opts.compiled ? productionRuntime() : { flags: [], env: {} };
   const entry = opts.compiled ? [...production.flags, "dist/src/main.js"] : ["--import", "tsx", "src/main.ts"];
-  const child = spawn(process.execPath, [...flags, ...entry], {
+  // `command`: another way in, such as `npm start` in a release folder.
+  const [file, args] = opts.command ? [opts.command.file, opts.command.args] : [process.execPath, [...flags, ...entry]];
+  const child = spawn(file, args, {
     // GATEWAY_ROOT: another checkout's build (bench:ab compares two builds side by side).
-    cwd: env.GATEWAY_ROOT ?? ROOT,
+    cwd: opts.command?.cwd ?? env.GATEWAY_ROOT ?? ROOT,
     env: { ...production.env, ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -13,9 +13,13 @@ export interface Session {
 
 const KEY = "mini-app.demo-init-data";
 
+/** The start-up failure of a page opened in a browser against a production gateway. */
+export const OPEN_IN_TELEGRAM = "OPEN_IN_TELEGRAM";
+
 /**
  * Who the user is: Telegram's initData inside Telegram; outside it, a demo user the gateway signs in
- * demo mode (`POST /app/demo-session`), kept for the tab's life so a reload is the same user.
+ * demo mode (`POST /app/demo-session`), kept for the tab's life so a reload is the same user. A gateway
+ * outside demo mode has none: the page then asks to be opened from Telegram (OPEN_IN_TELEGRAM).
  */
 export async function openSession(telegram: TelegramWebApp | null): Promise<Session> {
   const language = telegram?.initDataUnsafe.user?.language_code ?? navigator.language ?? "ru";
@@ -23,6 +27,8 @@ export async function openSession(telegram: TelegramWebApp | null): Promise<Sess
   let initData = sessionStorage.getItem(KEY);
   if (!initData) {
     const res = await fetch(`${API_BASE}/app/demo-session`, { method: "POST" });
+    // A gateway outside demo mode has no demo sessions: the page was opened outside Telegram.
+    if (res.status === 404) throw Object.assign(new Error("opened outside Telegram"), { code: OPEN_IN_TELEGRAM });
     if (!res.ok) throw new Error(`demo session: HTTP ${res.status}`);
     initData = ((await res.json()) as { initData: string }).initData;
     sessionStorage.setItem(KEY, initData);
