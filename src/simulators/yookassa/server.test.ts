@@ -102,7 +102,7 @@ describe("ЮKassa simulator", () => {
       receiptsRequired: false,
       notificationUrl: "http://shop.example/hook",
       deliver: async (_url, init) => {
-        calls.push(JSON.parse(String(init.body)).event);
+        calls.push((JSON.parse(init.body as string) as { event: string }).event);
         return new Response(null, { status: answers.shift() ?? 200 });
       },
     });
