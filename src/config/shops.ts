@@ -6,7 +6,7 @@ import { ConfigError, formatIssues } from "./format-issues.ts";
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes");
 
-const providerInstanceSchema = z.object({
+export const providerInstanceSchema = z.object({
   id,
   adapter: z.string().min(1),
   baseUrl: z.string().url(),
