@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { expectViolations } from "../../../test/support/violations.ts";
 import { createYookassaSimulator } from "./server.ts";
+import { YookassaState } from "./state.ts";
 
 const AUTH = `Basic ${Buffer.from("shop:secret").toString("base64")}`;
 const sims: Array<ReturnType<typeof createYookassaSimulator>> = [];
@@ -130,5 +131,32 @@ describe("ЮKassa simulator", () => {
     expect(s.state.outbox).toHaveLength(1);
     s.state.advance(24 * 3600);
     expect(s.state.dueNotifications()).toHaveLength(0);
+  });
+});
+
+describe("ЮKassa simulator's clock and notifications", () => {
+  it("an unpaid payment whose hour passed is canceled and notified without another request", async () => {
+    let now = Date.parse("2026-12-07T05:00:00Z");
+    const events: string[] = [];
+    const s = createYookassaSimulator({
+      shopId: "shop",
+      secretKey: "secret",
+      receiptsRequired: false,
+      notificationUrl: "http://shop.example/hook",
+      state: new YookassaState(() => now),
+      deliver: async (_url, init) => {
+        events.push((JSON.parse(init.body as string) as { event: string }).event);
+        return new Response(null, { status: 200 });
+      },
+    });
+    sims.push(s);
+    await post(s, "/v3/payments", payment, { "idempotence-key": "k" });
+    now += 3600_000;
+    expect(await s.deliverNotifications()).toBe(1);
+    expect(events).toEqual(["payment.canceled"]);
+    expect([...s.state.payments.values()][0]!.cancellation).toEqual({
+      party: "yoo_money",
+      reason: "expired_on_confirmation",
+    });
   });
 });

@@ -343,6 +343,8 @@ export class YookassaState {
 
   /** Takes the notifications to try now, in the order they are to be sent. */
   dueNotifications(): Notification[] {
+    // Terms that ended since the last request make their notifications too.
+    this.expire();
     const now = this.now();
     this.outbox = this.outbox.filter((n) => now - n.madeAt < DELIVERY_TERM_MS);
     return this.outOfOrder ? [...this.outbox].reverse() : [...this.outbox];
