@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import type { LoyaltyProvider } from "../domain/ports/loyalty-provider.port.ts";
 import type { OrderSystem } from "../domain/ports/order-system.port.ts";
+import type { PaymentProvider } from "../domain/ports/payment-provider.port.ts";
 import type { ProviderDeps } from "../providers/module.ts";
-import { LOYALTY_MODULES, ORDER_MODULES } from "../providers/registry.ts";
+import { LOYALTY_MODULES, ORDER_MODULES, PAYMENT_MODULES } from "../providers/registry.ts";
 import { ConfigError, formatIssues } from "./format-issues.ts";
 import { type ProviderInstanceInput, resolveCredentials } from "./shops.ts";
 
@@ -24,6 +25,15 @@ export function createOrderSystem(
   deps: ProviderDeps,
 ): OrderSystem {
   return build(ORDER_MODULES, input, path, env, deps) as OrderSystem;
+}
+
+export function createPaymentProvider(
+  input: ProviderInstanceInput,
+  path: string,
+  env: Record<string, string | undefined>,
+  deps: ProviderDeps,
+): PaymentProvider {
+  return build(PAYMENT_MODULES, input, path, env, deps) as PaymentProvider;
 }
 
 /** What every module has, whatever its options: each checks its own options and credentials with zod. */

@@ -72,7 +72,9 @@ export type ProviderErrorCode =
   | "INSUFFICIENT_BONUSES"
   | "HOLD_EXPIRED"
   | "REDEEM_BLOCKED"
-  | "REDEEM_LIMIT_EXCEEDED";
+  | "REDEEM_LIMIT_EXCEEDED"
+  | "INVALID_STATE"
+  | "IDEMPOTENCY_CONFLICT";
 
 export interface ProviderErrorDetails {
   /** The vendor's own code, when it sent one. */

@@ -12,6 +12,7 @@ import type {
   LoyaltyProvider,
   OptionalMethod,
 } from "../domain/ports/loyalty-provider.port.ts";
+import type { PaymentAdapter, PaymentBehaviour, PaymentProvider } from "../domain/ports/payment-provider.port.ts";
 import type { OrderSystem, OrderSystemAdapter } from "../domain/ports/order-system.port.ts";
 import { circuitState, createCircuitBreaker } from "./http/circuit-breaker.ts";
 import type { Fetch } from "./http/provider-http.ts";
@@ -78,6 +79,26 @@ export interface OrderSystemModuleSpec<Options> extends ModuleBase<Options> {
 
 export interface OrderSystemModule<Options = unknown> extends Omit<OrderSystemModuleSpec<Options>, "create"> {
   create(instance: ProviderInstanceConfig & { options: Options }, deps: ProviderDeps): OrderSystem;
+}
+
+/** A payment (PSP) vendor's module: its behaviour, declared once, and what it builds. */
+export interface PaymentModuleSpec<Options> extends ModuleBase<Options> {
+  readonly behaviour: PaymentBehaviour;
+  create(instance: ProviderInstanceConfig & { options: Options }, deps: ProviderDeps): PaymentAdapter;
+}
+
+export interface PaymentProviderModule<Options = unknown> extends Omit<PaymentModuleSpec<Options>, "create"> {
+  create(instance: ProviderInstanceConfig & { options: Options }, deps: ProviderDeps): PaymentProvider;
+}
+
+/** Declares a payment module; the providers it builds carry its id and behaviour. */
+export function definePaymentModule<Options>(spec: PaymentModuleSpec<Options>): PaymentProviderModule<Options> {
+  return {
+    ...spec,
+    create(instance, deps) {
+      return Object.assign(spec.create(instance, deps), { adapter: spec.id, behaviour: spec.behaviour });
+    },
+  };
 }
 
 /** Declares a loyalty module; the providers it builds carry its id, capabilities and behaviour. */

@@ -3,7 +3,8 @@ import { integrationsModule } from "./integrations/module.ts";
 import { loyalClientModule } from "./loyalclient/module.ts";
 import { posifloraLoyaltyModule, posifloraOrderModule } from "./posiflora/module.ts";
 import { rkeeperModule } from "./rkeeper/module.ts";
-import type { LoyaltyProviderModule, OrderSystemModule } from "./module.ts";
+import { yookassaModule } from "./yookassa/module.ts";
+import type { LoyaltyProviderModule, OrderSystemModule, PaymentProviderModule } from "./module.ts";
 
 /** Every loyalty module the gateway ships, by id: the one place a new provider is registered. */
 // Each module has options of its own type, checked by its own zod schema when an instance is built.
@@ -20,4 +21,10 @@ export const LOYALTY_MODULES: Record<string, LoyaltyProviderModule<any>> = {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as LOYALTY_MODULES
 export const ORDER_MODULES: Record<string, OrderSystemModule<any>> = {
   [posifloraOrderModule.id]: posifloraOrderModule,
+};
+
+/** Every payment (PSP) module, by id. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as LOYALTY_MODULES
+export const PAYMENT_MODULES: Record<string, PaymentProviderModule<any>> = {
+  [yookassaModule.id]: yookassaModule,
 };

@@ -8,6 +8,7 @@ export const DEMO_ACCOUNTS = {
   rkeeper: { apiKey: "demo-rkeeper-key", password: "demo-rkeeper-password" },
   integrations: { apiKey: "demo-integrations-key" },
   posiflora: { username: "demo-florist", password: "demo-posiflora-password" },
+  yookassa: { shopId: "demo-yookassa-shop", secretKey: "demo-yookassa-secret" },
 } as const;
 
 /** The same accounts as the environment variables the demo shops' credentials name (`env:DEMO_...`). */
@@ -19,4 +20,6 @@ export const DEMO_SIMULATOR_ENV: Record<string, string> = {
   DEMO_INTEGRATIONS_API_KEY: DEMO_ACCOUNTS.integrations.apiKey,
   DEMO_POSIFLORA_USERNAME: DEMO_ACCOUNTS.posiflora.username,
   DEMO_POSIFLORA_PASSWORD: DEMO_ACCOUNTS.posiflora.password,
+  DEMO_YOOKASSA_SHOP_ID: DEMO_ACCOUNTS.yookassa.shopId,
+  DEMO_YOOKASSA_SECRET_KEY: DEMO_ACCOUNTS.yookassa.secretKey,
 };

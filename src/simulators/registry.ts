@@ -4,6 +4,7 @@ import { createIntegrationsSimulator } from "./integrations/server.ts";
 import { createLoyalClientSimulator } from "./loyalclient/server.ts";
 import { createPosifloraSimulator } from "./posiflora/server.ts";
 import { createRkeeperSimulator } from "./rkeeper/server.ts";
+import { createYookassaSimulator } from "./yookassa/server.ts";
 import type { FetchHandler } from "./kit/router.ts";
 import type { Faults } from "./kit/faults.ts";
 import type { RequestLog } from "./kit/simulator.ts";
@@ -49,6 +50,14 @@ export function createSimulators() {
       handler: createPosifloraSimulator({
         username: DEMO_ACCOUNTS.posiflora.username,
         password: DEMO_ACCOUNTS.posiflora.password,
+      }),
+    },
+    yookassa: {
+      host: "yookassa.sim",
+      port: 4106,
+      handler: createYookassaSimulator({
+        shopId: DEMO_ACCOUNTS.yookassa.shopId,
+        secretKey: DEMO_ACCOUNTS.yookassa.secretKey,
       }),
     },
   } satisfies Record<string, { host: string; port: number; handler: Simulator }>;

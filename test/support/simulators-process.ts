@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { createSimulators } from "../../src/simulators/registry.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
+/** Every simulator serve.ts starts; the caller gets the URLs once all of them listen. */
+const SIMULATORS = Object.keys(createSimulators()).length;
 
 /** The simulators as their own process on free loopback ports. */
 export async function startSimulators(): Promise<{ urls: Record<string, string>; child: ChildProcess }> {
@@ -16,7 +19,7 @@ export async function startSimulators(): Promise<{ urls: Record<string, string>;
     child.stdout.on("data", (d) => {
       out += d;
       for (const m of out.matchAll(/"provider":"(\w+)","url":"([^"]+)"/g)) urls[m[1]!] = m[2]!;
-      if (Object.keys(urls).length >= 5) resolve();
+      if (Object.keys(urls).length >= SIMULATORS) resolve();
     });
     child.on("exit", (code) => reject(new Error(`simulators exited with ${code}`)));
   });

@@ -65,6 +65,8 @@ export interface RequestSpec<T> {
   /** Safe to repeat: a GET, or a write the vendor deduplicates by a key we send. */
   idempotent: boolean;
   contentType?: string;
+  /** Headers of this request alone, such as an idempotency key. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -208,7 +210,7 @@ export class ProviderHttp {
   ): Promise<Extract<Outcome, { kind: "ok" | "status" }>> {
     const url = new URL(this.base + spec.path.replace(/^\//, ""));
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const all: Record<string, string> = { accept: "application/json", ...headers };
+    const all: Record<string, string> = { accept: "application/json", ...headers, ...spec.headers };
     if (spec.body !== undefined) all["content-type"] = spec.contentType ?? "application/json";
     this.options.decorate?.(all);
     let res: HttpAnswer;

@@ -1,0 +1,65 @@
+import { isIP } from "node:net";
+import { z } from "zod";
+import { PAYMENT_MODULES } from "../providers/registry.ts";
+import { providerInstanceSchema } from "./shops.ts";
+
+/** "77.75.156.11", "185.71.76.0/27", "2a02:5180::/32". */
+const ipOrRange = z.string().refine((entry) => {
+  const [address, prefix, extra] = entry.split("/");
+  const family = isIP(address ?? "");
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}, "an IP address or a CIDR range");
+
+/**
+ * A shop's payment settings: the PSP instance (credentials by environment variable name, like every
+ * provider), whether the buyer pays ahead (PREPAY) or in the shop (ON_PICKUP), when a hold is captured,
+ * where the PSP sends the buyer back, the addresses its notifications may come from, and the shop's
+ * 54-FZ receipt settings. Not yet part of the shops file: the order process takes payments in first
+ * (docs/payments-design.md).
+ */
+export const paymentSettingsSchema = z
+  .object({
+    provider: providerInstanceSchema,
+    mode: z.enum(["PREPAY", "ON_PICKUP"]),
+    capture: z.enum(["AT_PLACEMENT", "AT_READY", "AT_COMPLETION"]),
+    returnUrl: z.string().url(),
+    notificationIps: z.array(ipOrRange).min(1),
+    receipt: z
+      .object({
+        vatCode: z.number().int().min(1).max(12),
+        taxSystemCode: z.number().int().min(1).max(6).optional(),
+        paymentSubject: z.enum(["commodity", "service", "payment", "another"]).default("commodity"),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((settings, ctx) => {
+    const module = PAYMENT_MODULES[settings.provider.adapter];
+    if (!module) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["provider", "adapter"],
+        message: `unknown payment adapter "${settings.provider.adapter}" (known: ${Object.keys(PAYMENT_MODULES).join(", ")})`,
+      });
+      return;
+    }
+    if (settings.capture !== "AT_PLACEMENT" && !module.behaviour.twoStage) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["capture"],
+        message: `${settings.capture}: ${module.id} takes the money at once (no two-stage payments)`,
+      });
+    }
+    if (module.behaviour.receipts && !settings.receipt) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["receipt"],
+        message: `${module.id} makes the 54-FZ receipts: the shop's VAT code is needed`,
+      });
+    }
+  });
+export type PaymentSettings = z.infer<typeof paymentSettingsSchema>;
