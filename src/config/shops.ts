@@ -58,9 +58,27 @@ const shopSchema = z.object({
         productId: z.string().min(1).max(100),
         name: z.string().min(1).max(200),
         price: z.string().regex(/^\d{1,9}(\.\d{1,2})?$/, 'a decimal such as "350.00"'),
+        /** The shop-window category the item is listed under (its title); the shop's name when absent. */
+        category: z.string().min(1).max(100).optional(),
+        description: z.string().max(2_000).optional(),
+        /** An absolute URL or a path on the gateway's host. */
+        photoUrl: z.string().min(1).max(500).optional(),
       }),
     )
     .max(10_000)
+    .optional(),
+  /** Pickup points of a shop without an order system: its price list is sold at each of them. */
+  stores: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(100),
+        title: z.string().min(1).max(200),
+        city: z.string().max(100).optional(),
+        address: z.string().max(300).optional(),
+        hours: z.string().max(200).optional(),
+      }),
+    )
+    .max(1_000)
     .optional(),
 });
 
@@ -108,6 +126,13 @@ export const shopsConfigSchema = z.object({ shops: z.array(shopSchema).min(1) })
         code: "custom",
         path: ["shops", s, "prices"],
         message: "a shop without an order system needs a price list: client prices are never trusted",
+      });
+    }
+    if (shop.orders && shop.stores) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["shops", s, "stores"],
+        message: "the stores of a shop with an order system come from that system",
       });
     }
     if (shop.orders) {

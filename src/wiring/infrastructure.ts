@@ -90,8 +90,26 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
         orders: system?.orders ?? null,
         catalog: system?.catalog ?? null,
         priceList: shop.prices
-          ? new Map(shop.prices.map((p) => [p.productId, { name: p.name, price: decimalToMinor(p.price) }]))
+          ? new Map(
+              shop.prices.map((p) => [
+                p.productId,
+                {
+                  name: p.name,
+                  price: decimalToMinor(p.price),
+                  category: p.category,
+                  description: p.description,
+                  photoUrl: p.photoUrl,
+                },
+              ]),
+            )
           : null,
+        priceListStores: (shop.stores ?? []).map((s) => ({
+          id: s.id,
+          title: s.title,
+          city: s.city ?? null,
+          address: s.address ?? null,
+          hours: s.hours ?? null,
+        })),
       };
     }),
   );
