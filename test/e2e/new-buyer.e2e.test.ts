@@ -134,8 +134,8 @@ describe("a new buyer at BonusPlus: SMS code, registration, a promo code, an ord
       }),
     );
     expect(created.coupons).toEqual([
-      { code: "SPRING10", applied: true, reason: null },
-      { code: "NOSUCH", applied: null, reason: expect.stringContaining("no rule message") },
+      { code: "SPRING10", applied: true, reason: null, reasonCode: null },
+      { code: "NOSUCH", applied: null, reason: expect.stringContaining("no rule message"), reasonCode: "UNCONFIRMED" },
     ]);
     expect(created.lines[0].promotions.map((p: { name: string }) => p.name)).toContain("Купон SPRING10: скидка 10%");
     expect(created.discount.amount).toBe(35_000); // 10% of 3500.00 (a Base card has no discount of its own)
@@ -321,7 +321,7 @@ describe("a new buyer at r_keeper: contact, no registration there, FLOWERS10, an
     const created = user.data(
       await user.create({ lines: [cafe("hot-1", 500), cafe("dessert-1", 300)], coupons: ["FLOWERS10"] }),
     );
-    expect(created.coupons).toEqual([{ code: "FLOWERS10", applied: true, reason: null }]);
+    expect(created.coupons).toEqual([{ code: "FLOWERS10", applied: true, reason: null, reasonCode: null }]);
     expect(created.discount.amount).toBe(8_000);
     expect(created.lines[0].promotions).toEqual([
       expect.objectContaining({ name: "Промокод FLOWERS10", kind: "DISCOUNT", amount: { amount: 5_000 } }),
