@@ -87,13 +87,43 @@ const posifloraOrders = (id: string) =>
     posifloraLogin,
   );
 
+/**
+ * The demo's times: pickup by the half hour, delivery in three-hour windows, a week ahead, Moscow time.
+ * `required: false` lets API clients and tests that name no time still order; the Mini App always asks.
+ */
+const DEMO_SLOTS: NonNullable<ShopsConfig["shops"][number]["slots"]> = {
+  pickup: {
+    opens: "09:00",
+    closes: "21:00",
+    slotMinutes: 30,
+    leadMinutes: 60,
+    cutoff: "20:00",
+    closedDates: ["2027-01-01"],
+    capacity: 20,
+    daysAhead: 30,
+  },
+  delivery: {
+    opens: "09:00",
+    closes: "21:00",
+    slotMinutes: 180,
+    leadMinutes: 180,
+    cutoff: "18:00",
+    closedDates: ["2027-01-01"],
+    capacity: 10,
+    daysAhead: 30,
+  },
+  stores: { "store-2": { opens: "10:00", closes: "20:00" } },
+  required: false,
+};
+
 export const DEMO_SHOPS: ShopsConfig = {
   shops: [
     {
       id: "demo-posiflora",
-      name: "Цветочная лавка (Posiflora)",
+      name: "Цветочная лавка «Садовая»",
       currency: "RUB",
       timezone: "Europe/Moscow",
+      slots: DEMO_SLOTS,
       loyalty: [
         sim(
           "demo-posiflora",
@@ -107,9 +137,10 @@ export const DEMO_SHOPS: ShopsConfig = {
     },
     {
       id: "demo-bonusplus",
-      name: "Цветочная лавка (BonusPlus)",
+      name: "Цветочная лавка «Бонус»",
       currency: "RUB",
       timezone: "Europe/Moscow",
+      slots: DEMO_SLOTS,
       loyalty: [
         sim(
           "demo-bonusplus",
@@ -123,9 +154,10 @@ export const DEMO_SHOPS: ShopsConfig = {
     },
     {
       id: "demo-loyalclient",
-      name: "Цветочная лавка (LoyalClient)",
+      name: "Цветочная лавка «Клиент»",
       currency: "RUB",
       timezone: "Europe/Moscow",
+      slots: DEMO_SLOTS,
       loyalty: [
         sim(
           "demo-loyalclient",
@@ -140,9 +172,10 @@ export const DEMO_SHOPS: ShopsConfig = {
     },
     {
       id: "demo-rkeeper",
-      name: "Кофейня при цветочной (r_keeper)",
+      name: "Кофейня при цветочной",
       currency: "RUB",
       timezone: "Europe/Moscow",
+      slots: DEMO_SLOTS,
       loyalty: [
         sim(
           "demo-rkeeper",
@@ -157,9 +190,10 @@ export const DEMO_SHOPS: ShopsConfig = {
     },
     {
       id: "demo-integrations",
-      name: "Цветочная лавка (Integrations)",
+      name: "Цветочная лавка «Интеграция»",
       currency: "RUB",
       timezone: "Europe/Moscow",
+      slots: DEMO_SLOTS,
       loyalty: [
         sim(
           "demo-integrations",

@@ -20,6 +20,53 @@ const providerInstanceSchema = z.object({
 });
 export type ProviderInstanceInput = z.infer<typeof providerInstanceSchema>;
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time such as "09:00"');
+
+const slotRulesSchema = z
+  .object({
+    opens: hhmm,
+    closes: hhmm,
+    slotMinutes: z.number().int().min(15).max(720),
+    leadMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(60),
+    cutoff: hhmm.nullable().default(null),
+    closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date such as 2026-12-31")).default([]),
+    capacity: z.number().int().min(1).max(10_000),
+    daysAhead: z.number().int().min(1).max(60).default(7),
+  })
+  .refine((r) => r.opens < r.closes, { message: "closes after it opens", path: ["closes"] });
+const partialSlotRulesSchema = z.object({
+  opens: hhmm.optional(),
+  closes: hhmm.optional(),
+  slotMinutes: z.number().int().min(15).max(720).optional(),
+  leadMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .optional(),
+  cutoff: hhmm.nullable().optional(),
+  closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).optional(),
+  capacity: z.number().int().min(1).max(10_000).optional(),
+});
+
+/**
+ * The times a shop sells: pickup and delivery slots, with per-store changes to the pickup rules. Where a
+ * kind has rules, createOrder takes only a free slot of them; `required` makes a slot compulsory.
+ */
+const slotsSchema = z.object({
+  pickup: slotRulesSchema.optional(),
+  delivery: slotRulesSchema.optional(),
+  /** Store id → what differs there for pickup (its hours, closed dates, capacity). */
+  stores: z.record(z.string(), partialSlotRulesSchema).default({}),
+  required: z.boolean().default(true),
+});
+export type SlotsConfig = z.infer<typeof slotsSchema>;
+
 const shopSchema = z.object({
   id,
   name: z.string().min(1),
@@ -46,6 +93,7 @@ const shopSchema = z.object({
     .min(1)
     .max(7 * 24 * 60)
     .optional(),
+  slots: slotsSchema.optional(),
   /** The shop's order system (Posiflora), if orders should be created there. */
   orders: providerInstanceSchema.optional(),
   /**

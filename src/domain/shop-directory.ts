@@ -1,3 +1,4 @@
+import type { ShopSlots } from "./slots.ts";
 import type { CatalogProvider, CatalogStore } from "./ports/catalog.port.ts";
 import type { OrderProvider } from "./ports/order-system.port.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
@@ -20,6 +21,8 @@ export interface Shop {
   priceListStores?: CatalogStore[];
   /** What a refund does when the customer has spent the points it would take back; REFUSE when absent. */
   refundShortfall?: RefundShortfallPolicy;
+  /** The pickup and delivery slots it sells; none: any time (or none) is taken. */
+  slots?: ShopSlots;
   /** Minutes an unplaced order lives after its last change; 30 when absent. */
   checkoutTtlMinutes?: number;
 }

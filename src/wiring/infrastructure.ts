@@ -103,6 +103,16 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
               ]),
             )
           : null,
+        ...(shop.slots
+          ? {
+              slots: {
+                pickup: shop.slots.pickup ?? null,
+                delivery: shop.slots.delivery ?? null,
+                stores: shop.slots.stores,
+                required: shop.slots.required,
+              },
+            }
+          : {}),
         priceListStores: (shop.stores ?? []).map((s) => ({
           id: s.id,
           title: s.title,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { calendarDate } from "../../src/domain/shop-calendar.ts";
 import { describe, expect, it } from "vitest";
 import {
   CheckPhoneCodeDocument,
@@ -25,7 +26,9 @@ import { asService, useDemoGateway } from "../support/test-gateway.ts";
 const gw = useDemoGateway();
 
 let nextUser = 950_000;
-const PICKUP_AT = "2026-12-24T18:30:00+03:00";
+/** Tomorrow in Moscow: the demo shops sell slots from today on, pickup by the half hour, delivery by three hours. */
+const TOMORROW = calendarDate(new Date(Date.now() + 86_400_000), "Europe/Moscow");
+const PICKUP_AT = `${TOMORROW}T18:30:00+03:00`;
 
 /** A Telegram user nobody has seen, with typed helpers for what a Mini App does. */
 function newUser(shopId: string) {
@@ -245,8 +248,8 @@ describe("a new buyer at Posiflora: contact, registration, a delivery, then poin
         fulfilment: {
           kind: "DELIVERY",
           address: { city: "Москва", street: "Тверская", house: "7", apartment: "12" },
-          windowFrom: "2026-12-24T15:00:00+03:00",
-          windowTo: "2026-12-24T18:00:00+03:00",
+          windowFrom: `${TOMORROW}T15:00:00+03:00`,
+          windowTo: `${TOMORROW}T18:00:00+03:00`,
           recipientName: "Мама",
           recipientPhone: "+79005550299",
         },
@@ -261,8 +264,8 @@ describe("a new buyer at Posiflora: contact, registration, a delivery, then poin
       deliveryStreet: "Тверская",
       deliveryHouse: "7",
       deliveryApartment: "12",
-      deliveryTimeFrom: "2026-12-24T15:00:00+03:00",
-      deliveryTimeTo: "2026-12-24T18:00:00+03:00",
+      deliveryTimeFrom: `${TOMORROW}T15:00:00+03:00`,
+      deliveryTimeTo: `${TOMORROW}T18:00:00+03:00`,
       deliveryContact: "Мама",
       deliveryPhoneNumber: "+79005550299",
       byBonuses: false,
