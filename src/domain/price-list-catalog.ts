@@ -6,7 +6,7 @@ import type {
   CatalogStore,
   StoreOffer,
 } from "./ports/catalog.port.ts";
-import type { Shop } from "./shop-directory.ts";
+import type { PriceListItem, Shop } from "./shop-directory.ts";
 
 /**
  * The shop window of a shop without an order system, read from its price list in the shops file: the
@@ -23,7 +23,7 @@ export class PriceListCatalog implements CatalogProvider {
 
   constructor(shop: Pick<Shop, "id" | "name" | "priceList" | "priceListStores">) {
     this.instanceId = `price-list:${shop.id}`;
-    const items = [...(shop.priceList ?? new Map()).entries()];
+    const items = [...(shop.priceList ?? new Map<string, PriceListItem>()).entries()];
     const titles = [...new Set(items.map(([, item]) => item.category ?? shop.name))];
     const categoryId = (title: string) => `category-${titles.indexOf(title) + 1}`;
     this.cats = titles.map((title) => ({ id: categoryId(title), title, parentId: null }));

@@ -60,7 +60,7 @@ function offsetAt(at: number, timeZone: string): number {
       (acc, p) => (p.type === "literal" ? acc : { ...acc, [p.type]: Number(p.value) }),
       {},
     );
-  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day, parts.hour, parts.minute, parts.second);
   return local - (at - (at % 1000));
 }
 

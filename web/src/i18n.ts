@@ -1,3 +1,12 @@
+/** The plural form of `n` in the current language (Intl.PluralRules: one, few, many, other). */
+function plural(n: number, forms: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }): string {
+  return `${n}\u00a0${forms[rules.select(n)] ?? forms.other}`;
+}
+let rules = new Intl.PluralRules("ru");
+const RU_POINTS = { one: "балл", few: "балла", many: "баллов", other: "балла" };
+const RU_POINTS_GEN = { one: "балла", few: "баллов", many: "баллов", other: "балла" };
+const EN_POINTS = { one: "point", other: "points" };
+
 /** Russian first; English for users whose Telegram or browser language is not Russian. */
 const ru = {
   loading: "Загрузка…",
@@ -17,7 +26,7 @@ const ru = {
   discount: "Скидка",
   paidWithPoints: "Оплачено баллами",
   total: "К оплате",
-  willEarn: (n: number) => `Начислим ${n} баллов`,
+  willEarn: (n: number) => `Начислим ${plural(n, RU_POINTS)}`,
   spendPoints: (n: number, max: number) => `Списать баллов: ${n} из ${max}`,
   pointsNeedPhone: "Привяжите телефон, чтобы списывать и копить баллы",
   promoCode: "Промокод",
@@ -29,8 +38,8 @@ const ru = {
   phoneTitle: "Ваш телефон",
   phoneHint: "Телефон — ключ к вашей бонусной карте.",
   shareContact: "Поделиться контактом",
-  sendCode: "Получить код по SMS",
-  code: "Код из SMS",
+  sendCode: "Получить код по СМС",
+  code: "Код из СМС",
   checkCode: "Подтвердить",
   linked: (phone: string) => `Телефон +${phone} привязан`,
   joinTitle: "Вступить в программу лояльности",
@@ -57,14 +66,16 @@ const ru = {
   history: "История",
   noOrders: "Заказов пока нет",
   balance: "Баланс",
-  points: "баллов",
+  points: (n: number) => plural(n, RU_POINTS),
   pending: "ожидают начисления",
   tier: "Уровень",
   nextTier: (tier: string, amount: string) => `До уровня «${tier}»: ${amount}`,
   live: "обновляется в реальном времени",
   retry: "Повторить",
+  done: "Готово",
+  of: (date: string) => `от ${date}`,
   close: "Закрыть",
-  demo: "Демо-режим: вы — новый пользователь Telegram, подписанный шлюзом",
+  demo: "Демо-режим: вы — новый пользователь Телеграма, подписанный шлюзом",
   status: {
     CALCULATED: "Рассчитан",
     BONUSES_HELD: "Баллы зарезервированы",
@@ -101,14 +112,50 @@ const ru = {
     IDEMPOTENCY_CONFLICT: "Запрос уже выполняется",
     NETWORK: "Нет связи с сервером",
     TOO_MANY_REQUESTS: "Слишком много запросов — подождите минуту",
+    REFUND_SHORTFALL: "Возврат сейчас невозможен — обратитесь в магазин",
+    SLOT_REQUIRED: "Выберите дату и время",
+    SLOT_UNAVAILABLE: "Это время уже недоступно — выберите другое",
+    SLOT_FULL: "На это время заказов больше не принимаем — выберите другое",
+    INVALID_INPUT_FIELDS: "Проверьте отмеченные поля",
   } as Record<string, string>,
   unknownError: "Что-то пошло не так",
-  maxPoints: (n: number) => `Можно списать не больше ${n} баллов`,
+  maxPoints: (n: number) => `Можно списать не больше ${plural(n, RU_POINTS_GEN)}`,
   available: (n: number) => `Доступно: ${n} шт`,
   priceNow: (price: string) => `Новая цена: ${price}`,
   acceptPrice: "Принять новую цену",
-  earned: (n: number) => `Начислено ${n} баллов`,
-  pointsSpent: (n: number) => `${n} баллов`,
+  earned: (n: number) => `Начислено ${plural(n, RU_POINTS)}`,
+  pointsSpent: (n: number) => plural(n, RU_POINTS),
+  attemptsLeft: (n: number) => (n > 0 ? `Осталось попыток: ${n}` : "Попытки кончились — запросите новый код"),
+  unknownShop: (id: string) => `Магазина «${id}» нет. Выберите магазин:`,
+  couponReason: {
+    CUSTOMER_REQUIRED: "промокод действует после входа по телефону",
+    NOT_ACCEPTED: "он не подходит к этой корзине",
+    UNCONFIRMED: "магазин не подтвердил его — скидка видна в сумме, если он действует",
+  } as Record<string, string>,
+  fieldRequired: "Заполните это поле",
+  fieldCheck: "Проверьте это поле",
+  fulfilment: "Как получить",
+  cancelConfirm: "Отменить заказ? Баллы, списанные за него, вернутся.",
+  cancelYes: "Да, отменить",
+  cancelNo: "Не отменять",
+  noPointsCancelled: "Заказ отменён — баллы за него не начисляются",
+  items: "Состав",
+  where: "Где и когда",
+  pickupAt: (store: string) => `Самовывоз: ${store}`,
+  deliveryTo: (address: string) => `Доставка: ${address}`,
+  window: "Время",
+  payment: "Оплата",
+  paymentState: {
+    UNPAID: "оплата при получении",
+    POINTS_ONLY: "часть оплачена баллами, остальное — при получении",
+    PAID: "оплачен",
+  } as Record<string, string>,
+  date: "Дата",
+  slot: "Время",
+  photoOf: (name: string) => `Фото: ${name}`,
+  increase: (name: string) => `Добавить ещё: ${name}`,
+  decrease: (name: string) => `Убрать одну: ${name}`,
+  back: "Назад",
 };
 
 export type Texts = typeof ru;
@@ -132,7 +179,7 @@ const en: Texts = {
   discount: "Discount",
   paidWithPoints: "Paid with points",
   total: "To pay",
-  willEarn: (n) => `You will earn ${n} points`,
+  willEarn: (n) => `You will earn ${plural(n, EN_POINTS)}`,
   spendPoints: (n, max) => `Spend points: ${n} of ${max}`,
   pointsNeedPhone: "Link your phone to spend and earn points",
   promoCode: "Promo code",
@@ -172,12 +219,14 @@ const en: Texts = {
   history: "History",
   noOrders: "No orders yet",
   balance: "Balance",
-  points: "points",
+  points: (n) => plural(n, EN_POINTS),
   pending: "pending",
   tier: "Tier",
   nextTier: (tier, amount) => `To "${tier}": ${amount}`,
   live: "updated live",
   retry: "Retry",
+  done: "Done",
+  of: (date) => `of ${date}`,
   close: "Close",
   demo: "Demo mode: you are a new Telegram user signed by the gateway",
   status: {
@@ -216,14 +265,50 @@ const en: Texts = {
     IDEMPOTENCY_CONFLICT: "This request is already in progress",
     NETWORK: "No connection to the server",
     TOO_MANY_REQUESTS: "Too many requests: wait a minute",
+    REFUND_SHORTFALL: "The refund is not possible now: please contact the shop",
+    SLOT_REQUIRED: "Choose a date and a time",
+    SLOT_UNAVAILABLE: "That time is no longer available: choose another",
+    SLOT_FULL: "That time is fully booked: choose another",
+    INVALID_INPUT_FIELDS: "Check the marked fields",
   },
   unknownError: "Something went wrong",
-  maxPoints: (n) => `You may spend at most ${n} points`,
+  maxPoints: (n) => `You may spend at most ${plural(n, EN_POINTS)}`,
   available: (n) => `Available: ${n}`,
   priceNow: (price) => `New price: ${price}`,
   acceptPrice: "Accept the new price",
-  earned: (n) => `${n} points earned`,
-  pointsSpent: (n) => `${n} points`,
+  earned: (n) => `${plural(n, EN_POINTS)} earned`,
+  pointsSpent: (n) => plural(n, EN_POINTS),
+  attemptsLeft: (n) => (n > 0 ? `Tries left: ${n}` : "No tries left: ask for a new code"),
+  unknownShop: (id) => `There is no shop "${id}". Choose a shop:`,
+  couponReason: {
+    CUSTOMER_REQUIRED: "promo codes work once you sign in with your phone",
+    NOT_ACCEPTED: "it does not fit this cart",
+    UNCONFIRMED: "the shop did not confirm it; the total shows the discount if it applies",
+  },
+  fieldRequired: "Fill in this field",
+  fieldCheck: "Check this field",
+  fulfilment: "How to receive it",
+  cancelConfirm: "Cancel the order? Points spent on it come back.",
+  cancelYes: "Yes, cancel",
+  cancelNo: "Keep the order",
+  noPointsCancelled: "The order is cancelled: it earns no points",
+  items: "Items",
+  where: "Where and when",
+  pickupAt: (store) => `Pickup: ${store}`,
+  deliveryTo: (address) => `Delivery: ${address}`,
+  window: "Time",
+  payment: "Payment",
+  paymentState: {
+    UNPAID: "pay on receipt",
+    POINTS_ONLY: "part paid with points, the rest on receipt",
+    PAID: "paid",
+  },
+  date: "Date",
+  slot: "Time",
+  photoOf: (name) => `Photo: ${name}`,
+  increase: (name) => `One more: ${name}`,
+  decrease: (name) => `One less: ${name}`,
+  back: "Back",
 };
 
 export let language = "ru";
@@ -232,5 +317,6 @@ export let t: Texts = ru;
 export function chooseLanguage(tag: string): void {
   language = tag.toLowerCase().startsWith("ru") ? "ru" : "en";
   t = language === "ru" ? ru : en;
+  rules = new Intl.PluralRules(language);
   document.documentElement.lang = language;
 }

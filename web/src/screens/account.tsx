@@ -27,7 +27,7 @@ export function Account() {
         <div class="card">
           <p class="hint">{t.balance}</p>
           <p class="big" data-balance={balance.balance}>
-            {balance.balance} {t.points}
+            {t.points(balance.balance)}
           </p>
           {balance.pendingBalance > 0 && (
             <p class="hint" data-pending={balance.pendingBalance}>

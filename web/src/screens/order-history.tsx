@@ -23,7 +23,7 @@ export function OrderHistory() {
           <li key={node.id} data-order={node.id}>
             <button onClick={() => go({ name: "order", id: node.id })}>
               <span>
-                №{node.providerRefs.orderReference ?? node.id.slice(0, 8)} ·{" "}
+                {node.providerRefs.orderReference ? `№${node.providerRefs.orderReference} · ` : ""}
                 {new Date(node.createdAt).toLocaleDateString(language)}
               </span>
               <span class="hint">{node.lines.map((l) => `${l.name} × ${l.quantity}`).join(", ")}</span>
