@@ -225,7 +225,9 @@ export function Checkout() {
         value={slot}
         onChange={(x) => {
           setSlot(x);
-          if (x) setInvalid((all) => all.filter((f) => f !== "slot"));
+          if (!x) return;
+          setInvalid((all) => all.filter((f) => f !== "slot"));
+          setProblem((p) => (p?.code === "SLOT_REQUIRED" ? null : p));
         }}
         invalid={bad("slot")}
       />

@@ -24,7 +24,7 @@ export function OrderHistory() {
             <button onClick={() => go({ name: "order", id: node.id })}>
               <span>
                 {node.providerRefs.orderReference ? `№${node.providerRefs.orderReference} · ` : ""}
-                {new Date(node.createdAt).toLocaleDateString(language)}
+                {new Date(node.createdAt).toLocaleDateString(language, { timeZone: s.shop.timeZone })}
               </span>
               <span class="hint">{node.lines.map((l) => `${l.name} × ${l.quantity}`).join(", ")}</span>
               <span>

@@ -83,7 +83,7 @@ export function OrderPage({ id }: { id: string }) {
       <h2>
         {order.providerRefs.orderReference
           ? `${t.order} №${order.providerRefs.orderReference}`
-          : `${t.order} ${t.of(new Date(order.history[0]?.at ?? Date.now()).toLocaleString(language, { dateStyle: "medium", timeStyle: "short" }))}`}
+          : `${t.order} ${t.of(new Date(order.history[0]?.at ?? Date.now()).toLocaleString(language, { dateStyle: "medium", timeStyle: "short", timeZone: s.shop.timeZone }))}`}
       </h2>
       <p class={`status s-${order.status}`} data-status={order.status}>
         {t.status[order.status] ?? ""}
@@ -174,7 +174,8 @@ export function OrderPage({ id }: { id: string }) {
           .filter((h, i, all) => i === 0 || all[i - 1]!.to !== h.to)
           .map((h) => (
             <li key={`${h.at}-${h.to}`}>
-              <span>{t.status[h.to] ?? ""}</span> <time class="hint">{new Date(h.at).toLocaleString(language)}</time>
+              <span>{t.status[h.to] ?? ""}</span>{" "}
+              <time class="hint">{new Date(h.at).toLocaleString(language, { timeZone: s.shop.timeZone })}</time>
             </li>
           ))}
       </ol>
