@@ -301,6 +301,11 @@ describe.skipIf(!chromiumPresent)(`the reference Mini App at /app in a real brow
     await expect
       .poll(() => page.locator("[data-header-balance]").getAttribute("data-header-balance"), { timeout: 15_000 })
       .toBe(String(startBalance - 100));
+    // One balance story: what can be spent now, and what the open order holds.
+    await expect.poll(() => page.locator("[data-header-held]").getAttribute("data-header-held")).toBe("100");
+    expect(await page.locator("[data-header-balance]").innerText()).toBe(
+      `${ruPoints(startBalance - 100)} · 100 в резерве`,
+    );
     // Where and when, who, and what was said: all on the order page.
     expect(await orderScreen.locator("[data-where]").innerText()).toBe("Цветочная лавка на Садовой, Садовая ул., 12");
     const when = new Intl.DateTimeFormat("ru", { timeZone: "Europe/Moscow", hour: "2-digit", minute: "2-digit" });
@@ -331,6 +336,7 @@ describe.skipIf(!chromiumPresent)(`the reference Mini App at /app in a real brow
       .poll(() => page.locator("[data-header-balance]").getAttribute("data-header-balance"), { timeout: 15_000 })
       .toBe(String(finalBalance));
     expect(await orderScreen.getByRole("button", { name: "Отменить заказ" }).count()).toBe(0);
+    await expect.poll(() => page.locator("[data-header-held]").getAttribute("data-header-held")).toBe("0");
     await checkScreen(page, "order done");
     await shot(page, "10-order-done");
 

@@ -66,8 +66,14 @@ export function App() {
         )}
         <h1>{s.shop.name}</h1>
         {balance && (
-          <button class="chip" data-header-balance={balance.balance} onClick={() => tab({ name: "account" })}>
+          <button
+            class="chip"
+            data-header-balance={balance.balance}
+            data-header-held={balance.held}
+            onClick={() => tab({ name: "account" })}
+          >
             {t.points(balance.balance)}
+            {balance.held > 0 && <small class="held"> · {t.held(balance.held)}</small>}
           </button>
         )}
       </header>

@@ -41,6 +41,7 @@ async function start(root: HTMLElement): Promise<void> {
     coupon: null,
     me: null,
     balance: null,
+    holds: { held: 0, unknownToVendor: 0 },
     stack: [{ name: "shop" }],
   });
   await refreshMe().catch(() => undefined);

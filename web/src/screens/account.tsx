@@ -29,6 +29,11 @@ export function Account() {
           <p class="big" data-balance={balance.balance}>
             {t.points(balance.balance)}
           </p>
+          {balance.held > 0 && (
+            <p class="hint" data-held={balance.held}>
+              {t.heldLong(balance.held)}
+            </p>
+          )}
           {balance.pendingBalance > 0 && (
             <p class="hint" data-pending={balance.pendingBalance}>
               +{balance.pendingBalance} {t.pending}

@@ -11,7 +11,7 @@ import { failureOf } from "../api/use-query.ts";
 import { ErrorNote, type Problem, problemOf } from "../components/error-note.tsx";
 import { language, t } from "../i18n.ts";
 import { rub } from "../money.ts";
-import { refreshMe } from "../me.ts";
+import { refreshHolds, refreshMe } from "../me.ts";
 import { useApp } from "../store.ts";
 import { formatWindow } from "./slots.ts";
 
@@ -31,8 +31,10 @@ export function OrderPage({ id }: { id: string }) {
       try {
         const r = (await request(OrderByIdDocument, { id })).order;
         if (!live) return;
-        if (r.__typename === "QueryOrderSuccess") setOrder(r.data);
-        else setProblem(problemOf(r));
+        if (r.__typename === "QueryOrderSuccess") {
+          setOrder(r.data);
+          void refreshHolds().catch(() => undefined);
+        } else setProblem(problemOf(r));
       } catch (error) {
         if (live) setProblem(failureOf(error));
       }
