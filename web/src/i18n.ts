@@ -128,6 +128,7 @@ const ru = {
   earned: (n: number) => `Начислено ${plural(n, RU_POINTS)}`,
   pointsSpent: (n: number) => plural(n, RU_POINTS),
   attemptsLeft: (n: number) => (n > 0 ? `Осталось попыток: ${n}` : "Попытки кончились — запросите новый код"),
+  unknownShopTitle: "Магазин не найден",
   unknownShop: (id: string) => `Магазина «${id}» нет. Выберите магазин:`,
   couponReason: {
     CUSTOMER_REQUIRED: "промокод действует после входа по телефону",
@@ -283,6 +284,7 @@ const en: Texts = {
   earned: (n) => `${plural(n, EN_POINTS)} earned`,
   pointsSpent: (n) => plural(n, EN_POINTS),
   attemptsLeft: (n) => (n > 0 ? `Tries left: ${n}` : "No tries left: ask for a new code"),
+  unknownShopTitle: "Shop not found",
   unknownShop: (id) => `There is no shop "${id}". Choose a shop:`,
   couponReason: {
     CUSTOMER_REQUIRED: "promo codes work once you sign in with your phone",

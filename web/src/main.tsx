@@ -54,6 +54,8 @@ function unknownShop(root: HTMLElement, id: string, shops: Array<{ id: string; n
   root.textContent = "";
   const main = document.createElement("main");
   main.dataset.screen = "unknown-shop";
+  const h1 = document.createElement("h1");
+  h1.textContent = t.unknownShopTitle;
   const p = document.createElement("p");
   p.className = "error";
   p.setAttribute("role", "alert");
@@ -68,7 +70,7 @@ function unknownShop(root: HTMLElement, id: string, shops: Array<{ id: string; n
     li.appendChild(a);
     list.appendChild(li);
   }
-  main.append(p, list);
+  main.append(h1, p, list);
   root.appendChild(main);
 }
 
