@@ -1,5 +1,5 @@
 import { minorToDecimal } from "../domain/money.ts";
-import { DEMO_ITEMS, demoItemId } from "../simulators/posiflora/catalog-seed.ts";
+import { DEMO_CATEGORIES, DEMO_ITEMS, DEMO_STORES, demoItemId } from "../simulators/posiflora/catalog-seed.ts";
 import type { ProviderInstanceInput, ShopsConfig } from "./shops.ts";
 
 /**
@@ -9,20 +9,56 @@ import type { ProviderInstanceInput, ShopsConfig } from "./shops.ts";
  */
 export { DEMO_SIMULATOR_ENV } from "../simulators/demo-accounts.ts";
 
+const categoryTitle = (id: string) => DEMO_CATEGORIES.find((c) => c.id === id)?.title ?? "Другое";
+
 /**
  * The price list of the demo shops without an order system: the demo catalog at its list prices, and
- * the café items of seed 004 (r_keeper's scenario). Carts there are priced from it, never as sent.
+ * the café items of seed 004 (r_keeper's scenario). Carts there are priced from it, never as sent; the
+ * Mini App shows it as the shop window (categories, photos, descriptions).
  */
 const DEMO_PRICES = [
   ...DEMO_ITEMS.map((item) => ({
     productId: demoItemId(item.slug),
     name: item.title,
     price: minorToDecimal(item.price),
+    category: categoryTitle(item.category),
+    photoUrl: `/__sim/posiflora/images/${item.slug}.svg`,
+    ...(item.description ? { description: item.description } : {}),
   })),
-  { productId: "hot-1", name: "Горячее", price: "500.00" },
-  { productId: "drink-1", name: "Напиток", price: "200.00" },
-  { productId: "dessert-1", name: "Десерт", price: "300.00" },
+  {
+    productId: "hot-1",
+    name: "Горячее",
+    price: "500.00",
+    category: "Кофейня",
+    photoUrl: "/__sim/posiflora/images/hot.svg",
+  },
+  {
+    productId: "drink-1",
+    name: "Напиток",
+    price: "200.00",
+    category: "Кофейня",
+    photoUrl: "/__sim/posiflora/images/drink.svg",
+  },
+  {
+    productId: "dessert-1",
+    name: "Десерт",
+    price: "300.00",
+    category: "Кофейня",
+    photoUrl: "/__sim/posiflora/images/dessert.svg",
+  },
 ];
+
+/** Integrations takes whole rubles only (src/providers/integrations/README.md, "Whole rubles"): its list leaves kopecks out. */
+const WHOLE_RUBLE_PRICES = DEMO_PRICES.filter((p) => p.price.endsWith(".00"));
+
+/** The demo pickup points, for the shops whose stores are not in an order system. */
+const DEMO_PRICE_LIST_STORES = DEMO_STORES.map((s) => ({
+  id: s.id,
+  title: s.title,
+  city: s.addressCity,
+  address: s.address,
+  hours: "09:00–21:00",
+}));
 
 const sim = (
   id: string,
@@ -51,13 +87,43 @@ const posifloraOrders = (id: string) =>
     posifloraLogin,
   );
 
+/**
+ * The demo's times: pickup by the half hour, delivery in three-hour windows, a week ahead, Moscow time.
+ * `required: false` lets API clients and tests that name no time still order; the Mini App always asks.
+ */
+const DEMO_SLOTS: NonNullable<ShopsConfig["shops"][number]["slots"]> = {
+  pickup: {
+    opens: "09:00",
+    closes: "21:00",
+    slotMinutes: 30,
+    leadMinutes: 60,
+    cutoff: "20:00",
+    closedDates: ["2027-01-01"],
+    capacity: 20,
+    daysAhead: 30,
+  },
+  delivery: {
+    opens: "09:00",
+    closes: "21:00",
+    slotMinutes: 180,
+    leadMinutes: 180,
+    cutoff: "18:00",
+    closedDates: ["2027-01-01"],
+    capacity: 10,
+    daysAhead: 30,
+  },
+  stores: { "store-2": { opens: "10:00", closes: "20:00" } },
+  required: false,
+};
+
 export const DEMO_SHOPS: ShopsConfig = {
   shops: [
     {
       id: "demo-posiflora",
-      name: "Цветочная лавка (Posiflora)",
+      name: "Цветочная лавка «Садовая»",
       currency: "RUB",
       timezone: "Europe/Moscow",
+      slots: DEMO_SLOTS,
       loyalty: [
         sim(
           "demo-posiflora",
@@ -71,9 +137,10 @@ export const DEMO_SHOPS: ShopsConfig = {
     },
     {
       id: "demo-bonusplus",
-      name: "Цветочная лавка (BonusPlus)",
+      name: "Цветочная лавка «Бонус»",
       currency: "RUB",
       timezone: "Europe/Moscow",
+      slots: DEMO_SLOTS,
       loyalty: [
         sim(
           "demo-bonusplus",
@@ -87,9 +154,10 @@ export const DEMO_SHOPS: ShopsConfig = {
     },
     {
       id: "demo-loyalclient",
-      name: "Цветочная лавка (LoyalClient)",
+      name: "Цветочная лавка «Клиент»",
       currency: "RUB",
       timezone: "Europe/Moscow",
+      slots: DEMO_SLOTS,
       loyalty: [
         sim(
           "demo-loyalclient",
@@ -100,12 +168,14 @@ export const DEMO_SHOPS: ShopsConfig = {
         ),
       ],
       prices: DEMO_PRICES,
+      stores: DEMO_PRICE_LIST_STORES,
     },
     {
       id: "demo-rkeeper",
-      name: "Кофейня при цветочной (r_keeper)",
+      name: "Кофейня при цветочной",
       currency: "RUB",
       timezone: "Europe/Moscow",
+      slots: DEMO_SLOTS,
       loyalty: [
         sim(
           "demo-rkeeper",
@@ -116,12 +186,14 @@ export const DEMO_SHOPS: ShopsConfig = {
         ),
       ],
       prices: DEMO_PRICES,
+      stores: DEMO_PRICE_LIST_STORES,
     },
     {
       id: "demo-integrations",
-      name: "Цветочная лавка (Integrations)",
+      name: "Цветочная лавка «Интеграция»",
       currency: "RUB",
       timezone: "Europe/Moscow",
+      slots: DEMO_SLOTS,
       loyalty: [
         sim(
           "demo-integrations",
@@ -131,7 +203,8 @@ export const DEMO_SHOPS: ShopsConfig = {
           { apiKey: "env:DEMO_INTEGRATIONS_API_KEY" },
         ),
       ],
-      prices: DEMO_PRICES,
+      prices: WHOLE_RUBLE_PRICES,
+      stores: DEMO_PRICE_LIST_STORES,
     },
   ],
 };

@@ -26,6 +26,14 @@ describe("shops config", () => {
     });
   });
 
+  it("keeps a price list's categories, descriptions and photos, and the stores it is sold at", () => {
+    const item = { ...prices[0], category: "Розы", description: "Пятнадцать роз", photoUrl: "/img/rose-15.svg" };
+    const stores = [{ id: "s1", title: "На Садовой", city: "Москва" }];
+    const cfg = parseShopsConfig({ shops: [{ ...valid.shops[0], prices: [item], stores }] });
+    expect(cfg.shops[0]!.prices).toEqual([item]);
+    expect(cfg.shops[0]!.stores).toEqual(stores);
+  });
+
   it("keeps a shop's IANA time zone", () => {
     const cfg = parseShopsConfig({ shops: [{ ...valid.shops[0], timezone: "Asia/Vladivostok" }] });
     expect(cfg.shops[0]!.timezone).toBe("Asia/Vladivostok");
@@ -51,6 +59,20 @@ describe("shops config", () => {
       "shops[0].loyalty[0].credentials.apiKey",
     ],
     [{ shops: [valid.shops[0], valid.shops[0]] }, "shops[1].id: duplicate id shop"],
+    [
+      {
+        shops: [
+          {
+            ...valid.shops[0],
+            loyalty: [{ ...instance, adapter: "posiflora" }],
+            orders: { ...instance, id: "orders", adapter: "posiflora" },
+            stores: [{ id: "s1", title: "Store" }],
+          },
+        ],
+      },
+      "shops[0].stores: the stores of a shop with an order system come from that system",
+    ],
+    [{ shops: [{ ...valid.shops[0], prices: [{ ...prices[0], category: "" }] }] }, "shops[0].prices[0].category"],
   ])("names the bad key (%#)", (raw, key) => {
     expect(() => parseShopsConfig(raw)).toThrow(ConfigError);
     expect(() => parseShopsConfig(raw)).toThrow(key);

@@ -20,6 +20,51 @@ export const providerInstanceSchema = strictObject({
 });
 export type ProviderInstanceInput = z.infer<typeof providerInstanceSchema>;
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time such as "09:00"');
+
+const slotRulesSchema = strictObject({
+  opens: hhmm,
+  closes: hhmm,
+  slotMinutes: z.number().int().min(15).max(720),
+  leadMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
+  cutoff: hhmm.nullable().default(null),
+  closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date such as 2026-12-31")).default([]),
+  capacity: z.number().int().min(1).max(10_000),
+  daysAhead: z.number().int().min(1).max(60).default(7),
+}).refine((r) => r.opens < r.closes, { message: "closes after it opens", path: ["closes"] });
+const partialSlotRulesSchema = strictObject({
+  opens: hhmm.optional(),
+  closes: hhmm.optional(),
+  slotMinutes: z.number().int().min(15).max(720).optional(),
+  leadMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .optional(),
+  cutoff: hhmm.nullable().optional(),
+  closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).optional(),
+  capacity: z.number().int().min(1).max(10_000).optional(),
+});
+
+/**
+ * The times a shop sells: pickup and delivery slots, with per-store changes to the pickup rules. Where a
+ * kind has rules, createOrder takes only a free slot of them; `required` makes a slot compulsory.
+ */
+const slotsSchema = strictObject({
+  pickup: slotRulesSchema.optional(),
+  delivery: slotRulesSchema.optional(),
+  /** Store id → what differs there for pickup (its hours, closed dates, capacity). */
+  stores: z.record(z.string(), partialSlotRulesSchema).default({}),
+  required: z.boolean().default(true),
+});
+export type SlotsConfig = z.infer<typeof slotsSchema>;
+
 const shopSchema = strictObject({
   id,
   name: z.string().min(1),
@@ -46,6 +91,7 @@ const shopSchema = strictObject({
     .min(1)
     .max(7 * 24 * 60)
     .optional(),
+  slots: slotsSchema.optional(),
   /** The shop's order system (Posiflora), if orders should be created there. */
   orders: providerInstanceSchema.optional(),
   /**
@@ -58,9 +104,27 @@ const shopSchema = strictObject({
         productId: z.string().min(1).max(100),
         name: z.string().min(1).max(200),
         price: z.string().regex(/^\d{1,9}(\.\d{1,2})?$/, 'a decimal such as "350.00"'),
+        /** The shop-window category the item is listed under (its title); the shop's name when absent. */
+        category: z.string().min(1).max(100).optional(),
+        description: z.string().max(2_000).optional(),
+        /** An absolute URL or a path on the gateway's host. */
+        photoUrl: z.string().min(1).max(500).optional(),
       }),
     )
     .max(10_000)
+    .optional(),
+  /** Pickup points of a shop without an order system: its price list is sold at each of them. */
+  stores: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(100),
+        title: z.string().min(1).max(200),
+        city: z.string().max(100).optional(),
+        address: z.string().max(300).optional(),
+        hours: z.string().max(200).optional(),
+      }),
+    )
+    .max(1_000)
     .optional(),
 });
 
@@ -108,6 +172,13 @@ export const shopsConfigSchema = strictObject({ shops: z.array(shopSchema).min(1
         code: "custom",
         path: ["shops", s, "prices"],
         message: "a shop without an order system needs a price list: client prices are never trusted",
+      });
+    }
+    if (shop.orders && shop.stores) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["shops", s, "stores"],
+        message: "the stores of a shop with an order system come from that system",
       });
     }
     if (shop.orders) {

@@ -8,6 +8,7 @@ import type {
   CatalogStore,
 } from "./ports/catalog.port.ts";
 import { InvalidInputError, NotFoundError, ProviderError } from "./errors.ts";
+import { PriceListCatalog } from "./price-list-catalog.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { Shop, ShopDirectory } from "./shop-directory.ts";
 
@@ -27,6 +28,8 @@ export interface StoreAvailability {
  * Within one request each resource is read once (the scope's memo).
  */
 export class CatalogService {
+  private readonly priceLists = new Map<string, PriceListCatalog>();
+
   constructor(
     private readonly shops: ShopDirectory,
     private readonly cache: ReadThroughCache,
@@ -37,15 +40,22 @@ export class CatalogService {
     return this.shops.get(shopId);
   }
 
-  /** The shop's catalog source, or UNSUPPORTED_BY_PROVIDER for a shop whose systems have no shop window. */
+  /**
+   * The shop's catalog source: its order system's, else its price list's; UNSUPPORTED_BY_PROVIDER for a
+   * shop with neither.
+   */
   source(shop: Shop): CatalogProvider {
-    if (!shop.catalog)
-      throw new ProviderError(
-        "UNSUPPORTED_BY_PROVIDER",
-        `shop ${shop.id} has no catalog (no order system with one)`,
-        shop.id,
-      );
-    return shop.catalog;
+    if (shop.catalog) return shop.catalog;
+    if (shop.priceList) {
+      let list = this.priceLists.get(shop.id);
+      if (!list) this.priceLists.set(shop.id, (list = new PriceListCatalog(shop)));
+      return list;
+    }
+    throw new ProviderError(
+      "UNSUPPORTED_BY_PROVIDER",
+      `shop ${shop.id} has no catalog (no order system with one, no price list)`,
+      shop.id,
+    );
   }
 
   categories(scope: RequestScope, shop: Shop): Promise<CatalogCategory[]> {

@@ -4,6 +4,7 @@ import { type CartPricing, priceOrderLines } from "./cart-pricing.ts";
 import type { CustomerRegistration } from "./customer-registration.service.ts";
 import type { Customer, CustomerService } from "./customer.service.ts";
 import { NotFoundError } from "./errors.ts";
+import type { FulfilmentSlots } from "./fulfilment-slots.ts";
 import type { LoyaltyPricing } from "./loyalty-pricing.service.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { CreateOrderInput } from "./order-input.ts";
@@ -30,6 +31,7 @@ export interface CheckoutOptions {
   transitions: OrderTransitions;
   registration: CustomerRegistration;
   process: OrderProcess;
+  slots: FulfilmentSlots;
 }
 
 export class CheckoutService {
@@ -38,12 +40,12 @@ export class CheckoutService {
   async create(scope: RequestScope, input: CreateOrderInput): Promise<OrderRecord> {
     const shop = this.o.shops.get(input.shopId);
     this.o.access.assertCanPlace(scope);
+    // The slot first: a taken or past one changes nothing at any vendor.
+    const fulfilment = await this.o.slots.check(shop, input.fulfilment);
     const phone = await this.o.customers.actingPhone(scope, shop.id, input.phone, SCOPES.ordersWrite);
     const customer = phone ? await this.o.customers.ensure(shop.id, phone) : null;
     const provider = this.o.shops.loyaltyProvider(shop, input.providerId);
-    const lines: OrderLine[] = toLines(
-      await priceOrderLines(this.o.cartPricing, scope, shop, input.lines, input.fulfilment),
-    );
+    const lines: OrderLine[] = toLines(await priceOrderLines(this.o.cartPricing, scope, shop, input.lines, fulfilment));
     const coupons = [...new Set(input.coupons ?? [])];
     const draft: Omit<OrderRecord, "version" | "createdAt" | "updatedAt"> = {
       id: randomUUID(),
@@ -61,7 +63,7 @@ export class CheckoutService {
       currency: shop.currency,
       lines,
       calculation: null,
-      fulfilment: input.fulfilment,
+      fulfilment,
       contact: { name: input.contact.name ?? null, phone: input.contact.phone ?? null },
       comment: input.comment ?? null,
       redeemPoints: 0,

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   "VERIFICATION_REPLAYED",
   "REFUND_SHORTFALL",
   "SERVICE_UNAVAILABLE",
+  "SLOT_UNAVAILABLE",
+  "SLOT_FULL",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -117,6 +119,20 @@ export class LoyaltyRuleError extends GatewayError {
 /** The request clashes with the order's state or an earlier request: INVALID_STATE, HOLD_EXPIRED, IDEMPOTENCY_CONFLICT. */
 export class ConflictError extends GatewayError {
   constructor(code: "INVALID_STATE" | "HOLD_EXPIRED" | "IDEMPOTENCY_CONFLICT", message: string) {
+    super(code, message);
+  }
+}
+
+/**
+ * A pickup or delivery time the shop does not sell: SLOT_UNAVAILABLE (not one of its slots, past, closed,
+ * after the cut-off) or SLOT_FULL (the slot's daily capacity is taken).
+ */
+export class SlotError extends GatewayError {
+  constructor(
+    code: "SLOT_UNAVAILABLE" | "SLOT_FULL",
+    message: string,
+    readonly windowFrom: string,
+  ) {
     super(code, message);
   }
 }

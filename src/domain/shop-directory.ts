@@ -1,4 +1,5 @@
-import type { CatalogProvider } from "./ports/catalog.port.ts";
+import type { ShopSlots } from "./slots.ts";
+import type { CatalogProvider, CatalogStore } from "./ports/catalog.port.ts";
 import type { OrderProvider } from "./ports/order-system.port.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { InvalidInputError } from "./errors.ts";
@@ -15,11 +16,23 @@ export interface Shop {
   /** The shop window, read from the order system where it has one. */
   catalog: CatalogProvider | null;
   /** The shop's own prices where it has no catalog; carts are priced from one or the other. */
-  priceList: ReadonlyMap<string, { name: string; price: MinorUnits }> | null;
+  priceList: ReadonlyMap<string, PriceListItem> | null;
+  /** Pickup points of a shop without an order system (from the shops file). */
+  priceListStores?: CatalogStore[];
   /** What a refund does when the customer has spent the points it would take back; REFUSE when absent. */
   refundShortfall?: RefundShortfallPolicy;
+  /** The pickup and delivery slots it sells; none: any time (or none) is taken. */
+  slots?: ShopSlots;
   /** Minutes an unplaced order lives after its last change; 30 when absent. */
   checkoutTtlMinutes?: number;
+}
+
+export interface PriceListItem {
+  name: string;
+  price: MinorUnits;
+  category?: string | undefined;
+  description?: string | undefined;
+  photoUrl?: string | undefined;
 }
 
 export type RefundShortfallPolicy = "REFUSE" | "REVOKE_AVAILABLE" | "ALLOW_NEGATIVE";

@@ -1,3 +1,4 @@
+import type { FulfilmentSlots } from "../domain/fulfilment-slots.ts";
 import type { CatalogService } from "../domain/catalog.service.ts";
 import type { ProductSync } from "../domain/product-sync.ts";
 import type { CustomerService } from "../domain/customer.service.ts";
@@ -34,6 +35,7 @@ export interface Services {
   idempotency: Idempotency;
   balanceWatch: BalanceWatch;
   pointsHistory: PointsHistory;
+  slots: FulfilmentSlots;
 }
 
 export interface GraphQLContext {

@@ -9,6 +9,7 @@ import {
   PriceChangedError,
   ProviderError,
   RefundShortfallError,
+  SlotError,
   VerificationError,
 } from "../domain/errors.ts";
 import { Money, money } from "./money.ts";
@@ -70,6 +71,15 @@ builder.objectType(ConflictError, {
   interfaces: [ErrorInterface],
   isTypeOf: (e) => e instanceof ConflictError,
   fields: () => ({}),
+});
+
+builder.objectType(SlotError, {
+  name: "SlotError",
+  description:
+    "SLOT_UNAVAILABLE (not one of the shop's slots, past, closed or after the cut-off) or SLOT_FULL (its capacity is taken). Ask fulfilmentSlots again; nothing was created.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof SlotError,
+  fields: (t) => ({ windowFrom: t.exposeString("windowFrom") }),
 });
 
 builder.objectType(CatalogError, {

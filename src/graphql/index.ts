@@ -9,6 +9,7 @@ import "./phone-verification.ts";
 import "./customer-registration.ts";
 import "./promotion.ts";
 import "./store.ts";
+import "./slots.ts";
 import "./product.ts";
 import "./catalog.ts";
 import "./loyalty-calculation.ts";

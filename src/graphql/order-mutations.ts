@@ -8,6 +8,7 @@ import {
   CatalogError,
   PriceChangedError,
   RefundShortfallError,
+  SlotError,
 } from "../domain/errors.ts";
 import { couponsSchema, createOrderSchema, fulfilmentSchema, refundLinesSchema } from "../domain/order-input.ts";
 import type { OrderRecord } from "../domain/order.ts";
@@ -24,6 +25,7 @@ const ERRORS = [
   ConflictError,
   CatalogError,
   PriceChangedError,
+  SlotError,
 ];
 /** A cancel or refund that gives points back may meet a customer who spent what it takes back. */
 const REFUND_ERRORS = [...ERRORS, RefundShortfallError];

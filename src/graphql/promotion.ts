@@ -27,12 +27,29 @@ export const PromotionRef = builder.objectRef<{ promotion: Promotion; currency: 
   }),
 });
 
+const CouponReason = builder.enumType("CouponReason", {
+  description: "Why a promo code did not apply, for the buyer's words (`reason` is for developers).",
+  values: {
+    CUSTOMER_REQUIRED: { description: "The provider prices promo codes for known customers only: sign in first" },
+    NOT_ACCEPTED: { description: "The provider did not accept it for this cart" },
+    UNCONFIRMED: { description: "The provider does not say per code whether it applied" },
+  } as const,
+});
+
+/** The buyer's reason: the adapter's own where it gave one, else what `applied` says. */
+export function couponReason(c: CouponResult): "CUSTOMER_REQUIRED" | "NOT_ACCEPTED" | "UNCONFIRMED" | null {
+  if (c.reasonCode) return c.reasonCode;
+  if (c.applied === null) return "UNCONFIRMED";
+  return c.applied ? null : "NOT_ACCEPTED";
+}
+
 export const CouponResultRef = builder.objectRef<CouponResult>("CouponResult").implement({
   description: "What became of a promo code. `applied` is null where the vendor does not report it per code.",
   fields: (t) => ({
     code: t.exposeString("code"),
     applied: t.boolean({ nullable: true, resolve: (c) => c.applied }),
-    reason: t.string({ nullable: true, resolve: (c) => c.reason }),
+    reason: t.string({ nullable: true, description: "For developers", resolve: (c) => c.reason }),
+    reasonCode: t.field({ type: CouponReason, nullable: true, resolve: couponReason }),
   }),
 });
 

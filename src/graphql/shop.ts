@@ -42,6 +42,9 @@ export const ShopRef = builder.objectRef<Shop>("Shop").implement({
     id: t.exposeID("id"),
     name: t.exposeString("name"),
     currency: t.exposeString("currency"),
+    timeZone: t.exposeString("timeZone", {
+      description: "The shop's IANA time zone: its dates and slot times are local there",
+    }),
     loyaltyProviders: t.field({ type: [LoyaltyProviderRef], resolve: (s) => s.loyalty }),
   }),
 });

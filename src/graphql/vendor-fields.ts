@@ -26,6 +26,7 @@ export const VENDOR_ROOT_FIELDS = [
   "Query.catalog",
   "Query.product",
   "Query.stores",
+  "Query.fulfilmentSlots",
   "Query._entities",
   "Mutation.createOrder",
   "Mutation.applyBonuses",

@@ -32,6 +32,8 @@ import { PointsHistory } from "../domain/points-history.ts";
 import { balanceEventsOn, orderEventsOn } from "../events/pubsub.ts";
 import type { Services } from "../graphql/context.ts";
 import { PrismaAttentionRepository } from "../persistence/attention.repository.ts";
+import { PrismaSlotBookings } from "../persistence/slot-bookings.repository.ts";
+import { FulfilmentSlots } from "../domain/fulfilment-slots.ts";
 import { PrismaCustomerLinkRepository } from "../persistence/customer-link.repository.ts";
 import { PrismaIdempotencyRepository } from "../persistence/idempotency.repository.ts";
 import { PrismaLedgerRepository } from "../persistence/ledger.repository.ts";
@@ -97,8 +99,10 @@ export function buildDomain(infra: Infrastructure): Domain {
     attention,
   });
 
+  const slots = new FulfilmentSlots(new PrismaSlotBookings(db));
   const checkout = new CheckoutService({
     shops,
+    slots,
     customers,
     pricing: loyalty,
     cartPricing,
@@ -156,6 +160,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     idempotency: new Idempotency(new PrismaIdempotencyRepository(db), env.IDEMPOTENCY_TAKEOVER_SECONDS * 1000),
     balanceWatch,
     pointsHistory: new PointsHistory(shops, customers, ledgerRepo),
+    slots,
   };
   return {
     services,

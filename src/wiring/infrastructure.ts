@@ -93,8 +93,36 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
         orders: system?.orders ?? null,
         catalog: system?.catalog ?? null,
         priceList: shop.prices
-          ? new Map(shop.prices.map((p) => [p.productId, { name: p.name, price: decimalToMinor(p.price) }]))
+          ? new Map(
+              shop.prices.map((p) => [
+                p.productId,
+                {
+                  name: p.name,
+                  price: decimalToMinor(p.price),
+                  category: p.category,
+                  description: p.description,
+                  photoUrl: p.photoUrl,
+                },
+              ]),
+            )
           : null,
+        ...(shop.slots
+          ? {
+              slots: {
+                pickup: shop.slots.pickup ?? null,
+                delivery: shop.slots.delivery ?? null,
+                stores: shop.slots.stores,
+                required: shop.slots.required,
+              },
+            }
+          : {}),
+        priceListStores: (shop.stores ?? []).map((s) => ({
+          id: s.id,
+          title: s.title,
+          city: s.city ?? null,
+          address: s.address ?? null,
+          hours: s.hours ?? null,
+        })),
       };
     }),
   );

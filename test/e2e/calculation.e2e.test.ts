@@ -40,6 +40,19 @@ describe("loyaltyCalculation", () => {
     expect(c.lines[0]!.messages).toEqual(["Скидка по карте Silver"]);
   });
 
+  it("says why a promo code of an anonymous cart does not apply, as a code a buyer's app can word", async () => {
+    const res = await calc(cart({ phone: null, coupons: ["SPRING10"] }));
+    const r = res.data?.loyaltyCalculation;
+    if (r?.__typename !== "QueryLoyaltyCalculationSuccess") throw new Error(JSON.stringify(res));
+    expect(r.data.coupons).toEqual([
+      { code: "SPRING10", applied: false, reason: expect.any(String), reasonCode: "CUSTOMER_REQUIRED" },
+    ]);
+    const known = await calc(cart({ coupons: ["SPRING10"] }));
+    const k = known.data?.loyaltyCalculation;
+    if (k?.__typename !== "QueryLoyaltyCalculationSuccess") throw new Error(JSON.stringify(known));
+    expect(k.data.coupons).toEqual([{ code: "SPRING10", applied: true, reason: null, reasonCode: null }]);
+  });
+
   it("applies redeemed points: totals stay exact and consistent", async () => {
     const res = await calc(cart({ redeemPoints: 200 }));
     const r = res.data?.loyaltyCalculation;

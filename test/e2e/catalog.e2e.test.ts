@@ -8,7 +8,7 @@ import {
   ProductDocument,
   StoresDocument,
 } from "../../generated/graphql/graphql.ts";
-import { DEMO_ITEMS, demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
+import { DEMO_CATEGORIES, DEMO_ITEMS, DEMO_STORES, demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { count } from "../support/db.ts";
 import { miniAppCustomer, pickup } from "../support/orders.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
@@ -80,8 +80,30 @@ describe("catalog, products and stores from Posiflora", () => {
     ]);
     const missing = await gw.t.run(ProductDocument, { shopId: SHOP, id: "no-such-product" });
     expect(missing.data?.product).toMatchObject({ __typename: "NotFoundError", code: "NOT_FOUND" });
-    const noCatalog = await gw.t.run(StoresDocument, { shopId: "demo-rkeeper" });
-    expect(noCatalog.data?.stores).toMatchObject({ __typename: "ProviderError", code: "UNSUPPORTED_BY_PROVIDER" });
+  });
+
+  it("serves a shop without an order system its price list as the catalog, at the shops file's stores", async () => {
+    const stores = await gw.t.run(StoresDocument, { shopId: "demo-rkeeper" });
+    if (stores.data?.stores.__typename !== "QueryStoresSuccess") throw new Error(JSON.stringify(stores));
+    expect(stores.data.stores.data.map((s) => s.id)).toEqual(DEMO_STORES.map((s) => s.id));
+    const res = await gw.t.run(CatalogDocument, { shopId: "demo-rkeeper", storeId: "store-1", first: 100 });
+    if (res.data?.catalog.__typename !== "QueryCatalogSuccess") throw new Error(JSON.stringify(res));
+    const categories = res.data.catalog.data.categories;
+    expect(categories.map((c) => c.title)).toEqual([...DEMO_CATEGORIES.map((c) => c.title), "Кофейня"]);
+    const roses = categories[0]!.products.edges.map((e) => e.node);
+    const rose15 = DEMO_ITEMS.find((i) => i.slug === "rose-15")!;
+    expect(roses.find((p) => p.id === demoItemId("rose-15"))).toMatchObject({
+      name: rose15.title,
+      price: { amount: rose15.price },
+    });
+    // Integrations takes whole rubles only: its list leaves out the item priced with kopecks.
+    const whole = await gw.t.run(CatalogDocument, { shopId: "demo-integrations", first: 100 });
+    if (whole.data?.catalog.__typename !== "QueryCatalogSuccess") throw new Error(JSON.stringify(whole));
+    const ids = whole.data.catalog.data.categories.flatMap((c) => c.products.edges.map((e) => e.node.id));
+    const kopecks = DEMO_ITEMS.filter((i) => i.price % 100 !== 0);
+    expect(kopecks.length).toBeGreaterThan(0);
+    for (const item of kopecks) expect(ids).not.toContain(demoItemId(item.slug));
+    expect(ids).toContain(demoItemId("rose-15"));
   });
 
   it("feeds 100 concurrent catalog queries from one Posiflora call per resource, and a warm cache from none", async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { calendarDate } from "../../src/domain/shop-calendar.ts";
 import { describe, expect, it } from "vitest";
 import {
   CheckPhoneCodeDocument,
@@ -25,7 +26,9 @@ import { asService, useDemoGateway } from "../support/test-gateway.ts";
 const gw = useDemoGateway();
 
 let nextUser = 950_000;
-const PICKUP_AT = "2026-12-24T18:30:00+03:00";
+/** Tomorrow in Moscow: the demo shops sell slots from today on, pickup by the half hour, delivery by three hours. */
+const TOMORROW = calendarDate(new Date(Date.now() + 86_400_000), "Europe/Moscow");
+const PICKUP_AT = `${TOMORROW}T18:30:00+03:00`;
 
 /** A Telegram user nobody has seen, with typed helpers for what a Mini App does. */
 function newUser(shopId: string) {
@@ -134,8 +137,8 @@ describe("a new buyer at BonusPlus: SMS code, registration, a promo code, an ord
       }),
     );
     expect(created.coupons).toEqual([
-      { code: "SPRING10", applied: true, reason: null },
-      { code: "NOSUCH", applied: null, reason: expect.stringContaining("no rule message") },
+      { code: "SPRING10", applied: true, reason: null, reasonCode: null },
+      { code: "NOSUCH", applied: null, reason: expect.stringContaining("no rule message"), reasonCode: "UNCONFIRMED" },
     ]);
     expect(created.lines[0].promotions.map((p: { name: string }) => p.name)).toContain("Купон SPRING10: скидка 10%");
     expect(created.discount.amount).toBe(35_000); // 10% of 3500.00 (a Base card has no discount of its own)
@@ -245,8 +248,8 @@ describe("a new buyer at Posiflora: contact, registration, a delivery, then poin
         fulfilment: {
           kind: "DELIVERY",
           address: { city: "Москва", street: "Тверская", house: "7", apartment: "12" },
-          windowFrom: "2026-12-24T15:00:00+03:00",
-          windowTo: "2026-12-24T18:00:00+03:00",
+          windowFrom: `${TOMORROW}T15:00:00+03:00`,
+          windowTo: `${TOMORROW}T18:00:00+03:00`,
           recipientName: "Мама",
           recipientPhone: "+79005550299",
         },
@@ -261,8 +264,8 @@ describe("a new buyer at Posiflora: contact, registration, a delivery, then poin
       deliveryStreet: "Тверская",
       deliveryHouse: "7",
       deliveryApartment: "12",
-      deliveryTimeFrom: "2026-12-24T15:00:00+03:00",
-      deliveryTimeTo: "2026-12-24T18:00:00+03:00",
+      deliveryTimeFrom: `${TOMORROW}T15:00:00+03:00`,
+      deliveryTimeTo: `${TOMORROW}T18:00:00+03:00`,
       deliveryContact: "Мама",
       deliveryPhoneNumber: "+79005550299",
       byBonuses: false,
@@ -321,7 +324,7 @@ describe("a new buyer at r_keeper: contact, no registration there, FLOWERS10, an
     const created = user.data(
       await user.create({ lines: [cafe("hot-1", 500), cafe("dessert-1", 300)], coupons: ["FLOWERS10"] }),
     );
-    expect(created.coupons).toEqual([{ code: "FLOWERS10", applied: true, reason: null }]);
+    expect(created.coupons).toEqual([{ code: "FLOWERS10", applied: true, reason: null, reasonCode: null }]);
     expect(created.discount.amount).toBe(8_000);
     expect(created.lines[0].promotions).toEqual([
       expect.objectContaining({ name: "Промокод FLOWERS10", kind: "DISCOUNT", amount: { amount: 5_000 } }),

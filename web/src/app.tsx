@@ -52,7 +52,7 @@ export function App() {
   useBackButton(s.stack.length);
   const tabs: Array<[Route, string]> = [
     [{ name: "shop" }, t.shop],
-    [{ name: "cart" }, count ? `${t.cart} (${count})` : t.cart],
+    [{ name: "cart" }, t.cart],
     [{ name: "orders" }, t.orders],
     [{ name: "account" }, t.account],
   ];
@@ -60,25 +60,43 @@ export function App() {
     <div class="app">
       <header>
         {!s.session.telegram && s.stack.length > 1 && (
-          <button class="back" onClick={back} aria-label="←">
+          <button class="back" onClick={back} aria-label={t.back}>
             ←
           </button>
         )}
         <h1>{s.shop.name}</h1>
         {balance && (
-          <button class="chip" data-header-balance={balance.balance} onClick={() => tab({ name: "account" })}>
-            {balance.balance} {t.points}
+          <button
+            class="chip"
+            data-header-balance={balance.balance}
+            data-header-held={balance.held}
+            onClick={() => tab({ name: "account" })}
+          >
+            {t.points(balance.balance)}
+            {balance.held > 0 && <small class="held"> · {t.held(balance.held)}</small>}
           </button>
         )}
       </header>
-      {s.session.demo && <p class="demo-note">{t.demo}</p>}
       <main>
+        {s.session.demo && <p class="demo-note">{t.demo}</p>}
         <Screen r={current} />
       </main>
-      <nav>
+      <nav aria-label={t.shop}>
         {tabs.map(([r, label]) => (
-          <button key={r.name} class={s.stack[0]?.name === r.name ? "on" : ""} data-tab={r.name} onClick={() => tab(r)}>
+          <button
+            key={r.name}
+            class={s.stack[0]?.name === r.name ? "on" : ""}
+            aria-current={s.stack[0]?.name === r.name ? "page" : undefined}
+            data-tab={r.name}
+            onClick={() => tab(r)}
+          >
             {label}
+            {r.name === "cart" && count > 0 && (
+              <span class="badge">
+                <span class="visually-hidden">, </span>
+                {count}
+              </span>
+            )}
           </button>
         ))}
       </nav>

@@ -27,8 +27,8 @@ async function start(root: HTMLElement): Promise<void> {
   setInitData(session.initData);
   const wanted = new URLSearchParams(location.search).get("shop");
   const shops = (await request(ShopsDocument, {})).shops;
-  const shop = shops.find((s) => s.id === wanted) ?? shops[0];
-  if (!shop) throw new Error("the gateway serves no shops");
+  const shop = wanted ? shops.find((s) => s.id === wanted) : shops[0];
+  if (!shop) return unknownShop(root, wanted ?? "", shops);
   const stores = (await request(StoresDocument, { shopId: shop.id })).stores;
   const list = stores.__typename === "QueryStoresSuccess" ? stores.data : [];
   initState({
@@ -41,11 +41,37 @@ async function start(root: HTMLElement): Promise<void> {
     coupon: null,
     me: null,
     balance: null,
+    holds: { held: 0, unknownToVendor: 0 },
     stack: [{ name: "shop" }],
   });
   await refreshMe().catch(() => undefined);
   root.textContent = "";
   render(<App />, root);
+}
+
+/** `?shop=` names no shop the gateway serves: say so, and offer the ones it does. */
+function unknownShop(root: HTMLElement, id: string, shops: Array<{ id: string; name: string }>): void {
+  root.textContent = "";
+  const main = document.createElement("main");
+  main.dataset.screen = "unknown-shop";
+  const h1 = document.createElement("h1");
+  h1.textContent = t.unknownShopTitle;
+  const p = document.createElement("p");
+  p.className = "error";
+  p.setAttribute("role", "alert");
+  p.textContent = t.unknownShop(id);
+  const list = document.createElement("ul");
+  list.className = "shops";
+  for (const s of shops) {
+    const a = document.createElement("a");
+    a.href = `?shop=${encodeURIComponent(s.id)}`;
+    a.textContent = s.name;
+    const li = document.createElement("li");
+    li.appendChild(a);
+    list.appendChild(li);
+  }
+  main.append(h1, p, list);
+  root.appendChild(main);
 }
 
 const root = document.getElementById("app")!;

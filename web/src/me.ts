@@ -1,4 +1,8 @@
-import { LoyaltyBalanceChangedDocument, MyCustomerDocument } from "../../generated/graphql/graphql.ts";
+import {
+  LoyaltyBalanceChangedDocument,
+  MiniAppOrderHistoryDocument,
+  MyCustomerDocument,
+} from "../../generated/graphql/graphql.ts";
 import { request } from "./api/graphql.ts";
 import { subscribe } from "./api/subscribe.ts";
 import { getState, update } from "./store.ts";
@@ -12,6 +16,29 @@ export async function refreshMe(): Promise<void> {
   const me = answer?.__typename === "QueryMeSuccess" ? answer.data : null;
   update({ me, balance: null });
   if (me && !stopBalance) followBalance(shopId);
+  if (me) await refreshHolds();
+}
+
+const CLOSED = ["COMPLETED", "CANCELLED", "PARTIALLY_REFUNDED", "REFUNDED"];
+
+/**
+ * The points the buyer's open orders hold, for one balance story whatever the provider: `held` is what
+ * the open orders took or hold; `unknownToVendor` is the part the provider's balance still counts (a
+ * hold the gateway keeps in its own ledger), to take off what the chip calls available.
+ */
+export async function refreshHolds(): Promise<void> {
+  const { shop, me } = getState();
+  if (!me) return;
+  const answer = (await request(MiniAppOrderHistoryDocument, { shopId: shop.id, first: 50 })).myOrders;
+  if (answer.__typename !== "QueryMyOrdersSuccess") return;
+  const open = answer.data.edges.map((e) => e.node).filter((o) => !CLOSED.includes(o.status));
+  const ledger = shop.loyaltyProviders[0]?.capabilities.hold === "LEDGER";
+  update({
+    holds: {
+      held: open.reduce((n, o) => n + o.pointsHeld + o.pointsRedeemed, 0),
+      unknownToVendor: ledger ? open.reduce((n, o) => n + o.pointsHeld, 0) : 0,
+    },
+  });
 }
 
 function followBalance(shopId: string): void {

@@ -31,6 +31,12 @@ export interface Balance {
   pendingBalance: number;
 }
 
+/** What the buyer's open orders hold (src/me.ts refreshHolds). */
+export interface Holds {
+  held: number;
+  unknownToVendor: number;
+}
+
 export interface AppState {
   session: Session;
   shop: Shop;
@@ -43,6 +49,7 @@ export interface AppState {
   me: Customer | null;
   /** The live balance (loyaltyBalanceChanged), over the one `me` was read with. */
   balance: Balance | null;
+  holds: Holds;
   stack: Route[];
 }
 
@@ -90,11 +97,18 @@ export function setQuantity(line: Omit<CartLine, "quantity">, quantity: number):
   });
 }
 
-/** The balance to show: the live one when the stream has spoken, else the one read with the customer. */
-export function currentBalance(s: AppState): Balance | null {
-  if (s.balance) return s.balance;
+/**
+ * The balance to show, the same story for every provider: `balance` is what the buyer can spend now
+ * (the live figure when the stream has spoken, else the one read with the customer, less what the
+ * gateway holds that the provider does not know of), `held` what their open orders hold.
+ */
+export function currentBalance(s: AppState): (Balance & { held: number }) | null {
   const account = s.me?.loyalty[0];
-  return account?.__typename === "LoyaltyAccount"
-    ? { balance: account.balance, pendingBalance: account.pendingBalance }
-    : null;
+  const read =
+    s.balance ??
+    (account?.__typename === "LoyaltyAccount"
+      ? { balance: account.balance, pendingBalance: account.pendingBalance }
+      : null);
+  if (!read) return null;
+  return { ...read, balance: Math.max(0, read.balance - s.holds.unknownToVendor), held: s.holds.held };
 }

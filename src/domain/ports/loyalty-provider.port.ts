@@ -355,7 +355,10 @@ export interface Promotion {
 export interface CouponResult {
   code: string;
   applied: boolean | null;
+  /** For developers, in the adapter's words. */
   reason: string | null;
+  /** Why, for a buyer, where the adapter knows more than `applied` says (CUSTOMER_REQUIRED: sign in first). */
+  reasonCode?: "CUSTOMER_REQUIRED";
 }
 
 export interface Calculation {

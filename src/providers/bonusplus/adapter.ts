@@ -36,7 +36,15 @@ export class BonusPlusAdapter implements Port.LoyaltyAdapter {
     if (!cart.customer) {
       const anonymous = toCalculation({ ...cart, redeemPoints: 0 }, { maxDebitBonuses: 0, discount: [] });
       const reason = "BonusPlus prices the carts of known customers only; sign in to use a promo code";
-      return { ...anonymous, coupons: (cart.coupons ?? []).map((code) => ({ code, applied: false, reason })) };
+      return {
+        ...anonymous,
+        coupons: (cart.coupons ?? []).map((code) => ({
+          code,
+          applied: false,
+          reason,
+          reasonCode: "CUSTOMER_REQUIRED" as const,
+        })),
+      };
     }
     const body = toCalcRequest({ ...cart, customer: cart.customer }, this.opts.store);
     try {

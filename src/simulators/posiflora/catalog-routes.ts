@@ -1,3 +1,4 @@
+import { demoPicture } from "./demo-pictures.ts";
 import { z } from "zod";
 import { minorToDecimal, minorToJsonNumber } from "../kit/money.ts";
 import { json, readJson, type Router } from "../kit/router.ts";
@@ -233,9 +234,7 @@ export function addCatalogControls(control: Router, catalog: PosifloraCatalog): 
     })
     .on("GET", "/catalog", () => json({ revision: catalog.revision, items: [...catalog.items.values()] }))
     .on("GET", "/images/:name", (_req, { name }) => {
-      const hue = [...(name ?? "")].reduce((a, ch) => (a * 31 + ch.charCodeAt(0)) % 360, 0);
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320"><rect width="320" height="320" fill="hsl(${hue},60%,85%)"/><circle cx="160" cy="150" r="70" fill="hsl(${hue},70%,55%)"/><rect x="154" y="210" width="12" height="90" fill="#4caf50"/></svg>`;
-      return new Response(svg, {
+      return new Response(demoPicture(name ?? ""), {
         headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" },
       });
     });

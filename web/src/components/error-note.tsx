@@ -9,6 +9,9 @@ export interface Problem {
   currentPrice?: { amount: number } | null;
   available?: number | null;
   retryAfterSeconds?: number | null;
+  attemptsLeft?: number | null;
+  /** INVALID_INPUT: the fields at fault, by their path in the request. */
+  issues?: Array<{ path: string; message: string }> | null;
 }
 
 /** A typed error from a result union: the member whose `__typename` is not the success. */
@@ -19,11 +22,13 @@ export function problemOf(result: { __typename: string } & Partial<Problem>): Pr
 
 /** The error as a person would put it: the code's sentence, with what the gateway said precisely. */
 export function describe(p: Problem): string {
-  const base = t.errors[p.code] ?? t.unknownError;
+  const code = p.code === "INVALID_INPUT" && p.issues?.length ? "INVALID_INPUT_FIELDS" : p.code;
+  const base = t.errors[code] ?? t.unknownError;
   const extra: string[] = [];
   if (p.maxRedeemablePoints != null) extra.push(t.maxPoints(p.maxRedeemablePoints));
   if (p.currentPrice) extra.push(t.priceNow(rub(p.currentPrice.amount, language)));
   if (p.available != null) extra.push(t.available(p.available));
+  if (p.attemptsLeft != null) extra.push(t.attemptsLeft(p.attemptsLeft));
   return [base, ...extra].join(". ");
 }
 

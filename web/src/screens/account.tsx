@@ -27,8 +27,13 @@ export function Account() {
         <div class="card">
           <p class="hint">{t.balance}</p>
           <p class="big" data-balance={balance.balance}>
-            {balance.balance} {t.points}
+            {t.points(balance.balance)}
           </p>
+          {balance.held > 0 && (
+            <p class="hint" data-held={balance.held}>
+              {t.heldLong(balance.held)}
+            </p>
+          )}
           {balance.pendingBalance > 0 && (
             <p class="hint" data-pending={balance.pendingBalance}>
               +{balance.pendingBalance} {t.pending}

@@ -73,15 +73,25 @@ export function Cart() {
           const c = lineCalc(line.productId);
           return (
             <li class="line" key={line.productId} data-line={line.name}>
-              {line.thumbnailUrl && <img src={line.thumbnailUrl} alt="" />}
+              {line.thumbnailUrl && <img src={line.thumbnailUrl} alt={line.name} />}
               <div class="line-body">
                 <span class="name">{line.name}</span>
                 <span class="qty">
-                  <button onClick={() => setQuantity(line, line.quantity - 1)} aria-label="−">
+                  <button
+                    onClick={() => setQuantity(line, line.quantity - 1)}
+                    aria-label={t.decrease(line.name)}
+                    data-qty-step="-"
+                  >
                     −
                   </button>
-                  <span data-qty>{line.quantity}</span>
-                  <button onClick={() => setQuantity(line, line.quantity + 1)} aria-label="+">
+                  <span data-qty aria-live="polite">
+                    {line.quantity}
+                  </span>
+                  <button
+                    onClick={() => setQuantity(line, line.quantity + 1)}
+                    aria-label={t.increase(line.name)}
+                    data-qty-step="+"
+                  >
                     +
                   </button>
                 </span>
@@ -96,11 +106,7 @@ export function Cart() {
                     {p.name}
                   </span>
                 ))}
-                {c && c.pointsEarned > 0 && (
-                  <span class="hint">
-                    +{c.pointsEarned} {t.points}
-                  </span>
-                )}
+                {c && c.pointsEarned > 0 && <span class="hint">+{t.points(c.pointsEarned)}</span>}
               </div>
             </li>
           );
@@ -114,11 +120,24 @@ export function Cart() {
             update({ coupon: code.trim() || null });
           }}
         >
-          <input name="coupon" placeholder={t.promoCode} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+          <input
+            name="coupon"
+            aria-label={t.promoCode}
+            placeholder={t.promoCode}
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value)}
+          />
           <button type="submit">{t.apply}</button>
           {coupon && (
-            <span class={coupon.applied ? "ok" : "error"} data-coupon={coupon.applied ? "applied" : "rejected"}>
-              {coupon.applied ? t.couponApplied : `${t.couponRejected}${coupon.reason ? `: ${coupon.reason}` : ""}`}
+            <span
+              class={coupon.applied ? "ok" : "error"}
+              role="status"
+              data-coupon={coupon.applied ? "applied" : "rejected"}
+              data-reason={coupon.reasonCode ?? undefined}
+            >
+              {coupon.applied
+                ? t.couponApplied
+                : `${t.couponRejected}${coupon.reasonCode ? `: ${t.couponReason[coupon.reasonCode] ?? ""}` : ""}`}
             </span>
           )}
         </form>
@@ -181,11 +200,7 @@ export function Cart() {
           )}
         </dl>
       )}
-      {data?.messages.map((m) => (
-        <p class="hint" key={m}>
-          {m}
-        </p>
-      ))}
+
       <PrimaryAction
         label={t.checkout}
         disabled={!data || calc.loading}

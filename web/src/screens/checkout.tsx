@@ -1,4 +1,4 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import {
   ApplyBonusesDocument,
   ConfirmOrderDocument,
@@ -9,12 +9,22 @@ import { request } from "../api/graphql.ts";
 import { failureOf } from "../api/use-query.ts";
 import { ErrorNote, type Problem, problemOf } from "../components/error-note.tsx";
 import { PrimaryAction } from "../components/primary-action.tsx";
+import { type SlotChoice, SlotPicker } from "../components/slot-picker.tsx";
 import { t } from "../i18n.ts";
 import { getState, update, useApp } from "../store.ts";
 import { cartLines } from "./cart.tsx";
 
-const iso = (local: string) => (local ? new Date(local).toISOString() : null);
 const field = (set: (v: string) => void) => (e: Event) => set((e.currentTarget as HTMLInputElement).value);
+
+/** The form field an API issue's path names (`input.fulfilment.address.street` → street). */
+export function fieldOfIssue(path: string): string {
+  const parts = path.split(".");
+  const last = parts[parts.length - 1] ?? "";
+  if (last === "windowFrom" || last === "windowTo") return "slot";
+  if (last === "storeId") return "pickupStore";
+  if (parts.includes("contact")) return last === "phone" ? "contactPhone" : "contactName";
+  return last;
+}
 
 /** A v4 UUID from getRandomValues (randomUUID needs a secure context, a LAN demo may not be one). */
 function uuid(): string {
@@ -33,13 +43,13 @@ export function Checkout() {
   const s = useApp();
   const [kind, setKind] = useState<"PICKUP" | "DELIVERY">("PICKUP");
   const [storeId, setStoreId] = useState(s.storeId ?? s.stores[0]?.id ?? "");
-  const [pickupAt, setPickupAt] = useState("");
+  const [date, setDate] = useState("");
+  const [slot, setSlot] = useState<SlotChoice | null>(null);
+  const [invalid, setInvalid] = useState<string[]>([]);
   const [city, setCity] = useState(s.stores[0]?.city ?? "");
   const [street, setStreet] = useState("");
   const [house, setHouse] = useState("");
   const [apartment, setApartment] = useState("");
-  const [from, setFrom] = useState("");
-  const [to, setTo] = useState("");
   const [recipient, setRecipient] = useState("");
   const [recipientPhone, setRecipientPhone] = useState("");
   const [name, setName] = useState(s.me?.name ?? "");
@@ -53,19 +63,44 @@ export function Checkout() {
 
   const fulfilment = (): FulfilmentInput =>
     kind === "PICKUP"
-      ? { kind, storeId, windowFrom: iso(pickupAt) }
+      ? { kind, storeId, windowFrom: slot?.from ?? null }
       : {
           kind,
           address: { city, street, house, apartment: apartment || null },
-          windowFrom: iso(from),
-          windowTo: iso(to),
+          windowFrom: slot?.from ?? null,
+          windowTo: slot?.to ?? null,
           recipientName: recipient,
           recipientPhone,
         };
 
+  // The first field at fault comes into view, above the bottom bar, with the focus.
+  useEffect(() => {
+    const first = document.querySelector<HTMLElement>('[data-screen="checkout"] [aria-invalid="true"]');
+    if (!first) return;
+    first.scrollIntoView({ block: "center" });
+    (first.matches("fieldset") ? first.querySelector<HTMLElement>("input:not([disabled])") : first)?.focus({
+      preventScroll: true,
+    });
+  }, [invalid]);
+
+  const refuse = (p: Problem | null) => {
+    setProblem(p);
+    if (p?.code === "INVALID_INPUT" && p.issues?.length) setInvalid(p.issues.map((i) => fieldOfIssue(i.path)));
+    else if (p?.code === "SLOT_UNAVAILABLE" || p?.code === "SLOT_FULL") {
+      setSlot(null);
+      setInvalid(["slot"]);
+    }
+  };
+
   const place = async () => {
-    setBusy(true);
     setProblem(null);
+    setInvalid([]);
+    // The shop sells by slot: a pickup, and a delivery where the shop has windows, needs one chosen.
+    if (!slot) {
+      setProblem({ code: "SLOT_REQUIRED" });
+      return setInvalid(["slot"]);
+    }
+    setBusy(true);
     const keys = attempt.current;
     try {
       const { shop, redeemPoints, coupon } = getState();
@@ -86,7 +121,7 @@ export function Checkout() {
         ).createOrder;
         if (created.__typename !== "MutationCreateOrderSuccess") {
           attempt.current = newKeys();
-          return setProblem(problemOf(created));
+          return refuse(problemOf(created));
         }
         orderId = draft.current = created.data.id;
       }
@@ -95,13 +130,13 @@ export function Checkout() {
           .applyBonuses;
         if (applied.__typename !== "MutationApplyBonusesSuccess") {
           attempt.current = { ...newKeys(), create: keys.create };
-          return setProblem(problemOf(applied));
+          return refuse(problemOf(applied));
         }
       }
       const confirmed = (await request(ConfirmOrderDocument, { orderId, key: keys.confirm })).confirmOrder;
       if (confirmed.__typename !== "MutationConfirmOrderSuccess") {
         attempt.current = { ...newKeys(), create: keys.create };
-        return setProblem(problemOf(confirmed));
+        return refuse(problemOf(confirmed));
       }
       update({ cart: [], redeemPoints: 0, coupon: null, stack: [{ name: "orders" }, { name: "order", id: orderId }] });
     } catch (error) {
@@ -111,82 +146,94 @@ export function Checkout() {
     }
   };
 
+  const bad = (name: string) => invalid.includes(name);
+  const input = (
+    name: string,
+    label: string,
+    value: string,
+    set: (v: string) => void,
+    type = "text",
+    auto?: string,
+  ) => (
+    <label class={bad(name) ? "field invalid" : "field"} data-field={name}>
+      <span>{label}</span>
+      <input
+        name={name}
+        type={type}
+        autocomplete={auto}
+        value={value}
+        aria-invalid={bad(name)}
+        aria-describedby={bad(name) ? `${name}-error` : undefined}
+        onInput={field(set)}
+      />
+      {bad(name) && (
+        <small class="error" id={`${name}-error`}>
+          {value.trim() ? t.fieldCheck : t.fieldRequired}
+        </small>
+      )}
+    </label>
+  );
   return (
     <section class="screen" data-screen="checkout">
-      <div class="segmented" role="radiogroup">
+      <div class="segmented" role="radiogroup" aria-label={t.fulfilment}>
         {(["PICKUP", "DELIVERY"] as const).map((k) => (
           <label key={k} class={kind === k ? "on" : ""}>
-            <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+            <input
+              type="radio"
+              name="kind"
+              value={k}
+              checked={kind === k}
+              onChange={() => {
+                setKind(k);
+                setSlot(null);
+                setInvalid([]);
+              }}
+            />
             {k === "PICKUP" ? t.pickup : t.delivery}
           </label>
         ))}
       </div>
       {kind === "PICKUP" ? (
-        <>
-          <label class="field">
-            <span>{t.store}</span>
-            <select name="pickupStore" value={storeId} onChange={field(setStoreId)}>
-              {s.stores.map((store) => (
-                <option value={store.id} key={store.id}>
-                  {store.title}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label class="field">
-            <span>{t.pickupTime}</span>
-            <input type="datetime-local" name="pickupAt" value={pickupAt} onInput={field(setPickupAt)} />
-          </label>
-        </>
+        <label class="field">
+          <span>{t.store}</span>
+          <select name="pickupStore" value={storeId} onChange={field(setStoreId)}>
+            {s.stores.map((store) => (
+              <option value={store.id} key={store.id}>
+                {store.title}
+              </option>
+            ))}
+          </select>
+        </label>
       ) : (
         <>
-          <label class="field">
-            <span>{t.city}</span>
-            <input name="city" value={city} onInput={field(setCity)} />
-          </label>
-          <label class="field">
-            <span>{t.street}</span>
-            <input name="street" value={street} onInput={field(setStreet)} />
-          </label>
+          {input("city", t.city, city, setCity, "text", "address-level2")}
+          {input("street", t.street, street, setStreet, "text", "address-line1")}
           <div class="row">
-            <label class="field">
-              <span>{t.house}</span>
-              <input name="house" value={house} onInput={field(setHouse)} />
-            </label>
-            <label class="field">
-              <span>{t.apartment}</span>
-              <input name="apartment" value={apartment} onInput={field(setApartment)} />
-            </label>
+            {input("house", t.house, house, setHouse)}
+            {input("apartment", t.apartment, apartment, setApartment, "text", "address-line2")}
           </div>
-          <div class="row">
-            <label class="field">
-              <span>{t.windowFrom}</span>
-              <input type="datetime-local" name="windowFrom" value={from} onInput={field(setFrom)} />
-            </label>
-            <label class="field">
-              <span>{t.windowTo}</span>
-              <input type="datetime-local" name="windowTo" value={to} onInput={field(setTo)} />
-            </label>
-          </div>
-          <label class="field">
-            <span>{t.recipient}</span>
-            <input name="recipientName" value={recipient} onInput={field(setRecipient)} />
-          </label>
-          <label class="field">
-            <span>{t.recipientPhone}</span>
-            <input name="recipientPhone" type="tel" value={recipientPhone} onInput={field(setRecipientPhone)} />
-          </label>
+          {input("recipientName", t.recipient, recipient, setRecipient, "text", "off")}
+          {input("recipientPhone", t.recipientPhone, recipientPhone, setRecipientPhone, "tel", "off")}
         </>
       )}
-      <h3>{t.contact}</h3>
-      <label class="field">
-        <span>{t.name}</span>
-        <input name="contactName" value={name} onInput={field(setName)} />
-      </label>
-      <label class="field">
-        <span>{t.phone}</span>
-        <input name="contactPhone" type="tel" value={phone} onInput={field(setPhone)} />
-      </label>
+      <SlotPicker
+        key={kind}
+        kind={kind}
+        storeId={kind === "PICKUP" ? storeId : null}
+        date={date}
+        onDate={setDate}
+        value={slot}
+        onChange={(x) => {
+          setSlot(x);
+          if (!x) return;
+          setInvalid((all) => all.filter((f) => f !== "slot"));
+          setProblem((p) => (p?.code === "SLOT_REQUIRED" ? null : p));
+        }}
+        invalid={bad("slot")}
+      />
+      <h2 class="sub">{t.contact}</h2>
+      {input("contactName", t.name, name, setName, "text", "name")}
+      {input("contactPhone", t.phone, phone, setPhone, "tel", "tel")}
       <label class="field">
         <span>{t.comment}</span>
         <textarea name="comment" value={comment} onInput={field(setComment)} />

@@ -23,8 +23,8 @@ export function OrderHistory() {
           <li key={node.id} data-order={node.id}>
             <button onClick={() => go({ name: "order", id: node.id })}>
               <span>
-                №{node.providerRefs.orderReference ?? node.id.slice(0, 8)} ·{" "}
-                {new Date(node.createdAt).toLocaleDateString(language)}
+                {node.providerRefs.orderReference ? `№${node.providerRefs.orderReference} · ` : ""}
+                {new Date(node.createdAt).toLocaleDateString(language, { timeZone: s.shop.timeZone })}
               </span>
               <span class="hint">{node.lines.map((l) => `${l.name} × ${l.quantity}`).join(", ")}</span>
               <span>

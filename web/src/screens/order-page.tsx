@@ -11,7 +11,9 @@ import { failureOf } from "../api/use-query.ts";
 import { ErrorNote, type Problem, problemOf } from "../components/error-note.tsx";
 import { language, t } from "../i18n.ts";
 import { rub } from "../money.ts";
-import { refreshMe } from "../me.ts";
+import { refreshHolds, refreshMe } from "../me.ts";
+import { useApp } from "../store.ts";
+import { formatWindow } from "./slots.ts";
 
 const CLOSED = ["COMPLETED", "CANCELLED", "PARTIALLY_REFUNDED", "REFUNDED"];
 
@@ -20,6 +22,8 @@ export function OrderPage({ id }: { id: string }) {
   const [order, setOrder] = useState<OrderFieldsFragment | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const s = useApp();
 
   useEffect(() => {
     let live = true;
@@ -27,8 +31,10 @@ export function OrderPage({ id }: { id: string }) {
       try {
         const r = (await request(OrderByIdDocument, { id })).order;
         if (!live) return;
-        if (r.__typename === "QueryOrderSuccess") setOrder(r.data);
-        else setProblem(problemOf(r));
+        if (r.__typename === "QueryOrderSuccess") {
+          setOrder(r.data);
+          void refreshHolds().catch(() => undefined);
+        } else setProblem(problemOf(r));
       } catch (error) {
         if (live) setProblem(failureOf(error));
       }
@@ -47,6 +53,7 @@ export function OrderPage({ id }: { id: string }) {
   }, [id]);
 
   const cancel = async () => {
+    setConfirming(false);
     setBusy(true);
     setProblem(null);
     try {
@@ -69,51 +76,128 @@ export function OrderPage({ id }: { id: string }) {
         {problem ? <ErrorNote problem={problem} /> : <p class="hint">{t.loading}</p>}
       </section>
     );
+  const cancelled = order.status === "CANCELLED";
+  const spent = Math.max(order.pointsRedeemed, order.pointsHeld);
+  const f = order.fulfilment;
+  const store = s.stores.find((x) => x.id === f.storeId);
   return (
     <section class="screen" data-screen="order" data-order={order.id}>
       <h2>
-        {t.order} №{order.providerRefs.orderReference ?? order.id.slice(0, 8)}
+        {order.providerRefs.orderReference
+          ? `${t.order} №${order.providerRefs.orderReference}`
+          : `${t.order} ${t.of(new Date(order.history[0]?.at ?? Date.now()).toLocaleString(language, { dateStyle: "medium", timeStyle: "short", timeZone: s.shop.timeZone }))}`}
       </h2>
       <p class={`status s-${order.status}`} data-status={order.status}>
-        {t.status[order.status] ?? order.status}
+        {t.status[order.status] ?? ""}
       </p>
+      <ul class="lines compact" aria-label={t.items}>
+        {order.lines.map((l) => (
+          <li key={l.lineId}>
+            <span>
+              {l.name} × {l.quantity}
+            </span>
+            <span>{rub(l.total.amount, language)}</span>
+          </li>
+        ))}
+      </ul>
+      <dl class="totals">
+        {order.discount.amount > 0 && (
+          <>
+            <dt>{t.discount}</dt>
+            <dd data-total="discount">−{rub(order.discount.amount, language)}</dd>
+          </>
+        )}
+        {spent > 0 && (
+          <>
+            <dt>{t.paidWithPoints}</dt>
+            <dd data-total="redeemed">{t.pointsSpent(spent)}</dd>
+          </>
+        )}
+        <dt>{t.total}</dt>
+        <dd data-total="total">{rub(order.total.amount, language)}</dd>
+        <dt>{t.payment}</dt>
+        <dd data-payment={order.paymentState}>{t.paymentState[order.paymentState] ?? ""}</dd>
+        {cancelled ? (
+          <dd class="hint wide" data-earned="0">
+            {t.noPointsCancelled}
+          </dd>
+        ) : (
+          order.pointsEarned > 0 && (
+            <dd class="earn" data-earned={order.pointsEarned}>
+              {order.status === "COMPLETED" ? t.earned(order.pointsEarned) : t.willEarn(order.pointsEarned)}
+            </dd>
+          )
+        )}
+      </dl>
+      <h3>{t.where}</h3>
+      <dl class="facts" data-fulfilment={f.kind}>
+        {f.kind === "PICKUP" ? (
+          <>
+            <dt>{t.pickup}</dt>
+            <dd data-where>{store ? `${store.title}${store.address ? `, ${store.address}` : ""}` : f.storeId}</dd>
+          </>
+        ) : (
+          <>
+            <dt>{t.delivery}</dt>
+            <dd data-where>{f.address}</dd>
+            {f.recipientName && (
+              <>
+                <dt>{t.recipient}</dt>
+                <dd data-recipient>
+                  {f.recipientName}
+                  {f.recipientPhone ? `, ${f.recipientPhone}` : ""}
+                </dd>
+              </>
+            )}
+          </>
+        )}
+        {f.windowFrom && (
+          <>
+            <dt>{t.window}</dt>
+            <dd data-when>{formatWindow(f.windowFrom, f.windowTo ?? null, s.shop.timeZone, language)}</dd>
+          </>
+        )}
+        {(order.contactName || order.contactPhone) && (
+          <>
+            <dt>{t.contact}</dt>
+            <dd data-contact>{[order.contactName, order.contactPhone].filter(Boolean).join(", ")}</dd>
+          </>
+        )}
+        {order.comment && (
+          <>
+            <dt>{t.comment}</dt>
+            <dd data-comment>{order.comment}</dd>
+          </>
+        )}
+      </dl>
+      <h3>{t.history}</h3>
       <ol class="timeline">
         {order.history
           .filter((h, i, all) => i === 0 || all[i - 1]!.to !== h.to)
           .map((h) => (
             <li key={`${h.at}-${h.to}`}>
-              <span>{t.status[h.to] ?? h.to}</span> <time class="hint">{new Date(h.at).toLocaleString(language)}</time>
+              <span>{t.status[h.to] ?? ""}</span>{" "}
+              <time class="hint">{new Date(h.at).toLocaleString(language, { timeZone: s.shop.timeZone })}</time>
             </li>
           ))}
       </ol>
-      <ul class="lines compact">
-        {order.lines.map((l) => (
-          <li key={l.lineId}>
-            {l.name} × {l.quantity} — {rub(l.total.amount, language)}
-          </li>
-        ))}
-      </ul>
-      <dl class="totals">
-        <dt>{t.total}</dt>
-        <dd data-total="total">{rub(order.total.amount, language)}</dd>
-        {order.pointsRedeemed + order.pointsHeld > 0 && (
-          <>
-            <dt>{t.paidWithPoints}</dt>
-            <dd data-total="redeemed">{t.pointsSpent(Math.max(order.pointsRedeemed, order.pointsHeld))}</dd>
-          </>
-        )}
-        {order.pointsEarned > 0 && (
-          <dd class="earn" data-earned={order.pointsEarned}>
-            {order.status === "COMPLETED" ? t.earned(order.pointsEarned) : t.willEarn(order.pointsEarned)}
-          </dd>
-        )}
-      </dl>
       <ErrorNote problem={problem} />
-      {!CLOSED.includes(order.status) && (
-        <button class="danger" disabled={busy} onClick={cancel}>
-          {t.cancelOrder}
-        </button>
-      )}
+      {!CLOSED.includes(order.status) &&
+        (confirming ? (
+          <div class="confirm" role="alertdialog" aria-labelledby="cancel-q">
+            <p id="cancel-q">{t.cancelConfirm}</p>
+            <div class="row">
+              <button class="danger" disabled={busy} onClick={cancel}>
+                {t.cancelYes}
+              </button>
+              <button onClick={() => setConfirming(false)}>{t.cancelNo}</button>
+            </div>
+          </div>
+        ) : (
+          <button class="danger" disabled={busy} onClick={() => setConfirming(true)}>
+            {t.cancelOrder}
+          </button>
+        ))}
     </section>
   );
 }

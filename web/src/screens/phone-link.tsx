@@ -81,7 +81,7 @@ export function PhoneLink() {
           {t.linked(s.me.phone)}
         </p>
         <button class="primary" onClick={back}>
-          OK
+          {t.done}
         </button>
       </section>
     );
@@ -130,7 +130,13 @@ export function PhoneLink() {
       {provider?.phoneVerification && (
         <div class="sms">
           {s.session.telegram && (
-            <input name="phone" type="tel" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
+            <input
+              name="phone"
+              type="tel"
+              aria-label={t.phone}
+              value={phone}
+              onInput={(e) => setPhone(e.currentTarget.value)}
+            />
           )}
           <button disabled={busy} onClick={sendCode}>
             {t.sendCode}
@@ -140,6 +146,8 @@ export function PhoneLink() {
               <input
                 name="code"
                 inputMode="numeric"
+                autocomplete="one-time-code"
+                aria-label={t.code}
                 placeholder={t.code}
                 value={code}
                 onInput={(e) => setCode(e.currentTarget.value)}

@@ -28,11 +28,13 @@ export function ProductCard({ id }: { id: string }) {
   const inCart = s.cart.find((l) => l.productId === p.id)?.quantity ?? 0;
   return (
     <section class="screen" data-screen="product">
-      <div class="photos">
-        {p.photoUrls.map((url) => (
-          <img src={url} alt={p.name} key={url} />
-        ))}
-      </div>
+      {p.photoUrls.length > 0 && (
+        <div class="photos" tabindex={0} role="group" aria-label={t.photoOf(p.name)}>
+          {p.photoUrls.map((url, i) => (
+            <img src={url} alt={i === 0 ? p.name : `${p.name} (${i + 1})`} key={url} />
+          ))}
+        </div>
+      )}
       <h2>{p.name}</h2>
       <p class="price big">{rub(p.price.amount, language)}</p>
       {p.description && <p>{p.description}</p>}

@@ -49,14 +49,18 @@ export function ShopWindow() {
               return (
                 <li class="product" key={node.id} data-product={node.name}>
                   <button class="product-open" onClick={() => go({ name: "product", id: node.id })}>
-                    {node.thumbnailUrl ? <img src={node.thumbnailUrl} alt="" loading="lazy" /> : <div class="noimg" />}
+                    {node.thumbnailUrl ? (
+                      <img src={node.thumbnailUrl} alt={node.name} loading="lazy" width={160} height={160} />
+                    ) : (
+                      <div class="noimg" />
+                    )}
                     <span class="name">{node.name}</span>
                     <span class="price">{rub(node.price.amount, language)}</span>
                   </button>
                   <button
                     class={inCart ? "add in" : "add"}
                     onClick={() => setQuantity(line, (inCart?.quantity ?? 0) + 1)}
-                    aria-label={t.addToCart}
+                    aria-label={`${inCart ? `${t.inCart}: ${inCart.quantity}` : t.addToCart} — ${node.name}`}
                   >
                     {inCart ? `${t.inCart}: ${inCart.quantity}` : t.addToCart}
                   </button>
