@@ -4,7 +4,8 @@ export type LedgerKind = "HOLD" | "RELEASE" | "COMMIT" | "REFUND";
  * was lost, and recovery asks the provider or replays it. NEEDS_ATTENTION: no document lets recovery learn
  * the outcome, so a person checks the vendor's books. SETTLED: a person settled it (see `settlement`).
  */
-export type LedgerState = "PENDING" | "SUCCEEDED" | "FAILED" | "UNKNOWN" | "NEEDS_ATTENTION" | "SETTLED";
+export const LEDGER_STATES = ["PENDING", "SUCCEEDED", "FAILED", "UNKNOWN", "NEEDS_ATTENTION", "SETTLED"] as const;
+export type LedgerState = (typeof LEDGER_STATES)[number];
 
 /** A person's word on a move recovery could not settle. */
 export interface Settlement {

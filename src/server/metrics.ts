@@ -1,3 +1,4 @@
+import { LEDGER_STATES } from "../domain/ledger-entry.ts";
 import { ATTENTION_REASONS } from "../domain/order-attention.ts";
 import {
   createCounter,
@@ -243,8 +244,12 @@ export function createMetrics(): GatewayMetrics {
           help: "Loyalty ledger rows by state (UNKNOWN rows wait for recovery, NEEDS_ATTENTION rows for a person)",
           labelNames: ["state"],
           registers: [registry],
+          // Every state is present, at 0 when no row has it: a state whose last row moved on reads 0, not its old count.
           async collect() {
-            for (const [state, n] of Object.entries(await ledger())) this.set({ state }, n);
+            const counts = await ledger();
+            this.reset();
+            for (const state of LEDGER_STATES) this.set({ state }, 0);
+            for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
           },
         });
       }
