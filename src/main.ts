@@ -4,6 +4,7 @@ import { ConfigError } from "./config/format-issues.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 import { RequestDrain } from "./server/drain.ts";
 import { attachGraphQLWs } from "./server/graphql-ws.ts";
+import { flushLogs } from "./server/logger.ts";
 
 /** What a start-up failure says, on one line of stderr: a supervisor's log shows the reason, not a trace. */
 class StartupError extends Error {}
@@ -63,15 +64,20 @@ async function drain(
   logger.info("shutting down", { signal, inFlight: requests.active, subscriptions: gateway.subscriptions.size });
   const force = setTimeout(() => {
     logger.error("shutdown timed out", { afterMs: boundMs, inFlight: requests.active });
-    process.exit(1);
+    exit(1);
   }, boundMs);
-  force.unref();
+  // Not unref'd: the drain keeps the process alive until it ends, or until the bound ends it.
+  const step = (name: string) => logger.debug("drain step done", { step: name, afterMs: Date.now() - started });
   const ended = await gateway.subscriptions.endAll();
+  step("subscriptions");
   await requests.start();
+  step("requests");
   await ws.close();
+  step("websockets");
   await gateway.close();
   clearTimeout(force);
   logger.info("stopped", { signal, drainMs: Date.now() - started, subscriptionsEnded: ended });
+  await flushLogs();
   process.exit(0);
 }
 
@@ -108,5 +114,10 @@ main().catch((error: unknown) => {
     process.stderr.write(`loyalty-gateway: cannot start: ${reason(error)}\n`);
     if (process.env.LOG_LEVEL === "debug") process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
   }
-  process.exit(1);
+  exit(1);
 });
+
+/** Exits with `code` once the log lines that say why are written out. */
+function exit(code: number): void {
+  void flushLogs().finally(() => process.exit(code));
+}

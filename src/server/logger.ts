@@ -10,8 +10,30 @@ type Fields = Record<string, unknown>;
  * gathered and go out in the next one (a write per request line cost more than the request's own work),
  * and what is left is flushed when the process exits.
  */
-let stdout: pino.DestinationStream | null = null;
+let stdout: ReturnType<typeof pino.destination> | null = null;
 const stdoutDestination = () => (stdout ??= pino.destination({ dest: 1, sync: false }));
+
+/**
+ * Waits until stdout has written what it holds, in order, before a `process.exit` that would drop it
+ * (the last lines say why the process stopped); at most `withinMs`.
+ */
+export function flushLogs(withinMs = 1_000): Promise<void> {
+  const out = stdout;
+  if (!out) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, withinMs);
+    try {
+      out.flush(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
+      // Not open yet, or already gone: nothing to keep.
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+}
 
 /**
  * One JSON object per line on stdout, so that log shippers need no parsing rules: `level` as a word,

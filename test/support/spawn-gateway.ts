@@ -42,7 +42,8 @@ export function spawnGateway(
   child.stderr.on("data", (d) => {
     err += d;
   });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // "close", not "exit": by then every line the process wrote has been read, its last ones included.
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
