@@ -18,7 +18,13 @@ const PG = process.env.TEST_DATABASE_URL;
 const REDIS = process.env.REDIS_URL;
 
 /** Only what a server has: no npm_config_* of the test run, no checkout on the module path. */
-const cleanEnv = () => ({ PATH: process.env.PATH!, HOME: process.env.HOME ?? tmpdir() });
+/** The machine's own network and TLS trust settings, which a server has too (a Node from npm trusts only its bundled CAs). */
+const MACHINE = ["NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"];
+const cleanEnv = () => ({
+  PATH: process.env.PATH!,
+  HOME: process.env.HOME ?? tmpdir(),
+  ...Object.fromEntries(MACHINE.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
+});
 const kb = (dir: string) => Number(execFileSync("du", ["-sk", dir], { encoding: "utf8" }).split("\t")[0]);
 
 /**
