@@ -6,6 +6,7 @@ import type { Logger } from "./ports/logger.port.ts";
 import type { AttentionRepository } from "./ports/attention-repository.port.ts";
 import type { OrderRepository } from "./ports/order-repository.port.ts";
 import { createRequestScope } from "./request-scope.ts";
+import { repeatRound } from "./repeating-round.ts";
 import { SCOPES } from "./scopes.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
 
@@ -33,7 +34,7 @@ const expiryId = (orderId: string) => `expiry:${orderId}`;
  * that fails is recorded for staff (EXPIRY_FAILED) and tried again by the next sweep.
  */
 export class CheckoutExpiry {
-  private timer: NodeJS.Timeout | null = null;
+  private stopRounds = () => {};
   private readonly now: () => Date;
 
   constructor(private readonly o: CheckoutExpiryOptions) {
@@ -63,19 +64,15 @@ export class CheckoutExpiry {
   }
 
   start(intervalMs: number): void {
-    let running = false;
-    this.timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      void this.runOnce()
-        .catch((error: unknown) => this.o.logger.warn("checkout expiry sweep failed", { err: error }))
-        .finally(() => (running = false));
-    }, intervalMs);
-    this.timer.unref();
+    this.stopRounds = repeatRound(
+      intervalMs,
+      () => this.runOnce(),
+      (error) => this.o.logger.warn("checkout expiry sweep failed", { err: error }),
+    );
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopRounds();
   }
 
   private async expire(order: OrderRecord, by = "gateway"): Promise<"expired" | "gone" | "failed"> {

@@ -7,6 +7,7 @@ import type { OrderTransitions } from "./order-transitions.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
 import type { LedgerRepository } from "./ports/ledger-repository.port.ts";
 import type { OrderRepository } from "./ports/order-repository.port.ts";
+import { repeatRound } from "./repeating-round.ts";
 
 /** One row to settle, with what its settling needs. */
 interface Step {
@@ -39,7 +40,7 @@ export interface LedgerRecoveryOptions {
 }
 
 export class LedgerRecovery {
-  private timer: NodeJS.Timeout | null = null;
+  private stopRounds = () => {};
   private readonly staleMs: number;
 
   constructor(private readonly o: LedgerRecoveryOptions) {
@@ -63,18 +64,15 @@ export class LedgerRecovery {
 
   start(intervalMs: number): void {
     // A round that cannot read the ledger (the database is away) is logged; the next one tries again.
-    this.timer = setInterval(
-      () =>
-        void this.runOnce().catch((error: unknown) =>
-          this.o.logger.warn("ledger recovery round failed", { err: error }),
-        ),
+    this.stopRounds = repeatRound(
       intervalMs,
+      () => this.runOnce(),
+      (error) => this.o.logger.warn("ledger recovery round failed", { err: error }),
     );
-    this.timer.unref();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopRounds();
   }
 
   private async settle(entry: LedgerRecord): Promise<boolean> {

@@ -3,6 +3,7 @@ import type { Logger } from "./ports/logger.port.ts";
 import type { ShopDirectory } from "./shop-directory.ts";
 import type { SyncCursorRepository } from "./ports/sync-cursor-repository.port.ts";
 import type { StatusFollowUp } from "./status-follow-up.ts";
+import { repeatRound } from "./repeating-round.ts";
 
 export interface StatusSyncOptions {
   shops: ShopDirectory;
@@ -20,7 +21,7 @@ export interface StatusSyncOptions {
  * once; an order system that fails is polled less often (doubling back-off, up to 16 intervals).
  */
 export class StatusSync {
-  private timer: NodeJS.Timeout | null = null;
+  private stopRounds = () => {};
   private readonly backoff = new Map<string, { skip: number; level: number }>();
   /** When the last poll that read everything started, per order system: the lag is measured from there. */
   private readonly caughtUp = new Map<string, Date>();
@@ -79,20 +80,16 @@ export class StatusSync {
   }
 
   start(intervalMs: number): void {
-    let running = false;
-    this.timer = setInterval(() => {
-      // A slow poll is not overlapped by the next tick: the lag metric shows it instead.
-      if (running) return;
-      running = true;
-      void this.runOnce()
-        .catch((error: unknown) => this.o.logger.warn("status sync round failed", { err: error }))
-        .finally(() => (running = false));
-    }, intervalMs);
-    this.timer.unref();
+    // A slow poll is not overlapped by the next tick: the lag metric shows it instead.
+    this.stopRounds = repeatRound(
+      intervalMs,
+      () => this.runOnce(),
+      (error) => this.o.logger.warn("status sync round failed", { err: error }),
+    );
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopRounds();
   }
 
   private providers(): OrderProvider[] {
