@@ -2,6 +2,7 @@ import type { Env } from "./config/env.ts";
 import type { CatalogWatch } from "./domain/catalog-watch.ts";
 import type { LedgerRecovery } from "./domain/recovery.ts";
 import type { CheckoutExpiry } from "./domain/checkout-expiry.ts";
+import type { PaymentSettlement } from "./domain/payment-settlement.ts";
 import type { ShopDirectory } from "./domain/shop-directory.ts";
 import type { StatusSync } from "./domain/status-sync.ts";
 import type { BalanceWatch } from "./domain/balance-watch.ts";
@@ -27,6 +28,8 @@ export interface Gateway {
   statusSync: StatusSync;
   /** Expires checkouts left unplaced past their shop's time. */
   expiry: CheckoutExpiry;
+  /** Payments as their PSP has them: the notification sink and the reconciler. */
+  payments: PaymentSettlement;
   balanceWatch: BalanceWatch;
   catalogWatch: CatalogWatch;
   cache: SwrCache;
@@ -47,6 +50,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const jobs = await startJobs(infra.env, domain);
   const subscriptions = new SubscriptionDrain();
   const yoga = buildHttp(infra, domain, subscriptions);
+  // The demo PSP simulator's notifications arrive as from the loopback address its allow-list names.
+  infra.connectPayments((request) =>
+    Promise.resolve(yoga.fetch(request, { req: { socket: { remoteAddress: "127.0.0.1" } } })),
+  );
   return {
     env: infra.env,
     yoga,
@@ -55,6 +62,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     recovery: domain.recovery,
     statusSync: domain.statusSync,
     expiry: domain.expiry,
+    payments: domain.settlement,
     balanceWatch: domain.balanceWatch,
     catalogWatch: domain.catalogWatch,
     cache: infra.cache,

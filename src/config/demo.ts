@@ -222,3 +222,62 @@ export const DEMO_PHONES = {
 export const DEMO_QR_TOKENS = {
   integrations: { regular: "qr-anna-501", small: "qr-ivan-502", blocked: "qr-oleg-503" },
 } as const;
+
+/** The demo's PSP: the ЮKassa simulator, its notifications at /webhooks/payments/demo-yookassa. */
+export const DEMO_PAYMENT_INSTANCE = "demo-yookassa";
+/** How often the demo's ЮKassa simulator delivers its notifications to the gateway. */
+export const DEMO_NOTIFICATION_MS = 300;
+
+/**
+ * Prepayment in the demo: the buyer pays at the ЮKassa simulator's page (reached through the gateway's
+ * /__sim/yookassa) and comes back to the Mini App; the money is held, and taken when the florist makes
+ * the order ready. Its notifications come in-process, as from the loopback address.
+ */
+export function demoPayment(publicUrl: string): NonNullable<ShopsConfig["shops"][number]["payment"]> {
+  return {
+    provider: sim(
+      DEMO_PAYMENT_INSTANCE,
+      "yookassa",
+      "http://yookassa.sim/v3",
+      {},
+      { shopId: "env:DEMO_YOOKASSA_SHOP_ID", secretKey: "env:DEMO_YOOKASSA_SECRET_KEY" },
+    ),
+    mode: "PREPAY",
+    capture: "AT_READY",
+    // The Mini App (server/mini-app.ts MINI_APP_PATH).
+    returnUrl: `${publicUrl}/app/`,
+    notificationIps: ["127.0.0.1", "::1"],
+    receipt: { vatCode: 1, paymentSubject: "commodity" },
+  };
+}
+
+/**
+ * The demo's shops: DEMO_SHOPS, and «Предоплата», a Posiflora shop whose buyers pay ahead; `prepaid`
+ * names more demo shops that take prepayment too (DEMO_PREPAY_SHOPS, for tests of every provider).
+ */
+export function demoShops(publicUrl: string, prepaid: readonly string[] = []): ShopsConfig {
+  const payment = demoPayment(publicUrl);
+  return {
+    shops: [
+      ...DEMO_SHOPS.shops.map((shop) => (prepaid.includes(shop.id) ? { ...shop, payment } : shop)),
+      {
+        id: "demo-prepaid",
+        name: "Цветочная лавка «Предоплата»",
+        currency: "RUB",
+        timezone: "Europe/Moscow",
+        slots: DEMO_SLOTS,
+        loyalty: [
+          sim(
+            "demo-prepaid",
+            "posiflora",
+            "http://posiflora.sim/api",
+            { rulesTtlSeconds: 300, newCustomerBonusGroupId: "57" },
+            posifloraLogin,
+          ),
+        ],
+        orders: posifloraOrders("demo-prepaid-orders"),
+        payment,
+      },
+    ],
+  };
+}

@@ -89,6 +89,28 @@ const envSchema = z.object({
   STATUS_SYNC_SECONDS: z.coerce.number().int().min(0).default(10),
   /** How often unplaced checkouts past their shop's checkoutTtlMinutes are expired; 0 turns the sweeper off. */
   CHECKOUT_EXPIRY_SECONDS: z.coerce.number().int().min(0).default(60),
+  /**
+   * How often payments that stay pending, held or unanswered are read from their PSP (and refunds not
+   * answered sent again), so that a lost notification never leaves an order waiting; 0 turns it off.
+   */
+  PAYMENT_RECONCILE_SECONDS: z.coerce.number().int().min(0).default(60),
+  /**
+   * The gateway's origin as a browser reaches it ("https://shop.example"); demo mode builds the ЮKassa
+   * simulator's confirmation page and the prepaid demo shop's return address on it. Default:
+   * http://localhost:PORT.
+   */
+  PUBLIC_URL: z.url().optional(),
+  /** Demo mode: more demo shops (ids, comma-separated) that take prepayment like demo-prepaid. */
+  DEMO_PREPAY_SHOPS: z
+    .string()
+    .max(1_000)
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   /** How often providers with a balance feed (Posiflora) are asked for customers changed elsewhere; 0 turns it off. */
   BALANCE_FEED_SECONDS: z.coerce.number().int().min(0).default(60),
   /** How often other providers' balances are read for customers with an open loyaltyBalanceChanged; 0 turns it off. */

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { PAYMENT_MODULES } from "../providers/registry.ts";
-import { providerInstanceSchema } from "./shops.ts";
+import { providerInstanceSchema } from "./provider-instance.ts";
 
 /** "77.75.156.11", "185.71.76.0/27", "2a02:5180::/32". */
 const ipOrRange = z.string().refine((entry) => {
@@ -17,8 +17,7 @@ const ipOrRange = z.string().refine((entry) => {
  * A shop's payment settings: the PSP instance (credentials by environment variable name, like every
  * provider), whether the buyer pays ahead (PREPAY) or in the shop (ON_PICKUP), when a hold is captured,
  * where the PSP sends the buyer back, the addresses its notifications may come from, and the shop's
- * 54-FZ receipt settings. Not yet part of the shops file: the order process takes payments in first
- * (docs/payments-design.md).
+ * 54-FZ receipt settings. (docs/payments.md).
  */
 export const paymentSettingsSchema = z
   .object({

@@ -4,21 +4,9 @@ import { isTimeZone } from "../domain/shop-calendar.ts";
 import { LOYALTY_MODULES } from "../providers/registry.ts";
 import { ConfigError, formatIssues, strictObject } from "./format-issues.ts";
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes");
-
-export const providerInstanceSchema = strictObject({
-  id,
-  adapter: z.string().min(1),
-  baseUrl: z.string().url(),
-  timeoutMs: z.number().int().min(50).max(60_000).default(5_000),
-  maxRetries: z.number().int().min(0).max(5).default(2),
-  options: z.record(z.string(), z.unknown()).default({}),
-  /** Each value names an environment variable: `"env:BONUSPLUS_API_KEY"`. */
-  credentials: z
-    .record(z.string(), z.string().regex(/^env:[A-Z_][A-Z0-9_]*$/, 'must be "env:VARIABLE_NAME"'))
-    .default({}),
-});
-export type ProviderInstanceInput = z.infer<typeof providerInstanceSchema>;
+export { providerInstanceSchema, type ProviderInstanceInput } from "./provider-instance.ts";
+import { id, type ProviderInstanceInput, providerInstanceSchema } from "./provider-instance.ts";
+import { paymentSettingsSchema } from "./payments.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time such as "09:00"');
 
@@ -95,6 +83,11 @@ const shopSchema = strictObject({
   /** The shop's order system (Posiflora), if orders should be created there. */
   orders: providerInstanceSchema.optional(),
   /**
+   * Money through the gateway (config/payments.ts): PREPAY has the buyer pay ahead at the PSP before the
+   * order is placed; ON_PICKUP, or none, leaves the money to the shop, as before.
+   */
+  payment: paymentSettingsSchema.optional(),
+  /**
    * Server-side prices for a shop whose order system has no catalog: cart lines are priced from here,
    * never as a client sends them. Prices are decimal text in the shop's currency ("350.00").
    */
@@ -139,6 +132,16 @@ export const shopsConfigSchema = strictObject({ shops: z.array(shopSchema).min(1
         ctx.addIssue({ code: "custom", path: ["shops", s, "loyalty", i, "id"], message: `duplicate id ${p.id}` });
       seen.add(p.id);
     });
+    if (shop.payment) {
+      const { id } = shop.payment.provider;
+      if (seen.has(id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["shops", s, "payment", "provider", "id"],
+          message: `duplicate id ${id}`,
+        });
+      seen.add(id);
+    }
     shop.loyalty.forEach((p, i) => {
       const module = LOYALTY_MODULES[p.adapter];
       const policy = shop.refundShortfall ?? "REFUSE";

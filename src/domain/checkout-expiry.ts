@@ -1,6 +1,8 @@
 import { GatewayError } from "./errors.ts";
 import type { AttentionRecord } from "./order-attention.ts";
+import type { OrderPayments } from "./order-payments.ts";
 import type { OrderProcess } from "./order-process.runner.ts";
+import { LIVE_PAYMENT } from "./payment.ts";
 import { ConcurrentUpdateError, type OrderRecord } from "./order.ts";
 import type { Logger } from "./ports/logger.port.ts";
 import type { AttentionRepository } from "./ports/attention-repository.port.ts";
@@ -14,6 +16,7 @@ export interface CheckoutExpiryOptions {
   shops: ShopDirectory;
   orders: OrderRepository;
   process: OrderProcess;
+  payments: OrderPayments;
   attention: AttentionRepository;
   logger: Logger;
   now?: () => Date;
@@ -27,7 +30,8 @@ const PER_SWEEP = 100;
 const expiryId = (orderId: string) => `expiry:${orderId}`;
 
 /**
- * Abandoned checkouts give their points back: an order left unplaced (CALCULATED, BONUSES_HELD) past
+ * Abandoned checkouts give their points back: an order left unplaced (CALCULATED, BONUSES_HELD, or
+ * AWAITING_PAYMENT with its payment declined or lapsed) past
  * its shop's `checkoutTtlMinutes` is cancelled through the order process with the event EXPIRED, which
  * releases its hold at the vendor (keyed by the order, so a repeat is harmless). Several instances may
  * sweep at once: the order's version lets one of them win, and the others find it cancelled. An expiry
@@ -45,7 +49,9 @@ export class CheckoutExpiry {
     const totals = { expired: 0, failed: 0 };
     for (const shop of this.o.shops.shops) {
       const ttl = (shop.checkoutTtlMinutes ?? DEFAULT_CHECKOUT_TTL_MINUTES) * 60_000;
-      const stale = await this.o.orders.unplacedSince(shop.id, new Date(this.now().getTime() - ttl), PER_SWEEP);
+      const before = new Date(this.now().getTime() - ttl);
+      const stale = await this.o.orders.unplacedSince(shop.id, ["CALCULATED", "BONUSES_HELD"], before, PER_SWEEP);
+      stale.push(...(await this.unpaid(shop.id, before)));
       for (const order of stale) {
         const outcome = await this.expire(order);
         if (outcome === "expired") totals.expired += 1;
@@ -53,6 +59,21 @@ export class CheckoutExpiry {
       }
     }
     return totals;
+  }
+
+  /**
+   * Orders that wait for their payment past the shop's time since it was declined or lapsed. One whose
+   * payment is still live waits on: the buyer may be paying, and the PSP lapses it on its own clock (a
+   * hold that turns up after the order was cancelled is given back by the settlement).
+   */
+  private async unpaid(shopId: string, before: Date): Promise<OrderRecord[]> {
+    const waiting = await this.o.orders.unplacedSince(shopId, ["AWAITING_PAYMENT"], before, PER_SWEEP);
+    if (waiting.length === 0) return [];
+    const payments = await this.o.payments.latestForMany(waiting.map((o) => o.id));
+    return waiting.filter((o) => {
+      const payment = payments.get(o.id);
+      return !payment || !LIVE_PAYMENT.includes(payment.status);
+    });
   }
 
   /** Staff's RETRY of an EXPIRY_FAILED record: expires the order now if it is still unplaced. */
@@ -88,7 +109,11 @@ export class CheckoutExpiry {
     } catch (error) {
       // Another instance (or the buyer) moved the order first: placed, changed or already expired.
       const fresh = await this.o.orders.get(order.id);
-      if (error instanceof ConcurrentUpdateError || !fresh || !["CALCULATED", "BONUSES_HELD"].includes(fresh.status))
+      if (
+        error instanceof ConcurrentUpdateError ||
+        !fresh ||
+        !["CALCULATED", "BONUSES_HELD", "AWAITING_PAYMENT"].includes(fresh.status)
+      )
         return "gone";
       const record = await this.o.attention.get(expiryId(order.id));
       const code = error instanceof GatewayError ? error.code : "INTERNAL";

@@ -133,6 +133,11 @@ export class CheckoutService {
     return this.o.process.run("confirm", scope, orderId);
   }
 
+  /** A new payment for an order that waits for one, after the last was declined or lapsed. */
+  pay(scope: RequestScope, orderId: string): Promise<OrderRecord> {
+    return this.o.process.run("pay", scope, orderId);
+  }
+
   /** Releases held points (or refunds a purchase already committed) and cancels in the order system. */
   cancel(scope: RequestScope, orderId: string, reason: string, cause?: string): Promise<OrderRecord> {
     return this.o.process.run("cancel", scope, orderId, { reason, ...(cause ? { cause } : {}) });

@@ -1,6 +1,7 @@
 import { canTransition, type OrderStatus } from "./order-state.ts";
 import type { OrderAccess } from "./order-access.ts";
 import { isPlaced } from "./order-process.ts";
+import { captureDue } from "./order-payments.ts";
 import type { OrderProcess } from "./order-process.runner.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
 import type { OrderRecord } from "./order.ts";
@@ -93,11 +94,15 @@ export class FulfilmentService {
     }
     if (unified === "REFUNDED" && canTransition(order.status, "REFUNDED"))
       return this.refund(scope, orderId, null, true).then(note);
-    return this.o.access.locked(orderId, async () => {
+    const moved = await this.o.access.locked(orderId, async () => {
       const fresh = (await this.o.orders.get(orderId))!;
       const to = unified && unified !== fresh.status && canTransition(fresh.status, unified) ? unified : fresh.status;
       return this.o.transitions.vendorReport(fresh, to, vendorStatus, cause);
     });
+    // The shop's capture moment may have come (AT_READY): a failure is the follow-up's to retry.
+    const shop = this.o.shops.get(moved.shopId);
+    if (shop.payment && captureDue(shop, moved.status)) return this.o.process.run("capture", scope, orderId);
+    return moved;
   }
 
   /** A delivery outcome the order system reported is kept with its time and told to subscribers, once. */

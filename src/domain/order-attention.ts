@@ -10,6 +10,12 @@ export const ATTENTION_REASONS = [
   "EXPIRY_FAILED",
   /** The florist sold less than the loyalty sale recorded at placement: points were earned on more. */
   "SOLD_DIFFERS",
+  /** Money the PSP holds or took for an order that no longer waits for it: cancel or refund it at the PSP. */
+  "PAYMENT_ORPHANED",
+  /** A capture the order's moment called for failed for good (the hold lapsed or was cancelled). */
+  "PAYMENT_CAPTURE",
+  /** The money leg of a refund did not go through, or went through while the points leg failed. */
+  "PAYMENT_REFUND",
 ] as const;
 export type AttentionReason = (typeof ATTENTION_REASONS)[number];
 

@@ -1,4 +1,6 @@
-import { InvalidInputError } from "./errors.ts";
+import { GatewayError, InvalidInputError, ProviderError } from "./errors.ts";
+import { captureDue, type OrderPayments, takesPrepayment } from "./order-payments.ts";
+import type { PaymentRecord, RefundLegRecord } from "./payment.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { CreateOrderInput } from "./order-input.ts";
 import type { OrderPoints } from "./order-points.ts";
@@ -39,6 +41,7 @@ export interface CommandInput {
 
 /** One command on one order, as the effects see it: they move `order` on and fill the final transition. */
 interface StepContext {
+  command: Command;
   scope: RequestScope;
   shop: Shop;
   provider: LoyaltyProvider;
@@ -53,6 +56,10 @@ interface StepContext {
   /** Points moved at the provider: the customer's other holds are checked afterwards. */
   moved: boolean;
   refund?: { amounts: RefundAmount[]; lines: OrderLine[]; all: boolean; money: number };
+  /** The event the last transition tells, where an effect names one. */
+  event?: OrderEvent;
+  /** refund: the money leg, once the PSP returned it. */
+  moneyLeg?: RefundLegRecord;
 }
 
 export interface OrderProcessOptions {
@@ -64,6 +71,7 @@ export interface OrderProcessOptions {
   access: OrderAccess;
   transitions: OrderTransitions;
   attention: AttentionRepository;
+  payments: OrderPayments;
 }
 
 /** The cause a command writes into the order's history, unless its caller names one. */
@@ -71,6 +79,10 @@ const CAUSE: Record<Command, string> = {
   applyBonuses: "applyBonuses",
   updateItems: "updateOrderItems",
   confirm: "confirmOrder",
+  pay: "payOrder",
+  paymentAuthorised: "payment authorised",
+  paymentDeclined: "payment declined",
+  capture: "payment captured",
   complete: "completeOrder",
   cancel: "cancelOrder",
   refund: "refund",
@@ -80,6 +92,10 @@ const SERVICE_SCOPE: Record<Command, string> = {
   applyBonuses: SCOPES.ordersWrite,
   updateItems: SCOPES.ordersWrite,
   confirm: SCOPES.ordersWrite,
+  pay: SCOPES.ordersWrite,
+  paymentAuthorised: SCOPES.ordersManage,
+  paymentDeclined: SCOPES.ordersManage,
+  capture: SCOPES.ordersManage,
   cancel: SCOPES.ordersWrite,
   complete: SCOPES.ordersManage,
   refund: SCOPES.ordersManage,
@@ -93,7 +109,7 @@ const SERVICE_SCOPE: Record<Command, string> = {
 export class OrderProcess {
   constructor(private readonly o: OrderProcessOptions) {}
 
-  async run(command: Command, scope: RequestScope, orderId: string, input: CommandInput = {}): Promise<OrderRecord> {
+  async run(asked: Command, scope: RequestScope, orderId: string, input: CommandInput = {}): Promise<OrderRecord> {
     let after: StepContext | null = null;
     let start: OrderRecord | null = null;
     const done = await this.o.access.change(
@@ -101,8 +117,11 @@ export class OrderProcess {
       orderId,
       async (order, shop) => {
         start = order;
+        // A shop that takes prepayment confirms by asking for the money first.
+        const command: Command = asked === "confirm" && takesPrepayment(shop, order) ? "pay" : asked;
         const provider = this.o.shops.loyaltyProvider(shop, order.loyaltyProviderId);
         const ctx: StepContext = {
+          command,
           scope,
           shop,
           provider,
@@ -115,19 +134,28 @@ export class OrderProcess {
         };
         if (command === "refund") ctx.to = input.lines ? "PARTIALLY_REFUNDED" : "REFUNDED";
         if (command === "applyBonuses") ctx.to = "BONUSES_HELD";
-        checkGuards(command, { order, provider, points: input.points, lines: input.lines }, ctx.to);
+        if (command === "capture") ctx.to = order.status;
+        if (command === "paymentDeclined") ctx.event = "PAYMENT_DECLINED";
+        checkGuards(command, { order, shop, provider, points: input.points, lines: input.lines }, ctx.to);
         if (command === "refund") this.prepareRefund(ctx);
         if (command === "cancel") ctx.cause = `${ctx.cause}: ${input.reason ?? ""}`;
         const effects = ORDER_PROCESS[command].effects[flowKindOf(provider)];
-        for (const effect of effects) {
-          if (effect === "recheckOtherHolds") continue;
-          await this.effects[effect](ctx);
-          if (ctx.result) return ctx.result;
+        try {
+          for (const effect of effects) {
+            if (effect === "recheckOtherHolds") continue;
+            await this.effects[effect](ctx);
+            if (ctx.result) return ctx.result;
+          }
+        } catch (error) {
+          if (ctx.moneyLeg) await this.moneyWithoutPoints(ctx, error);
+          throw error;
         }
         after = effects.includes("recheckOtherHolds") && ctx.moved ? ctx : null;
-        return this.o.transitions.transition(ctx.order, ctx.to, ctx.patch, ctx.cause, { event: input.event });
+        return this.o.transitions.transition(ctx.order, ctx.to, ctx.patch, ctx.cause, {
+          event: input.event ?? ctx.event,
+        });
       },
-      SERVICE_SCOPE[command],
+      SERVICE_SCOPE[asked === "confirm" ? "confirm" : asked],
     );
     this.o.transitions.booksMoved(start!, done);
     // After the lock: the other orders are locked one by one, never while this one is held.
@@ -157,6 +185,26 @@ export class OrderProcess {
     ctx.to = all ? "REFUNDED" : "PARTIALLY_REFUNDED";
     ctx.cause = ctx.input.lines ? `${ctx.cause}: lines` : ctx.cause;
     ctx.patch = { refundedAmount: order.refundedAmount + money, lines };
+  }
+
+  /** The money of a refund went back and a later step failed: staff repeat the same refund, or settle. */
+  private async moneyWithoutPoints(ctx: StepContext, error: unknown): Promise<void> {
+    const leg = ctx.moneyLeg!;
+    await this.o.attention.open({
+      id: `payment-refund:${leg.id}`,
+      orderId: ctx.order.id,
+      shopId: ctx.order.shopId,
+      reason: "PAYMENT_REFUND",
+      points: 0,
+      detail: `${leg.amount} minor units went back to the buyer, and the rest of the refund failed: ${error instanceof Error ? error.message : String(error)}. Repeat the refund with the same lines (the money is not returned twice).`,
+      errorCode: error instanceof GatewayError ? error.code : "INTERNAL",
+    });
+  }
+
+  /** The order's newest payment, read once per command. */
+  private async paymentOf(ctx: StepContext): Promise<PaymentRecord | null> {
+    if (!ctx.shop.payment) return null;
+    return this.o.payments.latest(ctx.order.id);
   }
 
   /** Each effect of order-process.ts, under its declared name. */
@@ -285,6 +333,85 @@ export class OrderProcess {
       }
     },
 
+    createPayment: async (ctx) => {
+      const { shop, order } = ctx;
+      const record = await this.o.payments.start(shop, order);
+      if (order.status === "AWAITING_PAYMENT" && record.status === "PENDING") {
+        // The buyer's next try at the live payment: nothing about the order changes.
+        ctx.result = order;
+      }
+    },
+
+    capturePayment: async (ctx) => {
+      const { shop, order } = ctx;
+      const record = await this.paymentOf(ctx);
+      // The capture command on its own writes nothing when there is nothing to take or record.
+      const idle = () => {
+        if (ctx.command === "capture") ctx.result = ctx.order;
+      };
+      if (!record || !captureDue(shop, ctx.to)) return idle();
+      let paid = record;
+      if (record.status === "AUTHORIZED") {
+        try {
+          paid = await this.o.payments.capture(shop, order, record);
+        } catch (error) {
+          if (!(error instanceof ProviderError) || !["INVALID_STATE", "PROVIDER_REJECTED"].includes(error.code))
+            throw error;
+          // The hold is gone (lapsed, or cancelled at the PSP): the shop was not paid, and a person decides.
+          paid = (await this.o.payments.refresh(shop, record)) ?? record;
+          await this.o.attention.open({
+            id: `payment-capture:${record.id}`,
+            orderId: order.id,
+            shopId: order.shopId,
+            reason: "PAYMENT_CAPTURE",
+            points: 0,
+            detail: `the capture of ${record.amount} minor units failed (${error.code}: ${error.message}); the payment is ${paid.status}`,
+            errorCode: error.code,
+          });
+        }
+        if (paid.status === "CAPTURED") ctx.event = "PAYMENT_CAPTURED";
+      }
+      const recorded = await this.o.payments.recordCapture(shop, ctx.order, paid);
+      if (ctx.event === undefined && recorded === record) idle();
+    },
+
+    cancelPayment: async (ctx) => {
+      const { shop, order } = ctx;
+      const record = await this.paymentOf(ctx);
+      if (!record) return;
+      if (record.status === "AUTHORIZED") {
+        await this.o.payments.cancel(shop, record);
+        return;
+      }
+      if (record.status !== "CAPTURED") return;
+      const lines = order.lines.map((l) => ({
+        lineId: l.lineId,
+        quantity: l.quantity,
+        amount: linePaid(order, l.lineId) - (l.refunded ?? 0),
+      }));
+      const leg = await this.o.payments.refund(shop, order, record, lines);
+      if (leg && leg.status !== "SUCCEEDED") throw this.refundNotDone(shop, leg);
+      if (leg) await this.o.payments.recordReturn(shop, order, leg);
+    },
+
+    refundMoney: async (ctx) => {
+      const { shop, order, input } = ctx;
+      const record = await this.paymentOf(ctx);
+      if (!record || record.status !== "CAPTURED") return;
+      const lines = ctx.refund!.amounts.map((a) => ({
+        lineId: a.lineId,
+        quantity:
+          input.lines?.find((l) => l.lineId === a.lineId)?.quantity ??
+          order.lines.find((l) => l.lineId === a.lineId)!.quantity,
+        amount: a.amount,
+      }));
+      const leg = await this.o.payments.refund(shop, order, record, lines);
+      if (!leg) return;
+      if (leg.status !== "SUCCEEDED") throw this.refundNotDone(shop, leg);
+      ctx.moneyLeg = leg;
+      await this.o.payments.recordReturn(shop, order, leg);
+    },
+
     returnInOrderSystem: async (ctx) => {
       const { shop, order } = ctx;
       // The whole order came back: the order system records the return too (it returns whole orders only).
@@ -292,6 +419,20 @@ export class OrderProcess {
       ctx.patch.vendorStatus = (await shop.orders.returnOrder(order.id)).vendorStatus;
     },
   };
+
+  private refundNotDone(shop: Shop, leg: RefundLegRecord): ProviderError {
+    const instance = shop.payment!.provider.instanceId;
+    return leg.status === "CANCELED"
+      ? new ProviderError("PROVIDER_REJECTED", `the PSP refused the refund of ${leg.amount}`, instance)
+      : new ProviderError(
+          "PROVIDER_UNAVAILABLE",
+          "the PSP has not finished the refund yet; repeat it shortly",
+          instance,
+          {
+            uncertain: true,
+          },
+        );
+  }
 
   /** The buyer's name for the order system: the contact's, or else the loyalty account's, where it has one. */
   private async buyerName(order: OrderRecord, provider: LoyaltyProvider): Promise<string | null> {

@@ -2,6 +2,8 @@ import { ConflictError, InvalidInputError, ProviderError } from "./errors.ts";
 import { InvalidStateError, type OrderStatus } from "./order-state.ts";
 import type { OrderRecord } from "./order.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
+import { receiptPhone, takesPrepayment } from "./order-payments.ts";
+import type { Shop } from "./shop-directory.ts";
 
 /**
  * The order process, in the manner of Vendure's default order process: every command that moves an
@@ -29,7 +31,17 @@ export function flowKindOf(provider: Pick<LoyaltyProvider, "capabilities" | "beh
   return kind as FlowKind;
 }
 
-export type Command = "applyBonuses" | "updateItems" | "confirm" | "complete" | "cancel" | "refund";
+export type Command =
+  | "applyBonuses"
+  | "updateItems"
+  | "confirm"
+  | "pay"
+  | "paymentAuthorised"
+  | "paymentDeclined"
+  | "capture"
+  | "complete"
+  | "cancel"
+  | "refund";
 
 export type Guard =
   /** The cart and the points may still change: nothing is placed, committed or in the order system. */
@@ -39,7 +51,9 @@ export type Guard =
   /** A committed purchase can be cancelled only where the provider gives the points back. */
   | "purchaseReturnable"
   /** The provider refunds the purchase, or the lines asked, and something is left to refund. */
-  | "refundable";
+  | "refundable"
+  /** The shop takes prepayment, money is left to pay after points, and a receipt can reach the buyer. */
+  | "payable";
 
 export type Effect =
   /** Prices the cart with the points asked, then releases the old hold and holds the new amount. */
@@ -68,7 +82,21 @@ export type Effect =
   /** A whole refund: the order system records the return. */
   | "returnInOrderSystem"
   /** The gateway's holds of the customer's other open orders are checked against the balance left. */
-  | "recheckOtherHolds";
+  | "recheckOtherHolds"
+  /**
+   * The money part (after points) is asked of the buyer at the shop's PSP, with the receipt of the lines
+   * at the prices paid; a payment still live (pending, held) is the one the buyer pays.
+   */
+  | "createPayment"
+  /**
+   * The held money is taken once the shop's capture moment has come (AT_PLACEMENT, AT_READY,
+   * AT_COMPLETION), and written into the order system with its prepayment mark.
+   */
+  | "capturePayment"
+  /** A held payment is cancelled (free); money already taken is given back whole. */
+  | "cancelPayment"
+  /** The money leg of a refund: the returned lines' money, capped at what is left captured, with their receipt. */
+  | "refundMoney";
 
 export interface Step {
   readonly from: readonly OrderStatus[];
@@ -79,7 +107,20 @@ export interface Step {
 }
 
 const NOT_PLACED: readonly OrderStatus[] = ["CALCULATED", "BONUSES_HELD"];
-const OPEN: readonly OrderStatus[] = ["CALCULATED", "BONUSES_HELD", "PLACED", "READY", "IN_DELIVERY"];
+const OPEN: readonly OrderStatus[] = [
+  "CALCULATED",
+  "BONUSES_HELD",
+  "AWAITING_PAYMENT",
+  "PLACED",
+  "READY",
+  "IN_DELIVERY",
+];
+/** What confirmation does per flow kind, whether it follows the order's confirmation or its payment. */
+const PLACE: Record<FlowKind, readonly Effect[]> = {
+  "VENDOR_HOLD/COMMIT_AT_COMPLETE": ["renewLapsedHold", "createInOrderSystem"],
+  "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["createInOrderSystem", "commitPurchase"],
+  "LEDGER_HOLD/COMMIT_AT_COMPLETE": ["createInOrderSystem"],
+};
 const every = (effects: readonly Effect[]): Record<FlowKind, readonly Effect[]> =>
   Object.fromEntries(FLOW_KINDS.map((k) => [k, effects])) as Record<FlowKind, readonly Effect[]>;
 
@@ -96,15 +137,51 @@ export const ORDER_PROCESS: Readonly<Record<Command, Step>> = {
     guards: ["notPlaced"],
     effects: every(["holdPointsForNewCart"]),
   },
+  /** Confirmation in a shop that takes no prepayment (or nothing is left to pay after points). */
   confirm: {
     from: NOT_PLACED,
     to: ["PLACED"],
     guards: [],
+    effects: PLACE,
+  },
+  /**
+   * Confirmation in a shop that takes prepayment (confirmOrder asks for it there), and the buyer's next
+   * try after a declined payment: the order waits for the money before anything is placed or committed.
+   */
+  pay: {
+    from: [...NOT_PLACED, "AWAITING_PAYMENT"],
+    to: ["AWAITING_PAYMENT"],
+    guards: ["payable"],
     effects: {
-      "VENDOR_HOLD/COMMIT_AT_COMPLETE": ["renewLapsedHold", "createInOrderSystem"],
-      "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["createInOrderSystem", "commitPurchase"],
-      "LEDGER_HOLD/COMMIT_AT_COMPLETE": ["createInOrderSystem"],
+      "VENDOR_HOLD/COMMIT_AT_COMPLETE": ["renewLapsedHold", "createPayment"],
+      "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["createPayment"],
+      "LEDGER_HOLD/COMMIT_AT_COMPLETE": ["createPayment"],
     },
+  },
+  /** The PSP says the money is held (or taken): the order is placed as confirmation places it. */
+  paymentAuthorised: {
+    from: ["AWAITING_PAYMENT"],
+    to: ["PLACED"],
+    guards: [],
+    effects: {
+      "VENDOR_HOLD/COMMIT_AT_COMPLETE": [...PLACE["VENDOR_HOLD/COMMIT_AT_COMPLETE"], "capturePayment"],
+      "LEDGER_HOLD/COMMIT_AT_CONFIRM": [...PLACE["LEDGER_HOLD/COMMIT_AT_CONFIRM"], "capturePayment"],
+      "LEDGER_HOLD/COMMIT_AT_COMPLETE": [...PLACE["LEDGER_HOLD/COMMIT_AT_COMPLETE"], "capturePayment"],
+    },
+  },
+  /** The PSP says the payment was declined or lapsed: the order still waits, and the buyer is told. */
+  paymentDeclined: {
+    from: ["AWAITING_PAYMENT"],
+    to: ["AWAITING_PAYMENT"],
+    guards: [],
+    effects: every([]),
+  },
+  /** A placed order reached the shop's capture moment (READY from the order system, or the reconciler). */
+  capture: {
+    from: ["PLACED", "READY", "IN_DELIVERY", "COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"],
+    to: ["PLACED", "READY", "IN_DELIVERY", "COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"],
+    guards: [],
+    effects: every(["capturePayment"]),
   },
   complete: {
     from: ["PLACED", "READY", "IN_DELIVERY"],
@@ -114,24 +191,30 @@ export const ORDER_PROCESS: Readonly<Record<Command, Step>> = {
       "VENDOR_HOLD/COMMIT_AT_COMPLETE": [
         "takeWhatWasSold",
         "renewLapsedHold",
+        "capturePayment",
         "completeInOrderSystem",
         "commitPurchase",
       ],
-      "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["takeWhatWasSold", "completeInOrderSystem"],
-      "LEDGER_HOLD/COMMIT_AT_COMPLETE": ["takeWhatWasSold", "completeInOrderSystem", "commitPurchase"],
+      "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["takeWhatWasSold", "capturePayment", "completeInOrderSystem"],
+      "LEDGER_HOLD/COMMIT_AT_COMPLETE": [
+        "takeWhatWasSold",
+        "capturePayment",
+        "completeInOrderSystem",
+        "commitPurchase",
+      ],
     },
   },
   cancel: {
     from: OPEN,
     to: ["CANCELLED"],
     guards: ["purchaseReturnable"],
-    effects: every(["releaseOrReturnPoints", "cancelInOrderSystem", "recheckOtherHolds"]),
+    effects: every(["cancelPayment", "releaseOrReturnPoints", "cancelInOrderSystem", "recheckOtherHolds"]),
   },
   refund: {
     from: ["COMPLETED", "PARTIALLY_REFUNDED"],
     to: ["PARTIALLY_REFUNDED", "REFUNDED"],
     guards: ["refundable"],
-    effects: every(["refundPoints", "returnInOrderSystem", "recheckOtherHolds"]),
+    effects: every(["refundMoney", "refundPoints", "returnInOrderSystem", "recheckOtherHolds"]),
   },
 };
 
@@ -148,6 +231,7 @@ export function isPlaced(order: Pick<OrderRecord, "status">): boolean {
 /** What a guard needs beyond the order. */
 export interface GuardInput {
   order: OrderRecord;
+  shop: Shop;
   provider: LoyaltyProvider;
   /** applyBonuses: the points asked. */
   points?: number;
@@ -156,6 +240,16 @@ export interface GuardInput {
 }
 
 const GUARDS: Record<Guard, (input: GuardInput) => void> = {
+  payable: ({ order, shop }) => {
+    if (!takesPrepayment(shop, order))
+      throw new ConflictError("INVALID_STATE", "this order is not paid ahead: confirm it instead");
+    if (order.currency !== "RUB")
+      throw new ConflictError("INVALID_STATE", `payments are taken in RUB; the order is in ${order.currency}`);
+    if (shop.payment!.provider.behaviour.receipts && !receiptPhone(order))
+      throw new InvalidInputError("the receipt of a prepaid order goes to the buyer's phone", [
+        { path: "contact.phone", message: "give a phone for the receipt" },
+      ]);
+  },
   notPlaced: ({ order }) => {
     if (!mayChange(order))
       throw new ConflictError("INVALID_STATE", `an order that is ${order.status} can no longer change`);

@@ -4,6 +4,8 @@ import { ConflictError } from "./errors.ts";
 export const ORDER_STATUSES = [
   "CALCULATED",
   "BONUSES_HELD",
+  /** Confirmed in a shop that takes prepayment: waits for the buyer's payment before it is placed. */
+  "AWAITING_PAYMENT",
   "PLACED",
   "READY",
   "IN_DELIVERY",
@@ -14,12 +16,20 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const OPEN_STATUSES: readonly OrderStatus[] = ["CALCULATED", "BONUSES_HELD", "PLACED", "READY", "IN_DELIVERY"];
+export const OPEN_STATUSES: readonly OrderStatus[] = [
+  "CALCULATED",
+  "BONUSES_HELD",
+  "AWAITING_PAYMENT",
+  "PLACED",
+  "READY",
+  "IN_DELIVERY",
+];
 
 /** Every legal move of an order, in the manner of Vendure's order state machine. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, { to: OrderStatus[] }> = {
-  CALCULATED: { to: ["CALCULATED", "BONUSES_HELD", "PLACED", "CANCELLED"] },
-  BONUSES_HELD: { to: ["CALCULATED", "BONUSES_HELD", "PLACED", "CANCELLED"] },
+  CALCULATED: { to: ["CALCULATED", "BONUSES_HELD", "AWAITING_PAYMENT", "PLACED", "CANCELLED"] },
+  BONUSES_HELD: { to: ["CALCULATED", "BONUSES_HELD", "AWAITING_PAYMENT", "PLACED", "CANCELLED"] },
+  AWAITING_PAYMENT: { to: ["AWAITING_PAYMENT", "PLACED", "CANCELLED"] },
   PLACED: { to: ["PLACED", "READY", "IN_DELIVERY", "COMPLETED", "CANCELLED"] },
   READY: { to: ["IN_DELIVERY", "COMPLETED", "CANCELLED"] },
   IN_DELIVERY: { to: ["COMPLETED", "CANCELLED"] },

@@ -76,7 +76,11 @@ export type OrderEvent =
   | "DELIVERED"
   | "NOT_DELIVERED"
   /** The florist changed the lines or amounts before completion; the sale was recorded as sold. */
-  | "SOLD_AS_CHANGED";
+  | "SOLD_AS_CHANGED"
+  /** The buyer's payment was declined or lapsed at the PSP: the order still waits; pay again or cancel. */
+  | "PAYMENT_DECLINED"
+  /** The money held for the order was taken (captured) at the shop's capture moment. */
+  | "PAYMENT_CAPTURED";
 
 export const DELIVERY_STATUSES = ["DELIVERED", "NOT_DELIVERED"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

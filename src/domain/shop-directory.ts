@@ -4,6 +4,7 @@ import type { OrderProvider } from "./ports/order-system.port.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { InvalidInputError } from "./errors.ts";
 import type { MinorUnits } from "./money.ts";
+import type { PaymentProvider, ReceiptPaymentSubject } from "./ports/payment-provider.port.ts";
 
 export interface Shop {
   id: string;
@@ -25,6 +26,24 @@ export interface Shop {
   slots?: ShopSlots;
   /** Minutes an unplaced order lives after its last change; 30 when absent. */
   checkoutTtlMinutes?: number;
+  /** Money through the gateway; none: the shop takes the money itself, as with ON_PICKUP. */
+  payment?: ShopPayment | null;
+}
+
+/** When a prepaid order's authorised money is taken. */
+export type CaptureMoment = "AT_PLACEMENT" | "AT_READY" | "AT_COMPLETION";
+
+/** A shop's payments (the shops file's `payment`, config/payments.ts). */
+export interface ShopPayment {
+  provider: PaymentProvider;
+  /** PREPAY: the buyer pays ahead at the PSP before the order is placed; ON_PICKUP: in the shop. */
+  mode: "PREPAY" | "ON_PICKUP";
+  capture: CaptureMoment;
+  /** Where the PSP sends the buyer after the confirmation page. */
+  returnUrl: string;
+  notificationIps: readonly string[];
+  /** The shop's 54-FZ settings, where its PSP makes the receipts. */
+  receipt: { vatCode: number; taxSystemCode?: number | undefined; paymentSubject: ReceiptPaymentSubject } | null;
 }
 
 export interface PriceListItem {

@@ -1,4 +1,5 @@
 import type { FulfilmentSlots } from "../domain/fulfilment-slots.ts";
+import type { OrderPayments } from "../domain/order-payments.ts";
 import type { CatalogService } from "../domain/catalog.service.ts";
 import type { ProductSync } from "../domain/product-sync.ts";
 import type { CustomerService } from "../domain/customer.service.ts";
@@ -36,6 +37,7 @@ export interface Services {
   balanceWatch: BalanceWatch;
   pointsHistory: PointsHistory;
   slots: FulfilmentSlots;
+  payments: OrderPayments;
 }
 
 export interface GraphQLContext {

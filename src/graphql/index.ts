@@ -15,6 +15,7 @@ import "./catalog.ts";
 import "./loyalty-calculation.ts";
 import "./order.ts";
 import "./order-mutations.ts";
+import "./order-payment.ts";
 import "./order-subscriptions.ts";
 import "./product-sync.ts";
 import "./reconciliation.ts";

@@ -21,6 +21,18 @@ const AttentionReasonEnum = builder.enumType("AttentionReason", {
       description:
         "The florist sold less than the loyalty sale recorded at placement: points were earned on more than was sold; refund the difference or settle",
     },
+    PAYMENT_ORPHANED: {
+      description:
+        "The PSP holds or took money for an order that no longer waits for it (cancelled or expired) and the gateway could not give it back: cancel or refund it in the PSP's dashboard, then settle",
+    },
+    PAYMENT_CAPTURE: {
+      description:
+        "The order reached its capture moment and the capture failed for good (the hold lapsed or was cancelled): the shop was not paid; ask the buyer to pay, then settle",
+    },
+    PAYMENT_REFUND: {
+      description:
+        "The money leg of a refund did not go through, or did while the points leg failed: repeat the same refund (same lines), or return the money in the PSP's dashboard, then settle",
+    },
   },
 });
 

@@ -148,7 +148,8 @@ builder.mutationField("applyBonuses", (t) =>
 builder.mutationField("confirmOrder", (t) =>
   t.field({
     type: OrderRef,
-    description: "Places the order: creates it in the shop's order system and moves loyalty to its confirmation step.",
+    description:
+      "Places the order: creates it in the shop's order system and moves loyalty to its confirmation step. In a shop that takes prepayment, the order first waits for the money (AWAITING_PAYMENT, payment.confirmationUrl) and is placed once the PSP holds it.",
     authScopes: { authenticated: true },
     errors: { types: ERRORS },
     args: {
@@ -158,6 +159,24 @@ builder.mutationField("confirmOrder", (t) =>
     resolve: (_r, a, ctx) =>
       once(ctx, "confirmOrder", a.idempotencyKey, [a.orderId], () =>
         ctx.services.checkout.confirm(ctx.scope, String(a.orderId)),
+      ),
+  }),
+);
+
+builder.mutationField("payOrder", (t) =>
+  t.field({
+    type: OrderRef,
+    description:
+      "Asks again for the money of an order that waits for its payment (AWAITING_PAYMENT) after the last one was declined or lapsed: a new payment at the shop's PSP, its confirmationUrl in payment. While a payment is still live, the same one is returned.",
+    authScopes: { authenticated: true },
+    errors: { types: ERRORS },
+    args: {
+      orderId: t.arg.id({ required: true, validate: orderId }),
+      idempotencyKey: t.arg.string({ required: true, validate: idempotencyKey }),
+    },
+    resolve: (_r, a, ctx) =>
+      once(ctx, "payOrder", a.idempotencyKey, [a.orderId], () =>
+        ctx.services.checkout.pay(ctx.scope, String(a.orderId)),
       ),
   }),
 );

@@ -59,6 +59,11 @@ const OrderEventEnum = builder.enumType("OrderEvent", {
       description:
         "The florist changed the order before completion: lines are what was sold, placedLines what was ordered, and the points follow what was sold",
     },
+    PAYMENT_DECLINED: {
+      description:
+        "The buyer's payment was declined or lapsed at the PSP: the order still waits (AWAITING_PAYMENT); pay again with payOrder, or cancel",
+    },
+    PAYMENT_CAPTURED: { description: "The money held for the order was taken at the shop's capture moment" },
   },
 });
 

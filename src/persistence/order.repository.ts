@@ -159,9 +159,14 @@ export class PrismaOrderRepository implements OrderRepository {
     }));
   }
 
-  async unplacedSince(shopId: string, before: Date, limit: number): Promise<OrderRecord[]> {
+  async unplacedSince(
+    shopId: string,
+    statuses: readonly OrderStatus[],
+    before: Date,
+    limit: number,
+  ): Promise<OrderRecord[]> {
     const rows = await this.db.order.findMany({
-      where: { shopId, status: { in: ["CALCULATED", "BONUSES_HELD"] }, updatedAt: { lt: before } },
+      where: { shopId, status: { in: [...statuses] }, updatedAt: { lt: before } },
       orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
       take: limit,
     });

@@ -4,7 +4,7 @@ import { createIntegrationsSimulator } from "./integrations/server.ts";
 import { createLoyalClientSimulator } from "./loyalclient/server.ts";
 import { createPosifloraSimulator } from "./posiflora/server.ts";
 import { createRkeeperSimulator } from "./rkeeper/server.ts";
-import { createYookassaSimulator } from "./yookassa/server.ts";
+import { createYookassaSimulator, type YookassaSimulatorOptions } from "./yookassa/server.ts";
 import type { FetchHandler } from "./kit/router.ts";
 import type { Faults } from "./kit/faults.ts";
 import type { RequestLog } from "./kit/simulator.ts";
@@ -19,7 +19,12 @@ export type Simulator = FetchHandler & {
 };
 
 /** Every simulator, by the host the demo config gives it, and the port `npm run simulators` serves it on. */
-export function createSimulators() {
+/** How the demo reaches the ЮKassa simulator's buyer page, and how the simulator reaches the gateway. */
+export interface SimulatorOptions {
+  yookassa?: Pick<YookassaSimulatorOptions, "publicUrl" | "notificationUrl" | "deliver" | "autoDeliverMs">;
+}
+
+export function createSimulators(options: SimulatorOptions = {}) {
   return {
     bonusplus: {
       host: "bonusplus.sim",
@@ -56,6 +61,7 @@ export function createSimulators() {
       host: "yookassa.sim",
       port: 4106,
       handler: createYookassaSimulator({
+        ...options.yookassa,
         shopId: DEMO_ACCOUNTS.yookassa.shopId,
         secretKey: DEMO_ACCOUNTS.yookassa.secretKey,
       }),

@@ -32,6 +32,9 @@ import { PointsHistory } from "../domain/points-history.ts";
 import { balanceEventsOn, orderEventsOn } from "../events/pubsub.ts";
 import type { Services } from "../graphql/context.ts";
 import { PrismaAttentionRepository } from "../persistence/attention.repository.ts";
+import { PrismaPaymentRepository } from "../persistence/payment.repository.ts";
+import { OrderPayments } from "../domain/order-payments.ts";
+import { PaymentSettlement } from "../domain/payment-settlement.ts";
 import { PrismaSlotBookings } from "../persistence/slot-bookings.repository.ts";
 import { FulfilmentSlots } from "../domain/fulfilment-slots.ts";
 import { PrismaCustomerLinkRepository } from "../persistence/customer-link.repository.ts";
@@ -53,6 +56,8 @@ export interface Domain {
   statusSync: StatusSync;
   followUp: StatusFollowUp;
   expiry: CheckoutExpiry;
+  /** Payments as their PSP has them: the notification webhook's sink, and the reconciler. */
+  settlement: PaymentSettlement;
   catalogWatch: CatalogWatch;
   balanceWatch: BalanceWatch;
   /** Signs and checks initData and signed contacts: the bot's token, or the demo's. */
@@ -79,6 +84,8 @@ export function buildDomain(infra: Infrastructure): Domain {
   const access = new OrderAccess(orderRepo, shops, customers);
   const transitions = new OrderTransitions(orderRepo, orderEventsOn(pubsub), crash);
   const attention = new PrismaAttentionRepository(db);
+  const paymentRecords = new PrismaPaymentRepository(db);
+  const payments = new OrderPayments(paymentRecords);
   const refunds = new PointsRefund({
     loyalty: orderPoints,
     attention,
@@ -97,6 +104,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     access,
     transitions,
     attention,
+    payments,
   });
 
   const slots = new FulfilmentSlots(new PrismaSlotBookings(db));
@@ -114,7 +122,16 @@ export function buildDomain(infra: Infrastructure): Domain {
   });
   const fulfilment = new FulfilmentService({ shops, process, access, transitions, orders: orderRepo });
   const followUp = new StatusFollowUp({ fulfilment, attention, orders: orderRepo, shops, logger });
-  const expiry = new CheckoutExpiry({ shops, orders: orderRepo, process, attention, logger });
+  const expiry = new CheckoutExpiry({ shops, orders: orderRepo, payments, process, attention, logger });
+  const settlement = new PaymentSettlement({
+    shops,
+    orders: orderRepo,
+    records: paymentRecords,
+    payments,
+    process,
+    attention,
+    logger,
+  });
   const cursors = new PrismaSyncCursorRepository(db);
   const statusSync = new StatusSync({ shops, followUp, cursors, logger });
   metrics.watch({ attention: () => attention.countOpen(), statusLag: () => statusSync.lag() });
@@ -128,6 +145,7 @@ export function buildDomain(infra: Infrastructure): Domain {
   const botToken = env.TELEGRAM_BOT_TOKEN ?? (env.demo ? env.DEMO_BOT_TOKEN : randomBytes(32).toString("hex"));
   const services: Services = {
     shops,
+    payments,
     customers,
     loyalty,
     orders: new OrderQueries(shops, customers, access, orderRepo),
@@ -178,6 +196,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     statusSync,
     followUp,
     expiry,
+    settlement,
     catalogWatch: new CatalogWatch(catalog, logger),
     balanceWatch,
     botToken,

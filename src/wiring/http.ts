@@ -8,6 +8,8 @@ import { useMiniApp } from "../server/mini-app.ts";
 import type { SubscriptionDrain } from "../server/drain.ts";
 import { securitySettings } from "../server/security.ts";
 import { useWebhooks } from "../server/webhooks.ts";
+import { ipAllowList, type PaymentWebhookInstance, usePaymentWebhooks } from "../server/payment-webhooks.ts";
+import type { ShopDirectory } from "../domain/shop-directory.ts";
 import { createGatewayYoga, type GatewayYoga } from "../yoga.ts";
 import type { Domain } from "./domain.ts";
 import type { Infrastructure } from "./infrastructure.ts";
@@ -33,6 +35,12 @@ export function buildHttp(infra: Infrastructure, domain: Domain, subscriptions: 
       metrics.plugin(),
       ...(simulators ? [useDemoSimulators(simulators, env.MAX_BODY_BYTES)] : []),
       ...(env.demo ? [useMiniApp({ botToken, initDataMaxAgeSeconds: env.TELEGRAM_INIT_DATA_MAX_AGE_SECONDS })] : []),
+      usePaymentWebhooks({
+        instances: paymentInstances(shops),
+        sink: domain.settlement,
+        maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+        logger,
+      }),
       useWebhooks({
         maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
         secrets: { ...(env.demo ? { posiflora: env.DEMO_WEBHOOK_SECRET } : {}), ...env.WEBHOOK_SECRETS },
@@ -49,6 +57,22 @@ export function buildHttp(infra: Infrastructure, domain: Domain, subscriptions: 
       defaultQuery: env.demo ? demoQuery() : undefined,
     },
   });
+}
+
+/** Each shop's PSP instance at `/webhooks/payments/<instance id>`, with the addresses its notifications come from. */
+function paymentInstances(shops: ShopDirectory): Record<string, PaymentWebhookInstance> {
+  return Object.fromEntries(
+    shops.shops.flatMap((shop) =>
+      shop.payment
+        ? [
+            [
+              shop.payment.provider.instanceId,
+              { provider: shop.payment.provider, allowList: ipAllowList(shop.payment.notificationIps) },
+            ],
+          ]
+        : [],
+    ),
+  );
 }
 
 function demoQuery(): string {

@@ -1,8 +1,8 @@
 import { DEFAULT_CHECKOUT_TTL_MINUTES } from "../domain/checkout-expiry.ts";
 import { assertConfiguration } from "../config/check.ts";
-import { DEMO_SHOPS, DEMO_SIMULATOR_ENV } from "../config/demo.ts";
+import { DEMO_NOTIFICATION_MS, DEMO_PAYMENT_INSTANCE, demoShops, DEMO_SIMULATOR_ENV } from "../config/demo.ts";
 import { type Env, parseEnv } from "../config/env.ts";
-import { createLoyaltyProvider, createOrderSystem } from "../config/providers.ts";
+import { createLoyaltyProvider, createOrderSystem, createPaymentProvider } from "../config/providers.ts";
 import { ConfigError } from "../config/format-issues.ts";
 import { loadShopsConfig, type ShopsConfig } from "../config/shops.ts";
 import { MemoryCacheStore } from "../cache/memory-store.ts";
@@ -34,6 +34,8 @@ export interface Infrastructure {
   env: Env;
   logger: Logger;
   simulators: ReturnType<typeof createSimulators> | null;
+  /** Demo mode: where the ЮKassa simulator's notifications are handed (the gateway's HTTP handler). */
+  connectPayments(inbox: (request: Request) => Promise<Response>): void;
   metrics: GatewayMetrics;
   tracing: Awaited<ReturnType<typeof startTracing>>;
   config: ShopsConfig;
@@ -53,7 +55,20 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
   const env = parseEnv(source);
   const logger = options.logger ?? createLogger(env.LOG_LEVEL, { service: "loyalty-gateway" });
   // The simulators are loaded in demo mode only: a production process never has their code in memory.
-  const simulators = env.demo ? (await import("../simulators/registry.ts")).createSimulators() : null;
+  const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  // The ЮKassa simulator's notifications reach the gateway's own handler once it is built (connectPayments).
+  let paymentsInbox: ((request: Request) => Promise<Response>) | null = null;
+  const simulators = env.demo
+    ? (await import("../simulators/registry.ts")).createSimulators({
+        yookassa: {
+          publicUrl: `${publicUrl}/__sim/yookassa`,
+          notificationUrl: `${publicUrl}/webhooks/payments/${DEMO_PAYMENT_INSTANCE}`,
+          autoDeliverMs: DEMO_NOTIFICATION_MS,
+          deliver: (url, init) =>
+            paymentsInbox ? paymentsInbox(new Request(url, init)) : Promise.reject(new Error("the gateway is not up")),
+        },
+      })
+    : null;
   const hosts = Object.fromEntries(Object.values(simulators ?? {}).map((s) => [s.host, s.handler]));
   const baseFetch = options.fetch ?? globalThis.fetch;
   const fetch = simulators
@@ -73,7 +88,7 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
     ...(pool ? { transport: pool } : {}),
     ...(tracing ? { decorate: tracing.decorate } : {}),
   };
-  const config = env.demo ? DEMO_SHOPS : loadShopsConfig(env.SHOPS_CONFIG!);
+  const config = env.demo ? demoShops(publicUrl, env.DEMO_PREPAY_SHOPS) : loadShopsConfig(env.SHOPS_CONFIG!);
   const credentialEnv = env.demo ? { ...DEMO_SIMULATOR_ENV, ...source } : source;
   const shops = new ShopDirectory(
     config.shops.map((shop, s) => {
@@ -92,6 +107,21 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
         ),
         orders: system?.orders ?? null,
         catalog: system?.catalog ?? null,
+        payment: shop.payment
+          ? {
+              provider: createPaymentProvider(
+                shop.payment.provider,
+                `shops[${s}].payment.provider`,
+                credentialEnv,
+                providerDeps,
+              ),
+              mode: shop.payment.mode,
+              capture: shop.payment.capture,
+              returnUrl: shop.payment.returnUrl,
+              notificationIps: shop.payment.notificationIps,
+              receipt: shop.payment.receipt ?? null,
+            }
+          : null,
         priceList: shop.prices
           ? new Map(
               shop.prices.map((p) => [
@@ -160,6 +190,9 @@ export async function buildInfrastructure(options: InfrastructureOptions = {}): 
     env,
     logger,
     simulators,
+    connectPayments: (inbox) => {
+      paymentsInbox = inbox;
+    },
     metrics,
     tracing,
     config,

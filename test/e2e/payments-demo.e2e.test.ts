@@ -20,12 +20,18 @@ describe("payments in demo mode", () => {
     expect(await clock.json()).toEqual({ advanced: 60 });
   });
 
-  it("serves no payment notification route until the order process takes payments in", async () => {
-    const res = await demo.fetch("/webhooks/payments/demo-yookassa", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ type: "notification", event: "payment.succeeded", object: { id: "x" } }),
-    });
-    expect(res.status).toBe(404);
+  it("takes the demo ЮKassa's notifications only from the loopback address, and reads the object back", async () => {
+    const notification = JSON.stringify({ type: "notification", event: "payment.succeeded", object: { id: "x" } });
+    const post = (instance: string, ip?: string) =>
+      demo.fetch(
+        `/webhooks/payments/${instance}`,
+        { method: "POST", headers: { "content-type": "application/json" }, body: notification },
+        ip,
+      );
+    expect((await post("demo-yookassa", "203.0.113.7")).status).toBe(403);
+    expect((await post("demo-yookassa")).status).toBe(403);
+    // From loopback it is read back from ЮKassa, which does not know this payment.
+    expect((await post("demo-yookassa", "127.0.0.1")).status).toBe(404);
+    expect((await post("no-such-psp", "127.0.0.1")).status).toBe(404);
   });
 });

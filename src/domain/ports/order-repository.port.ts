@@ -1,3 +1,4 @@
+import type { OrderStatus } from "../order-state.ts";
 import type { OrderEvent, OrderPatch, OrderRecord, TransitionRecord } from "../order.ts";
 
 /** Where orders and their history are kept; every write checks the version it read. */
@@ -19,8 +20,11 @@ export interface OrderRepository {
   ledgerHeldPoints(providerInstanceId: string, phone: string, excludeOrderId: string): Promise<number>;
   /** The open orders of this customer at this provider whose points the gateway's ledger holds, oldest first. */
   ledgerHolds(providerInstanceId: string, phone: string): Promise<OrderRecord[]>;
-  /** A shop's orders not yet placed (CALCULATED, BONUSES_HELD) whose last change is older than `before`, oldest first. */
-  unplacedSince(shopId: string, before: Date, limit: number): Promise<OrderRecord[]>;
+  /**
+   * A shop's orders in `statuses` (not yet placed: CALCULATED, BONUSES_HELD, or AWAITING_PAYMENT) whose
+   * last change is older than `before`, oldest first.
+   */
+  unplacedSince(shopId: string, statuses: readonly OrderStatus[], before: Date, limit: number): Promise<OrderRecord[]>;
   /** Newest first, `limit + 1` rows so the caller knows whether there is a next page. */
   listFor(
     owner: { customerIds: string[]; telegramUserId: string | null },

@@ -41,6 +41,17 @@ export interface OrderSystemAdapter {
   /** The whole order was refunded through the gateway: the vendor records the return. Repeating it is harmless. */
   returnOrder(orderId: string): Promise<{ vendorStatus: string }>;
 
+  /**
+   * Records money paid through the gateway's PSP (a `PAYMENT`, with the prepayment mark) or given back
+   * (`RETURN`) in the order's payments, so that the florist sees a prepaid order as paid. Repeating the
+   * same `idempotencyKey` records it once.
+   * @example await orders.recordPayment(orderId, { kind: "PAYMENT", amount: 350_000, prepayment: true, idempotencyKey: "pay:1:record" })
+   */
+  recordPayment(
+    orderId: string,
+    payment: { kind: "PAYMENT" | "RETURN"; amount: MinorUnits; prepayment: boolean; idempotencyKey: string },
+  ): Promise<void>;
+
   /** Cancels the order at the vendor; cancelling a cancelled order succeeds. */
   cancelOrder(orderId: string, reason: string): Promise<{ vendorStatus: string }>;
 

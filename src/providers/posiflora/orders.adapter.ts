@@ -5,7 +5,8 @@ import type { ProviderHttp } from "../http/provider-http.ts";
 import type { OrderSystemAdapter, ProviderOrder, VendorOrder } from "../../domain/ports/order-system.port.ts";
 import { posifloraCatalogOptions } from "./catalog.adapter.ts";
 import { PosifloraCustomers } from "./customers.ts";
-import { isConflict } from "./mapper.ts";
+import { createWithOwnId } from "./client.ts";
+import { isConflict, stableId } from "./mapper.ts";
 import { PosifloraOrderSources } from "./order-sources.ts";
 import { JSON_API, orderLineResource, orderListWire, orderWire, PAGE_SIZE } from "./wire.ts";
 
@@ -178,6 +179,32 @@ export class PosifloraOrderAdapter implements OrderSystemAdapter {
       contentType: JSON_API,
     });
     return { vendorStatus: wire.data.attributes.status };
+  }
+
+  /**
+   * `POST /v1/orders/{id}/payments`: money paid through the gateway's PSP (`paymentType: payment`, with
+   * `prepayment` set) or given back (`return`), `amount` in roubles. The
+   * payment's id is our own, from the key: a repeat is refused with 409 and counts as made.
+   */
+  async recordPayment(
+    orderId: string,
+    payment: { kind: "PAYMENT" | "RETURN"; amount: number; prepayment: boolean; idempotencyKey: string },
+  ): Promise<void> {
+    const body = {
+      data: {
+        type: "order-payments",
+        id: stableId(payment.idempotencyKey),
+        attributes: {
+          paymentType: payment.kind === "PAYMENT" ? "payment" : "return",
+          // The document types `amount` as a number of roubles: the exact decimal text, read as a number.
+          amount: Number(minorToDecimal(payment.amount)),
+          bonusAmount: 0,
+          prepayment: payment.prepayment,
+          description: payment.kind === "PAYMENT" ? "Предоплата онлайн" : "Возврат предоплаты",
+        },
+      },
+    };
+    await createWithOwnId(this.http, `v1/orders/${encodeURIComponent(orderId)}/payments`, body);
   }
 
   async cancelOrder(orderId: string, _reason: string): Promise<{ vendorStatus: string }> {

@@ -568,6 +568,7 @@ export function createPosifloraSimulator(options: {
           paymentType: b.data.attributes.paymentType,
           amount: decimalToMinor(b.data.attributes.amount),
           bonusAmount: b.data.attributes.bonusAmount,
+          ...(b.data.attributes.prepayment !== undefined ? { prepayment: b.data.attributes.prepayment } : {}),
         });
         return doc({ data: orderResource(state.order(id!)) });
       }),

@@ -66,7 +66,7 @@ export interface Order {
   lines: OrderLine[];
   attributes: Record<string, unknown>;
   relationships: Record<string, unknown>;
-  payments: Array<{ id: string; paymentType: string; amount: number; bonusAmount: number }>;
+  payments: Array<{ id: string; paymentType: string; amount: number; bonusAmount: number; prepayment?: boolean }>;
   accrued: number;
   /** Points were given back by a return (the status may change again afterwards). */
   returned: boolean;
@@ -251,11 +251,23 @@ export class PosifloraState {
   }
 
   /** A payment with `bonusAmount` spends the customer's points; a client-made id that exists is a 409 (JSON:API). */
-  pay(orderId: string, payment: { id?: string; paymentType: string; amount: number; bonusAmount: number }): void {
+  pay(
+    orderId: string,
+    payment: { id?: string; paymentType: string; amount: number; bonusAmount: number; prepayment?: boolean },
+  ): void {
     const order = this.order(orderId);
     const id = payment.id ?? randomUUID();
     if (order.payments.some((p) => p.id === id))
       throw new JsonApiError(409, "Conflict", `Payment ${id} already exists`);
+    if (payment.paymentType === "return" && payment.amount > 0) {
+      // A return of money gives back what the order was paid in money, never more.
+      const paid = order.payments.reduce(
+        (a, p) => a + (p.paymentType === "payment" ? p.amount : p.paymentType === "return" ? -p.amount : 0),
+        0,
+      );
+      if (payment.amount > paid)
+        throw new JsonApiError(422, "invalid_amount", "A return cannot give back more money than the order was paid");
+    }
     if (payment.paymentType === "return" && payment.bonusAmount > 0) {
       // A return payment gives back points the order spent, never more.
       const spent = order.payments.reduce(

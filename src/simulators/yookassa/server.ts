@@ -93,6 +93,23 @@ export function createYookassaSimulator(options: YookassaSimulatorOptions) {
 
   const origin = (req: Request) => options.publicUrl ?? new URL(req.url).origin;
 
+  /** The confirmation page: the amount, and the bank's two outcomes, posted back to where the page was served. */
+  const checkoutPage = (req: Request, id: string) => {
+    const p = state.payment(id);
+    const action = (outcome: string) => `${origin(req)}/checkout/${p.id}/${outcome}`;
+    const page = `<!doctype html><html lang="ru"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>ЮKassa (simulator)</title>
+<h1>Оплата ${escapeHtml(p.description ?? "")}: ${(p.authorised / 100).toFixed(2)} ₽</h1><p>Статус: ${p.status}</p>
+<form method="post" action="${action("pay")}"><button>Оплатить</button></form>
+<form method="post" action="${action("decline")}"><button>Отклонить</button></form></html>`;
+    return new Response(page, { headers: { "content-type": "text/html; charset=utf-8" } });
+  };
+
+  const checkoutOutcome = (id: string, outcome: string) => {
+    const p = outcome === "pay" ? state.pay(id) : outcome === "decline" ? state.decline(id) : null;
+    if (!p) return style.error(404, "not_found", "no such outcome");
+    return p.returnUrl ? new Response(null, { status: 303, headers: { location: p.returnUrl } }) : json({ ok: true });
+  };
+
   /**
    * Every POST: the Idempotence-Key is required (64 characters at most, our reading), the same key and
    * request give the kept answer, the same key with another request is refused.
@@ -196,25 +213,12 @@ export function createYookassaSimulator(options: YookassaSimulatorOptions) {
     .on(
       "GET",
       "/checkout/:id",
-      guard.open((_req, { id }) => {
-        const p = state.payment(id!);
-        const page = `<!doctype html><html lang="ru"><meta charset="utf-8"><title>ЮKassa (simulator)</title>
-<h1>Оплата ${escapeHtml(p.description ?? "")}: ${(p.authorised / 100).toFixed(2)} ₽</h1><p>Статус: ${p.status}</p>
-<form method="post" action="/checkout/${p.id}/pay"><button>Оплатить</button></form>
-<form method="post" action="/checkout/${p.id}/decline"><button>Отклонить</button></form></html>`;
-        return new Response(page, { headers: { "content-type": "text/html; charset=utf-8" } });
-      }),
+      guard.open((req, { id }) => checkoutPage(req, id!)),
     )
     .on(
       "POST",
       "/checkout/:id/:outcome",
-      guard.open((_req, { id, outcome }) => {
-        const p = outcome === "pay" ? state.pay(id!) : outcome === "decline" ? state.decline(id!) : null;
-        if (!p) return style.error(404, "not_found", "no such outcome");
-        return p.returnUrl
-          ? new Response(null, { status: 303, headers: { location: p.returnUrl } })
-          : json({ ok: true });
-      }),
+      guard.open((_req, { id, outcome }) => checkoutOutcome(id!, outcome!)),
     );
 
   let delivering: Promise<number> | null = null;
@@ -288,7 +292,21 @@ export function createYookassaSimulator(options: YookassaSimulatorOptions) {
       if (body.data.outOfOrder !== undefined) state.outOfOrder = body.data.outOfOrder;
       return json({ url: notificationUrl ?? null, duplicate: state.duplicate, outOfOrder: state.outOfOrder });
     })
-    .on("POST", "/notifications/deliver", async () => json({ delivered: await deliverNotifications() }));
+    .on("POST", "/notifications/deliver", async () => json({ delivered: await deliverNotifications() }))
+    // The confirmation page again, where a browser reaches the simulator only through its control path
+    // (the demo gateway's /__sim/yookassa/...): `publicUrl` names that path.
+    .on("GET", "/checkout/:id", (req, { id }) => guarded(() => checkoutPage(req, id!)))
+    .on("POST", "/checkout/:id/:outcome", (_req, { id, outcome }) => guarded(() => checkoutOutcome(id!, outcome!)));
+
+  /** A control route's answer, with the vendor's errors as their status. */
+  function guarded(run: () => Response): Response {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof YookassaError) return json({ error: error.message }, error.status);
+      throw error;
+    }
+  }
 
   const handler = createSimulatorHandler({
     name: "yookassa",

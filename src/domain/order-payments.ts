@@ -1,0 +1,328 @@
+import { randomUUID } from "node:crypto";
+import { ConflictError, InvalidInputError } from "./errors.ts";
+import type { MinorUnits } from "./money.ts";
+import type { OrderRecord } from "./order.ts";
+import {
+  LIVE_PAYMENT,
+  paymentKeys,
+  type PaymentRecord,
+  type PaymentRecordStatus,
+  type RefundLegRecord,
+} from "./payment.ts";
+import type {
+  Payment,
+  PaymentReceipt,
+  PaymentRefund,
+  ReceiptItem,
+  ReceiptPaymentMode,
+} from "./ports/payment-provider.port.ts";
+import type { PaymentRepository } from "./ports/payment-repository.port.ts";
+import { linePaid } from "./refund-amounts.ts";
+import type { CaptureMoment, Shop, ShopPayment } from "./shop-directory.ts";
+
+/** Money the buyer pays ahead: the shop takes prepayment and the points left something to pay. */
+export function takesPrepayment(shop: Shop, order: OrderRecord): boolean {
+  return shop.payment?.mode === "PREPAY" && (order.calculation?.total ?? 0) > 0;
+}
+
+/** The order statuses at which each capture moment has come. */
+const MOMENT_REACHED: Record<CaptureMoment, readonly string[]> = {
+  AT_PLACEMENT: ["PLACED", "READY", "IN_DELIVERY", "COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"],
+  AT_READY: ["READY", "IN_DELIVERY", "COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"],
+  AT_COMPLETION: ["COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"],
+};
+
+/** Whether the shop's capture moment has come for the order (it moved, or is moving, to `status`). */
+export function captureDue(shop: Shop, status: string): boolean {
+  return shop.payment !== null && shop.payment !== undefined && MOMENT_REACHED[shop.payment.capture].includes(status);
+}
+
+/** Statuses only move forward: a late or repeated read of the PSP never takes a record back. */
+const RANK: Record<PaymentRecordStatus, number> = { CREATING: 0, PENDING: 1, AUTHORIZED: 2, CAPTURED: 3, CANCELED: 3 };
+
+/**
+ * An order's money at its shop's PSP: the payment made for the money part (after points), its capture,
+ * its cancellation, and the money leg of refunds, each written to the gateway's record before the PSP
+ * is called, so that the record's id gives the call's idempotence key and a repeat after a crash or a
+ * lost answer finds what the first attempt made. The order process calls these from its effects.
+ */
+export class OrderPayments {
+  constructor(private readonly payments: PaymentRepository) {}
+
+  latest(orderId: string): Promise<PaymentRecord | null> {
+    return this.payments.latestFor(orderId);
+  }
+
+  /** The newest payment of each order, for a page of orders at once. */
+  latestForMany(orderIds: readonly string[]): Promise<Map<string, PaymentRecord>> {
+    return this.payments.latestForMany(orderIds);
+  }
+
+  /**
+   * The payment the buyer pays now: the live one (pending, held), or a new one when the last was
+   * cancelled or declined. The amount is the order's total after points, as the gateway priced it.
+   */
+  async start(shop: Shop, order: OrderRecord): Promise<PaymentRecord> {
+    const settings = settingsOf(shop);
+    const last = await this.payments.latestFor(order.id);
+    if (last && LIVE_PAYMENT.includes(last.status))
+      return last.status === "CREATING" ? this.create(shop, order, last) : last;
+    if (last?.status === "CAPTURED") throw new ConflictError("INVALID_STATE", "the order is paid already");
+    const record = await this.payments.create({
+      id: randomUUID(),
+      orderId: order.id,
+      shopId: shop.id,
+      instanceId: settings.provider.instanceId,
+      status: "CREATING",
+      pspId: null,
+      amount: order.calculation!.total,
+      captured: 0,
+      refunded: 0,
+      confirmationUrl: null,
+      cancellation: null,
+      recordedAt: null,
+    });
+    return this.create(shop, order, record);
+  }
+
+  /** The create, or its repeat with the same key and body after a crash or a lost answer. */
+  async create(shop: Shop, order: OrderRecord, record: PaymentRecord): Promise<PaymentRecord> {
+    const { provider, returnUrl } = settingsOf(shop);
+    const payment = await provider.create({
+      orderId: order.id,
+      amount: record.amount,
+      currency: "RUB",
+      description: `Заказ ${order.id.slice(0, 8)}`,
+      returnUrl,
+      captureNow: !provider.behaviour.twoStage,
+      receipt: this.receipt(shop, order, paidItems(order), "full_prepayment"),
+      idempotencyKey: paymentKeys.create(record),
+    });
+    return this.take(record, payment);
+  }
+
+  /** The record brought to what the PSP says now; a read older than what is stored changes nothing. */
+  async take(record: PaymentRecord, payment: Payment): Promise<PaymentRecord> {
+    const status: PaymentRecordStatus = payment.status;
+    if (RANK[status] < RANK[record.status]) return record;
+    const patch = {
+      status,
+      pspId: payment.id,
+      captured: status === "CAPTURED" ? payment.amount : 0,
+      refunded: payment.refunded,
+      confirmationUrl: status === "PENDING" ? payment.confirmationUrl : null,
+      cancellation: payment.cancellation ? `${payment.cancellation.party}: ${payment.cancellation.reason}` : null,
+    };
+    const same =
+      record.status === patch.status &&
+      record.pspId === patch.pspId &&
+      record.captured === patch.captured &&
+      record.refunded === patch.refunded &&
+      record.confirmationUrl === patch.confirmationUrl &&
+      record.cancellation === patch.cancellation;
+    if (same) return record;
+    const saved = await this.payments.update(record.id, record.status, patch);
+    // Another writer moved it first: what it stored is as fresh as this read, or fresher.
+    return saved ?? (await this.payments.get(record.id))!;
+  }
+
+  /**
+   * Takes the held money: what the order costs now (less, where the florist sold less and the PSP
+   * captures part), with the receipt of what was sold. A record not held (captured already) is returned.
+   */
+  async capture(shop: Shop, order: OrderRecord, record: PaymentRecord): Promise<PaymentRecord> {
+    if (record.status !== "AUTHORIZED" || !record.pspId) return record;
+    const { provider } = settingsOf(shop);
+    const now = Math.min(order.calculation?.total ?? record.amount, record.amount);
+    const partial = now < record.amount && provider.behaviour.partialCapture;
+    const payment = await provider.capture({
+      paymentId: record.pspId,
+      ...(partial ? { amount: now, receipt: this.receipt(shop, order, paidItems(order), "full_prepayment") } : {}),
+      idempotencyKey: paymentKeys.capture(record),
+    });
+    return this.take(record, payment);
+  }
+
+  /** Releases a hold, free of charge. A payment not held is returned as it is (a pending one lapses at the PSP). */
+  async cancel(shop: Shop, record: PaymentRecord): Promise<PaymentRecord> {
+    if (record.status !== "AUTHORIZED" || !record.pspId) return record;
+    const payment = await settingsOf(shop).provider.cancel({
+      paymentId: record.pspId,
+      idempotencyKey: paymentKeys.cancel(record),
+    });
+    return this.take(record, payment);
+  }
+
+  /** Reads the payment at the PSP and brings the record to it; null when the PSP does not know it. */
+  async refresh(shop: Shop, record: PaymentRecord): Promise<PaymentRecord | null> {
+    if (!record.pspId) return record;
+    const payment = await settingsOf(shop).provider.get(record.pspId);
+    return payment ? this.take(record, payment) : null;
+  }
+
+  /**
+   * The money leg of a refund: `amount` of the captured money (never more than is left), with the
+   * receipt of the returned lines. The leg's id is derived from the order's refunds so far, so the same
+   * refund asked again (after a lost answer, or a failed points leg) sends the same key.
+   */
+  async refund(
+    shop: Shop,
+    order: OrderRecord,
+    record: PaymentRecord,
+    lines: RefundLegRecord["lines"],
+  ): Promise<RefundLegRecord | null> {
+    const left = record.captured - record.refunded;
+    const amount = Math.min(
+      left,
+      lines.reduce((a, l) => a + l.amount, 0),
+    );
+    if (record.status !== "CAPTURED" || amount <= 0) return null;
+    const leg = await this.payments.openRefund({
+      id: `${record.id}:${order.refundedAmount}`,
+      paymentId: record.id,
+      orderId: order.id,
+      amount,
+      status: "NEW",
+      pspId: null,
+      lines,
+    });
+    if (leg.amount !== amount)
+      throw new ConflictError(
+        "IDEMPOTENCY_CONFLICT",
+        `a refund of ${leg.amount} is in progress for this order; repeat it with the same lines`,
+      );
+    return this.sendRefund(shop, order, record, leg);
+  }
+
+  /** Sends (or repeats, with the same key and body) a refund leg not yet answered. */
+  async sendRefund(
+    shop: Shop,
+    order: OrderRecord,
+    record: PaymentRecord,
+    leg: RefundLegRecord,
+  ): Promise<RefundLegRecord> {
+    if (leg.status !== "NEW") return leg;
+    const { provider } = settingsOf(shop);
+    const refund = await provider.refund({
+      paymentId: record.pspId!,
+      amount: leg.amount,
+      description: `Возврат по заказу ${order.id.slice(0, 8)}`,
+      receipt: this.receipt(shop, order, returnedItems(order, leg.lines, leg.amount), "full_prepayment"),
+      idempotencyKey: paymentKeys.refund(leg),
+    });
+    const taken = await this.takeRefund(leg, refund);
+    const fresh = await provider.get(record.pspId!);
+    if (fresh) await this.take(record, fresh);
+    return taken;
+  }
+
+  /** The leg brought to what the PSP says of the refund. */
+  async takeRefund(leg: RefundLegRecord, refund: PaymentRefund): Promise<RefundLegRecord> {
+    if (leg.status === refund.status && leg.pspId === refund.id) return leg;
+    if (leg.status === "SUCCEEDED" || leg.status === "CANCELED") return leg;
+    const saved = await this.payments.updateRefund(leg.id, leg.status, { status: refund.status, pspId: refund.id });
+    return saved ?? leg;
+  }
+
+  /** The captured money is written into the order system once, with its prepayment mark. */
+  async recordCapture(shop: Shop, order: OrderRecord, record: PaymentRecord): Promise<PaymentRecord> {
+    if (record.status !== "CAPTURED" || record.recordedAt || !shop.orders || !order.orderRef) return record;
+    await shop.orders.recordPayment(order.id, {
+      kind: "PAYMENT",
+      amount: record.captured,
+      prepayment: true,
+      idempotencyKey: paymentKeys.record(record),
+    });
+    return (await this.payments.update(record.id, "CAPTURED", { recordedAt: new Date() })) ?? record;
+  }
+
+  /** The money a refund leg returned is written into the order system once. */
+  async recordReturn(shop: Shop, order: OrderRecord, leg: RefundLegRecord): Promise<void> {
+    if (leg.status !== "SUCCEEDED" || leg.recordedAt || !shop.orders || !order.orderRef) return;
+    await shop.orders.recordPayment(order.id, {
+      kind: "RETURN",
+      amount: leg.amount,
+      prepayment: true,
+      idempotencyKey: paymentKeys.refundRecord(leg),
+    });
+    await this.payments.updateRefund(leg.id, "SUCCEEDED", { recordedAt: new Date() });
+  }
+
+  /** The 54-FZ receipt, where the shop's PSP makes them: the items at the prices paid, and the buyer's contact. */
+  receipt(shop: Shop, order: OrderRecord, items: PaidItem[], mode: ReceiptPaymentMode): PaymentReceipt | null {
+    const settings = settingsOf(shop);
+    if (!settings.provider.behaviour.receipts || !settings.receipt) return null;
+    const phone = receiptPhone(order);
+    if (!phone)
+      throw new InvalidInputError("a receipt needs the buyer's phone", [
+        { path: "contact.phone", message: "give a phone for the receipt" },
+      ]);
+    const { vatCode, taxSystemCode, paymentSubject } = settings.receipt;
+    return {
+      customer: { phone },
+      items: items.flatMap((item) =>
+        splitEvenly(item.amount, item.quantity).map((part): ReceiptItem => ({
+          description: item.description.slice(0, 128),
+          quantity: part.quantity,
+          unitPrice: part.unitPrice,
+          vatCode,
+          paymentMode: mode,
+          paymentSubject,
+        })),
+      ),
+      ...(taxSystemCode ? { taxSystemCode } : {}),
+    };
+  }
+}
+
+/** The phone a receipt goes to: the order's buyer, or the contact given (digits, E.164). */
+export function receiptPhone(order: OrderRecord): string | null {
+  const raw = order.phone ?? order.contact.phone ?? null;
+  const digits = raw?.replace(/\D/g, "") ?? "";
+  return digits.length >= 10 ? digits : null;
+}
+
+interface PaidItem {
+  description: string;
+  quantity: number;
+  amount: MinorUnits;
+}
+
+/** Each line at what the buyer paid for it (after discounts and points); lines paid wholly in points are left out. */
+function paidItems(order: OrderRecord): PaidItem[] {
+  return order.lines
+    .map((l) => ({ description: l.name ?? l.productId, quantity: l.quantity, amount: linePaid(order, l.lineId) }))
+    .filter((i) => i.amount > 0);
+}
+
+/** The returned lines at what they gave back; the amount capped to the leg's (the captured money left). */
+function returnedItems(order: OrderRecord, lines: RefundLegRecord["lines"], amount: MinorUnits): PaidItem[] {
+  let left = amount;
+  return lines
+    .map((l) => {
+      const line = order.lines.find((o) => o.lineId === l.lineId);
+      const part = Math.min(l.amount, left);
+      left -= part;
+      return { description: line?.name ?? line?.productId ?? l.lineId, quantity: l.quantity, amount: part };
+    })
+    .filter((i) => i.amount > 0);
+}
+
+/**
+ * `amount` over `quantity` units in whole kopecks: one item at the even price, and, where it does not
+ * divide, the remainder's units a kopeck dearer, so that the items add up to the amount exactly.
+ */
+export function splitEvenly(amount: MinorUnits, quantity: number): Array<{ quantity: number; unitPrice: MinorUnits }> {
+  const units = Math.max(1, Math.min(quantity, amount));
+  const base = Math.floor(amount / units);
+  const dearer = amount - base * units;
+  return [
+    { quantity: units - dearer, unitPrice: base },
+    { quantity: dearer, unitPrice: base + 1 },
+  ].filter((p) => p.quantity > 0);
+}
+
+function settingsOf(shop: Shop): ShopPayment {
+  if (!shop.payment) throw new ConflictError("INVALID_STATE", `shop ${shop.id} takes no payments`);
+  return shop.payment;
+}

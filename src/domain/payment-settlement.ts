@@ -1,0 +1,239 @@
+import { ConflictError, GatewayError, ProviderError } from "./errors.ts";
+import { ConcurrentUpdateError, type OrderRecord } from "./order.ts";
+import { captureDue, type OrderPayments } from "./order-payments.ts";
+import type { OrderProcess } from "./order-process.runner.ts";
+import type { PaymentRecord } from "./payment.ts";
+import type { AttentionRepository } from "./ports/attention-repository.port.ts";
+import type { Logger } from "./ports/logger.port.ts";
+import type { OrderRepository } from "./ports/order-repository.port.ts";
+import type { Payment, PaymentRefund } from "./ports/payment-provider.port.ts";
+import type { PaymentRepository } from "./ports/payment-repository.port.ts";
+import { repeatRound } from "./repeating-round.ts";
+import { createRequestScope } from "./request-scope.ts";
+import { SCOPES } from "./scopes.ts";
+import type { Shop, ShopDirectory } from "./shop-directory.ts";
+
+export interface PaymentSettlementOptions {
+  shops: ShopDirectory;
+  orders: OrderRepository;
+  records: PaymentRepository;
+  payments: OrderPayments;
+  process: OrderProcess;
+  attention: AttentionRepository;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** Records the reconciler reads per round; the rest wait for the next. */
+const PER_ROUND = 100;
+
+/** Errors a repeat may heal: the PSP or a vendor was out, or another writer moved the order first. */
+function passing(error: unknown): boolean {
+  if (error instanceof ConcurrentUpdateError) return true;
+  if (error instanceof ProviderError)
+    return error.uncertain || error.code === "PROVIDER_UNAVAILABLE" || error.code === "RATE_LIMITED";
+  return !(error instanceof GatewayError);
+}
+
+/**
+ * What the gateway does with a payment as the PSP has it now, whoever read it: the notification webhook
+ * (server/payment-webhooks.ts, which reads the object again before it comes here) or the reconciler,
+ * which polls the payments that stay pending, held or unanswered, so that a lost notification never
+ * leaves an order waiting. Each reading is compared with the record first (statuses only move forward),
+ * so a duplicate or a late notification changes nothing; then the order process is asked for what the
+ * reading calls for. A throw means "not taken in": the PSP is answered non-200 and delivers again.
+ */
+export class PaymentSettlement {
+  private stopRounds = () => {};
+  private readonly now: () => Date;
+
+  constructor(private readonly o: PaymentSettlementOptions) {
+    this.now = o.now ?? (() => new Date());
+  }
+
+  /** A payment as the PSP has it now. */
+  async paymentChanged(instanceId: string, payment: Payment): Promise<void> {
+    const record = await this.recordOf(instanceId, payment);
+    if (!record) {
+      // Not one of ours (another integration of the same shop account): nothing to do, and no redelivery.
+      this.o.logger.info("payment notification for a payment the gateway did not make", { instanceId, id: payment.id });
+      return;
+    }
+    const taken = await this.o.payments.take(record, payment);
+    await this.act(taken);
+  }
+
+  /** A refund as the PSP has it now. */
+  async refundChanged(_instanceId: string, refund: PaymentRefund): Promise<void> {
+    const leg = await this.o.records.refundByPspId(refund.id);
+    if (leg) await this.o.payments.takeRefund(leg, refund);
+  }
+
+  /**
+   * The order moves as the payment's status calls for: a held payment places an order that waits for it,
+   * a declined one tells the buyer, and money for an order that no longer waits goes back.
+   */
+  async act(record: PaymentRecord): Promise<void> {
+    const order = await this.o.orders.get(record.orderId);
+    if (!order) return;
+    const shop = this.o.shops.get(order.shopId);
+    const latest = await this.o.records.latestFor(order.id);
+    const current = latest?.id === record.id;
+    const held = record.status === "AUTHORIZED" || record.status === "CAPTURED";
+    if (held && order.status === "AWAITING_PAYMENT" && current) return this.place(order, record);
+    if (record.status === "CANCELED" && order.status === "AWAITING_PAYMENT" && current) {
+      await this.o.process.run("paymentDeclined", SETTLER, order.id, {
+        cause: `payment declined: ${record.cancellation ?? "canceled"}`,
+      });
+      return;
+    }
+    if (held && (order.status === "CANCELLED" || !current)) return this.giveBack(order, shop, record);
+    if (record.status === "AUTHORIZED" && captureDue(shop, order.status)) {
+      await this.o.process.run("capture", SETTLER, order.id);
+      return;
+    }
+    if (record.status === "CAPTURED" && !record.recordedAt && order.orderRef) {
+      await this.o.process.run("capture", SETTLER, order.id);
+    }
+  }
+
+  /** Places the paid order; one that cannot be placed for good is cancelled, its hold with it (free). */
+  private async place(order: OrderRecord, record: PaymentRecord): Promise<void> {
+    try {
+      await this.o.process.run("paymentAuthorised", SETTLER, order.id, {
+        cause: `payment ${record.status === "CAPTURED" ? "captured" : "authorised"}`,
+      });
+    } catch (error) {
+      if (passing(error)) throw error;
+      const why = error instanceof Error ? error.message : String(error);
+      this.o.logger.warn("a paid order could not be placed; it is cancelled and its payment given back", {
+        order: order.id,
+        err: error,
+      });
+      await this.o.process.run("cancel", SETTLER, order.id, {
+        reason: `could not be placed after payment: ${why}`,
+        cause: "payment: not placed",
+      });
+    }
+  }
+
+  /** Money held or taken for an order that no longer waits for it: a hold is cancelled, money taken goes to staff. */
+  private async giveBack(order: OrderRecord, shop: Shop, record: PaymentRecord): Promise<void> {
+    if (record.status === "AUTHORIZED") {
+      try {
+        await this.o.payments.cancel(shop, record);
+        return;
+      } catch (error) {
+        if (passing(error)) throw error;
+      }
+    }
+    await this.o.attention.open({
+      id: `payment-orphaned:${record.id}`,
+      orderId: order.id,
+      shopId: order.shopId,
+      reason: "PAYMENT_ORPHANED",
+      points: 0,
+      detail: `the PSP ${record.status === "CAPTURED" ? "took" : "holds"} ${record.captured || record.amount} minor units (payment ${record.pspId}) for an order that is ${order.status}: give it back at the PSP`,
+    });
+  }
+
+  /**
+   * One round of the reconciler: payments whose create was not answered are created again with the same
+   * key; pending and held ones are read from the PSP and settled as a notification would; refund legs
+   * not answered are sent again with the same key, and pending ones read.
+   */
+  async runOnce(olderThanMs = 60_000): Promise<{ read: number; failed: number }> {
+    const before = new Date(this.now().getTime() - olderThanMs);
+    const totals = { read: 0, failed: 0 };
+    const stale = await this.o.records.stale(["CREATING", "PENDING", "AUTHORIZED"], before, PER_ROUND);
+    for (const record of stale) {
+      try {
+        await this.reconcile(record);
+        totals.read += 1;
+      } catch (error) {
+        totals.failed += 1;
+        this.o.logger.warn("payment reconciliation failed", { payment: record.id, err: error });
+      }
+    }
+    for (const leg of await this.o.records.staleRefunds(["NEW", "PENDING"], before, PER_ROUND)) {
+      try {
+        const record = (await this.o.records.get(leg.paymentId))!;
+        const order = (await this.o.orders.get(leg.orderId))!;
+        const shop = this.o.shops.get(order.shopId);
+        if (leg.status === "NEW") await this.o.payments.sendRefund(shop, order, record, leg);
+        else if (leg.pspId) {
+          const refund = await shop.payment!.provider.getRefund(leg.pspId);
+          if (refund) await this.o.payments.takeRefund(leg, refund);
+        }
+        totals.read += 1;
+      } catch (error) {
+        totals.failed += 1;
+        this.o.logger.warn("refund reconciliation failed", { refund: leg.id, err: error });
+      }
+    }
+    return totals;
+  }
+
+  private async reconcile(record: PaymentRecord): Promise<void> {
+    const order = await this.o.orders.get(record.orderId);
+    if (!order) return;
+    const shop = this.o.shops.get(order.shopId);
+    if (!shop.payment) return;
+    let fresh: PaymentRecord | null;
+    if (record.status === "CREATING") {
+      try {
+        fresh = await this.o.payments.create(shop, order, record);
+      } catch (error) {
+        // The order changed since (it cannot while it waits; a cancelled one keeps its lines): the create
+        // is not made again under another body, and the record ends here.
+        if (
+          !(error instanceof ConflictError) &&
+          !(error instanceof ProviderError && error.code === "IDEMPOTENCY_CONFLICT")
+        )
+          throw error;
+        fresh = await this.o.records.update(record.id, "CREATING", {
+          status: "CANCELED",
+          cancellation: "gateway: not created",
+        });
+      }
+    } else {
+      fresh = await this.o.payments.refresh(shop, record);
+    }
+    if (!fresh) return;
+    if (fresh.status === record.status && fresh.status !== "AUTHORIZED") {
+      // Nothing moved: the record is touched so the next round reads the others first.
+      await this.o.records.update(record.id, record.status, { status: record.status });
+      return;
+    }
+    await this.act(fresh);
+    if (fresh.status === "AUTHORIZED") await this.o.records.update(fresh.id, "AUTHORIZED", { status: "AUTHORIZED" });
+  }
+
+  start(intervalMs: number): void {
+    this.stopRounds = repeatRound(
+      intervalMs,
+      () => this.runOnce(),
+      (error) => this.o.logger.warn("payment reconciliation round failed", { err: error }),
+    );
+  }
+
+  stop(): void {
+    this.stopRounds();
+  }
+
+  /** The record a PSP's payment belongs to: by its id, or the order's create whose answer is not in yet. */
+  private async recordOf(instanceId: string, payment: Payment): Promise<PaymentRecord | null> {
+    const known = await this.o.records.byPspId(instanceId, payment.id);
+    if (known) return known;
+    if (!payment.orderId) return null;
+    const latest = await this.o.records.latestFor(payment.orderId);
+    return latest && latest.instanceId === instanceId && latest.status === "CREATING" ? latest : null;
+  }
+}
+
+/** The gateway itself acting on what its PSP says. */
+const SETTLER = createRequestScope({
+  kind: "service",
+  name: "payments",
+  scopes: new Set([SCOPES.ordersRead, SCOPES.ordersWrite, SCOPES.ordersManage]),
+});
