@@ -1,5 +1,21 @@
 /** Where a checkout can be cut short by a crash, for the crash test (test/crash). */
-export const CRASH_POINTS = ["ledger-written", "provider-called", "before-status"] as const;
+export const CRASH_POINTS = [
+  "ledger-written",
+  "provider-called",
+  "before-status",
+  /** A payment record written, the PSP not yet asked to create it. */
+  "payment-recorded",
+  /** The PSP created the payment; its answer not yet stored. */
+  "payment-created",
+  /** The PSP captured, or cancelled, the payment; its answer not yet stored. */
+  "payment-captured",
+  "payment-cancelled",
+  /** A refund leg written, the PSP not yet asked; then the PSP refunded, its answer not yet stored. */
+  "refund-recorded",
+  "refund-sent",
+  /** A notification's object read from the PSP; nothing done with it yet. */
+  "notification-read",
+] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { CrashPoints } from "./crash-points.ts";
 import { ConflictError, InvalidInputError } from "./errors.ts";
 import type { MinorUnits } from "./money.ts";
 import type { OrderRecord } from "./order.ts";
@@ -47,7 +48,10 @@ const RANK: Record<PaymentRecordStatus, number> = { CREATING: 0, PENDING: 1, AUT
  * lost answer finds what the first attempt made. The order process calls these from its effects.
  */
 export class OrderPayments {
-  constructor(private readonly payments: PaymentRepository) {}
+  constructor(
+    private readonly payments: PaymentRepository,
+    private readonly crash: CrashPoints = new CrashPoints(),
+  ) {}
 
   latest(orderId: string): Promise<PaymentRecord | null> {
     return this.payments.latestFor(orderId);
@@ -82,6 +86,7 @@ export class OrderPayments {
       cancellation: null,
       recordedAt: null,
     });
+    this.crash.reach("payment-recorded");
     return this.create(shop, order, record);
   }
 
@@ -98,6 +103,7 @@ export class OrderPayments {
       receipt: this.receipt(shop, order, paidItems(order), "full_prepayment"),
       idempotencyKey: paymentKeys.create(record),
     });
+    this.crash.reach("payment-created");
     return this.take(record, payment);
   }
 
@@ -140,6 +146,7 @@ export class OrderPayments {
       ...(partial ? { amount: now, receipt: this.receipt(shop, order, paidItems(order), "full_prepayment") } : {}),
       idempotencyKey: paymentKeys.capture(record),
     });
+    this.crash.reach("payment-captured");
     return this.take(record, payment);
   }
 
@@ -150,6 +157,7 @@ export class OrderPayments {
       paymentId: record.pspId,
       idempotencyKey: paymentKeys.cancel(record),
     });
+    this.crash.reach("payment-cancelled");
     return this.take(record, payment);
   }
 
@@ -191,6 +199,7 @@ export class OrderPayments {
         "IDEMPOTENCY_CONFLICT",
         `a refund of ${leg.amount} is in progress for this order; repeat it with the same lines`,
       );
+    this.crash.reach("refund-recorded");
     return this.sendRefund(shop, order, record, leg);
   }
 
@@ -210,6 +219,7 @@ export class OrderPayments {
       receipt: this.receipt(shop, order, returnedItems(order, leg.lines, leg.amount), "full_prepayment"),
       idempotencyKey: paymentKeys.refund(leg),
     });
+    this.crash.reach("refund-sent");
     const taken = await this.takeRefund(leg, refund);
     const fresh = await provider.get(record.pspId!);
     if (fresh) await this.take(record, fresh);

@@ -1,3 +1,4 @@
+import type { CrashPoints } from "./crash-points.ts";
 import { ConflictError, GatewayError, ProviderError } from "./errors.ts";
 import { ConcurrentUpdateError, type OrderRecord } from "./order.ts";
 import { captureDue, type OrderPayments } from "./order-payments.ts";
@@ -21,6 +22,7 @@ export interface PaymentSettlementOptions {
   process: OrderProcess;
   attention: AttentionRepository;
   logger: Logger;
+  crash?: CrashPoints;
   now?: () => Date;
 }
 
@@ -53,6 +55,7 @@ export class PaymentSettlement {
 
   /** A payment as the PSP has it now. */
   async paymentChanged(instanceId: string, payment: Payment): Promise<void> {
+    this.o.crash?.reach("notification-read");
     const record = await this.recordOf(instanceId, payment);
     if (!record) {
       // Not one of ours (another integration of the same shop account): nothing to do, and no redelivery.

@@ -85,7 +85,7 @@ export function buildDomain(infra: Infrastructure): Domain {
   const transitions = new OrderTransitions(orderRepo, orderEventsOn(pubsub), crash);
   const attention = new PrismaAttentionRepository(db);
   const paymentRecords = new PrismaPaymentRepository(db);
-  const payments = new OrderPayments(paymentRecords);
+  const payments = new OrderPayments(paymentRecords, crash);
   const refunds = new PointsRefund({
     loyalty: orderPoints,
     attention,
@@ -131,6 +131,7 @@ export function buildDomain(infra: Infrastructure): Domain {
     process,
     attention,
     logger,
+    crash,
   });
   const cursors = new PrismaSyncCursorRepository(db);
   const statusSync = new StatusSync({ shops, followUp, cursors, logger });
