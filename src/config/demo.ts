@@ -247,7 +247,7 @@ export function demoPayment(publicUrl: string): NonNullable<ShopsConfig["shops"]
     // The Mini App (server/mini-app.ts MINI_APP_PATH).
     returnUrl: `${publicUrl}/app/`,
     notificationIps: ["127.0.0.1", "::1"],
-    receipt: { vatCode: 1, paymentSubject: "commodity" },
+    receipt: { vatCode: 1, paymentSubject: "commodity", settlement: true },
   };
 }
 

@@ -31,6 +31,12 @@ export const paymentSettingsSchema = z
         vatCode: z.number().int().min(1).max(12),
         taxSystemCode: z.number().int().min(1).max(6).optional(),
         paymentSubject: z.enum(["commodity", "service", "payment", "another"]).default("commodity"),
+        /**
+         * The settlement receipt at handover of goods paid ahead (54-FZ: a `full_prepayment` receipt at
+         * payment, a `full_payment` one settling it when the goods are handed over). Off only where the
+         * shop's own till makes that receipt.
+         */
+        settlement: z.boolean().default(true),
       })
       .strict()
       .optional(),

@@ -85,6 +85,7 @@ export class OrderPayments {
       confirmationUrl: null,
       cancellation: null,
       recordedAt: null,
+      settledAt: null,
     });
     this.crash.reach("payment-recorded");
     return this.create(shop, order, record);
@@ -244,6 +245,30 @@ export class OrderPayments {
       idempotencyKey: paymentKeys.record(record),
     });
     return (await this.payments.update(record.id, "CAPTURED", { recordedAt: new Date() })) ?? record;
+  }
+
+  /**
+   * 54-FZ: goods paid ahead (`full_prepayment`) and handed over later get a settlement receipt at
+   * handover, `full_payment` items settling the prepayment, once per payment.
+   */
+  async settle(shop: Shop, order: OrderRecord, record: PaymentRecord): Promise<PaymentRecord> {
+    const settings = settingsOf(shop);
+    if (record.status !== "CAPTURED" || record.settledAt || !record.pspId) return record;
+    if (!settings.provider.behaviour.receipts || !settings.receipt?.settlement) return record;
+    const left = record.captured - record.refunded;
+    if (left <= 0) return record;
+    const items = paidItems(order);
+    const sold =
+      items.reduce((a, i) => a + i.amount, 0) === left
+        ? items
+        : [{ description: `Заказ ${order.id.slice(0, 8)}`, quantity: 1, amount: left }];
+    await settings.provider.settle({
+      paymentId: record.pspId,
+      receipt: this.receipt(shop, order, sold, "full_payment")!,
+      amount: left,
+      idempotencyKey: paymentKeys.settle(record),
+    });
+    return (await this.payments.update(record.id, "CAPTURED", { settledAt: new Date() })) ?? record;
   }
 
   /** The money a refund leg returned is written into the order system once. */

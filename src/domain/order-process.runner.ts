@@ -375,6 +375,11 @@ export class OrderProcess {
       if (ctx.event === undefined && recorded === record) idle();
     },
 
+    settleReceipt: async (ctx) => {
+      const record = await this.paymentOf(ctx);
+      if (record) await this.o.payments.settle(ctx.shop, ctx.order, record);
+    },
+
     cancelPayment: async (ctx) => {
       const { shop, order } = ctx;
       const record = await this.paymentOf(ctx);

@@ -93,6 +93,8 @@ export type Effect =
    * AT_COMPLETION), and written into the order system with its prepayment mark.
    */
   | "capturePayment"
+  /** Goods paid ahead are handed over: the 54-FZ settlement receipt, where the PSP makes the shop's receipts. */
+  | "settleReceipt"
   /** A held payment is cancelled (free); money already taken is given back whole. */
   | "cancelPayment"
   /** The money leg of a refund: the returned lines' money, capped at what is left captured, with their receipt. */
@@ -192,13 +194,15 @@ export const ORDER_PROCESS: Readonly<Record<Command, Step>> = {
         "takeWhatWasSold",
         "renewLapsedHold",
         "capturePayment",
+        "settleReceipt",
         "completeInOrderSystem",
         "commitPurchase",
       ],
-      "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["takeWhatWasSold", "capturePayment", "completeInOrderSystem"],
+      "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["takeWhatWasSold", "capturePayment", "settleReceipt", "completeInOrderSystem"],
       "LEDGER_HOLD/COMMIT_AT_COMPLETE": [
         "takeWhatWasSold",
         "capturePayment",
+        "settleReceipt",
         "completeInOrderSystem",
         "commitPurchase",
       ],

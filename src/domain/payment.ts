@@ -24,6 +24,8 @@ export interface PaymentRecord {
   cancellation: string | null;
   /** When the captured money was recorded in the order system. */
   recordedAt: Date | null;
+  /** When the settlement receipt (54-FZ, at handover of goods paid ahead) was made at the PSP. */
+  settledAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -55,6 +57,8 @@ export const paymentKeys = {
   cancel: (p: Pick<PaymentRecord, "id">) => `pay:${p.id}:cancel`,
   /** The order system's record of the captured money. */
   record: (p: Pick<PaymentRecord, "id">) => `pay:${p.id}:record`,
+  /** The settlement receipt at handover. */
+  settle: (p: Pick<PaymentRecord, "id">) => `pay:${p.id}:settle`,
   refund: (r: Pick<RefundLegRecord, "id">) => `refund:${r.id}`,
   /** The order system's record of the money returned. */
   refundRecord: (r: Pick<RefundLegRecord, "id">) => `refund:${r.id}:record`,

@@ -43,7 +43,13 @@ export interface ShopPayment {
   returnUrl: string;
   notificationIps: readonly string[];
   /** The shop's 54-FZ settings, where its PSP makes the receipts. */
-  receipt: { vatCode: number; taxSystemCode?: number | undefined; paymentSubject: ReceiptPaymentSubject } | null;
+  receipt: {
+    vatCode: number;
+    taxSystemCode?: number | undefined;
+    paymentSubject: ReceiptPaymentSubject;
+    /** A settlement receipt at handover of goods paid ahead (54-FZ); on unless the shop's fiscal setup makes it. */
+    settlement: boolean;
+  } | null;
 }
 
 export interface PriceListItem {

@@ -294,6 +294,30 @@ describe.each(PAYMENT_SUBJECTS)("payment provider contract: $id", (subject) => {
     expect(await psp().get(created.id)).toMatchObject({ status: "CANCELED", cancellation: expect.any(Object) });
   });
 
+  it("makes the settlement receipt of a captured payment once per key, and refuses one before capture", async () => {
+    const held = await authorised();
+    const settlement = (key: string) => ({
+      paymentId: held.id,
+      receipt: {
+        ...receiptFor(LINES),
+        items: receiptFor(LINES).items.map((i) => ({ ...i, paymentMode: "full_payment" as const })),
+      },
+      amount: TOTAL,
+      idempotencyKey: key,
+    });
+    const early = await providerError(() => psp().settle(settlement(`${held.id}:settle-early`)));
+    expect(early.code).toBe("PROVIDER_REJECTED");
+    expectViolations(h.sim, { kind: "flow" });
+    await psp().capture({ paymentId: held.id, idempotencyKey: `${held.id}:capture` });
+    const made = await psp().settle(settlement(`${held.id}:settle`));
+    expect(made.status).toBe("SUCCEEDED");
+    expect(await psp().settle(settlement(`${held.id}:settle`))).toEqual(made);
+    const short = settlement(`${held.id}:settle-short`);
+    const wrong = await providerError(() => psp().settle({ ...short, amount: TOTAL - 1 }));
+    expect(wrong.code).toBe("PROVIDER_REJECTED");
+    expectViolations(h.sim, { kind: "flow" });
+  });
+
   it("on its clock, an unpaid payment is canceled after its term, and a hold after its own", async () => {
     const unpaid = await psp().create(request());
     const held = await authorised();

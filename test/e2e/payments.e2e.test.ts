@@ -124,6 +124,10 @@ describe("prepaid orders, per loyalty provider", () => {
       expect(completed.payment).toMatchObject({ status: "CAPTURED", captured: { amount: total } });
       books = await pspBooks(gw.t);
       expect(psp()).toMatchObject({ status: "succeeded", captured: total, refunded: 0 });
+      // Handed over: the 54-FZ settlement receipt of the prepayment, once.
+      expect(books.receipts.filter((r) => r.paymentId === psp().id)).toEqual([
+        expect.objectContaining({ type: "payment", settled: total }),
+      ]);
       // The points: spent as asked, and earned on the money part.
       expect(completed.pointsRedeemed).toBe(points);
       const afterSale = await balance(adapter);

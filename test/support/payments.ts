@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import { CreateOrderDocument, type CartLineInput } from "../../generated/graphql/graphql.ts";
-import type { SimPayment, SimRefund } from "../../src/simulators/yookassa/state.ts";
+import type { SimPayment, SimReceipt, SimRefund } from "../../src/simulators/yookassa/state.ts";
 import { asService, type TestGateway } from "./test-gateway.ts";
 
 /** An order with its payment, as a service reads it. */
@@ -92,7 +92,9 @@ export async function deliverNotifications(t: TestGateway): Promise<void> {
 }
 
 /** The ЮKassa simulator's books. */
-export async function pspBooks(t: TestGateway): Promise<{ payments: SimPayment[]; refunds: SimRefund[] }> {
+export async function pspBooks(
+  t: TestGateway,
+): Promise<{ payments: SimPayment[]; refunds: SimRefund[]; receipts: SimReceipt[] }> {
   return (await t.gateway.yoga.fetch("http://gateway.test/__sim/yookassa/state")).json();
 }
 

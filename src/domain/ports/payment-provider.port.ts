@@ -70,6 +70,14 @@ export interface PaymentAdapter {
   getRefund(refundId: string): Promise<PaymentRefund | null>;
 
   /**
+   * A 54-FZ receipt made apart from a payment: the settlement at the handover of goods paid ahead
+   * (`full_payment` items settling the prepayment). Only where `behaviour.receipts`; repeating the key
+   * returns the same receipt.
+   * @example await psp.settle({ paymentId, receipt, amount: 350_000, idempotencyKey: "pay:1:settle" })
+   */
+  settle(request: SettlementReceiptRequest): Promise<{ id: string; status: "PENDING" | "SUCCEEDED" | "CANCELED" }>;
+
+  /**
    * Reads a notification's body into what it names, or `null` when it is not one this PSP sends. The
    * body is not trusted: the caller reads the object with `get`/`getRefund` and acts on that alone.
    * @example psp.parseNotification({ type: "notification", event: "payment.succeeded", object: { id } })
@@ -160,6 +168,15 @@ export interface PaymentRefundRequest {
   description?: string;
   /** The receipt of the returned items. */
   receipt?: PaymentReceipt | null;
+  idempotencyKey: string;
+}
+
+export interface SettlementReceiptRequest {
+  paymentId: string;
+  /** The goods handed over, at the prices paid, as `full_payment`. */
+  receipt: PaymentReceipt;
+  /** The prepayment it settles; the items add up to it. */
+  amount: MinorUnits;
   idempotencyKey: string;
 }
 

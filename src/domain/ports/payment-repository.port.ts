@@ -1,7 +1,10 @@
 import type { PaymentRecord, PaymentRecordStatus, RefundLegRecord, RefundLegStatus } from "../payment.ts";
 
 export type PaymentPatch = Partial<
-  Pick<PaymentRecord, "status" | "pspId" | "captured" | "refunded" | "confirmationUrl" | "cancellation" | "recordedAt">
+  Pick<
+    PaymentRecord,
+    "status" | "pspId" | "captured" | "refunded" | "confirmationUrl" | "cancellation" | "recordedAt" | "settledAt"
+  >
 >;
 export type RefundLegPatch = Partial<Pick<RefundLegRecord, "status" | "pspId" | "recordedAt">>;
 

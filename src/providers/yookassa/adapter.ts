@@ -9,10 +9,11 @@ import type {
   PaymentNotification,
   PaymentRefund,
   PaymentRefundRequest,
+  SettlementReceiptRequest,
 } from "../../domain/ports/payment-provider.port.ts";
 import type { ProviderHttp } from "../http/provider-http.ts";
 import { toAmount, toPayment, toReceipt, toRefund, vendorKey } from "./mapper.ts";
-import { notificationWire, paymentWire, processingWire, refundWire } from "./wire.ts";
+import { notificationWire, paymentWire, processingWire, receiptWire, refundWire } from "./wire.ts";
 
 export const options = z
   .object({
@@ -80,6 +81,28 @@ export class YookassaAdapter implements PaymentAdapter {
     } catch (error) {
       throw await this.stateRefusal(error, request.paymentId, ["succeeded"], "refund");
     }
+  }
+
+  /**
+   * `POST /v3/receipts`, `type: payment`: the settlement receipt at handover, whose `full_payment` items
+   * settle the prepayment (`settlements: [{type: "prepayment", amount}]`), sent to the buyer (`send: true`).
+   */
+  async settle(
+    request: SettlementReceiptRequest,
+  ): Promise<{ id: string; status: "PENDING" | "SUCCEEDED" | "CANCELED" }> {
+    const { customer, items, tax_system_code } = toReceipt(request.receipt);
+    const body = {
+      type: "payment",
+      payment_id: request.paymentId,
+      customer,
+      items,
+      ...(tax_system_code ? { tax_system_code } : {}),
+      settlements: [{ type: "prepayment", amount: toAmount(request.amount) }],
+      send: true,
+    };
+    const wire = await this.post("receipts", body, request.idempotencyKey, receiptWire);
+    const status = ({ pending: "PENDING", succeeded: "SUCCEEDED", canceled: "CANCELED" } as const)[wire.status];
+    return { id: wire.id, status };
   }
 
   async getRefund(refundId: string): Promise<PaymentRefund | null> {

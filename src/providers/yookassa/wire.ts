@@ -28,6 +28,14 @@ export const refundWire = z.object({
 });
 export type RefundWire = z.infer<typeof refundWire>;
 
+/** A receipt made apart from a payment (`POST /v3/receipts`). */
+export const receiptWire = z.object({
+  id: z.string().min(1),
+  type: z.enum(["payment", "refund"]),
+  payment_id: z.string().optional(),
+  status: z.enum(["pending", "succeeded", "canceled"]),
+});
+
 /**
  * The 202 answer of a request ЮKassa is still processing: repeat it with the same key after
  * `retry_after` milliseconds (the official PHP and Python SDKs read it so).

@@ -95,3 +95,24 @@ export const refundBody = z
     receipt: receiptBody.optional(),
   })
   .strict();
+
+/** `POST /v3/receipts`: a receipt apart from a payment; `settlements` say what it settles. */
+export const receiptCreateBody = z
+  .object({
+    type: z.enum(["payment", "refund"]),
+    payment_id: z.string().min(1).optional(),
+    refund_id: z.string().min(1).optional(),
+    customer: receiptBody.shape.customer,
+    items: receiptBody.shape.items,
+    tax_system_code: z.number().int().min(1).max(6).optional(),
+    settlements: z
+      .array(
+        z
+          .object({ type: z.enum(["cashless", "prepayment", "postpayment", "consideration"]), amount: amountBody })
+          .strict(),
+      )
+      .min(1),
+    send: z.literal(true),
+  })
+  .strict();
+export type ReceiptCreateBody = z.infer<typeof receiptCreateBody>;

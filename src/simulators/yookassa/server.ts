@@ -5,7 +5,7 @@ import { createGuard, describeIssues } from "../kit/guard.ts";
 import { decimalToMinor } from "../kit/money.ts";
 import { json, readJson, Router } from "../kit/router.ts";
 import { createSimulatorHandler, type VendorErrorStyle } from "../kit/simulator.ts";
-import { cancelBody, captureBody, createBody, refundBody } from "./schemas.ts";
+import { cancelBody, captureBody, createBody, receiptCreateBody, refundBody } from "./schemas.ts";
 import { YookassaError, YookassaState } from "./state.ts";
 
 /** The documented code of each status (using-api/response-handling); the body is `{type: "error", ...}`. */
@@ -200,6 +200,24 @@ export function createYookassaSimulator(options: YookassaSimulatorOptions) {
             ...(b.description !== undefined ? { description: b.description } : {}),
             ...(b.receipt ? { receipt: b.receipt } : {}),
             receiptsRequired,
+          }),
+        ),
+      ),
+    )
+    .on(
+      "POST",
+      "/v3/receipts",
+      write(receiptCreateBody, (b) =>
+        state.receiptJson(
+          state.createReceipt({
+            type: b.type,
+            ...(b.payment_id ? { paymentId: b.payment_id } : {}),
+            settled: b.settlements.reduce((a, x) => a + decimalToMinor(x.amount.value), 0),
+            receipt: {
+              customer: b.customer,
+              items: b.items,
+              ...(b.tax_system_code ? { tax_system_code: b.tax_system_code } : {}),
+            },
           }),
         ),
       ),

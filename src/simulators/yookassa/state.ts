@@ -50,6 +50,16 @@ export interface SimRefund {
   createdAt: number;
 }
 
+/** A receipt made apart from a payment: the settlement at handover. */
+export interface SimReceipt {
+  id: string;
+  type: "payment" | "refund";
+  paymentId: string;
+  /** What its settlements add up to (the prepayment it settles). */
+  settled: number;
+  createdAt: number;
+}
+
 export interface Notification {
   event: string;
   object: unknown;
@@ -80,6 +90,7 @@ export const DELIVERY_TERM_MS = 24 * HOUR;
 export class YookassaState {
   payments = new Map<string, SimPayment>();
   refunds = new Map<string, SimRefund>();
+  receipts = new Map<string, SimReceipt>();
   keys = new Map<string, KeptAnswer>();
   outbox: Notification[] = [];
   /** Every notification answered 200, in the order they were answered. */
@@ -105,6 +116,7 @@ export class YookassaState {
   reset(): void {
     this.payments = new Map();
     this.refunds = new Map();
+    this.receipts = new Map();
     this.keys = new Map();
     this.outbox = [];
     this.delivered = [];
@@ -118,6 +130,7 @@ export class YookassaState {
     return {
       payments: [...this.payments.values()],
       refunds: [...this.refunds.values()],
+      receipts: [...this.receipts.values()],
       pendingNotifications: this.outbox.length,
       delivered: this.delivered.map((n) => n.event),
     };
@@ -303,6 +316,66 @@ export class YookassaState {
     this.refunds.set(refund.id, refund);
     this.notify("refund.succeeded", this.refundJson(refund));
     return refund;
+  }
+
+  /**
+   * A settlement receipt (`type: payment`) for a payment taken ahead: only of a succeeded payment, its
+   * items adding up to its settlements, the prepayment settled never more than was captured and not
+   * refunded, and one per payment.
+   */
+  createReceipt(input: {
+    type: "payment" | "refund";
+    paymentId?: string;
+    settled: number;
+    receipt: ReceiptBody;
+  }): SimReceipt {
+    if (input.type !== "payment" || !input.paymentId)
+      throw new YookassaError(
+        400,
+        "invalid_request",
+        "Only payment receipts of a payment are simulated",
+        "type",
+        "body",
+      );
+    const p = this.payment(input.paymentId);
+    if (p.status !== "succeeded")
+      throw new YookassaError(
+        400,
+        "invalid_request",
+        `The payment is ${p.status}, not succeeded`,
+        "payment_id",
+        "flow",
+      );
+    if (input.settled > p.captured - p.refunded)
+      throw new YookassaError(
+        400,
+        "invalid_request",
+        "Settlements exceed what the payment left",
+        "settlements",
+        "flow",
+      );
+    if ([...this.receipts.values()].some((r) => r.paymentId === p.id && r.type === "payment"))
+      throw new YookassaError(
+        400,
+        "invalid_request",
+        "A settlement receipt of this payment exists",
+        "payment_id",
+        "flow",
+      );
+    this.checkReceipt(input.receipt, input.settled, true, "items");
+    const receipt: SimReceipt = {
+      id: randomUUID(),
+      type: input.type,
+      paymentId: p.id,
+      settled: input.settled,
+      createdAt: this.now(),
+    };
+    this.receipts.set(receipt.id, receipt);
+    return receipt;
+  }
+
+  receiptJson(r: SimReceipt) {
+    return { id: r.id, type: r.type, payment_id: r.paymentId, status: "succeeded" as const };
   }
 
   paymentJson(p: SimPayment, origin: string) {

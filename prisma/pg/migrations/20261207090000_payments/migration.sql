@@ -12,6 +12,7 @@ CREATE TABLE "Payment" (
     "confirmationUrl" TEXT,
     "cancellation" TEXT,
     "recordedAt" TIMESTAMP(3),
+    "settledAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
     CONSTRAINT "Payment_pkey" PRIMARY KEY ("id")

@@ -12,6 +12,7 @@ CREATE TABLE "Payment" (
     "confirmationUrl" TEXT,
     "cancellation" TEXT,
     "recordedAt" DATETIME,
+    "settledAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
