@@ -137,7 +137,10 @@ export class OrderPayments {
    * Takes the held money: what the order costs now (less, where the florist sold less and the PSP
    * captures part), with the receipt of what was sold. A record not held (captured already) is returned.
    */
-  async capture(shop: Shop, order: OrderRecord, record: PaymentRecord): Promise<PaymentRecord> {
+  async capture(shop: Shop, order: OrderRecord, stored: PaymentRecord): Promise<PaymentRecord> {
+    // The hold may have lapsed or been cancelled at the PSP since it was stored: read it first, so that
+    // no capture is asked of a payment that cannot take one.
+    const record = stored.status === "AUTHORIZED" ? ((await this.refresh(shop, stored)) ?? stored) : stored;
     if (record.status !== "AUTHORIZED" || !record.pspId) return record;
     const { provider } = settingsOf(shop);
     const now = Math.min(order.calculation?.total ?? record.amount, record.amount);
@@ -152,7 +155,8 @@ export class OrderPayments {
   }
 
   /** Releases a hold, free of charge. A payment not held is returned as it is (a pending one lapses at the PSP). */
-  async cancel(shop: Shop, record: PaymentRecord): Promise<PaymentRecord> {
+  async cancel(shop: Shop, stored: PaymentRecord): Promise<PaymentRecord> {
+    const record = stored.status === "AUTHORIZED" ? ((await this.refresh(shop, stored)) ?? stored) : stored;
     if (record.status !== "AUTHORIZED" || !record.pspId) return record;
     const payment = await settingsOf(shop).provider.cancel({
       paymentId: record.pspId,

@@ -352,24 +352,27 @@ export class OrderProcess {
       if (!record || !captureDue(shop, ctx.to)) return idle();
       let paid = record;
       if (record.status === "AUTHORIZED") {
+        let failure: ProviderError | null = null;
         try {
           paid = await this.o.payments.capture(shop, order, record);
         } catch (error) {
           if (!(error instanceof ProviderError) || !["INVALID_STATE", "PROVIDER_REJECTED"].includes(error.code))
             throw error;
-          // The hold is gone (lapsed, or cancelled at the PSP): the shop was not paid, and a person decides.
+          failure = error;
           paid = (await this.o.payments.refresh(shop, record)) ?? record;
+        }
+        if (paid.status === "CAPTURED") ctx.event = "PAYMENT_CAPTURED";
+        // The hold is gone (lapsed, or cancelled at the PSP): the shop was not paid, and a person decides.
+        else
           await this.o.attention.open({
             id: `payment-capture:${record.id}`,
             orderId: order.id,
             shopId: order.shopId,
             reason: "PAYMENT_CAPTURE",
             points: 0,
-            detail: `the capture of ${record.amount} minor units failed (${error.code}: ${error.message}); the payment is ${paid.status}`,
-            errorCode: error.code,
+            detail: `the capture of ${record.amount} minor units failed: the payment is ${paid.status}${paid.cancellation ? ` (${paid.cancellation})` : ""}${failure ? `; ${failure.code}: ${failure.message}` : ""}`,
+            errorCode: failure?.code ?? "INVALID_STATE",
           });
-        }
-        if (paid.status === "CAPTURED") ctx.event = "PAYMENT_CAPTURED";
       }
       const recorded = await this.o.payments.recordCapture(shop, ctx.order, paid);
       if (ctx.event === undefined && recorded === record) idle();

@@ -58,7 +58,7 @@ async function read(orderId: string) {
   };
 }
 
-/** The payment's commands run in shops that take prepayment: payments.e2e.test.ts and payment-process.e2e.test.ts. */
+/** The payment's commands run in shops that take prepayment, per flow kind: payments.e2e.test.ts. */
 const PAYMENT_COMMANDS: readonly Command[] = ["pay", "paymentAuthorised", "paymentDeclined", "capture"];
 const pairs = (Object.keys(ORDER_PROCESS) as Command[])
   .filter((command) => !PAYMENT_COMMANDS.includes(command))

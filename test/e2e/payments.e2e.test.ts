@@ -286,3 +286,82 @@ describe("a payment the buyer declines, abandons or pays late", () => {
     expect((await posifloraPayments(order.id)).filter((p) => p.amount > 0)).toHaveLength(1);
   });
 });
+
+describe("payments when a vendor fails", () => {
+  const ATTENTION = `query A($shop: ID!) { ordersNeedingAttention(shopId: $shop) {
+    __typename ... on QueryOrdersNeedingAttentionSuccess { data { orderId reason errorCode detail } } } }`;
+  const attention = async (shop: string) =>
+    (await (await gw.t.post(ATTENTION, { shop }, asService())).json()).data.ordersNeedingAttention.data as Array<{
+      orderId: string;
+      reason: string;
+      detail: string;
+    }>;
+
+  it("a notification the order system cannot take yet is answered 503 and taken in on the PSP's next delivery", async () => {
+    const c = await buyer("posiflora");
+    const created = await createDelivery(gw.t, "demo-posiflora", c.headers, [line("rose-15", 1)]);
+    c.ok(await c.confirm(created.id));
+    const waiting = await readPaid(gw.t, created.id);
+    gw.t.gateway.simulators!.posiflora.handler.faults.add({ kind: "status", status: 503, times: 20, path: "/orders" });
+    await onConfirmationPage(gw.t, waiting.payment!.confirmationUrl!, "pay");
+    await deliverNotifications(gw.t);
+    const notifications = await (
+      await gw.t.gateway.yoga.fetch("http://gateway.test/__sim/yookassa/notifications")
+    ).json();
+    expect(notifications.pending.length).toBeGreaterThan(0);
+    expect((await readPaid(gw.t, created.id)).status).toBe("AWAITING_PAYMENT");
+    gw.t.gateway.simulators!.posiflora.handler.faults.clear();
+    const placed = await until(gw.t, created.id, (o) => o.status === "PLACED");
+    expect(placed.payment!.status).toBe("AUTHORIZED");
+    expect(placed.providerRefs.orderReference).toBeTruthy();
+  });
+
+  it("a hold that lapsed before the florist made the order ready goes to staff, and the order is not paid", async () => {
+    const { order } = await paidOrder("posiflora", 1);
+    await advancePsp(gw.t, 7 * 24 * 3600 + 60);
+    await moveInPosiflora(order.id, "assembled");
+    const ready = await readPaid(gw.t, order.id);
+    expect(ready.status).toBe("READY");
+    expect(ready.payment).toMatchObject({ status: "CANCELED", captured: { amount: 0 } });
+    expect(ready.payment!.cancellation).toContain("expired_on_capture");
+    const records = (await attention("demo-posiflora")).filter((r) => r.orderId === order.id);
+    expect(records).toEqual([expect.objectContaining({ reason: "PAYMENT_CAPTURE" })]);
+    expect((await posifloraPayments(order.id)).filter((p) => p.amount > 0)).toEqual([]);
+  });
+
+  it("a refund whose answer was lost is repeated with the same key: the money goes back once", async () => {
+    const { c, order } = await paidOrder("bonusplus", 2);
+    expect(await c.complete(order.id)).toMatchObject({ data: { status: "COMPLETED" } });
+    const before = await balance("bonusplus");
+    const lost = await gw.t.gateway.yoga.fetch("http://gateway.test/__sim/yookassa/after-faults", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "lost", path: "/v3/refunds", times: 1 }),
+    });
+    expect(lost.status).toBe(200);
+    const lineId = order.lines[0]!.lineId;
+    const failed = await c.refund(order.id, [{ lineId, quantity: 1 }]);
+    expect(failed).toMatchObject({ __typename: "ProviderError", code: "PROVIDER_UNAVAILABLE" });
+    // The money went back at the PSP; the order and the points have not moved.
+    let books = await pspBooks(gw.t);
+    const psp = () => books.payments.find((p) => p.metadata?.["orderId"] === order.id)!;
+    expect(books.refunds.filter((r) => r.paymentId === psp().id)).toHaveLength(1);
+    const between = await readPaid(gw.t, order.id);
+    expect(between.status).toBe("COMPLETED");
+    expect(await balance("bonusplus")).toBe(before);
+    // The same refund again: the same key finds the refund made, and the points follow.
+    const again = await c.refund(order.id, [{ lineId, quantity: 1 }]);
+    expect(again, JSON.stringify(again)).toMatchObject({ data: { status: "PARTIALLY_REFUNDED" } });
+    books = await pspBooks(gw.t);
+    const legs = books.refunds.filter((r) => r.paymentId === psp().id);
+    expect(legs).toHaveLength(1);
+    const after = await readPaid(gw.t, order.id);
+    expect(psp().refunded).toBe(after.refunded.amount);
+    expect(after.payment!.refunded.amount).toBe(after.refunded.amount);
+    // Another refund while that one was unfinished would have been refused; now a second one goes through.
+    const rest = await c.refund(order.id);
+    expect(rest).toMatchObject({ data: { status: "REFUNDED" } });
+    books = await pspBooks(gw.t);
+    expect(psp().refunded).toBe(psp().captured);
+  });
+});

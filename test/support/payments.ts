@@ -116,5 +116,8 @@ export async function until(t: TestGateway, id: string, ok: (o: PaidOrderView) =
     if (ok(order)) return order;
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`order ${id}: ${JSON.stringify(await readPaid(t, id))}`);
+  const queue = await (await t.gateway.yoga.fetch("http://gateway.test/__sim/yookassa/notifications")).json();
+  throw new Error(
+    `order ${id}: ${JSON.stringify(await readPaid(t, id))}; notifications ${JSON.stringify(queue).slice(0, 2000)}`,
+  );
 }

@@ -241,33 +241,33 @@ export function createYookassaSimulator(options: YookassaSimulatorOptions) {
 
   let delivering: Promise<number> | null = null;
   /** One pass over the queue; each notification answered 200 leaves it, the others stay for the next pass. */
-  const deliverNotifications = (): Promise<number> => {
-    delivering ??= (async () => {
-      let sent = 0;
+  const deliverPass = async (): Promise<number> => {
+    let sent = 0;
+    if (!notificationUrl) return 0;
+    for (const n of state.dueNotifications()) {
+      n.attempts += 1;
       try {
-        if (!notificationUrl) return 0;
-        for (const n of state.dueNotifications()) {
-          n.attempts += 1;
-          try {
-            const res = await deliver(notificationUrl, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({ type: "notification", event: n.event, object: n.object }),
-            });
-            await res.body?.cancel();
-            if (res.status === 200) {
-              state.markDelivered(n);
-              sent += 1;
-            }
-          } catch {
-            // Not answered: it stays in the queue.
-          }
+        const res = await deliver(notificationUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ type: "notification", event: n.event, object: n.object }),
+        });
+        await res.body?.cancel();
+        if (res.status === 200) {
+          state.markDelivered(n);
+          sent += 1;
         }
-        return sent;
-      } finally {
-        delivering = null;
+      } catch {
+        // Not answered: it stays in the queue.
       }
-    })();
+    }
+    return sent;
+  };
+  /** One pass at a time: a call during a pass shares it. The pass is forgotten once it has settled. */
+  const deliverNotifications = (): Promise<number> => {
+    delivering ??= deliverPass().finally(() => {
+      delivering = null;
+    });
     return delivering;
   };
   if (options.autoDeliverMs) setInterval(() => void deliverNotifications(), options.autoDeliverMs).unref();
