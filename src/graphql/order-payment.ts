@@ -2,6 +2,7 @@ import { PAYMENT_RECORD_STATUSES, type PaymentRecord } from "../domain/payment.t
 import { builder } from "./builder.ts";
 import { Money, money } from "./money.ts";
 import { OrderRef } from "./order.ts";
+import { paymentOf } from "./payment-loader.ts";
 
 /** Payments are taken in roubles only (the order process's payable guard). */
 const CURRENCY = "RUB";
@@ -39,14 +40,10 @@ const OrderPaymentRef = builder.objectRef<PaymentRecord>("OrderPayment").impleme
 });
 
 builder.objectField(OrderRef, "payment", (t) =>
-  t.loadable({
+  t.field({
     type: OrderPaymentRef,
     nullable: true,
     description: "The order's money payment through the gateway, in a shop that takes prepayment; null elsewhere",
-    load: async (ids: string[], ctx) => {
-      const latest = await ctx.services.payments.latestForMany(ids);
-      return ids.map((id) => latest.get(id) ?? null);
-    },
-    resolve: (order) => order.id,
+    resolve: (order, _a, ctx) => paymentOf(ctx, order),
   }),
 );

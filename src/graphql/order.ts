@@ -6,6 +6,7 @@ import { PageInfo } from "./page-info.ts";
 import { InvalidInputError, NotFoundError } from "../domain/errors.ts";
 import { Money, money } from "./money.ts";
 import { paymentState } from "../domain/order-payment.ts";
+import { paymentOf } from "./payment-loader.ts";
 import { listTotal } from "../domain/sold-lines.ts";
 import { CouponResultRef, PromotionRef, promotionsOf } from "./promotion.ts";
 
@@ -152,7 +153,7 @@ const ProviderRefsRef = builder.objectRef<OrderRecord>("OrderProviderRefs").impl
 
 const PaymentStateEnum = builder.enumType("PaymentState", {
   description:
-    "UNPAID: nothing paid yet (or all of it came back); POINTS_ONLY: points were spent, the money part is paid at pickup or delivery; PAID: nothing is left to pay (the points covered it, or the sale was completed).",
+    "UNPAID: nothing paid yet (or all of it came back); POINTS_ONLY: points were spent, the money part is paid at pickup or delivery; PAID: nothing is left to pay (the points covered it, the buyer paid ahead through the shop's PSP, or the sale was completed).",
   values: ["UNPAID", "POINTS_ONLY", "PAID"] as const,
 });
 
@@ -195,7 +196,10 @@ export const OrderRef = builder.objectRef<OrderRecord>("Order").implement({
       resolve: (o) => o.pointsEarned || (o.calculation?.pointsEarned ?? 0),
     }),
     maxRedeemablePoints: t.int({ resolve: (o) => o.calculation?.maxRedeemablePoints ?? 0 }),
-    paymentState: t.field({ type: PaymentStateEnum, resolve: (o) => paymentState(o) }),
+    paymentState: t.field({
+      type: PaymentStateEnum,
+      resolve: async (o, _a, ctx) => paymentState(o, await paymentOf(ctx, o)),
+    }),
     coupons: t.field({
       type: [CouponResultRef],
       description: "The order's promo codes, with what the provider made of each",

@@ -236,6 +236,40 @@ describe("a payment the buyer declines, abandons or pays late", () => {
     }
   });
 
+  it("a notification that never arrives: the reconciler reads the payment and places the order", async () => {
+    const lost = await gw.t.gateway.yoga.fetch("http://gateway.test/__sim/yookassa/notifications", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url: "http://localhost:4000/nowhere" }),
+    });
+    expect(lost.status).toBe(200);
+    try {
+      const c = await buyer("integrations");
+      const created = await createDelivery(gw.t, "demo-integrations", c.headers, [line("rose-15", 1)]);
+      c.ok(await c.confirm(created.id));
+      await onConfirmationPage(gw.t, (await readPaid(gw.t, created.id)).payment!.confirmationUrl!, "pay");
+      await deliverNotifications(gw.t);
+      expect((await readPaid(gw.t, created.id)).status).toBe("AWAITING_PAYMENT");
+      expect(await gw.t.gateway.payments.runOnce(0)).toMatchObject({ failed: 0 });
+      const placed = await readPaid(gw.t, created.id);
+      expect(placed).toMatchObject({ status: "PLACED", payment: { status: "AUTHORIZED" } });
+      const state = await (
+        await gw.t.post(
+          `query S($id: ID!) { order(id: $id) { ... on QueryOrderSuccess { data { paymentState } } } }`,
+          { id: created.id },
+          asService(),
+        )
+      ).json();
+      expect(state.data.order.data.paymentState).toBe("PAID");
+    } finally {
+      await gw.t.gateway.yoga.fetch("http://gateway.test/__sim/yookassa/notifications", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ url: "http://localhost:4000/webhooks/payments/demo-yookassa" }),
+      });
+    }
+  });
+
   it("a payment that turns up held after the order was cancelled is released, free", async () => {
     const c = await buyer("posiflora");
     const created = await createDelivery(gw.t, "demo-posiflora", c.headers, [line("rose-15", 1)]);
