@@ -3,7 +3,7 @@ import { ConflictError, GatewayError, ProviderError } from "./errors.ts";
 import { ConcurrentUpdateError, type OrderRecord } from "./order.ts";
 import { captureDue, type OrderPayments } from "./order-payments.ts";
 import type { OrderProcess } from "./order-process.runner.ts";
-import type { PaymentRecord } from "./payment.ts";
+import type { PaymentRecord, RefundLegRecord } from "./payment.ts";
 import type { AttentionRepository } from "./ports/attention-repository.port.ts";
 import type { Logger } from "./ports/logger.port.ts";
 import type { OrderRepository } from "./ports/order-repository.port.ts";
@@ -158,23 +158,66 @@ export class PaymentSettlement {
         this.o.logger.warn("payment reconciliation failed", { payment: record.id, err: error });
       }
     }
-    for (const leg of await this.o.records.staleRefunds(["NEW", "PENDING"], before, PER_ROUND)) {
+    const day = new Date(before.getTime() - 24 * 3600_000);
+    const legs = [
+      ...(await this.o.records.staleRefunds(["NEW", "PENDING"], before, PER_ROUND)),
+      ...(await this.o.records.staleRefunds(["SUCCEEDED"], before, PER_ROUND, day)),
+    ];
+    for (const leg of legs) {
       try {
-        const record = (await this.o.records.get(leg.paymentId))!;
-        const order = (await this.o.orders.get(leg.orderId))!;
-        const shop = this.o.shops.get(order.shopId);
-        if (leg.status === "NEW") await this.o.payments.sendRefund(shop, order, record, leg);
-        else if (leg.pspId) {
-          const refund = await shop.payment!.provider.getRefund(leg.pspId);
-          if (refund) await this.o.payments.takeRefund(leg, refund);
-        }
-        totals.read += 1;
+        if (await this.finishRefund(leg)) totals.read += 1;
       } catch (error) {
         totals.failed += 1;
         this.o.logger.warn("refund reconciliation failed", { refund: leg.id, err: error });
+        await this.o.attention.open({
+          id: `payment-refund:${leg.id}`,
+          orderId: leg.orderId,
+          shopId: (await this.o.orders.get(leg.orderId))?.shopId ?? "",
+          reason: "PAYMENT_REFUND",
+          points: 0,
+          detail: `a refund of ${leg.amount} minor units was left unfinished and could not be finished: ${error instanceof Error ? error.message : String(error)}`,
+          errorCode: error instanceof GatewayError ? error.code : "INTERNAL",
+        });
       }
     }
     return totals;
+  }
+
+  /**
+   * A refund leg the command that made it did not finish (the process died, or the PSP's answer was
+   * lost): a pending one is read from the PSP; otherwise, while the order has not recorded it (the leg's
+   * id is the payment's and the order's refunded amount before it), the command runs again with the
+   * leg's lines, which finds the same leg (the same key) and moves the points and the order after it.
+   * A cancelled order's leg is only sent and recorded. False when there was nothing to finish.
+   */
+  private async finishRefund(leg: RefundLegRecord): Promise<boolean> {
+    const order = await this.o.orders.get(leg.orderId);
+    const record = await this.o.records.get(leg.paymentId);
+    if (!order || !record) return false;
+    const shop = this.o.shops.get(order.shopId);
+    if (leg.status === "PENDING") {
+      const refund = leg.pspId ? await shop.payment!.provider.getRefund(leg.pspId) : null;
+      if (refund) await this.o.payments.takeRefund(leg, refund);
+      return true;
+    }
+    if (order.status === "CANCELLED") {
+      const sent = await this.o.payments.sendRefund(shop, order, record, leg);
+      await this.o.payments.recordReturn(shop, order, sent);
+      return leg.status === "NEW";
+    }
+    if (leg.id !== `${record.id}:${order.refundedAmount}`) return false;
+    if (order.status === "COMPLETED" || order.status === "PARTIALLY_REFUNDED") {
+      await this.o.process.run("refund", SETTLER, order.id, {
+        lines: leg.lines.map(({ lineId, quantity }) => ({ lineId, quantity })),
+        cause: "refund finished by the reconciler",
+      });
+    } else {
+      await this.o.process.run("cancel", SETTLER, order.id, {
+        reason: "a cancellation the gateway had begun",
+        cause: "cancel finished by the reconciler",
+      });
+    }
+    return true;
   }
 
   private async reconcile(record: PaymentRecord): Promise<void> {

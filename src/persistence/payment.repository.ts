@@ -85,9 +85,14 @@ export class PrismaPaymentRepository implements PaymentRepository {
     return toRefund(await this.db.paymentRefund.findUniqueOrThrow({ where: { id } }));
   }
 
-  async staleRefunds(statuses: readonly RefundLegStatus[], before: Date, limit: number): Promise<RefundLegRecord[]> {
+  async staleRefunds(
+    statuses: readonly RefundLegStatus[],
+    before: Date,
+    limit: number,
+    after?: Date,
+  ): Promise<RefundLegRecord[]> {
     const rows = await this.db.paymentRefund.findMany({
-      where: { status: { in: [...statuses] }, updatedAt: { lt: before } },
+      where: { status: { in: [...statuses] }, updatedAt: { lt: before, ...(after ? { gt: after } : {}) } },
       orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
       take: limit,
     });

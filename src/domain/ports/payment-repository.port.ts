@@ -27,5 +27,11 @@ export interface PaymentRepository {
   refundByPspId(pspId: string): Promise<RefundLegRecord | null>;
   refundsOf(paymentId: string): Promise<RefundLegRecord[]>;
   updateRefund(id: string, expected: RefundLegStatus, patch: RefundLegPatch): Promise<RefundLegRecord | null>;
-  staleRefunds(statuses: readonly RefundLegStatus[], before: Date, limit: number): Promise<RefundLegRecord[]>;
+  /** Legs in these statuses last changed before `before` (and after `after`, where given), oldest first. */
+  staleRefunds(
+    statuses: readonly RefundLegStatus[],
+    before: Date,
+    limit: number,
+    after?: Date,
+  ): Promise<RefundLegRecord[]>;
 }
