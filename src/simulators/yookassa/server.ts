@@ -221,35 +221,39 @@ export function createYookassaSimulator(options: YookassaSimulatorOptions) {
       guard.open((_req, { id, outcome }) => checkoutOutcome(id!, outcome!)),
     );
 
-  let delivering: Promise<number> | null = null;
   /** One pass over the queue; each notification answered 200 leaves it, the others stay for the next pass. */
-  const deliverNotifications = (): Promise<number> => {
-    delivering ??= (async () => {
-      let sent = 0;
+  const deliverPass = async (): Promise<number> => {
+    let sent = 0;
+    if (!notificationUrl) return 0;
+    for (const n of state.dueNotifications()) {
+      n.attempts += 1;
       try {
-        if (!notificationUrl) return 0;
-        for (const n of state.dueNotifications()) {
-          n.attempts += 1;
-          try {
-            const res = await deliver(notificationUrl, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({ type: "notification", event: n.event, object: n.object }),
-            });
-            await res.body?.cancel();
-            if (res.status === 200) {
-              state.markDelivered(n);
-              sent += 1;
-            }
-          } catch {
-            // Not answered: it stays in the queue.
-          }
+        const res = await deliver(notificationUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ type: "notification", event: n.event, object: n.object }),
+        });
+        await res.body?.cancel();
+        if (res.status === 200) {
+          state.markDelivered(n);
+          sent += 1;
         }
-        return sent;
-      } finally {
-        delivering = null;
+      } catch {
+        // Not answered: it stays in the queue.
       }
-    })();
+    }
+    return sent;
+  };
+  let delivering: Promise<number> | null = null;
+  /**
+   * One pass at a time. The pass is let go in a `.finally` callback, which runs after the assignment: a
+   * pass that awaits nothing (an empty queue) would otherwise be let go before it was held, and then held
+   * for good, every later call answered by it.
+   */
+  const deliverNotifications = (): Promise<number> => {
+    delivering ??= deliverPass().finally(() => {
+      delivering = null;
+    });
     return delivering;
   };
   if (options.autoDeliverMs) setInterval(() => void deliverNotifications(), options.autoDeliverMs).unref();
