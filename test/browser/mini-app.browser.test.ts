@@ -6,7 +6,8 @@ import { type Browser, type BrowserContext, type Locator, type Page } from "play
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { miniAppBundleSize } from "../support/mini-app-bundle.ts";
 import { CHROMIUM, chromiumPresent, launchChromium, loopbackOnly } from "../support/browser.ts";
-import { spawnGateway, type SpawnedGateway } from "../support/spawn-gateway.ts";
+import { PAID_ORDER } from "../support/payments.ts";
+import { freePort, spawnGateway, type SpawnedGateway } from "../support/spawn-gateway.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -24,7 +25,18 @@ const rub = (minor: number) => {
 /** "243 балла": Russian plural forms by Intl.PluralRules, as a buyer reads them. */
 const ruPoints = (n: number) =>
   `${n}\u00a0${({ one: "балл", few: "балла", many: "баллов" } as Record<string, string>)[new Intl.PluralRules("ru").select(n)] ?? "балла"}`;
-const DEMO_SHOP_IDS = ["demo-posiflora", "demo-bonusplus", "demo-loyalclient", "demo-rkeeper", "demo-integrations"];
+const DEMO_SHOP_IDS = [
+  "demo-posiflora",
+  "demo-bonusplus",
+  "demo-loyalclient",
+  "demo-rkeeper",
+  "demo-integrations",
+  "demo-prepaid",
+];
+/** The demo's Posiflora shop whose buyers pay ahead at the ЮKassa simulator's page. */
+const PREPAID = "demo-prepaid";
+/** The Posiflora simulator's demo customer with a small balance (20 points), so the main flow's stays whole. */
+const PHONE_SMALL = "+79007654321";
 /** A phone: 390×844 (the screenshots' size) or 360×640, with touch and mobile emulation. */
 const PHONE_390 = { width: 390, height: 844 };
 const PHONE_360 = { width: 360, height: 640 };
@@ -46,8 +58,12 @@ describe.skipIf(!chromiumPresent)(`the reference Mini App at /app in a real brow
     });
     mkdirSync(SHOTS, { recursive: true });
     const dir = mkdtempSync(path.join(tmpdir(), "lg-mini-app-"));
+    const port = await freePort();
     [gateway, browser] = await Promise.all([
       spawnGateway({
+        // The PSP's page sends the buyer back to PUBLIC_URL/app/: this gateway's own origin, as the page has it.
+        PORT: String(port),
+        PUBLIC_URL: `http://localhost:${port}`,
         DATABASE_URL: `file:${path.join(dir, "g.db")}`,
         // Posiflora's status is polled every second, so the florist's moves reach the page quickly.
         STATUS_SYNC_SECONDS: "1",
@@ -530,6 +546,294 @@ describe.skipIf(!chromiumPresent)(`the reference Mini App at /app in a real brow
     expect(await order.innerText()).not.toContain("Начислим");
     await checkScreen(page, "order cancelled");
     await shot(page, "29-order-cancelled");
+    expect(offsite).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  /** Telegram's WebApp as a page inside Telegram meets it: MainButton and openLink are recorded for the test. */
+  interface FakeTelegram {
+    MainButton: { text: string; visible: boolean; enabled: boolean; handlers: Array<() => void> };
+    opened: string[];
+  }
+
+  /** The screen's main action: Telegram's MainButton inside Telegram, the bar's button outside it. */
+  async function mainAction(page: Page, label: string, telegram: boolean): Promise<void> {
+    if (!telegram) return tap(page.locator(".primary-bar").getByRole("button", { name: label }));
+    const shown = () =>
+      page.evaluate(() => {
+        const b = (window as unknown as { Telegram: { WebApp: FakeTelegram } }).Telegram.WebApp.MainButton;
+        return b.visible && b.enabled && b.handlers.length > 0 ? b.text : null;
+      });
+    await expect.poll(shown, { timeout: 15_000 }).toBe(label);
+    await page.evaluate(() => {
+      const b = (window as unknown as { Telegram: { WebApp: FakeTelegram } }).Telegram.WebApp.MainButton;
+      for (const h of [...b.handlers]) h();
+    });
+  }
+
+  /**
+   * A new buyer in the prepaid shop: 15 roses in the cart, PHONE_SMALL linked, `points` spent, pickup in
+   * the first free slot, confirmed; the page is on the order, which waits for its payment. Its id.
+   */
+  async function prepaidOrder(page: Page, points: number, telegram = false): Promise<string> {
+    await page.goto(`${gateway.url}/app?shop=${PREPAID}`, { waitUntil: "load" });
+    expect(await page.locator("header h1").innerText()).toBe("Цветочная лавка «Предоплата»");
+    const add = page.locator(`[data-product="${ROSES_15}"] button.add`);
+    await add.waitFor({ timeout: 30_000 });
+    await tap(add);
+    await tap(page.locator('[data-tab="cart"]'));
+    const cart = page.locator('[data-screen="cart"]');
+    await cart.locator('[data-total="total"]').waitFor({ timeout: 15_000 });
+    await tap(cart.getByRole("button", { name: "Привяжите телефон, чтобы списывать и копить баллы" }));
+    const phone = page.locator('[data-screen="phone"]');
+    if (!telegram) await phone.locator('input[name="phone"]').fill(PHONE_SMALL);
+    await tap(phone.getByRole("button", { name: "Поделиться контактом" }));
+    await phone.locator("[data-linked]").waitFor({ timeout: 15_000 });
+    await tap(phone.getByRole("button", { name: "Готово" }));
+    if (points > 0) {
+      const slider = cart.locator('input[name="points"]');
+      await slider.waitFor({ timeout: 15_000 });
+      await slider.fill(String(points));
+      await expect.poll(() => cart.locator("[data-spend]").innerText()).toMatch(`Списать баллов: ${points} из`);
+      await expect.poll(() => cart.locator('[data-total="redeemed"]').count(), { timeout: 15_000 }).toBe(1);
+    }
+    await mainAction(page, "Оформить заказ", telegram);
+    const checkout = page.locator('[data-screen="checkout"]');
+    await checkout.waitFor();
+    await chooseSlot(page);
+    await checkout.locator('input[name="contactName"]').fill("Иван");
+    await mainAction(page, "Заказать", telegram);
+    const order = page.locator('[data-screen="order"][data-order]');
+    await order.waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => order.locator("[data-status]").first().getAttribute("data-status"))
+      .toBe("AWAITING_PAYMENT");
+    return (await order.getAttribute("data-order"))!;
+  }
+
+  /** The order as the gateway has it, with its payment (a service's read). */
+  const paidOrder = async (id: string) => (await api(PAID_ORDER, { id })).order.data;
+
+  /** The buyer's choice on the ЮKassa simulator's page, which then sends them back to /app/. */
+  async function onPspPage(page: Page, confirmationUrl: string, button: "Оплатить" | "Отклонить"): Promise<void> {
+    await page.waitForURL(confirmationUrl, { timeout: 15_000 });
+    await page.getByRole("button", { name: button }).waitFor();
+    await page.getByRole("button", { name: button }).click();
+    await page.waitForURL(`${gateway.url}/app/`, { timeout: 15_000 });
+  }
+
+  it("a prepaid shop: the order page asks for the money after points, the buyer pays on the PSP's page and comes back to it paid", async () => {
+    const context = await phoneContext();
+    const offsite = await loopbackOnly(context, gateway.url);
+    const page = await context.newPage();
+    const browserErrors: string[] = [];
+    page.on("pageerror", (e) => browserErrors.push(e.message));
+    const orderId = await prepaidOrder(page, 10);
+
+    // The pay step: what is left to pay once the points are taken off, as the gateway asks the PSP for it.
+    const waiting = await paidOrder(orderId);
+    expect(waiting.status).toBe("AWAITING_PAYMENT");
+    expect(waiting.payment).toMatchObject({ status: "PENDING", amount: { amount: waiting.total.amount } });
+    const subtotal = (
+      await api(`query S($id: ID!) { order(id: $id) { ... on QueryOrderSuccess { data { subtotal { amount } } } } }`, {
+        id: orderId,
+      })
+    ).order.data.subtotal.amount;
+    expect(waiting.payment.amount.amount).toBeLessThan(subtotal);
+    const order = page.locator(`[data-screen="order"][data-order="${orderId}"]`);
+    const pay = order.locator("[data-pay]");
+    await expect.poll(() => pay.getAttribute("data-pay")).toBe("PENDING");
+    expect(await order.locator("[data-status]").first().innerText()).toBe("Ждёт оплаты");
+    expect(await pay.locator("[data-pay-amount]").innerText()).toBe(rub(waiting.payment.amount.amount));
+    expect(await order.locator('[data-total="redeemed"]').innerText()).toBe(ruPoints(10));
+    expect(await pay.getByRole("button", { name: "Отменить заказ" }).count()).toBe(1);
+    // The pay button and the amount are on the first screen, above the tab bar.
+    const button = page.locator(".primary-bar").getByRole("button", { name: "Оплатить" });
+    const amountBox = (await pay.locator("[data-pay-amount]").boundingBox())!;
+    expect(amountBox.y + amountBox.height).toBeLessThanOrEqual((await button.boundingBox())!.y);
+    await checkScreen(page, "prepaid order, pay step");
+    await shot(page, "31-pay-step");
+
+    // Outside Telegram the PSP's page takes the tab, and sends the buyer back to /app/ alone.
+    await tap(button);
+    await page.waitForURL(waiting.payment.confirmationUrl, { timeout: 15_000 });
+    await shot(page, "32-psp-page");
+    await onPspPage(page, waiting.payment.confirmationUrl, "Оплатить");
+
+    // Back in the app: the same order, paid and placed, as the gateway says.
+    await order.waitFor({ timeout: 30_000 });
+    const status = order.locator("[data-status]").first();
+    await expect.poll(() => status.getAttribute("data-status"), { timeout: 20_000 }).toBe("PLACED");
+    const placed = await paidOrder(orderId);
+    expect(placed.status).toBe("PLACED");
+    expect(["AUTHORIZED", "CAPTURED"]).toContain(placed.payment.status);
+    expect(await status.innerText()).toBe("Принят");
+    const paid = order.locator("[data-payment-status]");
+    await expect.poll(() => paid.getAttribute("data-payment-status")).toBe(placed.payment.status);
+    expect(await paid.innerText()).toBe(`Оплачено: ${rub(placed.payment.amount.amount)}`);
+    expect(await order.locator("[data-pay]").count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Оплатить" }).count()).toBe(0);
+    await checkScreen(page, "prepaid order, paid");
+    await shot(page, "33-order-paid");
+
+    // A paid order is no longer waited for: the app opens on the shop window again.
+    await page.goto(`${gateway.url}/app/`, { waitUntil: "load" });
+    await page.locator('[data-screen="shop"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-screen="order"]').count()).toBe(0);
+    expect(offsite).toEqual([]);
+    expect(browserErrors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it("a prepaid shop: a declined payment is said so in words, and the buyer pays again from the order page", async () => {
+    const context = await phoneContext();
+    const offsite = await loopbackOnly(context, gateway.url);
+    const page = await context.newPage();
+    const orderId = await prepaidOrder(page, 0);
+    const first = (await paidOrder(orderId)).payment;
+    expect(first.status).toBe("PENDING");
+    const order = page.locator(`[data-screen="order"][data-order="${orderId}"]`);
+    await tap(page.locator(".primary-bar").getByRole("button", { name: "Оплатить" }));
+    await onPspPage(page, first.confirmationUrl, "Отклонить");
+
+    // Back in the app: the order still waits; the page says the payment failed, and offers both ways on.
+    await order.waitFor({ timeout: 30_000 });
+    const pay = order.locator("[data-pay]");
+    await expect.poll(() => pay.getAttribute("data-pay"), { timeout: 20_000 }).toBe("CANCELED");
+    const declined = await paidOrder(orderId);
+    expect(declined).toMatchObject({ status: "AWAITING_PAYMENT", payment: { id: first.id, status: "CANCELED" } });
+    expect(declined.history.map((h: { event: string | null }) => h.event)).toContain("PAYMENT_DECLINED");
+    expect(await pay.locator("[data-pay-declined]").innerText()).toBe(
+      "Оплата не прошла. Попробуйте ещё раз или отмените заказ.",
+    );
+    expect(await order.locator('[data-event="PAYMENT_DECLINED"]').innerText()).toContain("Оплата не прошла");
+    expect(await pay.getByRole("button", { name: "Отменить заказ" }).count()).toBe(1);
+    const again = page.locator(".primary-bar").getByRole("button", { name: "Оплатить снова" });
+    await again.waitFor();
+    // Both ways on are in reach on the first screen: cancelling sits above the bar that pays again.
+    const cancelBox = (await pay.getByRole("button", { name: "Отменить заказ" }).boundingBox())!;
+    expect(cancelBox.y + cancelBox.height).toBeLessThanOrEqual((await again.boundingBox())!.y);
+    await checkScreen(page, "prepaid order, payment declined");
+    await shot(page, "34-pay-declined");
+    // Cancelling asks first here too; the buyer keeps the order and pays again instead.
+    await tap(pay.getByRole("button", { name: "Отменить заказ" }));
+    const dialog = pay.getByRole("alertdialog");
+    expect(await dialog.innerText()).toContain("Отменить заказ?");
+    await checkScreen(page, "prepaid order, cancel asks first");
+    await shot(page, "35-pay-cancel-confirm");
+    await tap(dialog.getByRole("button", { name: "Не отменять" }));
+    await expect.poll(() => dialog.count()).toBe(0);
+
+    // «Оплатить снова»: a new payment (payOrder), and its page.
+    await tap(again);
+    await page.waitForURL((url) => url.pathname.startsWith("/__sim/yookassa/checkout/"), { timeout: 15_000 });
+    const second = (await paidOrder(orderId)).payment;
+    expect(second.id).not.toBe(first.id);
+    expect(second.status).toBe("PENDING");
+    await onPspPage(page, second.confirmationUrl, "Оплатить");
+    await order.waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => order.locator("[data-status]").first().getAttribute("data-status"), { timeout: 20_000 })
+      .toBe("PLACED");
+    const placed = await paidOrder(orderId);
+    expect(placed).toMatchObject({ status: "PLACED", payment: { id: second.id } });
+    await expect
+      .poll(() => order.locator("[data-payment-status]").getAttribute("data-payment-status"))
+      .toBe(placed.payment.status);
+    expect(await order.locator("[data-payment-status]").innerText()).toBe(
+      `Оплачено: ${rub(placed.payment.amount.amount)}`,
+    );
+    await checkScreen(page, "prepaid order, paid after a retry");
+    await shot(page, "36-paid-after-retry");
+    expect(offsite).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it("a prepaid shop inside Telegram: MainButton pays through openLink, and the open order page turns paid live", async () => {
+    const session = await fetch(`${gateway.url}/app/demo-session`, { method: "POST" });
+    const { initData } = (await session.json()) as { initData: string };
+    const context = await phoneContext();
+    const offsite = await loopbackOnly(context, gateway.url);
+    await context.addInitScript(
+      ({ initData, phone }) => {
+        const mainButton = {
+          text: "",
+          visible: false,
+          enabled: true,
+          handlers: [] as Array<() => void>,
+          setText(text: string) {
+            mainButton.text = text;
+          },
+          enable: () => void (mainButton.enabled = true),
+          disable: () => void (mainButton.enabled = false),
+          showProgress: () => undefined,
+          hideProgress: () => undefined,
+          show: () => void (mainButton.visible = true),
+          hide: () => void (mainButton.visible = false),
+          onClick: (cb: () => void) => void mainButton.handlers.push(cb),
+          offClick: (cb: () => void) => void (mainButton.handlers = mainButton.handlers.filter((h) => h !== cb)),
+        };
+        const opened: string[] = [];
+        const button = {
+          show: () => undefined,
+          hide: () => undefined,
+          onClick: () => undefined,
+          offClick: () => undefined,
+        };
+        (window as unknown as { Telegram: unknown }).Telegram = {
+          WebApp: {
+            initData,
+            initDataUnsafe: { user: { id: 1, first_name: "Иван", language_code: "ru" } },
+            themeParams: {},
+            ready: () => undefined,
+            expand: () => undefined,
+            onEvent: () => undefined,
+            BackButton: button,
+            MainButton: mainButton,
+            opened,
+            openLink: (url: string) => void opened.push(url),
+            // The contact Telegram would sign, signed here by the demo gateway for this user.
+            requestContact: (cb: (shared: boolean, result?: { response?: string }) => void) =>
+              void fetch("/app/demo-contact", {
+                method: "POST",
+                headers: { "content-type": "application/json", authorization: `tma ${initData}` },
+                body: JSON.stringify({ phone }),
+              })
+                .then((r) => r.json() as Promise<{ contact: string }>)
+                .then((b) => cb(true, { response: b.contact })),
+          },
+        };
+      },
+      { initData, phone: PHONE_SMALL },
+    );
+    const page = await context.newPage();
+    const orderId = await prepaidOrder(page, 0, true);
+    const waiting = await paidOrder(orderId);
+    const order = page.locator(`[data-screen="order"][data-order="${orderId}"]`);
+    expect(await page.locator(".primary-bar").count()).toBe(0);
+    await mainAction(page, "Оплатить", true);
+    const opened = () =>
+      page.evaluate(() => (window as unknown as { Telegram: { WebApp: FakeTelegram } }).Telegram.WebApp.opened);
+    await expect.poll(opened).toEqual([waiting.payment.confirmationUrl]);
+    // openLink, not this page: the Mini App stays where it was.
+    expect(new URL(page.url()).pathname).toMatch(/^\/app\/?$/);
+
+    // The buyer pays in the browser Telegram opened; the Mini App, still open, hears of it.
+    const paid = await fetch(`${waiting.payment.confirmationUrl}/pay`, { method: "POST", redirect: "manual" });
+    expect(paid.status).toBe(303);
+    await expect
+      .poll(() => order.locator("[data-status]").first().getAttribute("data-status"), { timeout: 20_000 })
+      .toBe("PLACED");
+    await expect.poll(() => order.locator("[data-payment-status]").innerText()).toMatch(/^Оплачено: /);
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => (window as unknown as { Telegram: { WebApp: FakeTelegram } }).Telegram.WebApp.MainButton.visible,
+        ),
+      )
+      .toBe(false);
+    await checkScreen(page, "prepaid order inside Telegram, paid live");
+    await shot(page, "37-telegram-paid-live");
     expect(offsite).toEqual([]);
     await context.close();
   }, 120_000);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -96,4 +97,21 @@ export function productionRuntime(): { flags: string[]; env: Record<string, stri
     flags: (pkg.config?.node_flags ?? "").split(" ").filter(Boolean),
     env: arenas ? { MALLOC_ARENA_MAX: arenas } : {},
   };
+}
+
+/**
+ * A loopback port free now, for a gateway that must know its own origin before it starts (PUBLIC_URL:
+ * the PSP's page sends the buyer back there).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port was given")),
+      );
+    });
+  });
 }

@@ -3,6 +3,7 @@ import { ShopsDocument, StoresDocument } from "../../generated/graphql/graphql.t
 import { request, setInitData } from "./api/graphql.ts";
 import { openSession } from "./api/session.ts";
 import { App } from "./app.tsx";
+import { awaitedOrder, forgetAwaitedOrder } from "./awaiting-payment.ts";
 import { describe } from "./components/error-note.tsx";
 import { chooseLanguage, t } from "./i18n.ts";
 import { refreshMe } from "./me.ts";
@@ -11,8 +12,9 @@ import { applyTheme, loadTelegram } from "./telegram/sdk.ts";
 import "./styles.css";
 
 /**
- * Start-up: Telegram (or the demo session), the language, the shop (`?shop=`, else the gateway's first),
- * its pickup stores and the linked customer; then the screens.
+ * Start-up: Telegram (or the demo session), the language, the shop (`?shop=`, else the one of an order
+ * the buyer left to pay, else the gateway's first), its pickup stores and the linked customer; then the
+ * screens, opening on that order if there is one.
  */
 async function start(root: HTMLElement): Promise<void> {
   const telegram = await loadTelegram();
@@ -27,7 +29,12 @@ async function start(root: HTMLElement): Promise<void> {
   setInitData(session.initData);
   const wanted = new URLSearchParams(location.search).get("shop");
   const shops = (await request(ShopsDocument, {})).shops;
-  const shop = wanted ? shops.find((s) => s.id === wanted) : shops[0];
+  // Back from the PSP's page, which returns to /app/ alone: the order that waited for the money.
+  const awaited = awaitedOrder();
+  const returning = awaited && (!wanted || wanted === awaited.shopId) ? awaited : null;
+  const back = returning ? shops.find((s) => s.id === returning.shopId) : undefined;
+  if (returning && !back) forgetAwaitedOrder(returning.orderId);
+  const shop = back ?? (wanted ? shops.find((s) => s.id === wanted) : shops[0]);
   if (!shop) return unknownShop(root, wanted ?? "", shops);
   const stores = (await request(StoresDocument, { shopId: shop.id })).stores;
   const list = stores.__typename === "QueryStoresSuccess" ? stores.data : [];
@@ -42,7 +49,7 @@ async function start(root: HTMLElement): Promise<void> {
     me: null,
     balance: null,
     holds: { held: 0, unknownToVendor: 0 },
-    stack: [{ name: "shop" }],
+    stack: back && returning ? [{ name: "orders" }, { name: "order", id: returning.orderId }] : [{ name: "shop" }],
   });
   await refreshMe().catch(() => undefined);
   root.textContent = "";

@@ -117,6 +117,22 @@ describe("ЮKassa simulator", () => {
     answers = [];
   });
 
+  it("delivers what was notified after a pass that found the queue empty", async () => {
+    const s = createYookassaSimulator({
+      shopId: "shop",
+      secretKey: "secret",
+      receiptsRequired: false,
+      notificationUrl: "http://shop.example/hook",
+      deliver: async () => new Response(null, { status: 200 }),
+    });
+    sims.push(s);
+    expect(await s.deliverNotifications()).toBe(0);
+    const p = (await (await post(s, "/v3/payments", payment, { "idempotence-key": "k" })).json()) as { id: string };
+    s.state.decline(p.id);
+    expect(await s.deliverNotifications()).toBe(1);
+    expect(s.state.outbox).toHaveLength(0);
+  });
+
   it("stops delivering after 24 hours unanswered", async () => {
     const s = createYookassaSimulator({
       shopId: "shop",

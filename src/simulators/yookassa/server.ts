@@ -239,7 +239,6 @@ export function createYookassaSimulator(options: YookassaSimulatorOptions) {
       guard.open((_req, { id, outcome }) => checkoutOutcome(id!, outcome!)),
     );
 
-  let delivering: Promise<number> | null = null;
   /** One pass over the queue; each notification answered 200 leaves it, the others stay for the next pass. */
   const deliverPass = async (): Promise<number> => {
     let sent = 0;
@@ -263,7 +262,12 @@ export function createYookassaSimulator(options: YookassaSimulatorOptions) {
     }
     return sent;
   };
-  /** One pass at a time: a call during a pass shares it. The pass is forgotten once it has settled. */
+  let delivering: Promise<number> | null = null;
+  /**
+   * One pass at a time. The pass is let go in a `.finally` callback, which runs after the assignment: a
+   * pass that awaits nothing (an empty queue) would otherwise be let go before it was held, and then held
+   * for good, every later call answered by it.
+   */
   const deliverNotifications = (): Promise<number> => {
     delivering ??= deliverPass().finally(() => {
       delivering = null;

@@ -6,6 +6,7 @@ import {
   type FulfilmentInput,
 } from "../../../generated/graphql/graphql.ts";
 import { request } from "../api/graphql.ts";
+import { uuid } from "../api/idempotency.ts";
 import { failureOf } from "../api/use-query.ts";
 import { ErrorNote, type Problem, problemOf } from "../components/error-note.tsx";
 import { PrimaryAction } from "../components/primary-action.tsx";
@@ -24,15 +25,6 @@ export function fieldOfIssue(path: string): string {
   if (last === "storeId") return "pickupStore";
   if (parts.includes("contact")) return last === "phone" ? "contactPhone" : "contactName";
   return last;
-}
-
-/** A v4 UUID from getRandomValues (randomUUID needs a secure context, a LAN demo may not be one). */
-function uuid(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /** One idempotency key per step and attempt: a retry after a lost answer repeats the same request. */

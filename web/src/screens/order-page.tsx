@@ -8,22 +8,33 @@ import {
 import { request } from "../api/graphql.ts";
 import { subscribe } from "../api/subscribe.ts";
 import { failureOf } from "../api/use-query.ts";
+import { forgetAwaitedOrder, rememberAwaitedOrder } from "../awaiting-payment.ts";
 import { ErrorNote, type Problem, problemOf } from "../components/error-note.tsx";
 import { language, t } from "../i18n.ts";
 import { rub } from "../money.ts";
 import { refreshHolds, refreshMe } from "../me.ts";
 import { useApp } from "../store.ts";
+import { paymentSummary, PayStep } from "./pay-step.tsx";
 import { formatWindow } from "./slots.ts";
 
 const CLOSED = ["COMPLETED", "CANCELLED", "PARTIALLY_REFUNDED", "REFUNDED"];
 
-/** One order, its status followed live over SSE (orderStatusChanged); it can be cancelled while open. */
+/**
+ * One order, its status followed live over SSE (orderStatusChanged); it can be cancelled while open, and
+ * paid while it waits for the money (a prepaid shop).
+ */
 export function OrderPage({ id }: { id: string }) {
-  const [order, setOrder] = useState<OrderFieldsFragment | null>(null);
+  const [order, setShown] = useState<OrderFieldsFragment | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const s = useApp();
+  // An order that waits for its payment is found again when the buyer comes back from the PSP's page.
+  const setOrder = (o: OrderFieldsFragment) => {
+    setShown(o);
+    if (o.status === "AWAITING_PAYMENT") rememberAwaitedOrder({ shopId: o.shopId, orderId: o.id });
+    else forgetAwaitedOrder(o.id);
+  };
 
   useEffect(() => {
     let live = true;
@@ -34,7 +45,10 @@ export function OrderPage({ id }: { id: string }) {
         if (r.__typename === "QueryOrderSuccess") {
           setOrder(r.data);
           void refreshHolds().catch(() => undefined);
-        } else setProblem(problemOf(r));
+        } else {
+          forgetAwaitedOrder(id);
+          setProblem(problemOf(r));
+        }
       } catch (error) {
         if (live) setProblem(failureOf(error));
       }
@@ -77,8 +91,33 @@ export function OrderPage({ id }: { id: string }) {
       </section>
     );
   const cancelled = order.status === "CANCELLED";
+  const awaiting = order.status === "AWAITING_PAYMENT";
+  // Paid ahead at the PSP: nothing is left "to pay".
+  const paid = order.payment?.status === "AUTHORIZED" || order.payment?.status === "CAPTURED";
   const spent = Math.max(order.pointsRedeemed, order.pointsHeld);
   const f = order.fulfilment;
+  // While the order waits for its payment, cancelling is offered beside paying; afterwards, at the end.
+  const actions = (
+    <>
+      <ErrorNote problem={problem} />
+      {!CLOSED.includes(order.status) &&
+        (confirming ? (
+          <div class="confirm" role="alertdialog" aria-labelledby="cancel-q">
+            <p id="cancel-q">{t.cancelConfirm}</p>
+            <div class="row">
+              <button class="danger" disabled={busy} onClick={cancel}>
+                {t.cancelYes}
+              </button>
+              <button onClick={() => setConfirming(false)}>{t.cancelNo}</button>
+            </div>
+          </div>
+        ) : (
+          <button class="danger" disabled={busy} onClick={() => setConfirming(true)}>
+            {t.cancelOrder}
+          </button>
+        ))}
+    </>
+  );
   const store = s.stores.find((x) => x.id === f.storeId);
   return (
     <section class="screen" data-screen="order" data-order={order.id}>
@@ -90,6 +129,11 @@ export function OrderPage({ id }: { id: string }) {
       <p class={`status s-${order.status}`} data-status={order.status}>
         {t.status[order.status] ?? ""}
       </p>
+      {awaiting && (
+        <PayStep order={order} onOrder={setOrder}>
+          {actions}
+        </PayStep>
+      )}
       <ul class="lines compact" aria-label={t.items}>
         {order.lines.map((l) => (
           <li key={l.lineId}>
@@ -113,10 +157,16 @@ export function OrderPage({ id }: { id: string }) {
             <dd data-total="redeemed">{t.pointsSpent(spent)}</dd>
           </>
         )}
-        <dt>{t.total}</dt>
+        <dt>{paid ? t.orderSum : t.total}</dt>
         <dd data-total="total">{rub(order.total.amount, language)}</dd>
         <dt>{t.payment}</dt>
-        <dd data-payment={order.paymentState}>{t.paymentState[order.paymentState] ?? ""}</dd>
+        <dd
+          class={paid ? "ok" : undefined}
+          data-payment={order.paymentState}
+          data-payment-status={order.payment?.status}
+        >
+          {paymentSummary(order)}
+        </dd>
         {cancelled ? (
           <dd class="hint wide" data-earned="0">
             {t.noPointsCancelled}
@@ -173,31 +223,15 @@ export function OrderPage({ id }: { id: string }) {
       <h3>{t.history}</h3>
       <ol class="timeline">
         {order.history
-          .filter((h, i, all) => i === 0 || all[i - 1]!.to !== h.to)
+          .filter((h, i, all) => i === 0 || all[i - 1]!.to !== h.to || (h.event && t.events[h.event]))
           .map((h) => (
-            <li key={`${h.at}-${h.to}`}>
-              <span>{t.status[h.to] ?? ""}</span>{" "}
+            <li key={`${h.at}-${h.to}-${h.event ?? ""}`} data-event={h.event ?? undefined}>
+              <span>{(h.event && t.events[h.event]) || (t.status[h.to] ?? "")}</span>{" "}
               <time class="hint">{new Date(h.at).toLocaleString(language, { timeZone: s.shop.timeZone })}</time>
             </li>
           ))}
       </ol>
-      <ErrorNote problem={problem} />
-      {!CLOSED.includes(order.status) &&
-        (confirming ? (
-          <div class="confirm" role="alertdialog" aria-labelledby="cancel-q">
-            <p id="cancel-q">{t.cancelConfirm}</p>
-            <div class="row">
-              <button class="danger" disabled={busy} onClick={cancel}>
-                {t.cancelYes}
-              </button>
-              <button onClick={() => setConfirming(false)}>{t.cancelNo}</button>
-            </div>
-          </div>
-        ) : (
-          <button class="danger" disabled={busy} onClick={() => setConfirming(true)}>
-            {t.cancelOrder}
-          </button>
-        ))}
+      {!awaiting && actions}
     </section>
   );
 }

@@ -45,3 +45,13 @@ export function requestContact(app: TelegramWebApp): Promise<string | null> {
     });
   });
 }
+
+/**
+ * Opens a page that is not the Mini App's, such as the PSP's payment page. Inside Telegram openLink opens
+ * it in the browser and the Mini App stays open, following the order; outside Telegram the page takes this
+ * tab, and the PSP sends the buyer back to /app/ (src/awaiting-payment.ts finds the order again).
+ */
+export function openLink(app: TelegramWebApp | null, url: string): void {
+  if (app?.openLink) app.openLink(url);
+  else window.location.assign(url);
+}

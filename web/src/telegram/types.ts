@@ -28,6 +28,8 @@ export interface TelegramWebApp {
   BackButton: TelegramButton;
   MainButton: TelegramMainButton;
   requestContact?(cb?: ContactCallback): void;
+  /** Bot API 6.1: opens a web page in the browser, the Mini App staying open. */
+  openLink?(url: string, options?: { try_instant_view?: boolean }): void;
   HapticFeedback?: { notificationOccurred(kind: "success" | "error" | "warning"): void };
 }
 
