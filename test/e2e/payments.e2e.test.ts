@@ -398,4 +398,31 @@ describe("payments when a vendor fails", () => {
     books = await pspBooks(gw.t);
     expect(psp().refunded).toBe(psp().captured);
   });
+
+  it("a refund left after its money leg is finished by the reconciler: the same leg, then the points", async () => {
+    const { c, order } = await paidOrder("bonusplus", 2);
+    expect(await c.complete(order.id)).toMatchObject({ data: { status: "COMPLETED" } });
+    const before = await balance("bonusplus");
+    await gw.t.gateway.yoga.fetch("http://gateway.test/__sim/yookassa/after-faults", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "lost", path: "/v3/refunds", times: 1 }),
+    });
+    const lineId = order.lines[0]!.lineId;
+    expect(await c.refund(order.id, [{ lineId, quantity: 1 }])).toMatchObject({ code: "PROVIDER_UNAVAILABLE" });
+    expect(await gw.t.gateway.payments.runOnce(0)).toMatchObject({ failed: 0 });
+    const after = await readPaid(gw.t, order.id);
+    expect(after.status).toBe("PARTIALLY_REFUNDED");
+    expect(after.history.at(-1)).toMatchObject({ cause: expect.stringContaining("reconciler") });
+    const books = await pspBooks(gw.t);
+    const psp = books.payments.find((p) => p.metadata?.["orderId"] === order.id)!;
+    expect(books.refunds.filter((r) => r.paymentId === psp.id)).toHaveLength(1);
+    expect(psp.refunded).toBe(after.refunded.amount);
+    // The points leg ran: the earned points of the returned rose outweigh the spent ones given back.
+    expect(await balance("bonusplus")).toBeLessThan(before);
+    // A second round finishes nothing twice.
+    expect(await gw.t.gateway.payments.runOnce(0)).toMatchObject({ failed: 0 });
+    expect((await readPaid(gw.t, order.id)).refunded.amount).toBe(after.refunded.amount);
+    expect((await pspBooks(gw.t)).refunds.filter((r) => r.paymentId === psp.id)).toHaveLength(1);
+  });
 });
