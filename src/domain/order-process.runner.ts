@@ -201,7 +201,7 @@ export class OrderProcess {
     });
   }
 
-  /** The order's newest payment, read once per command. */
+  /** The order's newest payment; none in a shop that takes no payments (no query then). */
   private async paymentOf(ctx: StepContext): Promise<PaymentRecord | null> {
     if (!ctx.shop.payment) return null;
     return this.o.payments.latest(ctx.order.id);
@@ -397,9 +397,7 @@ export class OrderProcess {
         quantity: l.quantity,
         amount: linePaid(order, l.lineId) - (l.refunded ?? 0),
       }));
-      const leg = await this.o.payments.refund(shop, order, record, lines);
-      if (leg && leg.status !== "SUCCEEDED") throw this.refundNotDone(shop, leg);
-      if (leg) await this.o.payments.recordReturn(shop, order, leg);
+      await this.returnMoney(shop, order, record, lines);
     },
 
     refundMoney: async (ctx) => {
@@ -413,11 +411,7 @@ export class OrderProcess {
           order.lines.find((l) => l.lineId === a.lineId)!.quantity,
         amount: a.amount,
       }));
-      const leg = await this.o.payments.refund(shop, order, record, lines);
-      if (!leg) return;
-      if (leg.status !== "SUCCEEDED") throw this.refundNotDone(shop, leg);
-      ctx.moneyLeg = leg;
-      await this.o.payments.recordReturn(shop, order, leg);
+      ctx.moneyLeg = (await this.returnMoney(shop, order, record, lines)) ?? undefined;
     },
 
     returnInOrderSystem: async (ctx) => {
@@ -427,6 +421,23 @@ export class OrderProcess {
       ctx.patch.vendorStatus = (await shop.orders.returnOrder(order.id)).vendorStatus;
     },
   };
+
+  /**
+   * A money leg through the PSP, recorded in the order system once it went through; a leg the PSP refused
+   * or has not finished stops the command (a repeat sends the same leg).
+   */
+  private async returnMoney(
+    shop: Shop,
+    order: OrderRecord,
+    record: PaymentRecord,
+    lines: RefundLegRecord["lines"],
+  ): Promise<RefundLegRecord | null> {
+    const leg = await this.o.payments.refund(shop, order, record, lines);
+    if (!leg) return null;
+    if (leg.status !== "SUCCEEDED") throw this.refundNotDone(shop, leg);
+    await this.o.payments.recordReturn(shop, order, leg);
+    return leg;
+  }
 
   private refundNotDone(shop: Shop, leg: RefundLegRecord): ProviderError {
     const instance = shop.payment!.provider.instanceId;
