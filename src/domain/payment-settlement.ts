@@ -120,7 +120,11 @@ export class PaymentSettlement {
     }
   }
 
-  /** Money held or taken for an order that no longer waits for it: a hold is cancelled, money taken goes to staff. */
+  /**
+   * Money held or taken for an order that no longer waits for it: a hold is cancelled, money taken and
+   * not refunded goes to staff. Money the order's cancellation refunded already is not orphaned: its
+   * payment's late notification (succeeded, then refunded) must not ask staff to give it back again.
+   */
   private async giveBack(order: OrderRecord, shop: Shop, record: PaymentRecord): Promise<void> {
     if (record.status === "AUTHORIZED") {
       try {
@@ -130,13 +134,15 @@ export class PaymentSettlement {
         if (passing(error)) throw error;
       }
     }
+    const kept = record.status === "CAPTURED" ? record.captured - record.refunded : record.amount;
+    if (kept <= 0) return;
     await this.o.attention.open({
       id: `payment-orphaned:${record.id}`,
       orderId: order.id,
       shopId: order.shopId,
       reason: "PAYMENT_ORPHANED",
       points: 0,
-      detail: `the PSP ${record.status === "CAPTURED" ? "took" : "holds"} ${record.captured || record.amount} minor units (payment ${record.pspId}) for an order that is ${order.status}: give it back at the PSP`,
+      detail: `the PSP ${record.status === "CAPTURED" ? "took" : "holds"} ${kept} minor units (payment ${record.pspId}) for an order that is ${order.status}: give it back at the PSP`,
     });
   }
 

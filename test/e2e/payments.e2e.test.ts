@@ -68,6 +68,13 @@ async function posifloraPayments(orderId: string) {
   }>;
 }
 
+/** The shop's orders a person must look at. */
+async function attention(shopId: string): Promise<Array<{ orderId: string; reason: string }>> {
+  const query = `query Q($s: ID!) { ordersNeedingAttention(shopId: $s) { __typename ... on QueryOrdersNeedingAttentionSuccess { data { orderId reason } } } }`;
+  const body = await (await gw.t.post(query, { s: shopId }, asService())).json();
+  return body.data.ordersNeedingAttention.data;
+}
+
 async function moveInPosiflora(orderId: string, status: string) {
   const res = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${orderId}/status`, {
     method: "POST",
@@ -263,6 +270,9 @@ describe("a payment the buyer declines, abandons or pays late", () => {
     expect(after.payment).toMatchObject({ status: "CAPTURED", refunded: { amount: after.payment!.captured.amount } });
     const back = (await posifloraPayments(taken.order.id)).filter((p) => p.paymentType === "return" && p.amount > 0);
     expect(back.reduce((a, p) => a + p.amount, 0)).toBe(after.payment!.captured.amount);
+    // The capture's notification, in after the refund: the money is back already, so staff are not asked for it.
+    await deliverNotifications(gw.t);
+    expect((await attention("demo-posiflora")).filter((a) => a.orderId === taken.order.id)).toEqual([]);
   });
 
   it("a notification delivered twice and out of order changes nothing the first did not", async () => {
