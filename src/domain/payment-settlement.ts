@@ -100,7 +100,12 @@ export class PaymentSettlement {
     }
   }
 
-  /** Places the paid order; one that cannot be placed for good is cancelled, its hold with it (free). */
+  /**
+   * Places the paid order; one that cannot be placed for good is cancelled, its hold with it (free). An
+   * order that no longer waits when its turn comes was moved by another reader of the same payment (the
+   * notification and the reconciler, or a repeated notification, at once): that reader placed or
+   * cancelled it, and the payment is acted on as the order now is, never by cancelling it.
+   */
   private async place(order: OrderRecord, record: PaymentRecord): Promise<void> {
     try {
       await this.o.process.run("paymentAuthorised", SETTLER, order.id, {
@@ -108,6 +113,11 @@ export class PaymentSettlement {
       });
     } catch (error) {
       if (passing(error)) throw error;
+      const now = await this.o.orders.get(order.id);
+      if (now && now.status !== "AWAITING_PAYMENT") {
+        const fresh = (await this.o.records.get(record.id)) ?? record;
+        return this.act(fresh);
+      }
       const why = error instanceof Error ? error.message : String(error);
       this.o.logger.warn("a paid order could not be placed; it is cancelled and its payment given back", {
         order: order.id,

@@ -275,6 +275,28 @@ describe("a payment the buyer declines, abandons or pays late", () => {
     expect((await attention("demo-posiflora")).filter((a) => a.orderId === taken.order.id)).toEqual([]);
   });
 
+  it("a held payment read twice at once (its notification and the reconciler) places the order once, cancelling nothing", async () => {
+    const c = await buyer("posiflora");
+    const created = await createDelivery(gw.t, "demo-posiflora", c.headers, [line("rose-15", 1)]);
+    c.ok(await c.confirm(created.id));
+    const waiting = await readPaid(gw.t, created.id);
+    const pspId = waiting.payment!.confirmationUrl!.split("/").at(-1)!;
+    const res = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/yookassa/payments/${pspId}/pay`, {
+      method: "POST",
+    });
+    expect(res.status).toBe(200);
+    const psp = gw.t.gateway.shops.get("demo-posiflora").payment!.provider;
+    const held = (await psp.get(pspId))!;
+    await Promise.all([
+      gw.t.gateway.payments.paymentChanged(psp.instanceId, held),
+      gw.t.gateway.payments.paymentChanged(psp.instanceId, held),
+    ]);
+    const after = await readPaid(gw.t, created.id);
+    expect(after.status).toBe("PLACED");
+    expect(after.payment!.status).toBe("AUTHORIZED");
+    expect(after.history.filter((h) => h.to === "PLACED")).toHaveLength(1);
+  });
+
   it("a notification delivered twice and out of order changes nothing the first did not", async () => {
     await gw.t.gateway.yoga.fetch("http://gateway.test/__sim/yookassa/notifications", {
       method: "POST",
