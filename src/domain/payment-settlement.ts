@@ -28,6 +28,8 @@ export interface PaymentSettlementOptions {
 
 /** Records the reconciler reads per round; the rest wait for the next. */
 const PER_ROUND = 100;
+/** A record untouched this long is read from the PSP: its notification may be lost. */
+const STALE_AFTER_MS = 60_000;
 
 /** Errors a repeat may heal: the PSP or a vendor was out, or another writer moved the order first. */
 function passing(error: unknown): boolean {
@@ -161,7 +163,7 @@ export class PaymentSettlement {
    * key; pending and held ones are read from the PSP and settled as a notification would; refund legs
    * not answered are sent again with the same key, and pending ones read.
    */
-  async runOnce(olderThanMs = 60_000): Promise<{ read: number; failed: number }> {
+  async runOnce(olderThanMs = STALE_AFTER_MS): Promise<{ read: number; failed: number }> {
     const before = new Date(this.now().getTime() - olderThanMs);
     const totals = { read: 0, failed: 0 };
     const stale = await this.o.records.stale(["CREATING", "PENDING", "AUTHORIZED"], before, PER_ROUND);
@@ -228,10 +230,14 @@ export class PaymentSettlement {
     if (fresh.status === "AUTHORIZED") await this.o.records.update(fresh.id, "AUTHORIZED", { status: "AUTHORIZED" });
   }
 
+  /**
+   * A round every `intervalMs`, each reading the records that stood still for a round (a minute at most):
+   * a shorter round finds a lost notification sooner.
+   */
   start(intervalMs: number): void {
     this.stopRounds = repeatRound(
       intervalMs,
-      () => this.runOnce(),
+      () => this.runOnce(Math.min(intervalMs, STALE_AFTER_MS)),
       (error) => this.o.logger.warn("payment reconciliation round failed", { err: error }),
     );
   }
