@@ -68,6 +68,17 @@ async function posifloraPayments(orderId: string) {
   }>;
 }
 
+/** A control request to the demo's ЮKassa simulator. */
+async function control(path: string, body: object): Promise<unknown> {
+  const res = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/yookassa/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
 /** The shop's orders a person must look at. */
 async function attention(shopId: string): Promise<Array<{ orderId: string; reason: string }>> {
   const query = `query Q($s: ID!) { ordersNeedingAttention(shopId: $s) { __typename ... on QueryOrdersNeedingAttentionSuccess { data { orderId reason } } } }`;
@@ -273,6 +284,38 @@ describe("a payment the buyer declines, abandons or pays late", () => {
     // The capture's notification, in after the refund: the money is back already, so staff are not asked for it.
     await deliverNotifications(gw.t);
     expect((await attention("demo-posiflora")).filter((a) => a.orderId === taken.order.id)).toEqual([]);
+  });
+
+  it("a cancel after a capture whose answer was lost refunds the money taken, recorded as paid and returned", async () => {
+    const { c, order } = await paidOrder("posiflora", 1);
+    // Nor does the capture's notification get through (the reconciler is off here): only a read tells.
+    const { url } = (await control("notifications", {})) as { url: string };
+    await control("notifications", { url: url.replace(/[^/]+$/, "nowhere") });
+    try {
+      // The florist makes it ready; ЮKassa takes the money, and every answer to the capture (three tries) is lost.
+      await control("after-faults", { kind: "500", path: "capture", times: 3 });
+      await moveInPosiflora(order.id, "assembled");
+      const ready = await readPaid(gw.t, order.id);
+      expect(ready).toMatchObject({ status: "READY", payment: { status: "AUTHORIZED" } });
+      const books = await pspBooks(gw.t);
+      expect(books.payments.find((p) => p.metadata?.["orderId"] === order.id)).toMatchObject({ status: "succeeded" });
+
+      expect(c.ok(await c.cancel(order.id)).status).toBe("CANCELLED");
+    } finally {
+      await control("notifications", { url });
+    }
+    const after = await readPaid(gw.t, order.id);
+    const total = after.total.amount;
+    expect(after.payment).toMatchObject({
+      status: "CAPTURED",
+      captured: { amount: total },
+      refunded: { amount: total },
+    });
+    const money = (await posifloraPayments(order.id)).filter((p) => p.amount > 0);
+    expect(money.map((p) => [p.paymentType, p.amount])).toEqual([
+      ["payment", total],
+      ["return", total],
+    ]);
   });
 
   it("a held payment read twice at once (its notification and the reconciler) places the order once, cancelling nothing", async () => {
