@@ -318,6 +318,32 @@ describe("a payment the buyer declines, abandons or pays late", () => {
     ]);
   });
 
+  it("a refund whose return Posiflora refused, asked again, records the return without sending the money twice", async () => {
+    const { c, order } = await paidOrder("posiflora", 1);
+    await moveInPosiflora(order.id, "assembled");
+    expect(await c.complete(order.id)).toMatchObject({ data: { status: "COMPLETED" } });
+    const total = order.total.amount;
+    const res = await gw.t.gateway.yoga.fetch("http://gateway.test/__sim/posiflora/faults", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "status", status: 422, path: `${order.id}/payments`, times: 1 }),
+    });
+    expect(res.status).toBe(200);
+    // The money goes back; Posiflora refuses to record it, so the refund stops there.
+    expect(await c.refund(order.id)).toMatchObject({ __typename: "ProviderError" });
+    const paid = (await pspBooks(gw.t)).payments.find((p) => p.metadata?.["orderId"] === order.id)!;
+    expect(paid).toMatchObject({ refunded: total });
+
+    expect(await c.refund(order.id)).toMatchObject({ data: { status: "REFUNDED" } });
+    const refunds = (await pspBooks(gw.t)).refunds.filter((r) => r.paymentId === paid.id);
+    expect(refunds.map((r) => r.amount)).toEqual([total]);
+    const money = (await posifloraPayments(order.id)).filter((p) => p.amount > 0);
+    expect(money.map((p) => [p.paymentType, p.amount])).toEqual([
+      ["payment", total],
+      ["return", total],
+    ]);
+  });
+
   it("a held payment read twice at once (its notification and the reconciler) places the order once, cancelling nothing", async () => {
     const c = await buyer("posiflora");
     const created = await createDelivery(gw.t, "demo-posiflora", c.headers, [line("rose-15", 1)]);
