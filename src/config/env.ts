@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CRASH_POINTS, type CrashPoint } from "../domain/crash-points.ts";
 import { ALL_SCOPES } from "../domain/scopes.ts";
 import { ConfigError, formatIssues } from "./format-issues.ts";
 
@@ -226,9 +227,9 @@ const envSchema = z.object({
   /** Crash test only: `<point>:<n>` kills the process the n-th time it reaches that point. */
   CRASH_AT: z
     .string()
-    .regex(/^(ledger-written|provider-called|before-status):\d+$/)
+    .regex(new RegExp(`^(${CRASH_POINTS.join("|")}):\\d+$`), `<point>:<n>, the point one of ${CRASH_POINTS.join(", ")}`)
     .optional()
-    .transform((v) => (v ? { point: v.split(":")[0] as "ledger-written", nth: Number(v.split(":")[1]) } : null)),
+    .transform((v) => (v ? { point: v.split(":")[0] as CrashPoint, nth: Number(v.split(":")[1]) } : null)),
 });
 
 /** Every key the gateway reads; a test checks that .env.example documents each one. */

@@ -176,7 +176,10 @@ export class OrderPayments {
   /**
    * The money leg of a refund: `amount` of the captured money (never more than is left), with the
    * receipt of the returned lines. The leg's id is derived from the order's refunds so far, so the same
-   * refund asked again (after a lost answer, or a failed points leg) sends the same key.
+   * refund asked again (after a lost answer, a crash, or a failed points leg) finds its leg, and sends
+   * the same key, even where that leg returned all that was left: the caller learns the money went back
+   * (to record the return, and to tell staff if the rest fails again). Other lines while a leg waits for
+   * the order to record it are refused.
    */
   async refund(
     shop: Shop,
@@ -184,14 +187,21 @@ export class OrderPayments {
     record: PaymentRecord,
     lines: RefundLegRecord["lines"],
   ): Promise<RefundLegRecord | null> {
+    if (record.status !== "CAPTURED") return null;
+    const id = `${record.id}:${order.refundedAmount}`;
+    const earlier = (await this.payments.refundsOf(record.id)).find((l) => l.id === id);
+    if (earlier) {
+      if (!sameLines(earlier.lines, lines)) throw refundInProgress(earlier);
+      return this.sendRefund(shop, order, record, earlier);
+    }
     const left = record.captured - record.refunded;
     const amount = Math.min(
       left,
       lines.reduce((a, l) => a + l.amount, 0),
     );
-    if (record.status !== "CAPTURED" || amount <= 0) return null;
+    if (amount <= 0) return null;
     const leg = await this.payments.openRefund({
-      id: `${record.id}:${order.refundedAmount}`,
+      id,
       paymentId: record.id,
       orderId: order.id,
       amount,
@@ -199,11 +209,8 @@ export class OrderPayments {
       pspId: null,
       lines,
     });
-    if (leg.amount !== amount)
-      throw new ConflictError(
-        "IDEMPOTENCY_CONFLICT",
-        `a refund of ${leg.amount} is in progress for this order; repeat it with the same lines`,
-      );
+    // Opened meanwhile by another writer, for other lines.
+    if (leg.amount !== amount || !sameLines(leg.lines, lines)) throw refundInProgress(leg);
     this.crash.reach("refund-recorded");
     return this.sendRefund(shop, order, record, leg);
   }
@@ -312,6 +319,19 @@ export class OrderPayments {
       ...(taxSystemCode ? { taxSystemCode } : {}),
     };
   }
+}
+
+function refundInProgress(leg: RefundLegRecord): ConflictError {
+  return new ConflictError(
+    "IDEMPOTENCY_CONFLICT",
+    `a refund of ${leg.amount} is in progress for this order; repeat it with the same lines`,
+  );
+}
+
+/** The same lines, quantities and amounts, in the same order. */
+function sameLines(a: RefundLegRecord["lines"], b: RefundLegRecord["lines"]): boolean {
+  const key = (lines: RefundLegRecord["lines"]) => JSON.stringify(lines.map((l) => [l.lineId, l.quantity, l.amount]));
+  return key(a) === key(b);
 }
 
 /** The phone a receipt goes to: the order's buyer, or the contact given (digits, E.164). */

@@ -385,13 +385,21 @@ export class OrderProcess {
 
     cancelPayment: async (ctx) => {
       const { shop, order } = ctx;
-      const record = await this.paymentOf(ctx);
+      let record = await this.paymentOf(ctx);
       if (!record) return;
       if (record.status === "AUTHORIZED") {
-        await this.o.payments.cancel(shop, record);
-        return;
+        // The PSP is read first: the hold may be gone, taken by a capture whose answer was lost (a crash,
+        // a timeout) or ended by the PSP, and its cancel would be refused. Money taken is refunded below.
+        record = (await this.o.payments.refresh(shop, record)) ?? record;
+        if (record.status === "AUTHORIZED") {
+          await this.o.payments.cancel(shop, record);
+          return;
+        }
       }
       if (record.status !== "CAPTURED") return;
+      // The order system is told of the money taken before it is told of its return (a capture's
+      // recording may have been cut short with its answer).
+      record = await this.o.payments.recordCapture(shop, order, record);
       const lines = order.lines.map((l) => ({
         lineId: l.lineId,
         quantity: l.quantity,

@@ -28,6 +28,8 @@ export interface PaymentSettlementOptions {
 
 /** Records the reconciler reads per round; the rest wait for the next. */
 const PER_ROUND = 100;
+/** A record untouched this long is read from the PSP: its notification may be lost. */
+const STALE_AFTER_MS = 60_000;
 
 /** Errors a repeat may heal: the PSP or a vendor was out, or another writer moved the order first. */
 function passing(error: unknown): boolean {
@@ -100,7 +102,12 @@ export class PaymentSettlement {
     }
   }
 
-  /** Places the paid order; one that cannot be placed for good is cancelled, its hold with it (free). */
+  /**
+   * Places the paid order; one that cannot be placed for good is cancelled, its hold with it (free). An
+   * order that no longer waits when its turn comes was moved by another reader of the same payment (the
+   * notification and the reconciler, or a repeated notification, at once): that reader placed or
+   * cancelled it, and the payment is acted on as the order now is, never by cancelling it.
+   */
   private async place(order: OrderRecord, record: PaymentRecord): Promise<void> {
     try {
       await this.o.process.run("paymentAuthorised", SETTLER, order.id, {
@@ -108,6 +115,11 @@ export class PaymentSettlement {
       });
     } catch (error) {
       if (passing(error)) throw error;
+      const now = await this.o.orders.get(order.id);
+      if (now && now.status !== "AWAITING_PAYMENT") {
+        const fresh = (await this.o.records.get(record.id)) ?? record;
+        return this.act(fresh);
+      }
       const why = error instanceof Error ? error.message : String(error);
       this.o.logger.warn("a paid order could not be placed; it is cancelled and its payment given back", {
         order: order.id,
@@ -120,7 +132,11 @@ export class PaymentSettlement {
     }
   }
 
-  /** Money held or taken for an order that no longer waits for it: a hold is cancelled, money taken goes to staff. */
+  /**
+   * Money held or taken for an order that no longer waits for it: a hold is cancelled, money taken and
+   * not refunded goes to staff. Money the order's cancellation refunded already is not orphaned: its
+   * payment's late notification (succeeded, then refunded) must not ask staff to give it back again.
+   */
   private async giveBack(order: OrderRecord, shop: Shop, record: PaymentRecord): Promise<void> {
     if (record.status === "AUTHORIZED") {
       try {
@@ -130,13 +146,15 @@ export class PaymentSettlement {
         if (passing(error)) throw error;
       }
     }
+    const kept = record.status === "CAPTURED" ? record.captured - record.refunded : record.amount;
+    if (kept <= 0) return;
     await this.o.attention.open({
       id: `payment-orphaned:${record.id}`,
       orderId: order.id,
       shopId: order.shopId,
       reason: "PAYMENT_ORPHANED",
       points: 0,
-      detail: `the PSP ${record.status === "CAPTURED" ? "took" : "holds"} ${record.captured || record.amount} minor units (payment ${record.pspId}) for an order that is ${order.status}: give it back at the PSP`,
+      detail: `the PSP ${record.status === "CAPTURED" ? "took" : "holds"} ${kept} minor units (payment ${record.pspId}) for an order that is ${order.status}: give it back at the PSP`,
     });
   }
 
@@ -145,7 +163,7 @@ export class PaymentSettlement {
    * key; pending and held ones are read from the PSP and settled as a notification would; refund legs
    * not answered are sent again with the same key, and pending ones read.
    */
-  async runOnce(olderThanMs = 60_000): Promise<{ read: number; failed: number }> {
+  async runOnce(olderThanMs = STALE_AFTER_MS): Promise<{ read: number; failed: number }> {
     const before = new Date(this.now().getTime() - olderThanMs);
     const totals = { read: 0, failed: 0 };
     const stale = await this.o.records.stale(["CREATING", "PENDING", "AUTHORIZED"], before, PER_ROUND);
@@ -255,10 +273,14 @@ export class PaymentSettlement {
     if (fresh.status === "AUTHORIZED") await this.o.records.update(fresh.id, "AUTHORIZED", { status: "AUTHORIZED" });
   }
 
+  /**
+   * A round every `intervalMs`, each reading the records that stood still for a round (a minute at most):
+   * a shorter round finds a lost notification sooner.
+   */
   start(intervalMs: number): void {
     this.stopRounds = repeatRound(
       intervalMs,
-      () => this.runOnce(),
+      () => this.runOnce(Math.min(intervalMs, STALE_AFTER_MS)),
       (error) => this.o.logger.warn("payment reconciliation round failed", { err: error }),
     );
   }

@@ -3,14 +3,49 @@ import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DEMO_SIMULATOR_ENV } from "../../src/config/demo.ts";
+import { CRASH_POINTS } from "../../src/domain/crash-points.ts";
 import { spawnGateway, type SpawnedGateway } from "../support/spawn-gateway.ts";
 
 export { startSimulators } from "../support/simulators-process.ts";
 
 export const CRASH_KEY = "crash-test-service-key-0001";
+/** The secret Posiflora's webhooks are signed with. */
+export const CRASH_WEBHOOK_SECRET = "crash-webhook-secret-0001";
 
-/** A shop per provider whose flows the crash test drives, on the simulators above. */
-export function writeShops(urls: Record<string, string>): string {
+/**
+ * The shops whose buyers pay ahead: one per loyalty flow kind, each with its own capture moment and its
+ * own ЮKassa account (a simulator of its own, `psp`), whose notifications go to the instance's URL.
+ */
+export const PAID_SHOPS = [
+  {
+    shop: "crash-paid-posiflora",
+    psp: "yookassa",
+    instance: "crash-paid-pf-yk",
+    capture: "AT_READY",
+    partialRefunds: false,
+  },
+  {
+    shop: "crash-paid-bonusplus",
+    psp: "yookassa-2",
+    instance: "crash-paid-bp-yk",
+    capture: "AT_COMPLETION",
+    partialRefunds: true,
+  },
+  {
+    shop: "crash-paid-integrations",
+    psp: "yookassa-3",
+    instance: "crash-paid-int-yk",
+    capture: "AT_PLACEMENT",
+    partialRefunds: false,
+  },
+] as const;
+export type PaidShop = (typeof PAID_SHOPS)[number];
+
+/**
+ * A shop per provider whose flows the crash test drives, on the simulators above; with `prepaid`, the
+ * PAID_SHOPS too (the simulators serving a ЮKassa account for each).
+ */
+export function writeShops(urls: Record<string, string>, options: { prepaid?: boolean } = {}): string {
   const creds = {
     bp: { apiKey: "env:DEMO_BONUSPLUS_API_KEY" },
     rk: { apiKey: "env:DEMO_RKEEPER_API_KEY", password: "env:DEMO_RKEEPER_PASSWORD" },
@@ -33,6 +68,50 @@ export function writeShops(urls: Record<string, string>): string {
     name: item.title,
     price: `${Math.floor(item.price / 100)}.${String(item.price % 100).padStart(2, "0")}`,
   }));
+  const yk = { shopId: "env:DEMO_YOOKASSA_SHOP_ID", secretKey: "env:DEMO_YOOKASSA_SECRET_KEY" };
+  const payment = (paid: PaidShop) => ({
+    provider: inst(paid.instance, "yookassa", `${urls[paid.psp]}/v3`, {}, yk),
+    mode: "PREPAY",
+    capture: paid.capture,
+    returnUrl: "https://shop.example/paid",
+    // The simulators send from the loopback address.
+    notificationIps: ["127.0.0.1", "::1"],
+    receipt: { vatCode: 1, paymentSubject: "commodity" },
+  });
+  const [paidPf, paidBp, paidInt] = PAID_SHOPS;
+  const prepaid = options.prepaid
+    ? [
+        {
+          id: paidPf.shop,
+          name: "PF paid",
+          loyalty: [inst("crash-paid-pf", "posiflora", `${urls.posiflora}/api`, {}, creds.pf)],
+          orders: inst("crash-paid-pf-orders", "posiflora", `${urls.posiflora}/api`, { storeId: "store-1" }, creds.pf),
+          payment: payment(paidPf),
+        },
+        {
+          id: paidBp.shop,
+          name: "BP paid",
+          loyalty: [inst("crash-paid-bp", "bonusplus", `${urls.bonusplus}/api`, { store: "Main" }, creds.bp)],
+          prices,
+          payment: payment(paidBp),
+        },
+        {
+          id: paidInt.shop,
+          name: "INT paid",
+          loyalty: [
+            inst(
+              "crash-paid-int",
+              "integrations",
+              `${urls.integrations}/api/integrations`,
+              { outletId: "outlet-1" },
+              creds.int,
+            ),
+          ],
+          prices,
+          payment: payment(paidInt),
+        },
+      ]
+    : [];
   const file = path.join(mkdtempSync(path.join(tmpdir(), "lg-crash-")), "shops.json");
   writeFileSync(
     file,
@@ -78,6 +157,7 @@ export function writeShops(urls: Record<string, string>): string {
           loyalty: [inst("crash-pf", "posiflora", `${urls.posiflora}/api`, {}, creds.pf)],
           orders: inst("crash-pf-orders", "posiflora", `${urls.posiflora}/api`, { storeId: "store-1" }, creds.pf),
         },
+        ...prepaid,
       ],
     }),
   );
@@ -105,8 +185,11 @@ export function gatewayEnv(shops: string, templateDb: string): Record<string, st
     RECOVERY_STALE_SECONDS: "0",
     RECOVERY_INTERVAL_SECONDS: "0",
     IDEMPOTENCY_TAKEOVER_SECONDS: "1",
-    // The checkout is under test here, not the status sync.
+    // The checkout is under test here, not the status sync: the florist's "assembled" comes by webhook.
     STATUS_SYNC_SECONDS: "0",
+    WEBHOOK_SECRETS: JSON.stringify({ posiflora: CRASH_WEBHOOK_SECRET }),
+    // Lost notifications are made up for by the reconciler within a second or two.
+    PAYMENT_RECONCILE_SECONDS: "1",
   };
 }
 
@@ -115,20 +198,29 @@ export class GatewayUnderTest {
   gw: SpawnedGateway | null = null;
   dead = true;
   restarts = 0;
-  kills: Record<string, number> = { "ledger-written": 0, "provider-called": 0, "before-status": 0 };
+  /** Time spent starting processes. */
+  startupMs = 0;
+  kills: Record<string, number> = Object.fromEntries(CRASH_POINTS.map((p) => [p, 0]));
 
-  constructor(private readonly env: Record<string, string>) {}
+  /** `started`: what each new process needs before traffic (the PSPs told its notification URL). */
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly started: (gw: SpawnedGateway) => Promise<void> = async () => {},
+  ) {}
 
   async ensure(crashAt: string | null): Promise<SpawnedGateway> {
     if (this.gw && !this.dead) return this.gw;
     if (this.gw) this.countKill(this.gw.stdout());
+    const t0 = Date.now();
     const gw = await this.spawnSurvivingStartup(crashAt);
+    this.startupMs += Date.now() - t0;
     this.gw = gw;
     this.dead = false;
     this.restarts += 1;
     gw.child.on("exit", () => {
       this.dead = true;
     });
+    await this.started(gw);
     return gw;
   }
 

@@ -68,6 +68,24 @@ async function posifloraPayments(orderId: string) {
   }>;
 }
 
+/** A control request to the demo's ЮKassa simulator. */
+async function control(path: string, body: object): Promise<unknown> {
+  const res = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/yookassa/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+/** The shop's orders a person must look at. */
+async function attention(shopId: string): Promise<Array<{ orderId: string; reason: string }>> {
+  const query = `query Q($s: ID!) { ordersNeedingAttention(shopId: $s) { __typename ... on QueryOrdersNeedingAttentionSuccess { data { orderId reason } } } }`;
+  const body = await (await gw.t.post(query, { s: shopId }, asService())).json();
+  return body.data.ordersNeedingAttention.data;
+}
+
 async function moveInPosiflora(orderId: string, status: string) {
   const res = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${orderId}/status`, {
     method: "POST",
@@ -301,6 +319,89 @@ describe("a payment the buyer declines, abandons or pays late", () => {
     expect(after.payment).toMatchObject({ status: "CAPTURED", refunded: { amount: after.payment!.captured.amount } });
     const back = (await posifloraPayments(taken.order.id)).filter((p) => p.paymentType === "return" && p.amount > 0);
     expect(back.reduce((a, p) => a + p.amount, 0)).toBe(after.payment!.captured.amount);
+    // The capture's notification, in after the refund: the money is back already, so staff are not asked for it.
+    await deliverNotifications(gw.t);
+    expect((await attention("demo-posiflora")).filter((a) => a.orderId === taken.order.id)).toEqual([]);
+  });
+
+  it("a cancel after a capture whose answer was lost refunds the money taken, recorded as paid and returned", async () => {
+    const { c, order } = await paidOrder("posiflora", 1);
+    // Nor does the capture's notification get through (the reconciler is off here): only a read tells.
+    const { url } = (await control("notifications", {})) as { url: string };
+    await control("notifications", { url: url.replace(/[^/]+$/, "nowhere") });
+    try {
+      // The florist makes it ready; ЮKassa takes the money, and every answer to the capture (three tries) is lost.
+      await control("after-faults", { kind: "500", path: "capture", times: 3 });
+      await moveInPosiflora(order.id, "assembled");
+      const ready = await readPaid(gw.t, order.id);
+      expect(ready).toMatchObject({ status: "READY", payment: { status: "AUTHORIZED" } });
+      const books = await pspBooks(gw.t);
+      expect(books.payments.find((p) => p.metadata?.["orderId"] === order.id)).toMatchObject({ status: "succeeded" });
+
+      expect(c.ok(await c.cancel(order.id)).status).toBe("CANCELLED");
+    } finally {
+      await control("notifications", { url });
+    }
+    const after = await readPaid(gw.t, order.id);
+    const total = after.total.amount;
+    expect(after.payment).toMatchObject({
+      status: "CAPTURED",
+      captured: { amount: total },
+      refunded: { amount: total },
+    });
+    const money = (await posifloraPayments(order.id)).filter((p) => p.amount > 0);
+    expect(money.map((p) => [p.paymentType, p.amount])).toEqual([
+      ["payment", total],
+      ["return", total],
+    ]);
+  });
+
+  it("a refund whose return Posiflora refused, asked again, records the return without sending the money twice", async () => {
+    const { c, order } = await paidOrder("posiflora", 1);
+    await moveInPosiflora(order.id, "assembled");
+    expect(await c.complete(order.id)).toMatchObject({ data: { status: "COMPLETED" } });
+    const total = order.total.amount;
+    const res = await gw.t.gateway.yoga.fetch("http://gateway.test/__sim/posiflora/faults", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "status", status: 422, path: `${order.id}/payments`, times: 1 }),
+    });
+    expect(res.status).toBe(200);
+    // The money goes back; Posiflora refuses to record it, so the refund stops there.
+    expect(await c.refund(order.id)).toMatchObject({ __typename: "ProviderError" });
+    const paid = (await pspBooks(gw.t)).payments.find((p) => p.metadata?.["orderId"] === order.id)!;
+    expect(paid).toMatchObject({ refunded: total });
+
+    expect(await c.refund(order.id)).toMatchObject({ data: { status: "REFUNDED" } });
+    const refunds = (await pspBooks(gw.t)).refunds.filter((r) => r.paymentId === paid.id);
+    expect(refunds.map((r) => r.amount)).toEqual([total]);
+    const money = (await posifloraPayments(order.id)).filter((p) => p.amount > 0);
+    expect(money.map((p) => [p.paymentType, p.amount])).toEqual([
+      ["payment", total],
+      ["return", total],
+    ]);
+  });
+
+  it("a held payment read twice at once (its notification and the reconciler) places the order once, cancelling nothing", async () => {
+    const c = await buyer("posiflora");
+    const created = await createDelivery(gw.t, "demo-posiflora", c.headers, [line("rose-15", 1)]);
+    c.ok(await c.confirm(created.id));
+    const waiting = await readPaid(gw.t, created.id);
+    const pspId = waiting.payment!.confirmationUrl!.split("/").at(-1)!;
+    const res = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/yookassa/payments/${pspId}/pay`, {
+      method: "POST",
+    });
+    expect(res.status).toBe(200);
+    const psp = gw.t.gateway.shops.get("demo-posiflora").payment!.provider;
+    const held = (await psp.get(pspId))!;
+    await Promise.all([
+      gw.t.gateway.payments.paymentChanged(psp.instanceId, held),
+      gw.t.gateway.payments.paymentChanged(psp.instanceId, held),
+    ]);
+    const after = await readPaid(gw.t, created.id);
+    expect(after.status).toBe("PLACED");
+    expect(after.payment!.status).toBe("AUTHORIZED");
+    expect(after.history.filter((h) => h.to === "PLACED")).toHaveLength(1);
   });
 
   it("a notification delivered twice and out of order changes nothing the first did not", async () => {

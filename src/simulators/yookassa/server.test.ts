@@ -175,4 +175,26 @@ describe("ЮKassa simulator's clock and notifications", () => {
       reason: "expired_on_confirmation",
     });
   });
+
+  it("a discarded queue is never delivered: the notifications are lost", async () => {
+    const events: string[] = [];
+    const s = createYookassaSimulator({
+      shopId: "shop",
+      secretKey: "secret",
+      receiptsRequired: false,
+      notificationUrl: "http://shop.example/hook",
+      deliver: async (_url, init) => {
+        events.push((JSON.parse(init.body as string) as { event: string }).event);
+        return new Response(null, { status: 200 });
+      },
+    });
+    sims.push(s);
+    const created = await (await post(s, "/v3/payments", payment, { "idempotence-key": "k" })).json();
+    await s(new Request(`http://yookassa.sim/__sim/payments/${created.id}/pay`, { method: "POST" }));
+    const discarded = await s(new Request("http://yookassa.sim/__sim/notifications/discard", { method: "POST" }));
+    expect(await discarded.json()).toEqual({ discarded: 1 });
+    expect(await s.deliverNotifications()).toBe(0);
+    expect(events).toEqual([]);
+    expect(s.state.payment(created.id).status).toBe("waiting_for_capture");
+  });
 });

@@ -315,6 +315,8 @@ export function createYookassaSimulator(options: YookassaSimulatorOptions) {
       return json({ url: notificationUrl ?? null, duplicate: state.duplicate, outOfOrder: state.outOfOrder });
     })
     .on("POST", "/notifications/deliver", async () => json({ delivered: await deliverNotifications() }))
+    // Lost notifications: ЮKassa gives up on the queue, as after 24 hours unanswered.
+    .on("POST", "/notifications/discard", () => json({ discarded: state.discardNotifications() }))
     // The confirmation page again, where a browser reaches the simulator only through its control path
     // (the demo gateway's /__sim/yookassa/...): `publicUrl` names that path.
     .on("GET", "/checkout/:id", (req, { id }) => guarded(() => checkoutPage(req, id!)))

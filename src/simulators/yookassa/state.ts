@@ -429,6 +429,13 @@ export class YookassaState {
     this.delivered.push(n);
   }
 
+  /** Every notification still queued is dropped, undelivered; returns how many. */
+  discardNotifications(): number {
+    const n = this.outbox.length;
+    this.outbox = [];
+    return n;
+  }
+
   private confirmationJson(p: SimPayment, origin: string) {
     return p.confirmationType === "redirect"
       ? { type: "redirect", confirmation_url: `${origin}/checkout/${p.id}`, return_url: p.returnUrl }
