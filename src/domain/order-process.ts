@@ -1,5 +1,5 @@
 import { ConflictError, InvalidInputError, ProviderError } from "./errors.ts";
-import { InvalidStateError, type OrderStatus } from "./order-state.ts";
+import { InvalidStateError, OPEN_STATUSES, type OrderStatus } from "./order-state.ts";
 import type { OrderRecord } from "./order.ts";
 import type { LoyaltyProvider } from "./ports/loyalty-provider.port.ts";
 import { receiptPhone, takesPrepayment } from "./order-payments.ts";
@@ -109,14 +109,7 @@ export interface Step {
 }
 
 const NOT_PLACED: readonly OrderStatus[] = ["CALCULATED", "BONUSES_HELD"];
-const OPEN: readonly OrderStatus[] = [
-  "CALCULATED",
-  "BONUSES_HELD",
-  "AWAITING_PAYMENT",
-  "PLACED",
-  "READY",
-  "IN_DELIVERY",
-];
+const OPEN = OPEN_STATUSES;
 /** What confirmation does per flow kind, whether it follows the order's confirmation or its payment. */
 const PLACE: Record<FlowKind, readonly Effect[]> = {
   "VENDOR_HOLD/COMMIT_AT_COMPLETE": ["renewLapsedHold", "createInOrderSystem"],
