@@ -151,10 +151,32 @@ describe("BalanceWatch, providers without a feed", () => {
     const handle = s.watch.watch(s.customers[2]!);
     await s.watch.readWatched();
     s.readBalances.set("79000000003", 10);
-    handle.refresh();
-    await new Promise((r) => setTimeout(r, 0));
+    await handle.refresh();
     expect(await s.watch.readWatched()).toEqual({ read: 1, told: 0 });
     expect(s.told).toEqual([]);
+    handle.stop();
+  });
+
+  it("a subscriber that awaits the watch's reading before its own misses no change made after it", async () => {
+    const s = setup();
+    s.readBalances.set("79000000003", 50);
+    const handle = s.watch.watch(s.customers[2]!);
+    const reads = s.reads();
+    await handle.ready;
+    expect(s.reads()).toBe(reads + 1);
+    // A second subscriber waits for the same first reading; no second one is made.
+    const other = s.watch.watch(s.customers[2]!);
+    await other.ready;
+    expect(s.reads()).toBe(reads + 1);
+    // The gateway's own move: the subscriber's refresh has read it once it resolves.
+    s.readBalances.set("79000000003", 40);
+    await handle.refresh();
+    expect(s.reads()).toBe(reads + 2);
+    // The subscriber shows 40 (it read after the refresh); a sale in the shop then moves it: told once.
+    s.readBalances.set("79000000003", 115);
+    expect(await s.watch.readWatched()).toEqual({ read: 1, told: 1 });
+    expect(s.told).toEqual(["cus-3"]);
+    other.stop();
     handle.stop();
   });
 

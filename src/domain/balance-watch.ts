@@ -10,15 +10,23 @@ export interface BalanceEvents {
   changed(customer: Pick<CustomerLinkRecord, "id" | "shopId">): void;
 }
 
-/** A subscriber's hold on the watch: `refresh` re-reads the balances after a move the gateway announced itself. */
+/**
+ * A subscriber's hold on the watch. `ready` is the first reading; `refresh` reads again after a move the
+ * gateway announced itself. The subscriber awaits either before it reads the accounts it shows, so that
+ * the watch's reading is never later than the subscriber's: a change made between the two would otherwise
+ * become the watch's baseline unseen, and never be told.
+ */
 export interface BalanceWatchHandle {
-  refresh(): void;
+  ready: Promise<void>;
+  refresh(): Promise<void>;
   stop(): void;
 }
 
 interface Watched {
   customer: CustomerLinkRecord;
   subscribers: number;
+  /** The first reading, which every subscriber awaits. */
+  ready: Promise<void>;
   /** The balance last read at each provider instance without a feed. */
   last: Map<string, number | null>;
 }
@@ -84,18 +92,24 @@ export class BalanceWatch {
 
   /** Starts reading the customer's balances at providers without a feed, until every subscriber stops. */
   watch(customer: CustomerLinkRecord): BalanceWatchHandle {
-    const entry = this.watched.get(customer.id) ?? { customer, subscribers: 0, last: new Map() };
+    let entry = this.watched.get(customer.id);
+    if (!entry) {
+      const created: Watched = { customer, subscribers: 0, last: new Map(), ready: Promise.resolve() };
+      created.ready = this.read(created, false).then(() => {});
+      entry = created;
+      this.watched.set(customer.id, entry);
+    }
     entry.subscribers += 1;
-    this.watched.set(customer.id, entry);
-    if (entry.subscribers === 1) void this.read(entry, false);
+    const watched = entry;
     let stopped = false;
     return {
-      refresh: () => void this.read(entry, false),
+      ready: watched.ready,
+      refresh: () => this.read(watched, false).then(() => {}),
       stop: () => {
         if (stopped) return;
         stopped = true;
-        entry.subscribers -= 1;
-        if (entry.subscribers === 0) this.watched.delete(customer.id);
+        watched.subscribers -= 1;
+        if (watched.subscribers === 0) this.watched.delete(customer.id);
       },
     };
   }

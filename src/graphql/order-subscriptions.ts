@@ -99,10 +99,11 @@ function balances(ctx: GraphQLContext, shopId: string): AsyncIterableIterator<Cu
       void events.return?.(undefined);
     };
     try {
+      await watch.ready;
       yield me;
       for await (const event of events) {
         // A move the gateway made is read again by the watch, so that it is not announced twice.
-        if (!isResumed(event) && event.origin !== "watch") watch.refresh();
+        if (!isResumed(event) && event.origin !== "watch") await watch.refresh();
         // Resolvers read the accounts through ctx.scope; a new scope per event means fresh provider calls.
         ctx.scope = createRequestScope(ctx.scope.viewer);
         yield me;
