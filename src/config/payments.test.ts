@@ -24,7 +24,7 @@ describe("payment settings", () => {
   it("reads a shop's payment settings, with the provider's defaults", () => {
     const settings = paymentSettingsSchema.parse(valid);
     expect(settings.provider).toMatchObject({ timeoutMs: 5_000, maxRetries: 2 });
-    expect(settings.receipt).toEqual({ vatCode: 1, paymentSubject: "commodity", settlement: true });
+    expect(settings.receipt).toEqual({ vatCode: 1, paymentSubject: "commodity", settlement: true, contact: "PHONE" });
   });
 
   it("names what is wrong", () => {

@@ -37,6 +37,11 @@ export const paymentSettingsSchema = z
          * shop's own till makes that receipt.
          */
         settlement: z.boolean().default(true),
+        /**
+         * Where the receipt goes: PHONE (by SMS, where the shop's fiscal service sends them) or EMAIL
+         * (ЮKassa's own receipts go by e-mail only). With EMAIL the buyer gives an e-mail at checkout.
+         */
+        contact: z.enum(["PHONE", "EMAIL"]).default("PHONE"),
       })
       .strict()
       .optional(),

@@ -9,6 +9,7 @@ import type { LoyaltyPricing } from "./loyalty-pricing.service.ts";
 import type { OrderAccess } from "./order-access.ts";
 import type { CreateOrderInput } from "./order-input.ts";
 import type { OrderPoints } from "./order-points.ts";
+import { assertReceiptContact } from "./order-payments.ts";
 import type { OrderProcess } from "./order-process.runner.ts";
 import type { OrderTransitions } from "./order-transitions.ts";
 import type { OrderLine, OrderRecord } from "./order.ts";
@@ -40,6 +41,7 @@ export class CheckoutService {
   async create(scope: RequestScope, input: CreateOrderInput): Promise<OrderRecord> {
     const shop = this.o.shops.get(input.shopId);
     this.o.access.assertCanPlace(scope);
+    assertReceiptContact(shop, input.contact);
     // The slot first: a taken or past one changes nothing at any vendor.
     const fulfilment = await this.o.slots.check(shop, input.fulfilment);
     const phone = await this.o.customers.actingPhone(scope, shop.id, input.phone, SCOPES.ordersWrite);
@@ -64,7 +66,11 @@ export class CheckoutService {
       lines,
       calculation: null,
       fulfilment,
-      contact: { name: input.contact.name ?? null, phone: input.contact.phone ?? null },
+      contact: {
+        name: input.contact.name ?? null,
+        phone: input.contact.phone ?? null,
+        email: input.contact.email ?? null,
+      },
       comment: input.comment ?? null,
       redeemPoints: 0,
       requestedPoints: 0,

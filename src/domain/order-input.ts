@@ -43,7 +43,16 @@ export const createOrderSchema = z.object({
   phone: z.string().nullish(),
   lines: z.array(cartLineSchema).min(1, "an order needs at least one line").max(200),
   fulfilment: fulfilmentSchema,
-  contact: z.object({ name: z.string().trim().max(100).nullish(), phone: phoneText.nullish() }),
+  contact: z.object({
+    name: z.string().trim().max(100).nullish(),
+    phone: phoneText.nullish(),
+    email: z
+      .string()
+      .trim()
+      .max(254, "an e-mail address is at most 254 characters")
+      .email("an e-mail address such as anna@example.ru")
+      .nullish(),
+  }),
   comment: z.string().max(1000).nullish(),
   providerId: z.string().max(100).nullish(),
   coupons: couponsSchema.nullish(),

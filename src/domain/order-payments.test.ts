@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { OrderPayments, splitEvenly } from "./order-payments.ts";
+import { InvalidInputError } from "./errors.ts";
+import type { OrderRecord } from "./order.ts";
+import { assertReceiptContact, OrderPayments, receiptContactOf, splitEvenly } from "./order-payments.ts";
 import type { PaymentRecord, PaymentRecordStatus } from "./payment.ts";
 import type { Payment } from "./ports/payment-provider.port.ts";
 import type { PaymentPatch, PaymentRepository } from "./ports/payment-repository.port.ts";
+import type { ReceiptContact, Shop, ShopPayment } from "./shop-directory.ts";
 
 describe("splitEvenly", () => {
   it.each([
@@ -90,5 +93,57 @@ describe("OrderPayments.take: what the PSP says, never backwards", () => {
     const once = await payments.take(RECORD, read("CANCELED"));
     expect(once.status).toBe("CANCELED");
     expect(await payments.take(once, read("CANCELED"))).toBe(once);
+  });
+});
+
+describe("where a receipt goes", () => {
+  const settings = (contact: ReceiptContact, receipts = true): ShopPayment => ({
+    provider: { behaviour: { receipts } } as ShopPayment["provider"],
+    mode: "PREPAY",
+    capture: "AT_READY",
+    returnUrl: "https://shop.example/app/",
+    notificationIps: ["127.0.0.1"],
+    receipt: { vatCode: 1, paymentSubject: "commodity", settlement: true, contact },
+  });
+  const shop = (payment: ShopPayment) => ({ id: "s1", payment }) as Shop;
+  const order = (contact: OrderRecord["contact"], phone: string | null = null) =>
+    ({ id: "o1", phone, contact }) as OrderRecord;
+  const items = [{ description: "Розы", quantity: 3, amount: 100 }];
+  const customerOf = (s: Shop, o: OrderRecord) =>
+    new OrderPayments(memory(RECORD).repo).receipt(s, o, items, "full_prepayment")?.customer;
+
+  it("goes to the e-mail given, and nowhere else, where the shop sends receipts by e-mail", () => {
+    const byEmail = shop(settings("EMAIL"));
+    expect(customerOf(byEmail, order({ email: "anna@example.ru", phone: "+7 900 123-45-67" }))).toEqual({
+      email: "anna@example.ru",
+    });
+    expect(() => customerOf(byEmail, order({ phone: "+79001234567" }))).toThrow(InvalidInputError);
+  });
+
+  it("goes to the buyer's phone, as digits, where the shop sends them to the phone", () => {
+    const byPhone = shop(settings("PHONE"));
+    expect(customerOf(byPhone, order({ email: "anna@example.ru" }, "79001234567"))).toEqual({ phone: "79001234567" });
+    expect(customerOf(byPhone, order({ phone: "+7 (900) 765-43-21" }))).toEqual({ phone: "79007654321" });
+    expect(() => customerOf(byPhone, order({ email: "anna@example.ru" }))).toThrow(InvalidInputError);
+  });
+
+  it("an order at a shop that sends receipts by e-mail needs one before it is made; elsewhere none", () => {
+    const refused = (() => {
+      try {
+        assertReceiptContact(shop(settings("EMAIL")), {});
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(InvalidInputError);
+    expect((refused as InvalidInputError).issues).toEqual([
+      { path: "contact.email", message: "give an e-mail for the receipt" },
+    ]);
+    expect(() => assertReceiptContact(shop(settings("EMAIL")), { email: "a@b.ru" })).not.toThrow();
+    expect(() => assertReceiptContact(shop(settings("PHONE")), {})).not.toThrow();
+    // A PSP that makes no receipts, or money taken in the shop, asks for nothing.
+    expect(receiptContactOf(settings("EMAIL", false))).toBeNull();
+    expect(receiptContactOf({ ...settings("EMAIL"), mode: "ON_PICKUP" })).toBeNull();
+    expect(() => assertReceiptContact({ id: "s2" } as Shop, {})).not.toThrow();
   });
 });

@@ -19,11 +19,27 @@ import type {
 } from "./ports/payment-provider.port.ts";
 import type { PaymentRepository } from "./ports/payment-repository.port.ts";
 import { linePaid } from "./refund-amounts.ts";
-import type { CaptureMoment, Shop, ShopPayment } from "./shop-directory.ts";
+import type { CaptureMoment, ReceiptContact, Shop, ShopPayment } from "./shop-directory.ts";
 
 /** Money the buyer pays ahead: the shop takes prepayment and the points left something to pay. */
 export function takesPrepayment(shop: Shop, order: OrderRecord): boolean {
   return shop.payment?.mode === "PREPAY" && (order.calculation?.total ?? 0) > 0;
+}
+
+/** Where a prepaid shop's PSP sends the buyer's receipts; null where the PSP makes none or nothing is paid ahead. */
+export function receiptContactOf(payment: ShopPayment | null | undefined): ReceiptContact | null {
+  if (payment?.mode !== "PREPAY" || !payment.provider.behaviour.receipts || !payment.receipt) return null;
+  return payment.receipt.contact;
+}
+
+const emailMissing = () =>
+  new InvalidInputError("this shop sends its receipts by e-mail", [
+    { path: "contact.email", message: "give an e-mail for the receipt" },
+  ]);
+
+/** The e-mail a shop that sends receipts by e-mail needs before an order is made (the order's contact). */
+export function assertReceiptContact(shop: Shop, contact: { email?: string | null | undefined }): void {
+  if (receiptContactOf(shop.payment) === "EMAIL" && !contact.email) throw emailMissing();
 }
 
 /** The order statuses at which each capture moment has come. */
@@ -298,14 +314,9 @@ export class OrderPayments {
   receipt(shop: Shop, order: OrderRecord, items: PaidItem[], mode: ReceiptPaymentMode): PaymentReceipt | null {
     const settings = settingsOf(shop);
     if (!settings.provider.behaviour.receipts || !settings.receipt) return null;
-    const phone = receiptPhone(order);
-    if (!phone)
-      throw new InvalidInputError("a receipt needs the buyer's phone", [
-        { path: "contact.phone", message: "give a phone for the receipt" },
-      ]);
-    const { vatCode, taxSystemCode, paymentSubject } = settings.receipt;
+    const { vatCode, taxSystemCode, paymentSubject, contact } = settings.receipt;
     return {
-      customer: { phone },
+      customer: receiptCustomer(order, contact),
       items: items.flatMap((item) =>
         splitEvenly(item.amount, item.quantity).map((part): ReceiptItem => ({
           description: item.description.slice(0, 128),
@@ -332,6 +343,19 @@ function refundInProgress(leg: RefundLegRecord): ConflictError {
 function sameLines(a: RefundLegRecord["lines"], b: RefundLegRecord["lines"]): boolean {
   const key = (lines: RefundLegRecord["lines"]) => JSON.stringify(lines.map((l) => [l.lineId, l.quantity, l.amount]));
   return key(a) === key(b);
+}
+
+/** The receipt's addressee: the order's e-mail where the shop sends receipts by e-mail, else its phone. */
+function receiptCustomer(order: OrderRecord, contact: ReceiptContact): { email: string } | { phone: string } {
+  if (contact === "EMAIL") {
+    if (order.contact.email) return { email: order.contact.email };
+    throw emailMissing();
+  }
+  const phone = receiptPhone(order);
+  if (phone) return { phone };
+  throw new InvalidInputError("a receipt needs the buyer's phone", [
+    { path: "contact.phone", message: "give a phone for the receipt" },
+  ]);
 }
 
 /** The phone a receipt goes to: the order's buyer, or the contact given (digits, E.164). */

@@ -26,6 +26,8 @@ export interface Fulfilment {
 export interface Contact {
   name?: string | null;
   phone?: string | null;
+  /** Where the shop's receipts go, when it sends them by e-mail. */
+  email?: string | null;
 }
 
 export interface OrderRecord {

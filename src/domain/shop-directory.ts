@@ -33,6 +33,9 @@ export interface Shop {
 /** When a prepaid order's authorised money is taken. */
 export type CaptureMoment = "AT_PLACEMENT" | "AT_READY" | "AT_COMPLETION";
 
+/** Where a shop's 54-FZ receipts are sent to the buyer. */
+export type ReceiptContact = "PHONE" | "EMAIL";
+
 /** A shop's payments (the shops file's `payment`, config/payments.ts). */
 export interface ShopPayment {
   provider: PaymentProvider;
@@ -49,6 +52,8 @@ export interface ShopPayment {
     paymentSubject: ReceiptPaymentSubject;
     /** A settlement receipt at handover of goods paid ahead (54-FZ); on unless the shop's fiscal setup makes it. */
     settlement: boolean;
+    /** Where the receipt goes: the buyer's phone (SMS) or e-mail (given at checkout). */
+    contact: ReceiptContact;
   } | null;
 }
 

@@ -56,7 +56,16 @@ const FulfilmentInput = builder.inputType("FulfilmentInput", {
   validate: fulfilmentSchema,
 });
 
-const ContactInput = builder.inputType("ContactInput", { fields: (t) => ({ name: t.string(), phone: t.string() }) });
+const ContactInput = builder.inputType("ContactInput", {
+  fields: (t) => ({
+    name: t.string(),
+    phone: t.string(),
+    email: t.string({
+      description:
+        "Where the receipt goes; required where the shop sends receipts by e-mail (Shop.payment.receiptContact)",
+    }),
+  }),
+});
 
 const CreateOrderInput = builder.inputType("CreateOrderInput", {
   fields: (t) => ({

@@ -217,6 +217,7 @@ export const OrderRef = builder.objectRef<OrderRecord>("Order").implement({
     fulfilment: t.field({ type: FulfilmentRef, resolve: (o) => o.fulfilment }),
     contactName: t.string({ nullable: true, resolve: (o) => o.contact.name ?? null }),
     contactPhone: t.string({ nullable: true, resolve: (o) => o.contact.phone ?? null }),
+    contactEmail: t.string({ nullable: true, resolve: (o) => o.contact.email ?? null }),
     comment: t.exposeString("comment", { nullable: true }),
     deliveryStatus: t.field({
       type: DeliveryStatusEnum,

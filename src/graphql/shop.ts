@@ -1,3 +1,4 @@
+import { receiptContactOf } from "../domain/order-payments.ts";
 import type { Shop } from "../domain/shop-directory.ts";
 import type { LoyaltyCapabilities, LoyaltyProvider } from "../domain/ports/loyalty-provider.port.ts";
 import { builder } from "./builder.ts";
@@ -37,6 +38,39 @@ export const LoyaltyProviderRef = builder.objectRef<LoyaltyProvider>("LoyaltyPro
   }),
 });
 
+const PaymentModeEnum = builder.enumType("PaymentMode", {
+  values: {
+    PREPAY: { description: "The buyer pays ahead at the shop's PSP; the order is placed once the money is held" },
+    ON_PICKUP: { description: "The buyer pays in the shop" },
+  } as const,
+});
+
+const CaptureMomentEnum = builder.enumType("CaptureMoment", {
+  description: "When money held for a prepaid order is taken",
+  values: ["AT_PLACEMENT", "AT_READY", "AT_COMPLETION"] as const,
+});
+
+const ReceiptContactEnum = builder.enumType("ReceiptContact", {
+  values: {
+    PHONE: { description: "The receipt goes to the buyer's phone" },
+    EMAIL: { description: "The receipt goes by e-mail: ContactInput.email is required" },
+  } as const,
+});
+
+const ShopPaymentRef = builder.objectRef<NonNullable<Shop["payment"]>>("ShopPayment").implement({
+  description: "How buyers pay at a shop that takes money through the gateway",
+  fields: (t) => ({
+    mode: t.field({ type: PaymentModeEnum, resolve: (p) => p.mode }),
+    capture: t.field({ type: CaptureMomentEnum, resolve: (p) => p.capture }),
+    receiptContact: t.field({
+      type: ReceiptContactEnum,
+      nullable: true,
+      description: "Where the 54-FZ receipt of a prepaid order goes; null where the PSP makes no receipts",
+      resolve: (p) => receiptContactOf(p),
+    }),
+  }),
+});
+
 export const ShopRef = builder.objectRef<Shop>("Shop").implement({
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -46,6 +80,12 @@ export const ShopRef = builder.objectRef<Shop>("Shop").implement({
       description: "The shop's IANA time zone: its dates and slot times are local there",
     }),
     loyaltyProviders: t.field({ type: [LoyaltyProviderRef], resolve: (s) => s.loyalty }),
+    payment: t.field({
+      type: ShopPaymentRef,
+      nullable: true,
+      description: "How buyers pay through the gateway; null where the shop takes the money itself",
+      resolve: (s) => s.payment ?? null,
+    }),
   }),
 });
 

@@ -574,7 +574,12 @@ describe.skipIf(!chromiumPresent)(`the reference Mini App at /app in a real brow
    * A new buyer in the prepaid shop: 15 roses in the cart, PHONE_SMALL linked, `points` spent, pickup in
    * the first free slot, confirmed; the page is on the order, which waits for its payment. Its id.
    */
-  async function prepaidOrder(page: Page, points: number, telegram = false): Promise<string> {
+  async function prepaidOrder(
+    page: Page,
+    points: number,
+    telegram = false,
+    withoutEmailFirst = false,
+  ): Promise<string> {
     await page.goto(`${gateway.url}/app?shop=${PREPAID}`, { waitUntil: "load" });
     expect(await page.locator("header h1").innerText()).toBe("Цветочная лавка «Предоплата»");
     const add = page.locator(`[data-product="${ROSES_15}"] button.add`);
@@ -601,6 +606,19 @@ describe.skipIf(!chromiumPresent)(`the reference Mini App at /app in a real brow
     await checkout.waitFor();
     await chooseSlot(page);
     await checkout.locator('input[name="contactName"]').fill("Иван");
+    // The shop's receipts go by e-mail (ЮKassa's own): the form asks for one, and will not go on without it.
+    const email = checkout.locator('[data-field="contactEmail"]');
+    expect(await email.locator("span").innerText()).toBe("E-mail для чека");
+    expect(await email.locator("input").getAttribute("type")).toBe("email");
+    if (withoutEmailFirst) {
+      await mainAction(page, "Заказать", telegram);
+      await expect.poll(() => email.locator("input").getAttribute("aria-invalid")).toBe("true");
+      expect(await email.locator("small.error").innerText()).toBe("Заполните это поле");
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("contactEmail");
+      await checkScreen(page, "prepaid checkout, e-mail missing");
+      await shot(page, "38-receipt-email");
+    }
+    await email.locator("input").fill("ivan@example.ru");
     await mainAction(page, "Заказать", telegram);
     const order = page.locator('[data-screen="order"][data-order]');
     await order.waitFor({ timeout: 30_000 });
@@ -627,11 +645,12 @@ describe.skipIf(!chromiumPresent)(`the reference Mini App at /app in a real brow
     const page = await context.newPage();
     const browserErrors: string[] = [];
     page.on("pageerror", (e) => browserErrors.push(e.message));
-    const orderId = await prepaidOrder(page, 10);
+    const orderId = await prepaidOrder(page, 10, false, true);
 
     // The pay step: what is left to pay once the points are taken off, as the gateway asks the PSP for it.
     const waiting = await paidOrder(orderId);
     expect(waiting.status).toBe("AWAITING_PAYMENT");
+    expect(waiting.contactEmail).toBe("ivan@example.ru");
     expect(waiting.payment).toMatchObject({ status: "PENDING", amount: { amount: waiting.total.amount } });
     const subtotal = (
       await api(`query S($id: ID!) { order(id: $id) { ... on QueryOrderSuccess { data { subtotal { amount } } } } }`, {

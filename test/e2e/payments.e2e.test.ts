@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import { CustomerByPhoneDocument, CustomerByQrTokenDocument } from "../../generated/graphql/graphql.ts";
+import {
+  CreateOrderDocument,
+  CustomerByPhoneDocument,
+  CustomerByQrTokenDocument,
+  OrderByIdDocument,
+  ShopsDocument,
+} from "../../generated/graphql/graphql.ts";
 import { DEMO_PHONES, DEMO_QR_TOKENS, DEMO_SHOPS } from "../../src/config/demo.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import {
@@ -13,6 +19,7 @@ import {
   readPaid,
   until,
 } from "../support/payments.ts";
+import { count } from "../support/db.ts";
 import { asService, useDemoGateway } from "../support/test-gateway.ts";
 
 /**
@@ -124,6 +131,8 @@ describe("prepaid orders, per loyalty provider", () => {
       let books = await pspBooks(gw.t);
       const psp = () => books.payments.find((p) => p.metadata?.["orderId"] === order.id)!;
       expect(psp()).toMatchObject({ status: "waiting_for_capture", authorised: total, captured: 0 });
+      // The demo shops send ЮKassa's own receipts, by e-mail: the receipt goes to the e-mail given at checkout.
+      expect(psp().receipt?.customer).toEqual({ email: "anna@example.ru" });
 
       if (shop.orders) {
         // The florist makes it ready: the money is taken, and the Posiflora order shows it as prepaid.
@@ -188,6 +197,56 @@ describe("prepaid orders, per loyalty provider", () => {
       expect(await balance(adapter)).toBe(before);
     },
   );
+});
+
+describe("a shop whose receipts go by e-mail", () => {
+  const SHOP = "demo-bonusplus";
+  const order = (email: string | null) => ({
+    shopId: SHOP,
+    lines: [line("rose-15", 1)],
+    fulfilment: {
+      kind: "DELIVERY" as const,
+      address: { city: "Москва", street: "Тверская", house: "1" },
+      recipientName: "Вера",
+      recipientPhone: "+79005550101",
+    },
+    contact: { name: "Анна", phone: "+79001234567", email },
+  });
+
+  it("says so to the Mini App, and refuses an order without a valid e-mail before anything is made", async () => {
+    const shops = (await gw.t.run(ShopsDocument, {})).data?.shops ?? [];
+    expect(shops.find((s) => s.id === SHOP)?.payment).toEqual({ mode: "PREPAY", receiptContact: "EMAIL" });
+    const c = await buyer("bonusplus");
+    const orders = await count(gw.t.databaseUrl, "Order");
+    const payments = (await pspBooks(gw.t)).payments.length;
+    for (const [email, message] of [
+      [null, "give an e-mail for the receipt"],
+      ["anna@", "an e-mail address such as anna@example.ru"],
+      [`${"a".repeat(250)}@example.ru`, "an e-mail address is at most 254 characters"],
+    ] as const) {
+      const res = (await gw.t.run(CreateOrderDocument, { input: order(email), key: randomUUID() }, c.headers)).data
+        ?.createOrder;
+      expect(res, String(email)).toMatchObject({ __typename: "InvalidInputError", code: "INVALID_INPUT" });
+      const issues = (res as { issues: Array<{ path: string; message: string }> }).issues;
+      expect(issues).toEqual([{ path: expect.stringMatching(/contact\.email$/), message }]);
+    }
+    expect(await count(gw.t.databaseUrl, "Order")).toBe(orders);
+    expect((await pspBooks(gw.t)).payments).toHaveLength(payments);
+
+    // Given, it is the order's, and the payment's receipt goes to it.
+    const created = await gw.t.run(
+      CreateOrderDocument,
+      { input: order(" vera.p@example.ru "), key: randomUUID() },
+      c.headers,
+    );
+    const made = created.data?.createOrder;
+    if (made?.__typename !== "MutationCreateOrderSuccess") throw new Error(JSON.stringify(created));
+    c.ok(await c.confirm(made.data.id));
+    const read = (await gw.t.run(OrderByIdDocument, { id: made.data.id }, c.headers)).data?.order;
+    expect(read).toMatchObject({ data: { contactEmail: "vera.p@example.ru", status: "AWAITING_PAYMENT" } });
+    const psp = (await pspBooks(gw.t)).payments.find((p) => p.metadata?.["orderId"] === made.data.id);
+    expect(psp?.receipt?.customer).toEqual({ email: "vera.p@example.ru" });
+  });
 });
 
 describe("a payment the buyer declines, abandons or pays late", () => {

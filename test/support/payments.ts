@@ -6,7 +6,7 @@ import { asService, type TestGateway } from "./test-gateway.ts";
 
 /** An order with its payment, as a service reads it. */
 export const PAID_ORDER = `query O($id: ID!) { order(id: $id) { __typename ... on QueryOrderSuccess { data {
-  id status total { amount } refunded { amount } pointsRedeemed pointsEarned
+  id status total { amount } refunded { amount } pointsRedeemed pointsEarned contactEmail
   lines { lineId quantity }
   providerRefs { orderReference loyaltyReference }
   payment { id status amount { amount } captured { amount } refunded { amount } confirmationUrl cancellation }
@@ -24,6 +24,7 @@ export interface PaidOrderView {
   refunded: { amount: number };
   pointsRedeemed: number;
   pointsEarned: number;
+  contactEmail: string | null;
   lines: Array<{ lineId: string; quantity: number }>;
   providerRefs: { orderReference: string | null; loyaltyReference: string | null };
   payment: {
@@ -63,7 +64,7 @@ export async function createDelivery(
           recipientName: "Вера",
           recipientPhone: "+79005550101",
         },
-        contact: { name: "Анна", phone: "+79001234567" },
+        contact: { name: "Анна", phone: "+79001234567", email: "anna@example.ru" },
       },
       key: randomUUID(),
     },

@@ -23,7 +23,8 @@ export function fieldOfIssue(path: string): string {
   const last = parts[parts.length - 1] ?? "";
   if (last === "windowFrom" || last === "windowTo") return "slot";
   if (last === "storeId") return "pickupStore";
-  if (parts.includes("contact")) return last === "phone" ? "contactPhone" : "contactName";
+  if (parts.includes("contact"))
+    return last === "phone" ? "contactPhone" : last === "email" ? "contactEmail" : "contactName";
   return last;
 }
 
@@ -46,6 +47,9 @@ export function Checkout() {
   const [recipientPhone, setRecipientPhone] = useState("");
   const [name, setName] = useState(s.me?.name ?? "");
   const [phone, setPhone] = useState(s.me ? `+${s.me.phone}` : "");
+  const [email, setEmail] = useState("");
+  /** The shop's PSP sends its receipts by e-mail: the buyer gives one. */
+  const receiptByEmail = s.shop.payment?.receiptContact === "EMAIL";
   const [comment, setComment] = useState("");
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -105,7 +109,7 @@ export function Checkout() {
               shopId: shop.id,
               lines: cartLines(getState()),
               fulfilment: fulfilment(),
-              contact: { name: name || null, phone: phone || null },
+              contact: { name: name || null, phone: phone || null, email: (receiptByEmail && email.trim()) || null },
               comment: comment || null,
               coupons: coupon ? [coupon] : null,
             },
@@ -226,6 +230,7 @@ export function Checkout() {
       <h2 class="sub">{t.contact}</h2>
       {input("contactName", t.name, name, setName, "text", "name")}
       {input("contactPhone", t.phone, phone, setPhone, "tel", "tel")}
+      {receiptByEmail && input("contactEmail", t.receiptEmail, email, setEmail, "email", "email")}
       <label class="field">
         <span>{t.comment}</span>
         <textarea name="comment" value={comment} onInput={field(setComment)} />
