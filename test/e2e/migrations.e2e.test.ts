@@ -143,3 +143,38 @@ describe("the ledger states' migration carries rows over", () => {
     });
   });
 });
+
+/**
+ * Webhook events become claims that count as taken in once done: the rows already there (events whose
+ * processing did not fail, and used phone-contact proofs) are done, so a repeat still answers "duplicate".
+ */
+const WEBHOOK_MIGRATION = "20261208120000_webhook_event_claims";
+const WEBHOOK_INSERT = `insert into "WebhookEvent" ("id") values ('posiflora:e1'), ('contact:demo-posiflora:p1')`;
+const WEBHOOK_SELECT = `select "id", "doneAt" is not null and "doneAt" = "receivedAt" as "done" from "WebhookEvent" order by "id"`;
+const WEBHOOK_EXPECTED = [
+  { id: "contact:demo-posiflora:p1", done: true },
+  { id: "posiflora:e1", done: true },
+];
+
+describe("the webhook claims' migration carries events over as done", () => {
+  it.skipIf(!!process.env.TEST_DATABASE_URL)("on SQLite", () => {
+    const { before, target } = migrationsUpTo("prisma/sqlite/migrations", WEBHOOK_MIGRATION);
+    const db = new Database(":memory:");
+    for (const sql of before) db.exec(sql);
+    db.exec(WEBHOOK_INSERT);
+    db.exec(target);
+    const rows = db.prepare(WEBHOOK_SELECT).all() as Array<{ id: string; done: number }>;
+    db.close();
+    expect(rows.map((r) => ({ ...r, done: r.done === 1 }))).toEqual(WEBHOOK_EXPECTED);
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)("on PostgreSQL", async () => {
+    const { before, target } = migrationsUpTo("prisma/pg/migrations", WEBHOOK_MIGRATION);
+    await withPgDatabase("lg_migration_w", async (db) => {
+      for (const sql of before) await db.query(sql);
+      await db.query(WEBHOOK_INSERT);
+      await db.query(target);
+      expect((await db.query(WEBHOOK_SELECT)).rows).toEqual(WEBHOOK_EXPECTED);
+    });
+  });
+});

@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { OrderByIdDocument } from "../../generated/graphql/graphql.ts";
+import { createDb } from "../../src/persistence/db.ts";
+import { WebhookEventRepository } from "../../src/persistence/webhook-event.repository.ts";
+import { WEBHOOK_CLAIM_LEASE_MS } from "../../src/server/webhooks.ts";
 import { sendWebhook } from "../support/webhooks.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { useDemoGateway } from "../support/test-gateway.ts";
@@ -48,5 +51,67 @@ describe("POST /webhooks/:provider", () => {
     expect((await send("posiflora", { id: "x", type: "something" })).status).toBe(400);
     const unknownOrder = await send("posiflora", event);
     expect(await unknownOrder.json()).toMatchObject({ accepted: true, order: null });
+  });
+
+  describe("an event counts as taken in only once it was processed", () => {
+    afterEach(() => vi.useRealTimers());
+    /** The gateway's clock (the webhook's claims and signatures read Date), moved on. */
+    const moveClock = (ms: number) => {
+      vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+      vi.setSystemTime(new Date(Date.now() + ms));
+    };
+    const historyOf = async (c: Awaited<ReturnType<typeof miniAppCustomer>>, id: string) => {
+      const read = await gw.t.run(OrderByIdDocument, { id }, c.headers);
+      if (read.data?.order.__typename !== "QueryOrderSuccess") throw new Error(JSON.stringify(read));
+      return read.data.order.data;
+    };
+
+    it("a claim left by a process killed before it was done: 503 while fresh, processed once after the lease", async () => {
+      const c = await miniAppCustomer(gw.t, "demo-posiflora", "+79001234567");
+      const order = c.ok(await c.create([line("rose-15", 1)]));
+      c.ok(await c.confirm(order.id));
+      const event = { id: randomUUID(), type: "order.status", orderId: order.id, status: "courier" };
+
+      // Another instance on the same database claimed the event and was killed before it was done.
+      const other = await createDb(gw.t.databaseUrl);
+      try {
+        const claim = await new WebhookEventRepository(other).claim(
+          `posiflora:${event.id}`,
+          WEBHOOK_CLAIM_LEASE_MS,
+          new Date(),
+        );
+        expect(claim.kind).toBe("taken");
+      } finally {
+        await other.$disconnect();
+      }
+
+      moveClock(WEBHOOK_CLAIM_LEASE_MS / 2);
+      const fresh = await send("posiflora", event);
+      expect(fresh.status).toBe(503);
+      expect(await historyOf(c, order.id)).toMatchObject({ status: "PLACED" });
+
+      moveClock(WEBHOOK_CLAIM_LEASE_MS / 2 + 1_000);
+      const redelivered = await send("posiflora", event);
+      expect(redelivered.status).toBe(202);
+      expect(await redelivered.json()).toMatchObject({ accepted: true, order: { status: "IN_DELIVERY" } });
+      expect(await (await send("posiflora", event)).json()).toEqual({ duplicate: true });
+
+      const data = await historyOf(c, order.id);
+      expect(data.history.filter((h) => h.cause.startsWith("sync: posiflora-webhook"))).toHaveLength(1);
+    });
+
+    it("concurrent deliveries of one event: one processes it, the others answer 503", async () => {
+      const c = await miniAppCustomer(gw.t, "demo-posiflora", "+79001234567");
+      const order = c.ok(await c.create([line("rose-15", 1)]));
+      c.ok(await c.confirm(order.id));
+      const event = { id: randomUUID(), type: "order.status", orderId: order.id, status: "courier" };
+      const answers = await Promise.all([1, 2, 3, 4].map(() => send("posiflora", event)));
+      const statuses = answers.map((a) => a.status);
+      // One was processed (202); each of the others met its claim in progress (503) or done (200).
+      expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+      expect(statuses.every((s) => [200, 202, 503].includes(s))).toBe(true);
+      const data = await historyOf(c, order.id);
+      expect(data.history.filter((h) => h.cause.startsWith("sync: posiflora-webhook"))).toHaveLength(1);
+    });
   });
 });
