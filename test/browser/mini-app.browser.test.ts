@@ -608,7 +608,7 @@ describe.skipIf(!chromiumPresent)(`the reference Mini App at /app in a real brow
     await checkout.locator('input[name="contactName"]').fill("Иван");
     // The shop's receipts go by e-mail (ЮKassa's own): the form asks for one, and will not go on without it.
     const email = checkout.locator('[data-field="contactEmail"]');
-    expect(await email.locator("span").innerText()).toBe("E-mail для чека");
+    expect(await email.locator("span").innerText()).toBe("Электронная почта для чека");
     expect(await email.locator("input").getAttribute("type")).toBe("email");
     if (withoutEmailFirst) {
       await mainAction(page, "Заказать", telegram);

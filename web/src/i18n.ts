@@ -59,7 +59,7 @@ const ru = {
   recipientPhone: "Телефон получателя",
   contact: "Контакт",
   phone: "Телефон",
-  receiptEmail: "E-mail для чека",
+  receiptEmail: "Электронная почта для чека",
   comment: "Комментарий",
   placeOrder: "Заказать",
   order: "Заказ",
