@@ -302,6 +302,16 @@ export class OrderProcess {
       );
     },
 
+    readEarnedPoints: async (ctx) => {
+      const { order, provider } = ctx;
+      if (!provider.behaviour.flow.commitOnlyToRedeem) return;
+      const earned = await provider.earnedPoints({
+        orderId: order.id,
+        customer: order.phone ? await this.o.loyalty.customer(order, provider) : null,
+      });
+      if (earned !== null) ctx.patch.pointsEarned = earned;
+    },
+
     releaseOrReturnPoints: async (ctx) => {
       const { shop, order, provider } = ctx;
       ctx.patch = { hold: null };

@@ -73,6 +73,12 @@ export type Effect =
   | "takeWhatWasSold"
   /** The order system is told the order is done (unless it is the one that reported it). */
   | "completeInOrderSystem"
+  /**
+   * Where the vendor accrues by itself once the order is done (the purchase call only spends), what it
+   * accrued is read from its books and becomes the order's points earned; until then the order shows the
+   * calculation's estimate, and it keeps it where the books do not tell.
+   */
+  | "readEarnedPoints"
   /** The hold is released, or a committed purchase refunded (weighed against the balance). */
   | "releaseOrReturnPoints"
   /** The order system is told the order is cancelled. */
@@ -190,14 +196,22 @@ export const ORDER_PROCESS: Readonly<Record<Command, Step>> = {
         "settleReceipt",
         "completeInOrderSystem",
         "commitPurchase",
+        "readEarnedPoints",
       ],
-      "LEDGER_HOLD/COMMIT_AT_CONFIRM": ["takeWhatWasSold", "capturePayment", "settleReceipt", "completeInOrderSystem"],
+      "LEDGER_HOLD/COMMIT_AT_CONFIRM": [
+        "takeWhatWasSold",
+        "capturePayment",
+        "settleReceipt",
+        "completeInOrderSystem",
+        "readEarnedPoints",
+      ],
       "LEDGER_HOLD/COMMIT_AT_COMPLETE": [
         "takeWhatWasSold",
         "capturePayment",
         "settleReceipt",
         "completeInOrderSystem",
         "commitPurchase",
+        "readEarnedPoints",
       ],
     },
   },

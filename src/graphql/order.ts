@@ -192,7 +192,8 @@ export const OrderRef = builder.objectRef<OrderRecord>("Order").implement({
     pointsHeld: t.int({ resolve: (o) => heldPoints(o) }),
     pointsRedeemed: t.exposeInt("pointsRedeemed", { description: "Points spent at the provider (after the commit)" }),
     pointsEarned: t.int({
-      description: "Points earned, or expected to be earned before the commit",
+      description:
+        "Points earned: the provider's figure once it tells it (its purchase receipt, or, where the provider accrues by itself when the order is done, its books read at completion); the calculation's estimate until then",
       resolve: (o) => o.pointsEarned || (o.calculation?.pointsEarned ?? 0),
     }),
     maxRedeemablePoints: t.int({ resolve: (o) => o.calculation?.maxRedeemablePoints ?? 0 }),

@@ -104,6 +104,13 @@ describe("defineLoyaltyModule", () => {
     expect(() => defineLoyaltyModule(spec({}, registers)).create(instance, deps)).toThrow(/registration is false/);
   });
 
+  it("answers null for the points a vendor accrued where its adapter cannot read them, and refuses the read where the commit accrues", async () => {
+    const provider = defineLoyaltyModule(spec({}, { ...bare })).create(instance, deps);
+    expect(await provider.earnedPoints({ orderId: "o1", customer: { phone: "79001234567" } })).toBeNull();
+    const reads = { ...bare, earnedPoints: async () => 5 };
+    expect(() => defineLoyaltyModule(spec({}, reads)).create(instance, deps)).toThrow(/commitOnlyToRedeem is false/);
+  });
+
   it("answers the lookups, codes and registration a vendor lacks as unsupported", async () => {
     const provider = defineLoyaltyModule(spec({}, { ...bare })).create(instance, deps);
     for (const call of [

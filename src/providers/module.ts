@@ -127,6 +127,7 @@ export function defineLoyaltyModule<Options>(spec: LoyaltyModuleSpec<Options>): 
             : () => Promise.resolve(null)),
         changedCustomers: adapter.changedCustomers?.bind(adapter) ?? unsupported("list of changed customers"),
         pointsHistory: adapter.pointsHistory?.bind(adapter) ?? unsupported("points history"),
+        earnedPoints: adapter.earnedPoints?.bind(adapter) ?? (() => Promise.resolve(null)),
       };
       return Object.assign(adapter, {
         adapter: spec.id,
@@ -164,6 +165,9 @@ function assertMethods(spec: LoyaltyModuleSpec<unknown>, adapter: LoyaltyAdapter
       `${spec.id}: capabilities.refund is ${spec.capabilities.refund}, but refund is ${adapter.refund ? "" : "not "}implemented`,
     );
   }
+  // The domain asks what the vendor accrued only where the purchase call does not accrue itself.
+  if (adapter.earnedPoints && !spec.behaviour.flow.commitOnlyToRedeem)
+    throw new Error(`${spec.id}: earnedPoints is implemented, but behaviour.flow.commitOnlyToRedeem is false`);
   const { capabilities: c } = spec;
   const agree: Array<[string, boolean, boolean]> = [
     ["productImport", c.productImport, Boolean(adapter.importProducts)],

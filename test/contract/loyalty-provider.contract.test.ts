@@ -178,6 +178,25 @@ describe.each(SUBJECTS)("loyalty provider contract: $id", (subject) => {
     expect(await balance()).toBe(before - max + (subject.accruesAtCommit === false ? 0 : priced.pointsEarned));
   });
 
+  it("tells what it accrued by itself on a done order where the purchase call only spends, or answers null", async () => {
+    const orderId = randomUUID();
+    const who = await customer();
+    if (!provider.behaviour.flow.commitOnlyToRedeem) {
+      expect(await provider.earnedPoints({ orderId, customer: who })).toBeNull();
+      return;
+    }
+    const cart = cartFor(subject, subject.knownPhone, 10);
+    const sale = await commit({ orderId, customer: who, cart, idempotencyKey: "o7:commit" });
+    expect(sale.pointsEarned).toBe(0);
+    // Not done yet: nothing is accrued, and nothing is known.
+    expect(await provider.earnedPoints({ orderId, customer: who })).toBeNull();
+    const before = await balance();
+    subject.doneInShop!(sim, orderId);
+    const earned = await provider.earnedPoints({ orderId, customer: who });
+    expect(earned).toBeGreaterThan(0);
+    expect(await balance()).toBe(before + earned!);
+  });
+
   it.skipIf(subject.skip.vendorDedupe)("commits again with the same key: one operation at the vendor", async () => {
     const cart = cartFor(subject, subject.knownPhone);
     const req = { orderId: randomUUID(), customer: await customer(), cart, idempotencyKey: "o4:commit" };

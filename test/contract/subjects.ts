@@ -39,6 +39,8 @@ export interface ContractSubject {
   lostHoldStays?: string;
   /** False where points accrue later (Posiflora accrues when the order is done), not at commit. */
   accruesAtCommit?: boolean;
+  /** Marks the vendor's order done, as the florist would, where the vendor accrues by itself then. */
+  doneInShop?: (sim: Simulator, orderId: string) => void;
   /** Sets up what a commit needs at the vendor, such as the order it pays (Posiflora). Idempotent. */
   beforeCommit?: (sim: Simulator, orderId: string, phone: string, cart: Cart) => void;
   /**
@@ -203,6 +205,9 @@ export const SUBJECTS: ContractSubject[] = [
       (sim as unknown as { state: PosifloraState }).state.setStatus(orderId, "done");
     },
     accruesAtCommit: false,
+    doneInShop: (sim, orderId) => {
+      (sim as unknown as { state: PosifloraState }).state.setStatus(orderId, "done");
+    },
     moveInShop: (sim, phone, points, advanceSeconds) => {
       const state = (sim as unknown as { state: PosifloraState }).state;
       state.advance(advanceSeconds);

@@ -250,7 +250,7 @@ async function posiflora(
     if (o.status === "CANCELLED" && of("return", "bonusAmount") !== spent)
       out.push(`posiflora paid ${o.id}: cancelled, ${of("return", "bonusAmount")} of ${spent} points given back`);
     // What the order moved on the balance, by the gateway's status: spent while it stands, all back once
-    // cancelled or returned, and Posiflora's own accrual once done (the gateway shows only its estimate).
+    // cancelled or returned, and Posiflora's own accrual once done, from its books.
     if (o.status === "COMPLETED") expected += v.accrued - o.pointsRedeemed;
     else if (o.status !== "CANCELLED" && o.status !== "REFUNDED") expected -= o.pointsRedeemed;
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OrderByIdDocument } from "../../generated/graphql/graphql.ts";
+import { DEMO_GROUPS } from "../../src/simulators/posiflora/state.ts";
+import { demoItemId } from "../../src/simulators/posiflora/catalog-seed.ts";
 import { line, miniAppCustomer } from "../support/orders.ts";
 import { sseEvents } from "../support/sse.ts";
 import { useDemoGateway } from "../support/test-gateway.ts";
@@ -110,5 +112,64 @@ describe("points earned", () => {
     expect(accrued).toBeGreaterThan(0);
     expect(held.pointsEarned).toBe(accrued);
     expect(done.data.pointsEarned).toBe(accrued);
+  });
+
+  /** The Posiflora order made done by the florist, and the done followed by the status sync. */
+  async function doneInPosiflora(orderId: string) {
+    const moved = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${orderId}/status`, {
+      method: "POST",
+      body: JSON.stringify({ status: "done" }),
+    });
+    expect(moved.status).toBe(200);
+    await gw.t.gateway.statusSync.runOnce();
+  }
+  /** Anna's balance in Posiflora's own books. */
+  const posifloraBalance = () => sims().posiflora.handler.state.search("79001234567")[0]!.currentPoints;
+
+  it.each([0, 40])(
+    "Posiflora, %i points redeemed: the estimate until done, then what Posiflora accrued, though its rate changed",
+    async (points) => {
+      const c = await miniAppCustomer(gw.t, "demo-posiflora", "+79001234567");
+      const created = c.ok(await c.create([line("rose-15", 1)]));
+      if (points > 0) c.ok(await c.apply(created.id, points));
+      const placed = c.ok(await c.confirm(created.id));
+      // The bonus group's 10% on what is paid in money, in whole points: the gateway's estimate.
+      const estimate = Math.floor((created.subtotal.amount - points * 100) / 1000);
+      expect(placed.pointsEarned).toBe(estimate);
+      // Staff halve the group's rate after the order was priced: Posiflora accrues at the new one.
+      const group = sims().posiflora.handler.state.groups.get(DEMO_GROUPS[0]!.id)!;
+      group.bonusRate = DEMO_GROUPS[0]!.bonusRate / 2;
+      const before = posifloraBalance();
+      await doneInPosiflora(created.id);
+      const accrued = posifloraBalance() - before;
+      expect(accrued).toBe(Math.floor(estimate / 2));
+      const read = await gw.t.run(OrderByIdDocument, { id: created.id }, c.headers);
+      expect((read.data?.order as any).data).toMatchObject({
+        status: "COMPLETED",
+        pointsRedeemed: points,
+        pointsEarned: accrued,
+      });
+    },
+  );
+
+  it("Posiflora: points redeemed and the florist sold a cheaper bouquet; the order shows what Posiflora accrued", async () => {
+    const c = await miniAppCustomer(gw.t, "demo-posiflora", "+79001234567");
+    const created = c.ok(await c.create([line("rose-25", 1)]));
+    c.ok(await c.apply(created.id, 40));
+    const placed = c.ok(await c.confirm(created.id));
+    expect(placed.pointsEarned).toBe(Math.floor((created.subtotal.amount - 4000) / 1000));
+    // The sale was recorded at placement (the bonus payment), so the gateway keeps the placed lines'
+    // calculation; Posiflora accrues at done on the bouquet sold, less the points paid.
+    const edited = await gw.t.gateway.yoga.fetch(`http://gateway.test/__sim/posiflora/orders/${created.id}/lines`, {
+      method: "POST",
+      body: JSON.stringify({ lines: [{ itemId: demoItemId("rose-15"), qty: "1.00", price: "3500.00" }] }),
+    });
+    expect(edited.status).toBe(200);
+    const before = posifloraBalance();
+    await doneInPosiflora(created.id);
+    const accrued = posifloraBalance() - before;
+    expect(accrued).toBe(Math.floor((350_000 - 4000) / 1000));
+    const read = await gw.t.run(OrderByIdDocument, { id: created.id }, c.headers);
+    expect((read.data?.order as any).data).toMatchObject({ status: "COMPLETED", pointsEarned: accrued });
   });
 });

@@ -27,6 +27,7 @@ export interface LoyaltyProvider extends Omit<LoyaltyAdapter, OptionalMethod> {
   balance(customer: CustomerQuery): Promise<number | null>;
   changedCustomers(since: string | null, page: number): Promise<ChangedCustomers>;
   pointsHistory(customer: CustomerQuery): Promise<ProviderPointsEntry[] | null>;
+  earnedPoints(request: EarnedPointsQuery): Promise<number | null>;
 }
 
 /** Methods an adapter leaves out where its vendor lacks the capability; the bound provider refuses them. */
@@ -42,7 +43,8 @@ export type OptionalMethod =
   | "updateCustomer"
   | "balance"
   | "changedCustomers"
-  | "pointsHistory";
+  | "pointsHistory"
+  | "earnedPoints";
 
 /** What an adapter class implements; identity, capabilities and behaviour come from its module. */
 export interface LoyaltyAdapter {
@@ -118,6 +120,15 @@ export interface LoyaltyAdapter {
    * @example await provider.pointsHistory?.({ phone: "79001234567" }) // [{ points: -120, reason: "…" }]
    */
   pointsHistory?(customer: CustomerQuery): Promise<ProviderPointsEntry[] | null>;
+
+  /**
+   * The points the vendor accrued by itself on a completed order, as its own books show them; only
+   * where the purchase call does not accrue (`flow.commitOnlyToRedeem`). `null` where the books do not
+   * tell it (yet): the order then keeps the calculation's estimate. Left out, the bound provider
+   * answers `null`. Never moves points.
+   * @example await provider.earnedPoints?.({ orderId, customer: { phone: "79001234567" } }) // 42
+   */
+  earnedPoints?(request: EarnedPointsQuery): Promise<number | null>;
 
   /**
    * Prices a cart: per-line discounts, points earned, the most points redeemable, and the effect of
@@ -417,6 +428,12 @@ export interface CommitRequest {
   /** The hold made for this order, for providers that consume it on commit. */
   holdId?: string;
   idempotencyKey: string;
+}
+
+export interface EarnedPointsQuery {
+  orderId: string;
+  /** The order's loyalty customer; null where the order has none (the vendor's order may still name a buyer). */
+  customer: CustomerQuery | null;
 }
 
 export interface CommitReceipt {

@@ -115,13 +115,7 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
   async pointsHistory(query: Port.CustomerQuery): Promise<Port.ProviderPointsEntry[] | null> {
     const id = query.externalId ?? (await this.customers.byPhone(query.phone))?.id;
     if (!id) return null;
-    const wire = await this.http.request({
-      method: "GET",
-      path: `v1/customers/${encodeURIComponent(id)}/bonus-history`,
-      schema: bonusHistoryWire,
-      idempotent: true,
-    });
-    return wire.data
+    return (await this.bonusHistory(id)).data
       .map((line) => {
         const orderRef = line.relationships?.order?.data?.id ?? null;
         return {
@@ -133,6 +127,40 @@ export class PosifloraLoyaltyAdapter implements Port.LoyaltyAdapter {
         };
       })
       .sort((a, b) => b.at.getTime() - a.at.getTime() || LINE_ORDER.compare(b.id, a.id));
+  }
+
+  /**
+   * What Posiflora accrued on a done order, read from its books, since the payment that spends points
+   * accrues nothing (`commit` earns 0). The order (`GET /v1/orders/{id}`) names the customer it accrues
+   * to (`relationships.customer`); the lines of their bonus history that name the order and add points
+   * are the accrual. Before `done`, the only line that adds points to an order is a bonus payment given
+   * back, and the gateway gives one back only when it cancels the order, which is then never completed.
+   * `null` (the calculation's estimate stays) where the order is not `done`, say returned before the
+   * gateway followed it, or where no line shows an accrual: nothing in the documents says Posiflora
+   * accrues at the moment of `done` rather than some time after.
+   */
+  async earnedPoints(query: Port.EarnedPointsQuery): Promise<number | null> {
+    const path = `v1/orders/${encodeURIComponent(query.orderId)}`;
+    const order = (await this.http.request({ method: "GET", path, schema: orderWire, idempotent: true })).data;
+    if (order.attributes.status !== "done") return null;
+    const customerId = order.relationships?.customer?.data?.id;
+    // An order without a customer has no one to accrue to.
+    if (!customerId) return 0;
+    const added = (await this.bonusHistory(customerId)).data
+      .filter((line) => line.relationships?.order?.data?.id === query.orderId)
+      .map((line) => decimalToPoints(line.attributes.amount))
+      .filter((points) => points > 0);
+    return added.length ? added.reduce((a, b) => a + b, 0) : null;
+  }
+
+  /** `GET /v1/customers/{id}/bonus-history`: every line it answers (the operation declares no paging). */
+  private bonusHistory(customerId: string) {
+    return this.http.request({
+      method: "GET",
+      path: `v1/customers/${encodeURIComponent(customerId)}/bonus-history`,
+      schema: bonusHistoryWire,
+      idempotent: true,
+    });
   }
 
   private async mustFind(phone: string): Promise<Port.LoyaltyAccount> {

@@ -116,6 +116,8 @@ export const orderResource = z.object({
   relationships: z
     .object({
       payments: z.object({ data: z.array(z.object({ type: z.string(), id: z.string() })).nullish() }).nullish(),
+      /** The customer Posiflora accrues to when the order is done; none on an order without one. */
+      customer: relationship,
     })
     .passthrough()
     .nullish(),

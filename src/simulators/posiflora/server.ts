@@ -131,6 +131,8 @@ export const orderResource = (o: Order) => ({
   },
   relationships: {
     ...o.relationships,
+    // The customer the order accrues to at `done`: the simulator's books decide, as Posiflora's would.
+    customer: { data: o.customerId ? { type: "customers", id: o.customerId } : null },
     payments: { data: o.payments.map((p) => ({ type: "order-payments", id: p.id })) },
   },
 });
