@@ -305,11 +305,17 @@ export class OrderProcess {
     readEarnedPoints: async (ctx) => {
       const { order, provider } = ctx;
       if (!provider.behaviour.flow.commitOnlyToRedeem) return;
-      const earned = await provider.earnedPoints({
-        orderId: order.id,
-        customer: order.phone ? await this.o.loyalty.customer(order, provider) : null,
-      });
-      if (earned !== null) ctx.patch.pointsEarned = earned;
+      // A reading only: the order is done at the vendor whatever it answers, so a vendor that cannot be
+      // read now leaves the estimate rather than failing the completion.
+      try {
+        const earned = await provider.earnedPoints({
+          orderId: order.id,
+          customer: order.phone ? await this.o.loyalty.customer(order, provider) : null,
+        });
+        if (earned !== null) ctx.patch.pointsEarned = earned;
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+      }
     },
 
     releaseOrReturnPoints: async (ctx) => {

@@ -49,10 +49,10 @@ describe("webhook event claims", () => {
     } as unknown as StatusFollowUp;
     const plugin = useWebhooks({
       maxBodyBytes: 64 * 1024,
-      secrets: { posiflora: SECRET },
+      secrets: { "order-system": SECRET },
       windowSeconds: 300,
       followUp,
-      shops: { shops: [{ orders: { adapter: "posiflora", statusMap: {} } }] } as unknown as ShopDirectory,
+      shops: { shops: [{ orders: { adapter: "order-system", statusMap: {} } }] } as unknown as ShopDirectory,
       catalog: { invalidate: async () => 0 } as unknown as CatalogService,
       events: new WebhookEventRepository(db),
       logger: createLogger("silent"),
@@ -68,7 +68,7 @@ describe("webhook event claims", () => {
   async function deliver(e: object): Promise<{ status: number; body: unknown }> {
     const body = JSON.stringify(e);
     const ts = Math.floor(Date.now() / 1000);
-    const request = new Request("https://gateway.example/webhooks/posiflora", {
+    const request = new Request("https://gateway.example/webhooks/order-system", {
       method: "POST",
       headers: { "x-webhook-timestamp": String(ts), "x-webhook-signature": signWebhook(SECRET, ts, body) },
       body,
@@ -159,18 +159,18 @@ describe("webhook event claims", () => {
   it("of two deliveries that find a claim past its lease, one takes it over", async () => {
     const events = new WebhookEventRepository(db);
     const t0 = new Date(clock);
-    expect(await events.claim("posiflora:e1", WEBHOOK_CLAIM_LEASE_MS, t0)).toEqual({ kind: "taken", at: t0 });
+    expect(await events.claim("order-system:e1", WEBHOOK_CLAIM_LEASE_MS, t0)).toEqual({ kind: "taken", at: t0 });
     const later = new Date(clock + WEBHOOK_CLAIM_LEASE_MS + 1);
     const claims = await Promise.all([
-      events.claim("posiflora:e1", WEBHOOK_CLAIM_LEASE_MS, later),
-      events.claim("posiflora:e1", WEBHOOK_CLAIM_LEASE_MS, later),
+      events.claim("order-system:e1", WEBHOOK_CLAIM_LEASE_MS, later),
+      events.claim("order-system:e1", WEBHOOK_CLAIM_LEASE_MS, later),
     ]);
     expect(claims.map((c) => c.kind).sort()).toEqual(["busy", "taken"]);
     // The dead process's claim is gone: giving it up now leaves the new one in place.
-    await events.release("posiflora:e1", t0);
-    expect(await events.claim("posiflora:e1", WEBHOOK_CLAIM_LEASE_MS, later)).toEqual({ kind: "busy" });
-    await events.complete("posiflora:e1", later);
-    expect(await events.claim("posiflora:e1", WEBHOOK_CLAIM_LEASE_MS, later)).toEqual({ kind: "done" });
+    await events.release("order-system:e1", t0);
+    expect(await events.claim("order-system:e1", WEBHOOK_CLAIM_LEASE_MS, later)).toEqual({ kind: "busy" });
+    await events.complete("order-system:e1", later);
+    expect(await events.claim("order-system:e1", WEBHOOK_CLAIM_LEASE_MS, later)).toEqual({ kind: "done" });
   });
 
   it("a phone proof remembered is used at once", async () => {
