@@ -15,23 +15,28 @@ const stdoutDestination = () => (stdout ??= pino.destination({ dest: 1, sync: fa
 
 /**
  * Waits until stdout has written what it holds, in order, before a `process.exit` that would drop it
- * (the last lines say why the process stopped); at most `withinMs`.
+ * (the last lines say why the process stopped); at most `withinMs`. sonic-boom's own `flush` does not
+ * wait for a write under way when it buffers nothing (minLength 0), and a write still in the thread pool
+ * at exit is lost: so the write under way is let finish, then what is queued behind it goes out at once.
  */
 export function flushLogs(withinMs = 1_000): Promise<void> {
   const out = stdout;
   if (!out) return Promise.resolve();
+  const deadline = Date.now() + withinMs;
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, withinMs);
-    try {
-      out.flush(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    } catch {
-      // Not open yet, or already gone: nothing to keep.
-      clearTimeout(timer);
+    const settle = () => {
+      if ((out as unknown as { _writing: boolean })._writing && Date.now() < deadline) {
+        setTimeout(settle, 5);
+        return;
+      }
+      try {
+        out.flushSync();
+      } catch {
+        // Not open yet, or already gone: nothing to keep.
+      }
       resolve();
-    }
+    };
+    settle();
   });
 }
 
